@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { FrameSplitter, FrameTooLargeError, type Frame } from "../../../src/protocol/frame-splitter.js";
+
+function encode(bodies: Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const body of bodies) {
+    const prefix = Buffer.alloc(4);
+    prefix.writeInt32BE(body.length, 0);
+    parts.push(prefix, body);
+  }
+  return Buffer.concat(parts); // test input only
+}
+
+function collect(splitter: FrameSplitter): Frame[] {
+  const frames: Frame[] = [];
+  splitter.onFrame((f) => frames.push(f));
+  return frames;
+}
+
+function bodiesOf(frames: Frame[]): string[] {
+  return frames.map((f) => {
+    expect(f.chunks.reduce((n, c) => n + c.length, 0)).toBe(f.size);
+    return Buffer.concat(f.chunks).toString("hex");
+  });
+}
+
+const bodies = [
+  Buffer.from("a"),
+  Buffer.alloc(0),
+  Buffer.from("hello kafka frame"),
+  Buffer.from([0, 1, 2, 3, 4, 5, 6, 7]),
+  Buffer.from("z"),
+];
+const stream = encode(bodies);
+const expected = bodies.map((b) => b.toString("hex"));
+
+describe("FrameSplitter", () => {
+  it("splits a whole stream pushed at once", () => {
+    const splitter = new FrameSplitter();
+    const frames = collect(splitter);
+    splitter.push(stream);
+    expect(bodiesOf(frames)).toEqual(expected);
+    expect(splitter.hasPartialFrame).toBe(false);
+  });
+
+  it("survives a split at every byte boundary, and at every pair of boundaries", () => {
+    for (let i = 0; i <= stream.length; i++) {
+      for (let j = i; j <= stream.length; j++) {
+        const splitter = new FrameSplitter();
+        const frames = collect(splitter);
+        splitter.push(stream.subarray(0, i));
+        splitter.push(stream.subarray(i, j));
+        splitter.push(stream.subarray(j));
+        expect(bodiesOf(frames), `split at ${i},${j}`).toEqual(expected);
+      }
+    }
+  });
+
+  it("survives one byte at a time and random chunkings", () => {
+    const oneByOne = new FrameSplitter();
+    const frames1 = collect(oneByOne);
+    for (let i = 0; i < stream.length; i++) oneByOne.push(stream.subarray(i, i + 1));
+    expect(bodiesOf(frames1)).toEqual(expected);
+
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 7) + 1;
+    for (let run = 0; run < 200; run++) {
+      const splitter = new FrameSplitter();
+      const frames = collect(splitter);
+      for (let at = 0; at < stream.length; ) {
+        const n = random();
+        splitter.push(stream.subarray(at, at + n));
+        at += n;
+      }
+      expect(bodiesOf(frames)).toEqual(expected);
+    }
+  });
+
+  it("hands out views of the input, never copies", () => {
+    const splitter = new FrameSplitter();
+    const frames = collect(splitter);
+    const input = encode([Buffer.from("abcdefgh")]);
+    splitter.push(input.subarray(0, 7));
+    splitter.push(input.subarray(7));
+    const [first, second] = frames[0]!.chunks;
+    expect(first!.buffer).toBe(input.buffer);
+    expect(second!.buffer).toBe(input.buffer);
+    first![0] = 0x41; // writing through the view changes the input: it is a view
+    expect(input[4]).toBe(0x41);
+  });
+
+  it("emits zero-length frames", () => {
+    const splitter = new FrameSplitter();
+    const frames = collect(splitter);
+    splitter.push(encode([Buffer.alloc(0), Buffer.alloc(0)]));
+    expect(frames).toEqual([
+      { size: 0, chunks: [] },
+      { size: 0, chunks: [] },
+    ]);
+  });
+
+  it("rejects a frame over the maximum, even when its size prefix straddles chunks", () => {
+    const splitter = new FrameSplitter(16);
+    collect(splitter);
+    const prefix = Buffer.alloc(4);
+    prefix.writeInt32BE(17, 0);
+    splitter.push(prefix.subarray(0, 2));
+    expect(() => splitter.push(prefix.subarray(2))).toThrow(FrameTooLargeError);
+  });
+
+  it("accepts a frame of exactly the maximum and rejects a negative size", () => {
+    const splitter = new FrameSplitter(16);
+    const frames = collect(splitter);
+    splitter.push(encode([Buffer.alloc(16, 1)]));
+    expect(frames).toHaveLength(1);
+    const negative = Buffer.alloc(4);
+    negative.writeInt32BE(-1, 0);
+    const err = (() => {
+      try {
+        splitter.push(negative);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(FrameTooLargeError);
+    expect((err as FrameTooLargeError).code).toBe("FRAME_TOO_LARGE");
+  });
+});
