@@ -1,0 +1,57 @@
+// Gateway metrics on a dedicated registry, so tests and embedders never collide with prom-client's global one.
+// Every label value must come from a bounded set (config names, API names, fixed reasons): unbounded label
+// values (client ids, topics, addresses) would grow the registry without limit.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+
+const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const metrics = {
+  registry,
+  connections: new Gauge({
+    name: "bulkhead_connections",
+    help: "Open client connections",
+    labelNames: ["virtual_cluster", "listener"] as const,
+    registers: [registry],
+  }),
+  connectionsTotal: new Counter({
+    name: "bulkhead_connections_total",
+    help: "Client connections accepted",
+    labelNames: ["virtual_cluster", "listener"] as const,
+    registers: [registry],
+  }),
+  requests: new Counter({
+    name: "bulkhead_requests_total",
+    help: "Client requests received, by Kafka API (label it with apiLabel())",
+    labelNames: ["virtual_cluster", "api"] as const,
+    registers: [registry],
+  }),
+  bytesToClients: new Counter({
+    name: "bulkhead_bytes_to_clients_total",
+    help: "Bytes written to clients",
+    labelNames: ["virtual_cluster"] as const,
+    registers: [registry],
+  }),
+  bytesFromClients: new Counter({
+    name: "bulkhead_bytes_from_clients_total",
+    help: "Bytes read from clients",
+    labelNames: ["virtual_cluster"] as const,
+    registers: [registry],
+  }),
+  upstreamErrors: new Counter({
+    name: "bulkhead_upstream_errors_total",
+    help: "Errors on connections to physical brokers (reason is a fixed word such as connect, timeout, closed)",
+    labelNames: ["cluster", "reason"] as const,
+    registers: [registry],
+  }),
+};
+
+export const UNKNOWN_API = "unknown";
+
+/**
+ * The `api` label for a request: the API's name when `apiKey` is known, else "unknown", so a client sending
+ * random api keys cannot mint new time series. Pass the codec's `API_BY_KEY`.
+ */
+export function apiLabel(apiKey: number, known: ReadonlyMap<number, { readonly name: string }>): string {
+  return known.get(apiKey)?.name ?? UNKNOWN_API;
+}
