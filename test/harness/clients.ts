@@ -1,0 +1,108 @@
+/**
+ * Helpers shared by the real-client integration tests (test/integration/clients-*.test.ts):
+ * unique resource names per run, waiting for a condition instead of sleeping, running a
+ * command-line client as a child process, and a quiet kafkajs client.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { Kafka, logLevel } from "kafkajs";
+
+/** A topic/group/transactional id that no earlier run (nor a parallel test) has used: `prefix-<time>-<random>`. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+}
+
+export interface WaitOptions {
+  /** What is awaited, for the timeout message. */
+  what: string;
+  timeoutMs?: number;
+  intervalMs?: number;
+}
+
+/**
+ * Polls `condition` until it returns a truthy value (which is returned) or the time is up.
+ * A throwing condition counts as "not yet"; its last error is named in the timeout message.
+ */
+export async function waitUntil<T>(condition: () => T | Promise<T>, opts: WaitOptions): Promise<NonNullable<T>> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  const intervalMs = opts.intervalMs ?? 200;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await condition();
+      if (value) return value as NonNullable<T>;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : "";
+      throw new Error(`timed out after ${opts.timeoutMs ?? 60_000} ms waiting for ${opts.what}${why}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export interface ProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Written to the process's standard input, which is then closed. */
+  input?: string | Buffer;
+  /** The process is killed after this long and the result says so (signal SIGKILL). */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Runs a command to completion and collects its output; never rejects on a non-zero exit (tests assert on it). */
+export function runProcess(command: string, args: readonly string[], opts: RunOptions = {}): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: opts.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+      });
+    });
+    // A process that exits without reading its input must not fail the run with EPIPE.
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(opts.input ?? "");
+  });
+}
+
+/** Throws with the command's output when it did not exit 0, so a failing tool explains itself in the test report. */
+export function assertSucceeded(what: string, result: ProcessResult): ProcessResult {
+  if (result.code !== 0) {
+    throw new Error(
+      `${what} exited with ${result.code ?? result.signal}\n--- stdout ---\n${result.stdout.slice(-4000)}\n--- stderr ---\n${result.stderr.slice(-4000)}`,
+    );
+  }
+  return result;
+}
+
+/** A kafkajs client for `bootstrap` ("host:port,host:port") that logs only errors, with test-friendly timeouts. */
+export function kafkajsClient(bootstrap: string, clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: bootstrap.split(","),
+    logLevel: logLevel.ERROR,
+    connectionTimeout: 10_000,
+    requestTimeout: 60_000,
+    retry: { retries: 8, initialRetryTime: 300 },
+  });
+}
