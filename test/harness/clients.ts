@@ -1,11 +1,12 @@
 /**
  * Helpers shared by the real-client integration tests (test/integration/clients-*.test.ts):
  * unique resource names per run, waiting for a condition instead of sleeping, running a
- * command-line client as a child process, and a quiet kafkajs client.
+ * command-line client as a child process, a quiet kafkajs client, and the addresses a gateway may advertise.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
+import type { GatewayConfig } from "../../src/config/index.js";
 
 /** A topic/group/transactional id that no earlier run (nor a parallel test) has used: `prefix-<time>-<random>`. */
 export function uniqueName(prefix: string): string {
@@ -105,4 +106,16 @@ export function kafkajsClient(bootstrap: string, clientId: string): Kafka {
     requestTimeout: 60_000,
     retry: { retries: 8, initialRetryTime: 300 },
   });
+}
+
+/** Every "host:port" the gateway's listeners may tell a client about: bootstrap ports and per-broker ports. */
+export function gatewayAddresses(config: GatewayConfig): Set<string> {
+  const addresses = new Set<string>();
+  for (const listener of config.virtualClusters.flatMap((vc) => vc.listeners)) {
+    addresses.add(`${listener.advertisedHost}:${listener.bootstrapPort}`);
+    for (let port = listener.brokerPorts.first; port <= listener.brokerPorts.last; port++) {
+      addresses.add(`${listener.advertisedHost}:${port}`);
+    }
+  }
+  return addresses;
 }

@@ -1,0 +1,125 @@
+/**
+ * kcat (librdkafka) through the gateway: its metadata listing names only gateway addresses, and
+ * lz4-compressed messages make the round trip intact, read both by partition and by a consumer group.
+ */
+import type { Admin } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { assertSucceeded, gatewayAddresses, kafkajsClient, uniqueName } from "../harness/clients.js";
+import { startTestGateway } from "../harness/gateway.js";
+import { parseKcatMetadata, runKcat } from "../harness/kcat.js";
+
+const MESSAGES = 2_000;
+const PARTITIONS = 3;
+
+/** Values of different sizes, most well above lz4's minimum match, so compression really happens. */
+function valueFor(n: number): string {
+  return `value-${n}-${"bulkhead ".repeat((n % 40) * 25)}`;
+}
+
+/** One line of `kcat -C -J` output. */
+interface KcatMessage {
+  partition: number;
+  offset: number;
+  key: string | null;
+  payload: string | null;
+}
+
+function parseJsonLines(stdout: string): KcatMessage[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as KcatMessage);
+}
+
+function expectExactlyTheProducedMessages(messages: KcatMessage[]): void {
+  const byKey = new Map<string, string | null>();
+  const duplicates: string[] = [];
+  for (const m of messages) {
+    const key = m.key ?? "<null>";
+    if (byKey.has(key)) duplicates.push(key);
+    byKey.set(key, m.payload);
+  }
+  expect(duplicates).toEqual([]);
+  expect(byKey.size).toBe(MESSAGES);
+  const wrong = Array.from({ length: MESSAGES }, (_, n) => n).filter((n) => byKey.get(`k${n}`) !== valueFor(n));
+  expect(wrong).toEqual([]);
+}
+
+describe("kcat through the gateway", () => {
+  const upstream = inject("kafka");
+  const topic = uniqueName("kcat-lz4");
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  let admin: Admin;
+  let allowed: Set<string>;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway(upstream);
+    allowed = gatewayAddresses(gateway.config);
+    // kcat cannot create topics; kafkajs does it through the same gateway.
+    admin = kafkajsClient(gateway.bootstrap, uniqueName("kcat-admin")).admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 3 }],
+      waitForLeaders: true,
+    });
+  });
+
+  afterAll(async () => {
+    await admin?.disconnect();
+    await gateway?.close();
+  });
+
+  it("kcat -L lists only gateway addresses, with leaders that are broker node ids", async () => {
+    const result = assertSucceeded("kcat -L", await runKcat(["-L", "-b", gateway.bootstrap]));
+    const metadata = parseKcatMetadata(result.stdout);
+
+    expect(allowed).toContain(metadata.answeredBy);
+    expect(metadata.brokers.map((b) => b.nodeId).sort()).toEqual(upstream.brokers.map((b) => b.nodeId).sort());
+    for (const broker of metadata.brokers) expect(allowed).toContain(broker.address);
+    const mentioned = new Set(result.stdout.match(/[\w.-]+:\d+/g));
+    expect(upstream.brokers.map((b) => `${b.host}:${b.port}`).filter((a) => mentioned.has(a))).toEqual([]);
+
+    const partitions = metadata.topics.get(topic);
+    expect(partitions?.map((p) => p.partition).sort()).toEqual([0, 1, 2]);
+    const nodeIds = new Set(upstream.brokers.map((b) => b.nodeId));
+    for (const p of partitions ?? []) {
+      expect(nodeIds).toContain(p.leader);
+      expect(p.replicas).toHaveLength(3);
+    }
+  });
+
+  it("produces lz4-compressed keyed messages and reads them back intact", async () => {
+    const input = Array.from({ length: MESSAGES }, (_, n) => `k${n}\t${valueFor(n)}\n`).join("");
+    assertSucceeded(
+      "kcat -P -z lz4",
+      await runKcat(
+        ["-P", "-b", gateway.bootstrap, "-t", topic, "-z", "lz4", "-K", "\t", "-X", "linger.ms=20", "-X", "acks=all"],
+        { input },
+      ),
+    );
+
+    const consumed = assertSucceeded(
+      "kcat -C",
+      await runKcat(["-C", "-b", gateway.bootstrap, "-t", topic, "-o", "beginning", "-e", "-J"]),
+    );
+    const messages = parseJsonLines(consumed.stdout);
+    expectExactlyTheProducedMessages(messages);
+    // The keys spread over every partition.
+    expect(new Set(messages.map((m) => m.partition)).size).toBe(PARTITIONS);
+  });
+
+  it("reads the same messages as a consumer group (-G), through the gateway's coordinator", async () => {
+    const group = uniqueName("kcat-group");
+    const consumed = assertSucceeded(
+      "kcat -G",
+      await runKcat(["-b", gateway.bootstrap, "-G", group, "-o", "beginning", "-e", "-J", topic], {
+        timeoutMs: 90_000,
+      }),
+    );
+    expectExactlyTheProducedMessages(parseJsonLines(consumed.stdout));
+  });
+
+  it("never told a client an upstream broker address", () => {
+    expect(gateway.upstreamLeaks()).toEqual([]);
+  });
+});
