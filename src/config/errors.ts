@@ -1,0 +1,35 @@
+// ConfigError carries every problem found in one config file, each with file, YAML path, position and reason.
+
+export type ConfigPath = readonly (string | number)[];
+
+export interface ConfigIssue {
+  readonly file: string;
+  /** Dotted path as written in the file, e.g. `virtualClusters[0].listeners[1].brokerPorts`; "" for the root. */
+  readonly path: string;
+  readonly line?: number;
+  readonly col?: number;
+  readonly message: string;
+}
+
+/** `["a", 0, "b"]` → `a[0].b` */
+export function formatPath(path: ConfigPath): string {
+  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`)).join("");
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.col}`;
+  return `${where} ${issue.path || "(root)"}: ${issue.message}`;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  readonly code = "ERR_BULKHEAD_CONFIG";
+
+  constructor(
+    readonly file: string,
+    readonly issues: readonly ConfigIssue[],
+  ) {
+    const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
+    super(`Invalid config ${file} (${count}):\n${issues.map((issue) => `  ${formatIssue(issue)}`).join("\n")}`);
+  }
+}

@@ -1,0 +1,62 @@
+// The config file's shape as a zod schema. Objects are strict so a misspelt key is an error, not a silent default.
+// Cross-field rules (references, duplicates, port clashes) live in semantic.ts, which runs on the parsed result.
+// To add a section (e.g. tenant prefixes on virtual clusters), add it here and to types.ts; the compiler checks
+// that the two agree where load.ts assigns the parse result to GatewayConfig.
+import { z } from "zod";
+import { MAX_PORT, MIN_PORT, parseHostPort, parsePortRange } from "./addresses.js";
+import { LOG_LEVELS } from "./types.js";
+
+const DEFAULT_MAX_FRAME_BYTES = 104_857_600; // Kafka's own socket.request.max.bytes default (100 MiB)
+const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+const DEFAULT_CONTROL_LISTEN = "127.0.0.1:9190";
+
+/** Turns a parser returning `value | reason` into a zod transform that reports the reason as an issue. */
+function parsed<T>(parse: (text: string) => T | string, expected: string) {
+  // A missing value falls through to the "required" message of load.ts.
+  const notAString = (issue: { input?: unknown }) => (issue.input === undefined ? undefined : `expected ${expected}`);
+  return z.string({ error: notAString }).transform((text, ctx) => {
+    const result = parse(text);
+    if (typeof result !== "string") return result;
+    ctx.issues.push({ code: "custom", message: result, input: text });
+    return z.NEVER;
+  });
+}
+
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be letters, digits, '.', '_' or '-'");
+const host = z.string().trim().min(1, "must not be empty");
+const port = z.int(`must be an integer ${MIN_PORT}-${MAX_PORT}`).min(MIN_PORT).max(MAX_PORT);
+const hostPort = parsed(parseHostPort, `a "host:port" string`);
+
+/** A list of "host:port", or one comma-separated string (the form Kafka tools and our harness print). */
+const bootstrap = z.preprocess(
+  (value) => (typeof value === "string" ? value.split(",").map((part) => part.trim()) : value),
+  z.array(hostPort).min(1, "needs at least one host:port"),
+);
+
+const listener = z.strictObject({
+  name,
+  bind: host,
+  bootstrapPort: port,
+  brokerPorts: parsed(parsePortRange, `a port range string "first-last"`),
+  nodeIdBase: z.int().min(0).default(0),
+  advertisedHost: host,
+});
+
+const virtualCluster = z.strictObject({
+  name,
+  cluster: z.string(),
+  listeners: z.array(listener).min(1, "needs at least one listener"),
+});
+
+const physicalCluster = z.strictObject({ name, bootstrap });
+
+export const configSchema = z.strictObject({
+  clusters: z.array(physicalCluster).min(1, "needs at least one cluster"),
+  virtualClusters: z.array(virtualCluster).min(1, "needs at least one virtual cluster"),
+  control: z.strictObject({ listen: hostPort.prefault(DEFAULT_CONTROL_LISTEN) }).prefault({}),
+  limits: z
+    .strictObject({ maxFrameBytes: z.int().min(1024).max(2 ** 31 - 1).default(DEFAULT_MAX_FRAME_BYTES) })
+    .prefault({}),
+  shutdown: z.strictObject({ drainTimeoutMs: z.int().min(0).default(DEFAULT_DRAIN_TIMEOUT_MS) }).prefault({}),
+  log: z.strictObject({ level: z.enum(LOG_LEVELS).default("info") }).prefault({}),
+});

@@ -1,0 +1,82 @@
+// Rules that span several fields and so cannot live in the schema: references between sections, unique names,
+// and ports that would clash when the listeners bind.
+import { formatRange } from "./addresses.js";
+import { formatPath, type ConfigPath } from "./errors.js";
+import type { GatewayConfig, PortRange } from "./types.js";
+
+export interface SemanticIssue {
+  readonly path: ConfigPath;
+  readonly message: string;
+}
+
+/** A set of ports some listener will bind on one address. */
+interface PortClaim {
+  readonly bind: string;
+  readonly ports: PortRange;
+  readonly path: ConfigPath;
+}
+
+// Binding the wildcard address takes the port on every interface, so it clashes with any other bind address.
+const WILDCARD_ADDRESSES = new Set(["0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0"]);
+
+function sameInterface(a: string, b: string): boolean {
+  return a === b || WILDCARD_ADDRESSES.has(a) || WILDCARD_ADDRESSES.has(b);
+}
+
+function overlaps(a: PortRange, b: PortRange): boolean {
+  return a.first <= b.last && b.first <= a.last;
+}
+
+function checkUniqueNames(items: readonly { name: string }[], path: ConfigPath, what: string): SemanticIssue[] {
+  const firstIndex = new Map<string, number>();
+  const issues: SemanticIssue[] = [];
+  items.forEach((item, i) => {
+    const earlier = firstIndex.get(item.name);
+    if (earlier === undefined) firstIndex.set(item.name, i);
+    else issues.push({ path: [...path, i, "name"], message: `duplicate ${what} name "${item.name}" (first at ${formatPath([...path, earlier])})` });
+  });
+  return issues;
+}
+
+function portClaims(config: GatewayConfig): PortClaim[] {
+  const claims: PortClaim[] = [];
+  config.virtualClusters.forEach((vc, v) =>
+    vc.listeners.forEach((listener, l) => {
+      const path = ["virtualClusters", v, "listeners", l];
+      const port = listener.bootstrapPort;
+      claims.push({ bind: listener.bind, ports: { first: port, last: port }, path: [...path, "bootstrapPort"] });
+      claims.push({ bind: listener.bind, ports: listener.brokerPorts, path: [...path, "brokerPorts"] });
+    }),
+  );
+  const { host, port } = config.control.listen;
+  claims.push({ bind: host, ports: { first: port, last: port }, path: ["control", "listen"] });
+  return claims;
+}
+
+function checkPortClashes(claims: readonly PortClaim[]): SemanticIssue[] {
+  const issues: SemanticIssue[] = [];
+  claims.forEach((claim, i) => {
+    const clash = claims.slice(0, i).find((earlier) => sameInterface(earlier.bind, claim.bind) && overlaps(earlier.ports, claim.ports));
+    if (clash) {
+      const message = `${formatRange(claim.ports)} on "${claim.bind}" clashes with ${formatPath(clash.path)} (${formatRange(clash.ports)} on "${clash.bind}")`;
+      issues.push({ path: claim.path, message });
+    }
+  });
+  return issues;
+}
+
+export function checkSemantics(config: GatewayConfig): SemanticIssue[] {
+  const clusterNames = config.clusters.map((cluster) => cluster.name);
+  const unknownClusters = config.virtualClusters.flatMap((vc, v) =>
+    clusterNames.includes(vc.cluster)
+      ? []
+      : [{ path: ["virtualClusters", v, "cluster"], message: `unknown cluster "${vc.cluster}" (defined: ${clusterNames.join(", ")})` }],
+  );
+  return [
+    ...checkUniqueNames(config.clusters, ["clusters"], "cluster"),
+    ...checkUniqueNames(config.virtualClusters, ["virtualClusters"], "virtual cluster"),
+    ...config.virtualClusters.flatMap((vc, v) => checkUniqueNames(vc.listeners, ["virtualClusters", v, "listeners"], "listener")),
+    ...unknownClusters,
+    ...checkPortClashes(portClaims(config)),
+  ];
+}

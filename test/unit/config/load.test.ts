@@ -1,0 +1,217 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { ConfigError, loadConfig, parseConfig } from "../../../src/config/index.js";
+
+const EXAMPLE = new URL("../../../config/bulkhead.example.yaml", import.meta.url).pathname;
+
+/** A minimal valid config as plain data; tests change one thing and serialise it to YAML. */
+function base() {
+  return {
+    clusters: [{ name: "local", bootstrap: ["127.0.0.1:9092"] }],
+    virtualClusters: [
+      {
+        name: "demo",
+        cluster: "local",
+        listeners: [{ name: "plain", bind: "0.0.0.0", bootstrapPort: 19092, brokerPorts: "19093-19095", advertisedHost: "localhost" }],
+      },
+    ] as Record<string, unknown>[],
+  } as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests poke at arbitrary shapes
+}
+
+function secondVirtualCluster(listener: Record<string, unknown>) {
+  return { name: "other", cluster: "local", listeners: [{ name: "plain", advertisedHost: "localhost", ...listener }] };
+}
+
+function issuesOf(text: string, fileName = "test.yaml") {
+  try {
+    parseConfig(text, fileName);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues.map(({ path, message }) => ({ path, message }));
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseConfig: valid configs", () => {
+  it("loads the documented example into a typed, deep-frozen snapshot", async () => {
+    const config = await loadConfig(EXAMPLE);
+    expect(config).toEqual({
+      clusters: [{ name: "local", bootstrap: [{ host: "127.0.0.1", port: 9092 }] }],
+      virtualClusters: [
+        {
+          name: "demo",
+          cluster: "local",
+          listeners: [
+            { name: "plain", bind: "0.0.0.0", bootstrapPort: 19092, brokerPorts: { first: 19093, last: 19095 }, nodeIdBase: 0, advertisedHost: "localhost" },
+          ],
+        },
+      ],
+      control: { listen: { host: "127.0.0.1", port: 9190 } },
+      limits: { maxFrameBytes: 104857600 },
+      shutdown: { drainTimeoutMs: 10000 },
+      log: { level: "info" },
+    });
+    expect(Object.isFrozen(config.virtualClusters[0]!.listeners[0]!.brokerPorts)).toBe(true);
+    expect(() => ((config.limits as { maxFrameBytes: number }).maxFrameBytes = 1)).toThrow(TypeError);
+  });
+
+  it("fills defaults and accepts a comma-separated bootstrap and IPv6 addresses", () => {
+    const data = base();
+    data.clusters[0].bootstrap = "127.0.0.1:9092, [::1]:9093";
+    data.control = { listen: "[::1]:9190" };
+    data.virtualClusters[0].listeners[0].nodeIdBase = 100;
+    const config = parseConfig(stringify(data), "test.yaml");
+    expect(config.clusters[0]!.bootstrap).toEqual([{ host: "127.0.0.1", port: 9092 }, { host: "::1", port: 9093 }]);
+    expect(config.control.listen).toEqual({ host: "::1", port: 9190 });
+    expect(config.virtualClusters[0]!.listeners[0]!.nodeIdBase).toBe(100);
+    expect(config.limits.maxFrameBytes).toBe(104857600);
+    expect(config.shutdown.drainTimeoutMs).toBe(10000);
+    expect(config.log.level).toBe("info");
+  });
+
+  it("lets listeners on different specific addresses share ports", () => {
+    const data = base();
+    data.virtualClusters[0].listeners[0].bind = "127.0.0.1";
+    data.virtualClusters.push(secondVirtualCluster({ bind: "10.0.0.1", bootstrapPort: 19092, brokerPorts: "19093-19095" }));
+    expect(parseConfig(stringify(data), "test.yaml").virtualClusters).toHaveLength(2);
+  });
+});
+
+type Edit = (data: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe("parseConfig: each problem names its path and reason", () => {
+  const cases: [string, Edit, string, string | RegExp][] = [
+    ["unknown key", (d) => (d.virtualClusters[0].listeners[0].tls = true), "virtualClusters[0].listeners[0].tls", "unknown key"],
+    ["unknown top-level key", (d) => (d.virtualCluster = []), "virtualCluster", "unknown key"],
+    ["missing field", (d) => delete d.virtualClusters[0].listeners[0].advertisedHost, "virtualClusters[0].listeners[0].advertisedHost", "required (string)"],
+    ["port out of range", (d) => (d.virtualClusters[0].listeners[0].bootstrapPort = 70000), "virtualClusters[0].listeners[0].bootstrapPort", /1-65535/],
+    ["port not an integer", (d) => (d.virtualClusters[0].listeners[0].bootstrapPort = 19092.5), "virtualClusters[0].listeners[0].bootstrapPort", /integer/],
+    ["reversed range", (d) => (d.virtualClusters[0].listeners[0].brokerPorts = "19095-19093"), "virtualClusters[0].listeners[0].brokerPorts", "first port 19095 is above last port 19093"],
+    ["range not a range", (d) => (d.virtualClusters[0].listeners[0].brokerPorts = "19093"), "virtualClusters[0].listeners[0].brokerPorts", /expected a port range "first-last"/],
+    ["range out of range", (d) => (d.virtualClusters[0].listeners[0].brokerPorts = "65535-65537"), "virtualClusters[0].listeners[0].brokerPorts", /1-65535/],
+    ["bad host:port", (d) => (d.clusters[0].bootstrap = ["127.0.0.1"]), "clusters[0].bootstrap[0]", /expected "host:port"/],
+    ["empty bootstrap", (d) => (d.clusters[0].bootstrap = []), "clusters[0].bootstrap", /at least one/],
+    ["bad control address", (d) => (d.control = { listen: "localhost:0" }), "control.listen", /1-65535/],
+    ["bad log level", (d) => (d.log = { level: "loud" }), "log.level", /expected one of/],
+    ["too small frame limit", (d) => (d.limits = { maxFrameBytes: 10 }), "limits.maxFrameBytes", /1024/],
+    ["no listeners", (d) => (d.virtualClusters[0].listeners = []), "virtualClusters[0].listeners", /at least one listener/],
+    ["unknown cluster", (d) => (d.virtualClusters[0].cluster = "remote"), "virtualClusters[0].cluster", 'unknown cluster "remote" (defined: local)'],
+    [
+      "duplicate cluster",
+      (d) => d.clusters.push({ name: "local", bootstrap: ["10.0.0.1:9092"] }),
+      "clusters[1].name",
+      'duplicate cluster name "local" (first at clusters[0])',
+    ],
+    [
+      "duplicate virtual cluster",
+      (d) => d.virtualClusters.push({ ...secondVirtualCluster({ bind: "0.0.0.0", bootstrapPort: 29092, brokerPorts: "29093-29095" }), name: "demo" }),
+      "virtualClusters[1].name",
+      'duplicate virtual cluster name "demo" (first at virtualClusters[0])',
+    ],
+    [
+      "duplicate listener",
+      (d) => d.virtualClusters[0].listeners.push({ ...d.virtualClusters[0].listeners[0], bootstrapPort: 29092, brokerPorts: "29093-29095" }),
+      "virtualClusters[0].listeners[1].name",
+      'duplicate listener name "plain" (first at virtualClusters[0].listeners[0])',
+    ],
+    [
+      "bootstrap port inside another virtual cluster's broker range",
+      (d) => d.virtualClusters.push(secondVirtualCluster({ bind: "0.0.0.0", bootstrapPort: 19094, brokerPorts: "29093-29095" })),
+      "virtualClusters[1].listeners[0].bootstrapPort",
+      'port 19094 on "0.0.0.0" clashes with virtualClusters[0].listeners[0].brokerPorts (ports 19093-19095 on "0.0.0.0")',
+    ],
+    [
+      "overlapping broker ranges, wildcard against a specific address",
+      (d) => d.virtualClusters.push(secondVirtualCluster({ bind: "127.0.0.1", bootstrapPort: 29092, brokerPorts: "19095-19099" })),
+      "virtualClusters[1].listeners[0].brokerPorts",
+      'ports 19095-19099 on "127.0.0.1" clashes with virtualClusters[0].listeners[0].brokerPorts (ports 19093-19095 on "0.0.0.0")',
+    ],
+    [
+      "a listener's bootstrap port inside its own broker range",
+      (d) => (d.virtualClusters[0].listeners[0].bootstrapPort = 19093),
+      "virtualClusters[0].listeners[0].brokerPorts",
+      /clashes with virtualClusters\[0\]\.listeners\[0\]\.bootstrapPort/,
+    ],
+    [
+      "control port on a data port",
+      (d) => (d.control = { listen: "127.0.0.1:19092" }),
+      "control.listen",
+      'port 19092 on "127.0.0.1" clashes with virtualClusters[0].listeners[0].bootstrapPort (port 19092 on "0.0.0.0")',
+    ],
+  ];
+
+  it.each(cases)("%s", (_title, edit, path, reason) => {
+    const data = base();
+    edit(data);
+    const issues = issuesOf(stringify(data));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.path).toBe(path);
+    if (typeof reason === "string") expect(issues[0]!.message).toBe(reason);
+    else expect(issues[0]!.message).toMatch(reason);
+  });
+});
+
+describe("ConfigError", () => {
+  const text = [
+    "clusters:",
+    "  - name: local",
+    '    bootstrap: ["127.0.0.1:9092", "nope"]',
+    "virtualClusters:",
+    "  - name: demo",
+    "    cluster: local",
+    "    listeners:",
+    "      - name: plain",
+    "        bind: 0.0.0.0",
+    "        bootstrapPort: 19092",
+    '        brokerPorts: "19095-19093"',
+    "        advertisedHost: localhost",
+    "        tls: true",
+    "",
+  ].join("\n");
+
+  it("reports every problem together, each with file, line:col, path and reason", () => {
+    let error: unknown;
+    try {
+      parseConfig(text, "/etc/bulkhead/gw.yaml");
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { issues, message } = error as ConfigError;
+    expect(issues).toEqual([
+      { file: "/etc/bulkhead/gw.yaml", path: "clusters[0].bootstrap[1]", line: 3, col: 35, message: expect.stringContaining('got "nope"') },
+      { file: "/etc/bulkhead/gw.yaml", path: "virtualClusters[0].listeners[0].brokerPorts", line: 11, col: 9, message: "first port 19095 is above last port 19093" },
+      { file: "/etc/bulkhead/gw.yaml", path: "virtualClusters[0].listeners[0].tls", line: 13, col: 9, message: "unknown key" },
+    ]);
+    expect(message).toContain("Invalid config /etc/bulkhead/gw.yaml (3 problems)");
+    expect(message).toContain("/etc/bulkhead/gw.yaml:13:9 virtualClusters[0].listeners[0].tls: unknown key");
+  });
+
+  it("reports all cross-field problems together", () => {
+    const data = base();
+    data.virtualClusters[0].cluster = "remote";
+    data.control = { listen: "0.0.0.0:19094" };
+    data.clusters.push({ name: "local", bootstrap: ["10.0.0.1:9092"] });
+    expect(issuesOf(stringify(data)).map((issue) => issue.path)).toEqual(["clusters[1].name", "virtualClusters[0].cluster", "control.listen"]);
+  });
+
+  it("reports YAML syntax errors with their position", () => {
+    expect(() => parseConfig("clusters: [a\nvirtualClusters: x\n", "syntax.yaml")).toThrow(/^Invalid config syntax\.yaml \(\d problems?\):\n {2}syntax\.yaml:\d+:\d+ \(root\): /);
+  });
+
+  it("rejects an empty file and a file that is not a map", () => {
+    expect(issuesOf("# nothing here\n")).toEqual([{ path: "", message: "the file is empty" }]);
+    expect(issuesOf("- 1\n")).toEqual([{ path: "", message: expect.stringContaining("expected object") }]);
+  });
+
+  it("names the file it could not read", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "bulkhead-config-"));
+    await expect(loadConfig(join(dir, "missing.yaml"))).rejects.toThrow(`${join(dir, "missing.yaml")} (root): cannot read the file (ENOENT)`);
+    const file = join(dir, "bad.yaml");
+    await writeFile(file, stringify({ ...base(), clusters: [] }));
+    await expect(loadConfig(file)).rejects.toThrow(`${file}:1:1 clusters: needs at least one cluster`);
+  });
+});
