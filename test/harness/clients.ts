@@ -96,12 +96,15 @@ export function assertSucceeded(what: string, result: ProcessResult): ProcessRes
   return result;
 }
 
-/** A kafkajs client for `bootstrap` ("host:port,host:port") that logs only errors, with test-friendly timeouts. */
+/**
+ * A kafkajs client for `bootstrap` ("host:port,host:port") with test-friendly timeouts. Silent, since
+ * failures surface as thrown errors anyway; BULKHEAD_TEST_KAFKAJS_LOG=1 shows its retried errors too.
+ */
 export function kafkajsClient(bootstrap: string, clientId: string): Kafka {
   return new Kafka({
     clientId,
     brokers: bootstrap.split(","),
-    logLevel: logLevel.ERROR,
+    logLevel: process.env.BULKHEAD_TEST_KAFKAJS_LOG ? logLevel.INFO : logLevel.NOTHING,
     connectionTimeout: 10_000,
     requestTimeout: 60_000,
     retry: { retries: 8, initialRetryTime: 300 },

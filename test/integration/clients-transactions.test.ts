@@ -1,0 +1,104 @@
+/**
+ * Transactions through the gateway: a kafkajs transactional producer commits, aborts, and commits
+ * again; a read_committed consumer sees exactly the committed messages, while a read_uncommitted one
+ * proves the aborted messages were really written.
+ */
+import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { kafkajsClient, uniqueName, waitUntil } from "../harness/clients.js";
+import { startTestGateway } from "../harness/gateway.js";
+
+const PARTITIONS = 3;
+const PER_TRANSACTION = 150;
+
+/** Messages of one transaction, with keys spread over every partition. */
+function batch(label: string) {
+  return Array.from({ length: PER_TRANSACTION }, (_, n) => ({ key: `${label}-${n}`, value: `${label}:${n}` }));
+}
+
+describe("transactions through the gateway", () => {
+  const upstream = inject("kafka");
+  const topic = uniqueName("tx-topic");
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  let client: Kafka;
+  let admin: Admin;
+  let producer: Producer;
+  const consumers: Consumer[] = [];
+
+  beforeAll(async () => {
+    gateway = await startTestGateway(upstream);
+    client = kafkajsClient(gateway.bootstrap, uniqueName("tx-client"));
+    admin = client.admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 3 }],
+      waitForLeaders: true,
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(consumers.map((c) => c.disconnect()));
+    await Promise.allSettled([producer?.disconnect(), admin?.disconnect()]);
+    await gateway?.close();
+  });
+
+  /** Starts a consumer in its own group that records every value it reads from `topic`. */
+  async function consumeAll(readUncommitted: boolean): Promise<string[]> {
+    const values: string[] = [];
+    const consumer = client.consumer({ groupId: uniqueName("tx-reader"), readUncommitted, maxWaitTimeInMs: 500 });
+    consumers.push(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        values.push(message.value?.toString() ?? "<null>");
+      },
+    });
+    return values;
+  }
+
+  it("commits and aborts transactions; read_committed sees only the committed messages", async () => {
+    producer = client.producer({
+      transactionalId: uniqueName("tx-id"),
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+
+    for (const [label, outcome] of [
+      ["first", "commit"],
+      ["aborted", "abort"],
+      ["second", "commit"],
+    ] as const) {
+      const transaction = await producer.transaction();
+      await transaction.send({ topic, messages: batch(label) });
+      await (outcome === "commit" ? transaction.commit() : transaction.abort());
+    }
+
+    const expected = [...batch("first"), ...batch("second")].map((m) => m.value).sort();
+    const committedReader = await consumeAll(false);
+    const uncommittedReader = await consumeAll(true);
+
+    // "second" was committed after "aborted" on every partition: once the read_committed consumer has
+    // all of it, it has read past every aborted message, so their absence is a real observation.
+    await waitUntil(() => committedReader.length >= expected.length, {
+      what: `read_committed consumer to read ${expected.length} messages (has ${committedReader.length})`,
+      timeoutMs: 90_000,
+    });
+    await waitUntil(() => uncommittedReader.length >= 3 * PER_TRANSACTION, {
+      what: `read_uncommitted consumer to read ${3 * PER_TRANSACTION} messages (has ${uncommittedReader.length})`,
+      timeoutMs: 90_000,
+    });
+
+    expect([...committedReader].sort()).toEqual(expected);
+    expect(committedReader.filter((v) => v.startsWith("aborted:"))).toEqual([]);
+    // The aborted messages did reach the log: a read_uncommitted consumer sees them.
+    expect(uncommittedReader.filter((v) => v.startsWith("aborted:"))).toHaveLength(PER_TRANSACTION);
+    expect([...uncommittedReader].sort()).toEqual([...expected, ...batch("aborted").map((m) => m.value)].sort());
+  });
+
+  it("never told a client an upstream broker address", () => {
+    expect(gateway.upstreamLeaks()).toEqual([]);
+  });
+});
