@@ -1,0 +1,54 @@
+/**
+ * Errors raised by the codec. One class, with a stable machine-readable `code`, so that callers
+ * (the proxy) can map a malformed frame to a clear answer (close, or a Kafka error code) without
+ * parsing messages.
+ */
+export type ProtocolErrorCode =
+  /** The frame ended before the value was complete. */
+  | "ERR_PROTOCOL_TRUNCATED"
+  /** A length prefix is negative (other than the null marker) or larger than what is left. */
+  | "ERR_PROTOCOL_INVALID_LENGTH"
+  /** A null was read or written where the schema does not allow it in this version. */
+  | "ERR_PROTOCOL_NULL_NOT_ALLOWED"
+  /** A varint/varlong has more continuation bytes than its type allows. */
+  | "ERR_PROTOCOL_VARINT_TOO_LONG"
+  /** A UUID string is not the 22-character base64url form of 16 bytes. */
+  | "ERR_PROTOCOL_INVALID_UUID"
+  /** A value does not fit its wire type (e.g. a 40000-byte classic string, an int16 out of range). */
+  | "ERR_PROTOCOL_VALUE_OUT_OF_RANGE"
+  /** A known tagged field's declared size disagrees with the bytes its value used. */
+  | "ERR_PROTOCOL_TAGGED_FIELD_SIZE"
+  /** An API key or version the codec has no schema for. */
+  | "ERR_PROTOCOL_UNSUPPORTED_VERSION";
+
+export class ProtocolError extends Error {
+  override readonly name = "ProtocolError";
+  readonly code: ProtocolErrorCode;
+
+  constructor(code: ProtocolErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export function truncated(what: string, needed: number, remaining: number): ProtocolError {
+  return new ProtocolError(
+    "ERR_PROTOCOL_TRUNCATED",
+    `truncated frame: ${what} needs ${needed} byte(s), ${remaining} left`,
+  );
+}
+
+export function nullNotAllowed(what: string): ProtocolError {
+  return new ProtocolError("ERR_PROTOCOL_NULL_NOT_ALLOWED", `${what} is null but not nullable in this version`);
+}
+
+export function invalidLength(what: string, length: number, remaining: number): ProtocolError {
+  return new ProtocolError(
+    "ERR_PROTOCOL_INVALID_LENGTH",
+    `invalid length ${length} for ${what} (${remaining} byte(s) left)`,
+  );
+}
+
+export function outOfRange(what: string, detail: string): ProtocolError {
+  return new ProtocolError("ERR_PROTOCOL_VALUE_OUT_OF_RANGE", `${what}: ${detail}`);
+}
