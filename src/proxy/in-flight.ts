@@ -1,0 +1,41 @@
+// The requests a client connection has forwarded upstream and not yet seen answered, oldest first.
+// A broker answers one connection's requests strictly in order, so the head is always the request the
+// next response belongs to: it tells which response header version to read and whether to rewrite.
+
+export interface InFlightRequest {
+  readonly apiKey: number;
+  readonly apiVersion: number;
+  readonly correlationId: number;
+  /** Whether some response filter has to decode this response; decided once, when the request passes. */
+  readonly rewrite: boolean;
+}
+
+/** FIFO without Array.shift's O(n) moves: a head index that resets whenever the queue empties. */
+export class InFlightQueue {
+  private items: (InFlightRequest | undefined)[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(request: InFlightRequest): void {
+    this.items.push(request);
+  }
+
+  /** The request the next response answers, removed from the queue; undefined when nothing is in flight. */
+  shift(): InFlightRequest | undefined {
+    if (this.head === this.items.length) return undefined;
+    const request = this.items[this.head];
+    this.items[this.head++] = undefined; // let it be collected
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      // A pipeline that never drains: drop the consumed prefix once it dominates.
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return request;
+  }
+}
