@@ -1,15 +1,19 @@
 /**
  * Transactions through the gateway: a kafkajs transactional producer commits, aborts, and commits
  * again; a read_committed consumer sees exactly the committed messages, while a read_uncommitted one
- * proves the aborted messages were really written.
+ * proves the aborted messages were really written. Then Kafka's TransactionalMessageCopier (Java
+ * client) copies a partition exactly once while aborting transactions at random, committing its
+ * consumed offsets inside the transactions (AddOffsetsToTxn / TxnOffsetCommit).
  */
 import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { kafkajsClient, uniqueName, waitUntil } from "../harness/clients.js";
+import { assertSucceeded, kafkajsClient, uniqueName, waitUntil } from "../harness/clients.js";
 import { startTestGateway } from "../harness/gateway.js";
+import { runKafkaTool } from "../harness/java-tools.js";
 
 const PARTITIONS = 3;
 const PER_TRANSACTION = 150;
+const COPIED = 2_000;
 
 /** Messages of one transaction, with keys spread over every partition. */
 function batch(label: string) {
@@ -42,13 +46,13 @@ describe("transactions through the gateway", () => {
     await gateway?.close();
   });
 
-  /** Starts a consumer in its own group that records every value it reads from `topic`. */
-  async function consumeAll(readUncommitted: boolean): Promise<string[]> {
+  /** Starts a consumer in its own group that records every value it reads from `from`. */
+  async function consumeAll(readUncommitted: boolean, from = topic): Promise<string[]> {
     const values: string[] = [];
     const consumer = client.consumer({ groupId: uniqueName("tx-reader"), readUncommitted, maxWaitTimeInMs: 500 });
     consumers.push(consumer);
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.subscribe({ topic: from, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         values.push(message.value?.toString() ?? "<null>");
@@ -96,6 +100,54 @@ describe("transactions through the gateway", () => {
     // The aborted messages did reach the log: a read_uncommitted consumer sees them.
     expect(uncommittedReader.filter((v) => v.startsWith("aborted:"))).toHaveLength(PER_TRANSACTION);
     expect([...uncommittedReader].sort()).toEqual([...expected, ...batch("aborted").map((m) => m.value)].sort());
+  });
+
+  it("TransactionalMessageCopier copies a partition exactly once despite random aborts", async () => {
+    const input = uniqueName("tx-copy-in");
+    const output = uniqueName("tx-copy-out");
+    const copierGroup = uniqueName("tx-copier");
+    await admin.createTopics({
+      topics: [
+        { topic: input, numPartitions: 1, replicationFactor: 3 },
+        { topic: output, numPartitions: PARTITIONS, replicationFactor: 3 },
+      ],
+      waitForLeaders: true,
+    });
+    const plain = client.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await plain.connect();
+    const values = Array.from({ length: COPIED }, (_, n) => `copy-${n}`);
+    try {
+      for (let start = 0; start < COPIED; start += 500) {
+        await plain.send({ topic: input, acks: -1, messages: values.slice(start, start + 500).map((value) => ({ value })) });
+      }
+    } finally {
+      await plain.disconnect();
+    }
+
+    const copier = assertSucceeded(
+      "transactional-copier",
+      await runKafkaTool(
+        "transactional-copier",
+        [
+          "--broker-list", gateway.bootstrap, "--input-topic", input, "--input-partition", "0", "--output-topic", output,
+          "--transactional-id", uniqueName("tx-copier-id"), "--consumer-group", copierGroup,
+          "--transaction-size", "100", "--enable-random-aborts", "--use-group-metadata",
+        ],
+        { timeoutMs: 110_000 },
+      ),
+    );
+    expect(copier.stdout).toContain("ShutdownComplete");
+
+    const committedCopy = await consumeAll(false, output);
+    await waitUntil(() => committedCopy.length >= COPIED, {
+      what: `read_committed consumer to read the ${COPIED} copied messages (has ${committedCopy.length})`,
+      timeoutMs: 90_000,
+    });
+    // The copier's offsets were committed inside its transactions, up to the end of the input.
+    const [offsets] = await admin.fetchOffsets({ groupId: copierGroup, topics: [input] });
+    expect(offsets.partitions).toEqual([expect.objectContaining({ partition: 0, offset: `${COPIED}` })]);
+    // Aborted attempts were rewound and redone: the committed copy holds each input message exactly once.
+    expect([...committedCopy].sort()).toEqual([...values].sort());
   });
 
   it("never told a client an upstream broker address", () => {
