@@ -1,0 +1,74 @@
+// Fetches Apache Kafka (broker + tools jars) from Maven Central into .cache/kafka/<version>/libs.
+// Run: npm run kafka:fetch   (version from BULKHEAD_KAFKA_VERSION, default 4.4.0)
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+
+export const KAFKA_SCRIPTS_DIR = dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = resolve(KAFKA_SCRIPTS_DIR, "../..");
+export const DEFAULT_KAFKA_VERSION = "4.4.0";
+const POM = join(KAFKA_SCRIPTS_DIR, "pom.xml");
+
+export function kafkaVersionFromEnv(): string {
+  return process.env.BULKHEAD_KAFKA_VERSION?.trim() || DEFAULT_KAFKA_VERSION;
+}
+
+/** Major version: 3.x and 4.x differ in logging backend and some tool class names. */
+export function kafkaLine(version: string): 3 | 4 {
+  const major = Number.parseInt(version, 10);
+  if (major === 3 || major === 4) return major;
+  throw new Error(`Unsupported Kafka version ${JSON.stringify(version)}: expected 3.x or 4.x`);
+}
+
+export function kafkaHome(version: string): string {
+  return join(REPO_ROOT, ".cache", "kafka", version);
+}
+
+/** Java classpath that loads every jar of the fetched version. */
+export function kafkaClasspath(version: string): string {
+  return join(kafkaHome(version), "libs", "*");
+}
+
+/**
+ * Makes sure the jars of `version` are in .cache/kafka/<version>/libs and returns that dir.
+ * Idempotent: a marker holding the pom's hash says the copy is complete and current, so a pom
+ * change (e.g. a new logging binding) triggers a fresh fetch.
+ */
+export async function ensureKafka(version: string = kafkaVersionFromEnv()): Promise<string> {
+  const line = kafkaLine(version);
+  const home = kafkaHome(version);
+  const libs = join(home, "libs");
+  const marker = join(home, "fetched.sha256");
+  const pomHash = createHash("sha256").update(await readFile(POM)).digest("hex");
+  if (existsSync(marker) && (await readFile(marker, "utf8")).trim() === pomHash) return libs;
+
+  // Copy into a scratch dir and swap it in, so an interrupted or changed fetch never leaves a mixed libs dir.
+  const scratch = `${libs}.partial`;
+  await rm(scratch, { recursive: true, force: true });
+  try {
+    await promisify(execFile)(
+      "mvn",
+      ["-q", "-B", "-f", POM, `-Dkafka.version=${version}`, `-Dkafka.line=${line}`,
+        "dependency:copy-dependencies", `-DoutputDirectory=${scratch}`],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`Fetching Kafka ${version} with Maven failed:\n${e.stdout ?? ""}${e.stderr ?? e.message}`);
+  }
+  await rm(libs, { recursive: true, force: true });
+  await rename(scratch, libs);
+  await writeFile(marker, `${pomHash}\n`);
+  return libs;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const version = kafkaVersionFromEnv();
+  const started = Date.now();
+  const libs = await ensureKafka(version);
+  console.log(`Kafka ${version} ready in ${libs} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+}
