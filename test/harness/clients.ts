@@ -1,12 +1,14 @@
 /**
  * Helpers shared by the real-client integration tests (test/integration/clients-*.test.ts):
  * unique resource names per run, waiting for a condition instead of sleeping, running a
- * command-line client as a child process, a quiet kafkajs client, and the addresses a gateway may advertise.
+ * command-line client as a child process, a gateway with a kafkajs client in front of it, and the
+ * addresses a gateway may (and may not) tell a client about.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka, logLevel, type Admin } from "kafkajs";
 import type { GatewayConfig } from "../../src/config/index.js";
+import { startTestGateway, type TestGateway, type UpstreamCluster } from "./gateway.js";
 
 /** A topic/group/transactional id that no earlier run (nor a parallel test) has used: `prefix-<time>-<random>`. */
 export function uniqueName(prefix: string): string {
@@ -121,4 +123,53 @@ export function gatewayAddresses(config: GatewayConfig): Set<string> {
     }
   }
   return addresses;
+}
+
+/** Upstream "host:port"s that appear anywhere in `text` (a tool's output); there should be none. */
+export function upstreamAddressesIn(text: string, upstream: readonly { host: string; port: number }[]): string[] {
+  const mentioned = new Set(text.match(/[\w.-]+:\d+/g));
+  return upstream.map((b) => `${b.host}:${b.port}`).filter((address) => mentioned.has(address));
+}
+
+interface Disconnectable {
+  disconnect(): Promise<void>;
+}
+
+/** A test gateway in front of `upstream`, a kafkajs client (and connected admin) that reaches it, and cleanup. */
+export interface GatewaySession {
+  gateway: TestGateway;
+  client: Kafka;
+  admin: Admin;
+  /** Registers a producer/consumer to be disconnected by `close()`; returns it. */
+  track<T extends Disconnectable>(connection: T): T;
+  /** Disconnects everything tracked (each on its own: one failure must not leave others connected), then the gateway. */
+  close(): Promise<void>;
+}
+
+export async function openGatewaySession(upstream: UpstreamCluster, clientId: string): Promise<GatewaySession> {
+  const gateway = await startTestGateway(upstream);
+  const tracked: Disconnectable[] = [];
+  const close = async () => {
+    await Promise.allSettled(tracked.reverse().map((c) => c.disconnect()));
+    await gateway.close();
+  };
+  try {
+    const client = kafkajsClient(gateway.bootstrap, uniqueName(clientId));
+    const admin = client.admin();
+    tracked.push(admin);
+    await admin.connect();
+    return {
+      gateway,
+      client,
+      admin,
+      track(connection) {
+        tracked.push(connection);
+        return connection;
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }

@@ -2,10 +2,15 @@
  * Kafka's own command-line tools (the Java client) through the gateway: TopicCommand, the console
  * producer and consumer, ConsumerGroupCommand and ProducerPerformance, checked on their real output.
  */
-import type { Admin } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { assertSucceeded, kafkajsClient, uniqueName } from "../harness/clients.js";
-import { startTestGateway } from "../harness/gateway.js";
+import {
+  assertSucceeded,
+  openGatewaySession,
+  uniqueName,
+  upstreamAddressesIn,
+  type GatewaySession,
+} from "../harness/clients.js";
+import type { TestGateway } from "../harness/gateway.js";
 import { runKafkaTool } from "../harness/java-tools.js";
 
 const PARTITIONS = 3;
@@ -18,33 +23,27 @@ const DESCRIBED_PARTITION = /Partition: (\d+)\s+Leader: (-?\d+)\s+Replicas: ([\d
 // "100000 records sent, 82508.25 records/sec (7.87 MB/sec), 339.21 ms avg latency, ..."
 const PERF_SUMMARY = /^(\d+) records sent, ([\d.]+) records\/sec/m;
 
-function upstreamAddressesIn(text: string, brokers: readonly { host: string; port: number }[]): string[] {
-  const mentioned = new Set(text.match(/[\w.-]+:\d+/g));
-  return brokers.map((b) => `${b.host}:${b.port}`).filter((address) => mentioned.has(address));
-}
-
 describe("Kafka's Java tools through the gateway", () => {
   const upstream = inject("kafka");
   const nodeIds = new Set(upstream.brokers.map((b) => b.nodeId));
   const topic = uniqueName("java-tools");
   const perfTopic = uniqueName("java-perf");
   const group = uniqueName("java-console-group");
-  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
-  let admin: Admin;
+  let session: GatewaySession;
+  let gateway: TestGateway;
 
   function tool(name: string, args: string[], input?: string) {
     return runKafkaTool(name, args, { input, timeoutMs: TOOL_TIMEOUT_MS });
   }
 
   beforeAll(async () => {
-    gateway = await startTestGateway(upstream);
-    admin = kafkajsClient(gateway.bootstrap, uniqueName("java-tools-check")).admin();
-    await admin.connect();
+    // kafkajs (through the same gateway) double-checks what the tools report.
+    session = await openGatewaySession(upstream, "java-tools-check");
+    gateway = session.gateway;
   });
 
   afterAll(async () => {
-    await admin?.disconnect();
-    await gateway?.close();
+    await session?.close();
   });
 
   it("TopicCommand creates a topic and describes it with node-id leaders and no upstream address", async () => {
@@ -129,7 +128,7 @@ describe("Kafka's Java tools through the gateway", () => {
     expect(Number(summary?.[1])).toBe(PERF_RECORDS);
     expect(Number(summary?.[2])).toBeGreaterThan(0);
 
-    const offsets = await admin.fetchTopicOffsets(perfTopic);
+    const offsets = await session.admin.fetchTopicOffsets(perfTopic);
     expect(offsets.reduce((sum, p) => sum + Number(p.high), 0)).toBe(PERF_RECORDS);
   });
 

@@ -2,10 +2,9 @@
  * kafkajs through the gateway against the 3-broker cluster: a 6-partition topic (RF 3), 10,000 keyed
  * messages, a group of 3 consumers; every message must arrive exactly once.
  */
-import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from "kafkajs";
+import { Partitioners } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { kafkajsClient, uniqueName, waitUntil } from "../harness/clients.js";
-import { startTestGateway } from "../harness/gateway.js";
+import { openGatewaySession, uniqueName, waitUntil, type GatewaySession } from "../harness/clients.js";
 
 const MESSAGES = 10_000;
 const PARTITIONS = 6;
@@ -16,29 +15,19 @@ describe("kafkajs through the gateway", () => {
   const upstream = inject("kafka");
   const topic = uniqueName("kafkajs-keys");
   const groupId = uniqueName("kafkajs-group");
-  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
-  let client: Kafka;
-  let admin: Admin;
-  let producer: Producer;
-  const consumers: Consumer[] = [];
+  let session: GatewaySession;
 
   beforeAll(async () => {
-    gateway = await startTestGateway(upstream);
-    client = kafkajsClient(gateway.bootstrap, uniqueName("kafkajs"));
-    admin = client.admin();
-    await admin.connect();
+    session = await openGatewaySession(upstream, "kafkajs");
   });
 
   afterAll(async () => {
-    // Each disconnect on its own: one failing must not leave the others connected.
-    await Promise.allSettled(consumers.map((c) => c.disconnect()));
-    await Promise.allSettled([producer?.disconnect(), admin?.disconnect()]);
-    await gateway?.close();
+    await session?.close();
   });
 
   it("sees the cluster's brokers at gateway addresses only", async () => {
-    const cluster = await admin.describeCluster();
-    const gatewayHost = gateway.bootstrap.split(":")[0];
+    const cluster = await session.admin.describeCluster();
+    const gatewayHost = session.gateway.bootstrap.split(":")[0];
     const upstreamAddresses = new Set(upstream.brokers.map((b) => `${b.host}:${b.port}`));
     expect(cluster.brokers.map((b) => b.nodeId).sort()).toEqual(upstream.brokers.map((b) => b.nodeId).sort());
     for (const broker of cluster.brokers) {
@@ -48,6 +37,7 @@ describe("kafkajs through the gateway", () => {
   });
 
   it("delivers 10,000 keyed messages to a group of 3 consumers exactly once", async () => {
+    const { client, admin } = session;
     await admin.createTopics({
       topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 3 }],
       waitForLeaders: true,
@@ -60,14 +50,13 @@ describe("kafkajs through the gateway", () => {
     const perConsumer = new Array<number>(CONSUMERS).fill(0);
     const wrongValues: string[] = [];
     for (let i = 0; i < CONSUMERS; i++) {
-      const consumer = client.consumer({
+      const consumer = session.track(client.consumer({
         groupId,
         sessionTimeout: 30_000,
         rebalanceTimeout: 60_000,
         heartbeatInterval: 3_000,
         maxWaitTimeInMs: 500,
-      });
-      consumers.push(consumer);
+      }));
       consumer.on(consumer.events.GROUP_JOIN, (event) => {
         assignments.set(i, event.payload.memberAssignment[topic] ?? []);
       });
@@ -94,7 +83,7 @@ describe("kafkajs through the gateway", () => {
       { what: "a stable group of 3 consumers with 2 partitions each", timeoutMs: 90_000 },
     );
 
-    producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
+    const producer = session.track(client.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true }));
     await producer.connect();
     for (let start = 0; start < MESSAGES; start += PRODUCE_BATCH) {
       const messages = [];
@@ -135,6 +124,6 @@ describe("kafkajs through the gateway", () => {
   });
 
   it("never told a client an upstream broker address", () => {
-    expect(gateway.upstreamLeaks()).toEqual([]);
+    expect(session.gateway.upstreamLeaks()).toEqual([]);
   });
 });

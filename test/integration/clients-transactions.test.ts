@@ -5,10 +5,9 @@
  * client) copies a partition exactly once while aborting transactions at random, committing its
  * consumed offsets inside the transactions (AddOffsetsToTxn / TxnOffsetCommit).
  */
-import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from "kafkajs";
+import { Partitioners } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { assertSucceeded, kafkajsClient, uniqueName, waitUntil } from "../harness/clients.js";
-import { startTestGateway } from "../harness/gateway.js";
+import { assertSucceeded, openGatewaySession, uniqueName, waitUntil, type GatewaySession } from "../harness/clients.js";
 import { runKafkaTool } from "../harness/java-tools.js";
 
 const PARTITIONS = 3;
@@ -23,34 +22,26 @@ function batch(label: string) {
 describe("transactions through the gateway", () => {
   const upstream = inject("kafka");
   const topic = uniqueName("tx-topic");
-  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
-  let client: Kafka;
-  let admin: Admin;
-  let producer: Producer;
-  const consumers: Consumer[] = [];
+  let session: GatewaySession;
 
   beforeAll(async () => {
-    gateway = await startTestGateway(upstream);
-    client = kafkajsClient(gateway.bootstrap, uniqueName("tx-client"));
-    admin = client.admin();
-    await admin.connect();
-    await admin.createTopics({
+    session = await openGatewaySession(upstream, "tx-client");
+    await session.admin.createTopics({
       topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 3 }],
       waitForLeaders: true,
     });
   });
 
   afterAll(async () => {
-    await Promise.allSettled(consumers.map((c) => c.disconnect()));
-    await Promise.allSettled([producer?.disconnect(), admin?.disconnect()]);
-    await gateway?.close();
+    await session?.close();
   });
 
   /** Starts a consumer in its own group that records every value it reads from `from`. */
   async function consumeAll(readUncommitted: boolean, from = topic): Promise<string[]> {
     const values: string[] = [];
-    const consumer = client.consumer({ groupId: uniqueName("tx-reader"), readUncommitted, maxWaitTimeInMs: 500 });
-    consumers.push(consumer);
+    const consumer = session.track(
+      session.client.consumer({ groupId: uniqueName("tx-reader"), readUncommitted, maxWaitTimeInMs: 500 }),
+    );
     await consumer.connect();
     await consumer.subscribe({ topic: from, fromBeginning: true });
     await consumer.run({
@@ -62,12 +53,14 @@ describe("transactions through the gateway", () => {
   }
 
   it("commits and aborts transactions; read_committed sees only the committed messages", async () => {
-    producer = client.producer({
-      transactionalId: uniqueName("tx-id"),
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    const producer = session.track(
+      session.client.producer({
+        transactionalId: uniqueName("tx-id"),
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      }),
+    );
     await producer.connect();
 
     for (const [label, outcome] of [
@@ -106,6 +99,7 @@ describe("transactions through the gateway", () => {
     const input = uniqueName("tx-copy-in");
     const output = uniqueName("tx-copy-out");
     const copierGroup = uniqueName("tx-copier");
+    const { admin, gateway } = session;
     await admin.createTopics({
       topics: [
         { topic: input, numPartitions: 1, replicationFactor: 3 },
@@ -113,15 +107,11 @@ describe("transactions through the gateway", () => {
       ],
       waitForLeaders: true,
     });
-    const plain = client.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    const plain = session.track(session.client.producer({ createPartitioner: Partitioners.DefaultPartitioner }));
     await plain.connect();
     const values = Array.from({ length: COPIED }, (_, n) => `copy-${n}`);
-    try {
-      for (let start = 0; start < COPIED; start += 500) {
-        await plain.send({ topic: input, acks: -1, messages: values.slice(start, start + 500).map((value) => ({ value })) });
-      }
-    } finally {
-      await plain.disconnect();
+    for (let start = 0; start < COPIED; start += 500) {
+      await plain.send({ topic: input, acks: -1, messages: values.slice(start, start + 500).map((value) => ({ value })) });
     }
 
     const copier = assertSucceeded(
@@ -151,6 +141,6 @@ describe("transactions through the gateway", () => {
   });
 
   it("never told a client an upstream broker address", () => {
-    expect(gateway.upstreamLeaks()).toEqual([]);
+    expect(session.gateway.upstreamLeaks()).toEqual([]);
   });
 });
