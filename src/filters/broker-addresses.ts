@@ -1,0 +1,125 @@
+// Broker-address rewriting: every broker host/port a client can see is replaced by the gateway
+// endpoint (advertised host, port-per-broker) of the listener the client is connected to, so clients
+// never learn, and never dial, a real broker. The real addresses seen are learned on the way through.
+import type { Logger } from "pino";
+import type { BrokerAddressMap } from "../proxy/broker-address-map.js";
+import type { ListenerEndpoint } from "../proxy/endpoint.js";
+import type { InFlightRequest } from "../proxy/in-flight.js";
+import type { ResponseMessageFilter } from "./message-filter.js";
+
+/** The shape shared by every struct that carries a broker endpoint. */
+interface Endpoint {
+  host: string;
+  port: number;
+}
+interface NodeEndpoint extends Endpoint {
+  nodeId: number;
+}
+
+// Only the fields this filter touches; the generated types carry the rest through untouched.
+interface WithBrokers {
+  brokers: NodeEndpoint[];
+}
+interface FindCoordinatorShape extends NodeEndpoint {
+  coordinators?: NodeEndpoint[];
+}
+interface DescribeClusterShape {
+  endpointType?: number;
+  brokers: (Endpoint & { brokerId: number })[];
+}
+interface WithNodeEndpoints {
+  nodeEndpoints?: NodeEndpoint[] | null;
+}
+
+const API = {
+  produce: 0,
+  fetch: 1,
+  metadata: 3,
+  findCoordinator: 10,
+  describeCluster: 60,
+  shareFetch: 78,
+  shareAcknowledge: 79,
+} as const;
+
+/** First version whose response carries node endpoints (KIP-951 for Produce/Fetch). */
+const FIRST_VERSION_WITH_ENDPOINTS = new Map<number, number>([
+  [API.produce, 10],
+  [API.fetch, 16],
+  [API.metadata, 0],
+  [API.findCoordinator, 0],
+  [API.describeCluster, 0],
+  [API.shareFetch, 0],
+  [API.shareAcknowledge, 0],
+]);
+
+/** DescribeCluster's endpoint_type 2 lists controllers, whose addresses must not be learned as brokers. */
+const CONTROLLER_ENDPOINT_TYPE = 2;
+
+export class BrokerAddressFilter implements ResponseMessageFilter {
+  private readonly warnedNodeIds = new Set<number>();
+
+  constructor(
+    private readonly endpoint: ListenerEndpoint,
+    private readonly addressMap: BrokerAddressMap,
+    private readonly log: Logger,
+  ) {}
+
+  wants(apiKey: number, apiVersion: number): boolean {
+    const from = FIRST_VERSION_WITH_ENDPOINTS.get(apiKey);
+    return from !== undefined && apiVersion >= from;
+  }
+
+  apply(request: InFlightRequest, response: unknown): boolean {
+    switch (request.apiKey) {
+      case API.metadata:
+        return this.pointAll((response as WithBrokers).brokers, true);
+      case API.findCoordinator: {
+        const r = response as FindCoordinatorShape;
+        if (r.coordinators !== undefined) return this.pointAll(r.coordinators, true); // v4+: batched
+        return r.nodeId >= 0 && this.point(r.nodeId, r, true); // v0-3; -1 = no coordinator (error)
+      }
+      case API.describeCluster: {
+        const r = response as DescribeClusterShape;
+        const learn = r.endpointType !== CONTROLLER_ENDPOINT_TYPE;
+        let changed = false;
+        for (const b of r.brokers) changed = this.point(b.brokerId, b, learn) || changed;
+        return changed;
+      }
+      default: // Produce, Fetch, ShareFetch, ShareAcknowledge: node endpoints of new leaders
+        return this.pointAll((response as WithNodeEndpoints).nodeEndpoints ?? [], true);
+    }
+  }
+
+  private pointAll(nodes: readonly NodeEndpoint[], learn: boolean): boolean {
+    let changed = false;
+    for (const node of nodes) changed = this.point(node.nodeId, node, learn) || changed;
+    return changed;
+  }
+
+  /** Points one endpoint at this listener's port for `nodeId`; returns whether it changed. */
+  private point(nodeId: number, target: Endpoint, learn: boolean): boolean {
+    if (learn) this.addressMap.learn(nodeId, target.host, target.port);
+    const host = this.endpoint.advertisedHost;
+    const port = this.endpoint.brokerPort(nodeId) ?? this.outOfRange(nodeId);
+    if (target.host === host && target.port === port) return false;
+    target.host = host;
+    target.port = port;
+    return true;
+  }
+
+  /**
+   * A node id with no broker port: sending the client to the bootstrap port keeps the real address
+   * hidden; requests may then reach the wrong broker, so the operator must widen the port range.
+   */
+  private outOfRange(nodeId: number): number {
+    if (!this.warnedNodeIds.has(nodeId)) {
+      this.warnedNodeIds.add(nodeId);
+      const { virtualCluster, listener } = this.endpoint;
+      this.log.warn(
+        { nodeId, virtualCluster, listener: listener.name, brokerPorts: listener.brokerPorts, nodeIdBase: listener.nodeIdBase },
+        "broker node id outside the listener's broker port range; advertising the bootstrap port for it",
+      );
+    }
+    return this.endpoint.bootstrap.port;
+  }
+}

@@ -1,0 +1,52 @@
+// Decodes a response once for all the message filters that want it, and re-encodes it only if one
+// of them changed it. Record fields stay slices of the received frame through decode and encode.
+import type { Frame } from "../protocol/frame-splitter.js";
+import { decodeResponseHeader, encodeResponseHeader, responseHeaderVersion } from "../protocol/headers.js";
+import { API_BY_KEY } from "../protocol/messages/index.js";
+import { ProtocolError } from "../protocol/errors.js";
+import { Reader } from "../protocol/reader.js";
+import { Writer } from "../protocol/writer.js";
+import { peekInt16 } from "../proxy/frame-peek.js";
+import type { InFlightRequest } from "../proxy/in-flight.js";
+import type { ResponseMessageFilter } from "./message-filter.js";
+import type { ResponseFilter } from "./response-filter.js";
+
+const API_VERSIONS_KEY = 18;
+const UNSUPPORTED_VERSION = 35;
+
+export class DecodingResponseFilter implements ResponseFilter {
+  constructor(private readonly filters: readonly ResponseMessageFilter[]) {}
+
+  wantsResponse(apiKey: number, apiVersion: number): boolean {
+    return this.filters.some((f) => f.wants(apiKey, apiVersion));
+  }
+
+  onResponse(request: InFlightRequest, frame: Frame): Buffer[] | undefined {
+    const api = API_BY_KEY.get(request.apiKey);
+    if (api === undefined) throw new ProtocolError("ERR_PROTOCOL_UNSUPPORTED_VERSION", `no codec for api key ${request.apiKey}`);
+    const reader = new Reader(frame.chunks);
+    const headerVersion = responseHeaderVersion(request.apiKey, request.apiVersion);
+    const header = decodeResponseHeader(reader, headerVersion);
+    const bodyVersion = responseBodyVersion(request, frame);
+    const response = api.decodeResponse(reader, bodyVersion);
+    let changed = false;
+    for (const filter of this.filters) {
+      if (filter.wants(request.apiKey, request.apiVersion) && filter.apply(request, response)) changed = true;
+    }
+    if (!changed) return undefined;
+    const writer = new Writer();
+    encodeResponseHeader(writer, headerVersion, header.correlationId, header.unknownTaggedFields);
+    api.encodeResponse(writer, bodyVersion, response as never);
+    return writer.toChunks();
+  }
+}
+
+/**
+ * The version the response body is written in: the request's, except that a broker answers an
+ * ApiVersions request it doesn't support in v0 (with UNSUPPORTED_VERSION), so the client can retry.
+ */
+function responseBodyVersion(request: InFlightRequest, frame: Frame): number {
+  if (request.apiKey !== API_VERSIONS_KEY || request.apiVersion === 0) return request.apiVersion;
+  // ApiVersions responses always use header v0 (the correlation id alone), then error_code int16.
+  return peekInt16(frame, 4) === UNSUPPORTED_VERSION ? 0 : request.apiVersion;
+}

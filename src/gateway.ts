@@ -1,0 +1,125 @@
+// Wires a config snapshot to the data plane: one address map per physical cluster, one Listener per
+// virtual-cluster listener; and owns the lifecycle (start, readiness, graceful drain).
+import type { GatewayConfig, HostPort, PhysicalClusterConfig } from "./config/types.js";
+import { startControlServer, type ControlServer } from "./control/server.js";
+import { createResponseFilter } from "./filters/index.js";
+import { childLogger } from "./log.js";
+import { BrokerAddressMap } from "./proxy/broker-address-map.js";
+import type { ResponseTap } from "./proxy/client-connection.js";
+import { ListenerEndpoint } from "./proxy/endpoint.js";
+import { Listener } from "./proxy/listener.js";
+import { ListenerMeters } from "./proxy/meters.js";
+import { fetchClusterBrokers } from "./proxy/metadata-fetch.js";
+import { DEFAULT_CONNECT_TIMEOUT_MS, connectFirst } from "./proxy/upstream-connect.js";
+
+export interface GatewayEndpoint {
+  virtualCluster: string;
+  listener: string;
+  /** "advertisedHost:bootstrapPort", what clients put in bootstrap.servers. */
+  bootstrap: string;
+}
+
+export interface Gateway {
+  readonly endpoints: readonly GatewayEndpoint[];
+  /** Stops accepting, lets in-flight requests finish for up to drainTimeoutMs, then closes what is left. */
+  close(drainTimeoutMs?: number): Promise<void>;
+  /** True when every physical cluster has a reachable bootstrap server. */
+  isReady(): Promise<boolean>;
+  connectionCount(): number;
+  /** Where the control server (health, readiness, metrics) listens. */
+  readonly controlAddress: HostPort;
+}
+
+export interface GatewayOptions {
+  /** Upstream connect timeout (also bounds how long a client waits when its broker is down). */
+  connectTimeoutMs?: number;
+  /** Test-only: sees every response frame sent to a client. Unset in production. */
+  responseTap?: ResponseTap;
+}
+
+const READY_PROBE_TIMEOUT_MS = 2_000;
+
+export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const clusters = new Map<string, { config: PhysicalClusterConfig; addressMap: BrokerAddressMap }>();
+  for (const cluster of config.clusters) {
+    const addressMap = new BrokerAddressMap(() => fetchClusterBrokers(cluster.bootstrap, connectTimeoutMs));
+    clusters.set(cluster.name, { config: cluster, addressMap });
+  }
+
+  const listeners: Listener[] = [];
+  for (const virtualCluster of config.virtualClusters) {
+    const cluster = clusters.get(virtualCluster.cluster);
+    // The config loader already checks this reference; guard anyway for hand-built configs.
+    if (!cluster) throw new Error(`virtual cluster ${virtualCluster.name} names unknown cluster ${virtualCluster.cluster}`);
+    for (const listenerConfig of virtualCluster.listeners) {
+      const endpoint = new ListenerEndpoint(virtualCluster.name, listenerConfig);
+      const log = childLogger({ virtualCluster: virtualCluster.name, listener: listenerConfig.name });
+      listeners.push(
+        new Listener(endpoint, {
+          physicalCluster: cluster.config.name,
+          bootstrap: cluster.config.bootstrap,
+          addressMap: cluster.addressMap,
+          responseFilter: createResponseFilter(endpoint, cluster.addressMap, log),
+          maxFrameBytes: config.limits.maxFrameBytes,
+          connectTimeoutMs,
+          meters: new ListenerMeters(virtualCluster.name, listenerConfig.name, cluster.config.name),
+          log,
+          responseTap: options.responseTap,
+        }),
+      );
+    }
+  }
+
+  try {
+    for (const listener of listeners) await listener.start();
+  } catch (err) {
+    for (const listener of listeners) listener.stopAccepting();
+    throw err;
+  }
+  const log = childLogger({ component: "gateway" });
+  const endpoints = listeners.map((l) => ({
+    virtualCluster: l.endpoint.virtualCluster,
+    listener: l.endpoint.listener.name,
+    bootstrap: `${l.endpoint.bootstrap.host}:${l.endpoint.bootstrap.port}`,
+  }));
+  log.info({ endpoints }, "gateway listening");
+
+  const isReady = async (): Promise<boolean> => {
+    const probes = [...clusters.values()].map((c) =>
+      connectFirst(c.config.bootstrap, READY_PROBE_TIMEOUT_MS).then(
+        (socket) => (socket.destroy(), true),
+        () => false,
+      ),
+    );
+    return (await Promise.all(probes)).every(Boolean);
+  };
+  let control: ControlServer;
+  try {
+    control = await startControlServer({ listen: config.control.listen, isReady });
+  } catch (err) {
+    for (const listener of listeners) listener.stopAccepting();
+    throw err;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    endpoints,
+    controlAddress: control.address,
+    connectionCount: () => listeners.reduce((n, l) => n + l.connections.size, 0),
+    isReady,
+    close: (drainTimeoutMs = config.shutdown.drainTimeoutMs) => {
+      closing ??= (async () => {
+        for (const listener of listeners) listener.stopAccepting();
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainTimeoutMs)));
+        await Promise.race([Promise.all(listeners.map((l) => l.drain())), timedOut]);
+        clearTimeout(timer);
+        for (const listener of listeners) listener.closeAll("gateway shutdown");
+        await control.close();
+        log.info("gateway closed");
+      })();
+      return closing;
+    },
+  };
+}

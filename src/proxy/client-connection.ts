@@ -1,0 +1,226 @@
+// One client connection and the one upstream broker connection that serves it. Requests are
+// forwarded in order as their original chunks; the in-flight queue pairs each response with its
+// request. Everything per frame is synchronous; the only Promise is the upstream connect.
+import type net from "node:net";
+import type { Logger } from "pino";
+import type { HostPort } from "../config/types.js";
+import type { ResponseFilter } from "../filters/response-filter.js";
+import { ProtocolError } from "../protocol/errors.js";
+import { FrameSplitter, FrameTooLargeError, type Frame } from "../protocol/frame-splitter.js";
+import type { BrokerAddressMap } from "./broker-address-map.js";
+import { byteLength, writeFrame } from "./frame-write.js";
+import { InFlightQueue, type InFlightRequest } from "./in-flight.js";
+import type { ListenerMeters } from "./meters.js";
+import { PRODUCE_API_KEY, REQUEST_KEY_BYTES, isAcksZero, peekInt16, peekInt32 } from "./frame-peek.js";
+import { UpstreamConnectError, connectFirst } from "./upstream-connect.js";
+
+/** Everything a connection needs from its listener; built once per listener, shared by its connections. */
+export interface ListenerContext {
+  readonly physicalCluster: string;
+  readonly bootstrap: readonly HostPort[];
+  readonly addressMap: BrokerAddressMap;
+  readonly responseFilter: ResponseFilter;
+  readonly maxFrameBytes: number;
+  readonly connectTimeoutMs: number;
+  readonly meters: ListenerMeters;
+  readonly log: Logger;
+  /** Test-only view of every response body sent to a client (see GatewayOptions.responseTap). */
+  readonly responseTap?: ResponseTap | undefined;
+}
+
+export type ResponseTap = (request: InFlightRequest, body: readonly Buffer[]) => void;
+
+/** How long a gracefully closed connection may take to flush before it is destroyed. */
+const GRACEFUL_CLOSE_MS = 5_000;
+
+/** Which broker a client connection goes to: any bootstrap server, or the broker a broker port names. */
+export type UpstreamTarget = { kind: "bootstrap" } | { kind: "broker"; nodeId: number };
+
+export class ClientConnection {
+  private upstream: net.Socket | undefined;
+  private readonly inFlight = new InFlightQueue();
+  private readonly fromClient: FrameSplitter;
+  private readonly fromUpstream: FrameSplitter;
+  private closed = false;
+  private draining = false;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly client: net.Socket,
+    private readonly target: UpstreamTarget,
+    private readonly ctx: ListenerContext,
+    private readonly onClosed: (connection: ClientConnection) => void,
+  ) {
+    this.log = ctx.log.child({ client: `${client.remoteAddress}:${client.remotePort}` });
+    this.fromClient = new FrameSplitter(ctx.maxFrameBytes);
+    this.fromUpstream = new FrameSplitter(ctx.maxFrameBytes);
+    this.fromClient.onFrame(this.onRequest);
+    this.fromUpstream.onFrame(this.onResponse);
+  }
+
+  /** Requests forwarded and not yet answered. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  start(): void {
+    const client = this.client;
+    client.setNoDelay(true);
+    client.pause(); // nothing is read until there is somewhere to send it
+    client.on("error", (err) => this.close("client error", err));
+    client.on("close", (hadError) => this.close("client closed", undefined, !hadError));
+    this.connectUpstream().then(
+      (upstream) => this.attach(upstream),
+      (err: unknown) => this.upstreamUnreachable(err),
+    );
+  }
+
+  /** Graceful drain: read no more requests, close once every forwarded request has its response. */
+  drain(): void {
+    if (this.closed || this.draining) return;
+    this.draining = true;
+    this.client.pause();
+    if (this.inFlight.size === 0) this.close("drained", undefined, true);
+  }
+
+  close(reason: string, err?: unknown, graceful = false): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.log.debug({ reason, err }, "connection closed");
+    if (graceful) {
+      // end() flushes what is queued (responses, acks=0 produces) before the FIN; a peer that
+      // never closes its side is cut off after a grace period.
+      this.client.end();
+      this.upstream?.end();
+      setTimeout(() => {
+        this.client.destroy();
+        this.upstream?.destroy();
+      }, GRACEFUL_CLOSE_MS).unref();
+    } else {
+      this.client.destroy();
+      this.upstream?.destroy();
+    }
+    this.onClosed(this);
+  }
+
+  private async connectUpstream(): Promise<net.Socket> {
+    const { target, ctx } = this;
+    if (target.kind === "bootstrap") return connectFirst(ctx.bootstrap, ctx.connectTimeoutMs);
+    const address = await ctx.addressMap.resolve(target.nodeId);
+    if (address === undefined) {
+      throw new UpstreamConnectError("connect", `cluster ${ctx.physicalCluster} has no broker with node id ${target.nodeId}`);
+    }
+    return connectFirst([address], ctx.connectTimeoutMs);
+  }
+
+  private upstreamUnreachable(err: unknown): void {
+    if (this.closed) return;
+    const reason = err instanceof UpstreamConnectError ? err.reason : "connect";
+    this.ctx.meters.upstreamError(reason);
+    this.log.warn({ cluster: this.ctx.physicalCluster, target: this.target, reason: (err as Error).message }, "upstream broker unreachable, closing client");
+    this.close("upstream unreachable", err);
+  }
+
+  private attach(upstream: net.Socket): void {
+    if (this.closed) {
+      upstream.destroy();
+      return;
+    }
+    this.upstream = upstream;
+    upstream.setNoDelay(true);
+    upstream.on("error", (err) => this.upstreamFailed("upstream error", err));
+    upstream.on("close", () => this.upstreamFailed("upstream closed"));
+    upstream.on("data", this.onUpstreamData);
+    // Backpressure: a full socket pauses the socket that feeds it until it drains.
+    upstream.on("drain", () => {
+      if (!this.draining) this.client.resume();
+    });
+    this.client.on("drain", () => upstream.resume());
+    this.client.on("data", this.onClientData);
+    if (!this.draining) this.client.resume();
+  }
+
+  private upstreamFailed(reason: string, err?: Error): void {
+    if (this.closed) return;
+    this.ctx.meters.upstreamError(err ? "error" : "closed");
+    this.log.info({ cluster: this.ctx.physicalCluster, err: err?.message }, `${reason}, closing client`);
+    // Responses already queued to the client still go out before the FIN.
+    this.close(reason, err, !err);
+  }
+
+  private readonly onClientData = (chunk: Buffer): void => {
+    const upstream = this.upstream!;
+    this.ctx.meters.bytesFromClients.inc(chunk.length);
+    upstream.cork();
+    try {
+      this.fromClient.push(chunk);
+    } catch (err) {
+      this.frameError("client", err);
+      return;
+    } finally {
+      upstream.uncork();
+    }
+    if (upstream.writableNeedDrain) this.client.pause();
+  };
+
+  private readonly onUpstreamData = (chunk: Buffer): void => {
+    this.client.cork();
+    try {
+      this.fromUpstream.push(chunk);
+    } catch (err) {
+      this.frameError("upstream", err);
+      return;
+    } finally {
+      this.client.uncork();
+    }
+    this.ctx.meters.bytesToClients.inc(chunk.length);
+    if (this.client.writableNeedDrain) this.upstream!.pause();
+  };
+
+  private readonly onRequest = (frame: Frame): void => {
+    if (frame.size < REQUEST_KEY_BYTES) {
+      throw new ProtocolError("ERR_PROTOCOL_TRUNCATED", `request of ${frame.size} bytes has no header`);
+    }
+    const apiKey = peekInt16(frame, 0);
+    const apiVersion = peekInt16(frame, 2);
+    this.ctx.meters.request(apiKey).inc();
+    if (apiKey !== PRODUCE_API_KEY || !isAcksZero(frame, apiVersion)) {
+      const rewrite = this.ctx.responseFilter.wantsResponse(apiKey, apiVersion);
+      this.inFlight.push({ apiKey, apiVersion, correlationId: peekInt32(frame, 4), rewrite });
+    }
+    writeFrame(this.upstream!, frame.size, frame.chunks);
+  };
+
+  private readonly onResponse = (frame: Frame): void => {
+    const request = this.inFlight.shift();
+    if (request === undefined) throw new ProtocolError("ERR_PROTOCOL_TRUNCATED", "response with no request in flight");
+    const correlationId = peekInt32(frame, 0);
+    if (correlationId !== request.correlationId) {
+      throw new ProtocolError(
+        "ERR_PROTOCOL_TRUNCATED",
+        `response correlation id ${correlationId} does not match request ${request.correlationId}`,
+      );
+    }
+    const rewritten = request.rewrite ? this.ctx.responseFilter.onResponse(request, frame) : undefined;
+    this.ctx.responseTap?.(request, rewritten ?? frame.chunks);
+    if (rewritten === undefined) {
+      writeFrame(this.client, frame.size, frame.chunks);
+    } else {
+      const size = byteLength(rewritten);
+      this.ctx.meters.bytesToClients.inc(size - frame.size); // the data handler counted the original
+      writeFrame(this.client, size, rewritten);
+    }
+    if (this.draining && this.inFlight.size === 0) this.close("drained", undefined, true);
+  };
+
+  private frameError(side: "client" | "upstream", err: unknown): void {
+    if (err instanceof FrameTooLargeError || err instanceof ProtocolError) {
+      if (side === "upstream") this.ctx.meters.upstreamError("protocol");
+      this.log.warn({ side, code: err.code, reason: err.message }, "bad frame, closing connection");
+      this.close(`bad ${side} frame`, err);
+      return;
+    }
+    this.log.error({ side, err }, "unexpected error handling a frame, closing connection");
+    this.close("internal error", err);
+  }
+}

@@ -1,0 +1,67 @@
+// The TCP servers of one virtual-cluster listener: the bootstrap port, and one port per broker
+// (port = first + (nodeId - nodeIdBase)), so the port a client dials names the broker it wants.
+import net from "node:net";
+import { ClientConnection, type ListenerContext, type UpstreamTarget } from "./client-connection.js";
+import type { ListenerEndpoint } from "./endpoint.js";
+
+export class Listener {
+  private readonly servers: net.Server[] = [];
+  readonly connections = new Set<ClientConnection>();
+  private readonly idleWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly endpoint: ListenerEndpoint,
+    private readonly ctx: ListenerContext,
+  ) {}
+
+  /** Binds every port; rejects (with the port named) if one can't be bound. */
+  async start(): Promise<void> {
+    const { bind, bootstrapPort, brokerPorts } = this.endpoint.listener;
+    await this.listen(bind, bootstrapPort, { kind: "bootstrap" });
+    for (let port = brokerPorts.first; port <= brokerPorts.last; port++) {
+      await this.listen(bind, port, { kind: "broker", nodeId: this.endpoint.nodeIdForPort(port) });
+    }
+  }
+
+  private listen(bind: string, port: number, target: UpstreamTarget): Promise<void> {
+    // pauseOnConnect: not a byte is read before the connection has an upstream to send it to
+    const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket, target));
+    this.servers.push(server);
+    return new Promise((resolve, reject) => {
+      server.once("error", (err) => {
+        const where = `${this.endpoint.virtualCluster}/${this.endpoint.listener.name}`;
+        reject(new Error(`listener ${where} cannot listen on ${bind}:${port}: ${err.message}`, { cause: err }));
+      });
+      server.listen({ host: bind, port }, () => resolve());
+    });
+  }
+
+  private accept(socket: net.Socket, target: UpstreamTarget): void {
+    const { meters } = this.ctx;
+    meters.connectionsTotal.inc();
+    meters.connections.inc();
+    const connection = new ClientConnection(socket, target, this.ctx, (closed) => {
+      meters.connections.dec();
+      this.connections.delete(closed);
+      if (this.connections.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    });
+    this.connections.add(connection);
+    connection.start();
+  }
+
+  /** Stops accepting at once; open connections carry on (server.close's callback would wait for them). */
+  stopAccepting(): void {
+    for (const server of this.servers) if (server.listening) server.close();
+  }
+
+  /** Asks every connection to finish its in-flight requests and close; resolves when none is left. */
+  drain(): Promise<void> {
+    for (const connection of this.connections) connection.drain();
+    if (this.connections.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  closeAll(reason: string): void {
+    for (const connection of this.connections) connection.close(reason);
+  }
+}

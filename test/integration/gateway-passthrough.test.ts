@@ -1,0 +1,125 @@
+/**
+ * The transparent data plane against the real 3-broker cluster: kafkajs produces and consumes through
+ * the gateway, every broker address clients see is a gateway address, and no response frame sent to
+ * a client in this file carries an upstream broker's host:port.
+ */
+import net from "node:net";
+import { CompressionTypes, type Admin, type Kafka } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { metrics } from "../../src/control/metrics.js";
+import { FrameSplitter } from "../../src/protocol/frame-splitter.js";
+import { decodeBrokersResponse, encodeBrokersRequest } from "../../src/proxy/metadata-fetch.js";
+import { writeFrame } from "../../src/proxy/frame-write.js";
+import { kafkajsClient, uniqueName } from "../harness/clients.js";
+import { leakRecorder, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
+
+/** One raw Metadata round trip (the gateway's own codec) to `host:port`; returns the response body. */
+async function rawMetadata(host: string, port: number): Promise<Buffer[]> {
+  const socket = net.connect(port, host);
+  try {
+    return await new Promise<Buffer[]>((resolve, reject) => {
+      const splitter = new FrameSplitter();
+      splitter.onFrame((frame) => resolve(frame.chunks));
+      socket.on("data", (chunk) => splitter.push(chunk));
+      socket.on("error", reject);
+      const body = encodeBrokersRequest(42);
+      writeFrame(socket, body.reduce((n, c) => n + c.length, 0), body);
+    });
+  } finally {
+    socket.destroy();
+  }
+}
+
+describe("gateway passthrough", () => {
+  const upstream = inject("kafka");
+  let gateway: TestGateway;
+  let client: Kafka;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway(upstream);
+    client = kafkajsClient(gateway.bootstrap, uniqueName("passthrough"));
+    admin = client.admin();
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await admin?.disconnect();
+    await gateway?.close();
+  });
+
+  it("reports every broker at the gateway's address, one port per node id", async () => {
+    const cluster = await admin.describeCluster();
+    const listener = gateway.config.virtualClusters[0]!.listeners[0]!;
+    expect(cluster.brokers.map((b) => b.nodeId).sort()).toEqual(upstream.brokers.map((b) => b.nodeId).sort());
+    for (const broker of cluster.brokers) {
+      expect(broker.host).toBe(listener.advertisedHost);
+      expect(broker.port).toBe(listener.brokerPorts.first + broker.nodeId - listener.nodeIdBase);
+    }
+  });
+
+  it("carries produced messages (gzip and uncompressed) to a consumer, byte for byte", async () => {
+    const topic = uniqueName("passthrough");
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+    const producer = client.producer();
+    await producer.connect();
+    const sent = Array.from({ length: 300 }, (_, i) => ({ key: `k${i % 17}`, value: `value-${i}-${"x".repeat(i)}` }));
+    await producer.send({ topic, messages: sent.slice(0, 150) });
+    await producer.send({ topic, compression: CompressionTypes.GZIP, messages: sent.slice(150) });
+    await producer.disconnect();
+
+    const consumer = client.consumer({ groupId: uniqueName("passthrough-group") });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const received: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            received.push(`${message.key?.toString()}=${message.value?.toString()}`);
+            if (received.length === sent.length) resolve();
+          },
+        })
+        .catch(reject);
+    });
+    await consumer.disconnect();
+    expect(received.sort()).toEqual(sent.map((m) => `${m.key}=${m.value}`).sort());
+  });
+
+  it("forwards acks=0 produces without waiting for responses that never come", async () => {
+    const topic = uniqueName("acks0");
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
+    const producer = client.producer();
+    await producer.connect();
+    for (let i = 0; i < 20; i++) await producer.send({ topic, acks: 0, messages: [{ value: `fire-${i}` }] });
+    // An acks=1 send after them only completes if the in-flight queue still pairs responses correctly.
+    await producer.send({ topic, acks: 1, messages: [{ value: "last" }] });
+    await producer.disconnect();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    expect(Number(offsets[0]!.high)).toBe(21);
+  });
+
+  it("counts requests and bytes per virtual cluster", async () => {
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/bulkhead_requests_total\{virtual_cluster="test",api="Metadata"\} [1-9]/);
+    expect(text).toMatch(/bulkhead_bytes_to_clients_total\{virtual_cluster="test"\} [1-9]/);
+    expect(text).toMatch(/bulkhead_bytes_from_clients_total\{virtual_cluster="test"\} [1-9]/);
+  });
+
+  it("the leak scanner finds upstream addresses in an unrewritten Metadata response", async () => {
+    const [first] = parseHostPorts(upstream.bootstrap);
+    const direct = await rawMetadata(first!.host, first!.port);
+    const recorder = leakRecorder(upstream.brokers);
+    recorder.tap({ apiKey: 3, apiVersion: 9, correlationId: 42, rewrite: true }, direct);
+    expect(recorder.leaks.length).toBeGreaterThanOrEqual(upstream.brokers.length);
+    // Through the gateway the same request shows only gateway addresses.
+    const { host, port } = parseHostPorts(gateway.bootstrap)[0]!;
+    const viaGateway = decodeBrokersResponse(await rawMetadata(host, port));
+    expect(viaGateway.map((b) => `${b.host}:${b.port}`)).not.toContain(upstream.bootstrap.split(",")[0]);
+  });
+
+  // Runs last: covers every response any client received in this file.
+  it("no response sent to a client carried an upstream broker address", () => {
+    expect(gateway.upstreamLeaks()).toEqual([]);
+  });
+});

@@ -1,0 +1,199 @@
+// The connection pipeline against a fake broker (a local TCP server that answers each request frame
+// with a frame echoing its correlation id): ordering, acks=0, drain, unreachable upstream, oversize.
+import net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ResponseFilter } from "../../../src/filters/response-filter.js";
+import { FrameSplitter, type Frame } from "../../../src/protocol/frame-splitter.js";
+import { encodeRequestHeader } from "../../../src/protocol/headers.js";
+import { Writer } from "../../../src/protocol/writer.js";
+import { BrokerAddressMap } from "../../../src/proxy/broker-address-map.js";
+import type { ListenerContext } from "../../../src/proxy/client-connection.js";
+import { ListenerEndpoint } from "../../../src/proxy/endpoint.js";
+import { Listener } from "../../../src/proxy/listener.js";
+import { ListenerMeters } from "../../../src/proxy/meters.js";
+import { logger } from "../../../src/log.js";
+import { freePort } from "../../harness/gateway.js";
+
+const passthrough: ResponseFilter = { wantsResponse: () => false, onResponse: () => undefined };
+
+interface FakeBroker {
+  port: number;
+  /** Correlation ids of the requests received, in order. */
+  received: number[];
+  close(): Promise<void>;
+}
+
+/** Answers every request except acks=0-style ones (api key 0 with correlation id < 0) after `delayMs`. */
+async function startFakeBroker(delayMs = 0): Promise<FakeBroker> {
+  const received: number[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    const splitter = new FrameSplitter();
+    splitter.onFrame((frame) => {
+      const body = Buffer.concat(frame.chunks);
+      const correlationId = body.readInt32BE(4);
+      received.push(correlationId);
+      if (body.readInt16BE(0) === 0 && correlationId < 0) return; // our acks=0 stand-in: no response
+      const response = Buffer.alloc(12);
+      response.writeInt32BE(8, 0);
+      response.writeInt32BE(correlationId, 4);
+      response.writeInt32BE(correlationId * 2, 8);
+      setTimeout(() => socket.writable && socket.write(response), delayMs);
+    });
+    socket.on("data", (chunk) => splitter.push(chunk));
+    socket.on("error", () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    received,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function request(apiKey: number, apiVersion: number, correlationId: number, body: Buffer = Buffer.alloc(0)): Buffer {
+  const writer = new Writer();
+  encodeRequestHeader(writer, { apiKey, apiVersion, correlationId, clientId: "test" });
+  const header = Buffer.concat(writer.toChunks());
+  const prefix = Buffer.alloc(4);
+  prefix.writeInt32BE(header.length + body.length, 0);
+  return Buffer.concat([prefix, header, body]);
+}
+
+/** A Produce v3..v8 body up to acks: transactional_id (null) then acks. */
+function produceBody(acks: number): Buffer {
+  const body = Buffer.alloc(4);
+  body.writeInt16BE(-1, 0);
+  body.writeInt16BE(acks, 2);
+  return body;
+}
+
+async function startListener(upstreamPort: number, maxFrameBytes = 1024): Promise<Listener> {
+  const port = await freePort();
+  const endpoint = new ListenerEndpoint("vc", {
+    name: "plain",
+    bind: "127.0.0.1",
+    bootstrapPort: port,
+    brokerPorts: { first: port + 1, last: port }, // no broker ports: bootstrap only
+    nodeIdBase: 0,
+    advertisedHost: "127.0.0.1",
+  });
+  const bootstrap = [{ host: "127.0.0.1", port: upstreamPort }];
+  const ctx: ListenerContext = {
+    physicalCluster: "fake",
+    bootstrap,
+    addressMap: new BrokerAddressMap(async () => []),
+    responseFilter: passthrough,
+    maxFrameBytes,
+    connectTimeoutMs: 1_000,
+    meters: new ListenerMeters("vc", "plain", "fake"),
+    log: logger.child({ test: "client-connection" }),
+  };
+  const listener = new Listener(endpoint, ctx);
+  await listener.start();
+  return listener;
+}
+
+interface TestClient {
+  socket: net.Socket;
+  responses: Frame[];
+  closed: Promise<number>;
+}
+
+function connect(listener: Listener): Promise<TestClient> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const socket = net.connect(listener.endpoint.bootstrap.port, "127.0.0.1", () =>
+      resolve({ socket, responses, closed }),
+    );
+    const responses: Frame[] = [];
+    const splitter = new FrameSplitter();
+    splitter.onFrame((f) => responses.push(f));
+    socket.on("data", (chunk) => splitter.push(chunk));
+    socket.on("error", () => undefined);
+    const closed = new Promise<number>((done) => socket.on("close", () => done(Date.now() - started)));
+  });
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe("client connection", () => {
+  it("forwards pipelined requests split across writes and returns responses in order", async () => {
+    const broker = await startFakeBroker();
+    cleanups.push(() => broker.close());
+    const listener = await startListener(broker.port);
+    cleanups.push(() => listener.closeAll("test"));
+    cleanups.push(() => listener.stopAccepting());
+    const client = await connect(listener);
+    const stream = Buffer.concat([1, 2, 3, 4, 5].map((id) => request(3, 12, id)));
+    for (let at = 0; at < stream.length; at += 7) client.socket.write(stream.subarray(at, at + 7));
+    await until(() => client.responses.length === 5, "5 responses");
+    expect(client.responses.map((f) => Buffer.concat(f.chunks).readInt32BE(0))).toEqual([1, 2, 3, 4, 5]);
+    expect(broker.received).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("expects no response to an acks=0 Produce, so later responses still pair up", async () => {
+    const broker = await startFakeBroker();
+    cleanups.push(() => broker.close());
+    const listener = await startListener(broker.port);
+    cleanups.push(() => listener.stopAccepting());
+    cleanups.push(() => listener.closeAll("test"));
+    const client = await connect(listener);
+    client.socket.write(request(0, 7, -1, produceBody(0)));
+    client.socket.write(request(0, 7, 2, produceBody(1)));
+    await until(() => client.responses.length === 1, "1 response");
+    const [connection] = listener.connections;
+    expect(connection!.inFlightCount).toBe(0);
+    expect(Buffer.concat(client.responses[0]!.chunks).readInt32BE(0)).toBe(2);
+  });
+
+  it("drains: stops reading, delivers in-flight responses, then closes", async () => {
+    const broker = await startFakeBroker(200);
+    cleanups.push(() => broker.close());
+    const listener = await startListener(broker.port);
+    cleanups.push(() => listener.stopAccepting());
+    const client = await connect(listener);
+    client.socket.write(request(3, 12, 7));
+    await until(() => broker.received.length === 1, "request at the broker");
+    listener.stopAccepting();
+    await listener.drain();
+    await client.closed;
+    expect(client.responses.map((f) => Buffer.concat(f.chunks).readInt32BE(0))).toEqual([7]);
+  });
+
+  it("closes the client promptly when the upstream is unreachable", async () => {
+    const deadPort = await freePort();
+    const listener = await startListener(deadPort);
+    cleanups.push(() => listener.stopAccepting());
+    const client = await connect(listener);
+    expect(await client.closed).toBeLessThan(1_000);
+    expect(listener.connections.size).toBe(0);
+  });
+
+  it("closes a connection that sends a frame over the maximum size", async () => {
+    const broker = await startFakeBroker();
+    cleanups.push(() => broker.close());
+    const listener = await startListener(broker.port, 64);
+    cleanups.push(() => listener.stopAccepting());
+    const client = await connect(listener);
+    client.socket.write(request(3, 12, 1, Buffer.alloc(100)));
+    await client.closed;
+    expect(broker.received).toEqual([]);
+  });
+});
