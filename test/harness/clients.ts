@@ -89,10 +89,13 @@ export function runProcess(command: string, args: readonly string[], opts: RunOp
 }
 
 /** Throws with the command's output when it did not exit 0, so a failing tool explains itself in the test report. */
-export function assertSucceeded(what: string, result: ProcessResult): ProcessResult {
+export function assertSucceeded<R extends { code: number | null; signal?: string | null; stdout: string; stderr: string }>(
+  what: string,
+  result: R,
+): R {
   if (result.code !== 0) {
     throw new Error(
-      `${what} exited with ${result.code ?? result.signal}\n--- stdout ---\n${result.stdout.slice(-4000)}\n--- stderr ---\n${result.stderr.slice(-4000)}`,
+      `${what} exited with ${result.code ?? result.signal ?? "a signal"}\n--- stdout ---\n${result.stdout.slice(-4000)}\n--- stderr ---\n${result.stderr.slice(-4000)}`,
     );
   }
   return result;

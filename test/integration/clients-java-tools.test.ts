@@ -11,7 +11,7 @@ import {
   type GatewaySession,
 } from "../harness/clients.js";
 import type { TestGateway } from "../harness/gateway.js";
-import { runKafkaTool } from "../harness/java-tools.js";
+import { runKafkaTool, type KafkaTool } from "../harness/java-tools.js";
 
 const PARTITIONS = 3;
 const CONSOLE_MESSAGES = 500;
@@ -32,7 +32,7 @@ describe("Kafka's Java tools through the gateway", () => {
   let session: GatewaySession;
   let gateway: TestGateway;
 
-  function tool(name: string, args: string[], input?: string) {
+  function tool(name: KafkaTool, args: string[], input?: string) {
     return runKafkaTool(name, args, { input, timeoutMs: TOOL_TIMEOUT_MS });
   }
 
