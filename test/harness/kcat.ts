@@ -35,7 +35,7 @@ const BROKER = /^\s+broker (-?\d+) at (\S+)/;
 // '  topic "name" with 6 partitions:'
 const TOPIC = /^\s+topic "([^"]+)" with \d+ partitions:/;
 // "    partition 0, leader 2, replicas: 2,3,1, isrs: 2,3,1"
-const PARTITION = /^\s+partition (\d+), leader (-?\d+), replicas: ([\d,]*)/;
+const PARTITION = /^\s+partition (\d+), leader (-?\d+), replicas: (\d+(?:,\d+)*)?/;
 
 /** Parses `kcat -L` output; throws on a listing without its header line so a changed format fails loudly. */
 export function parseKcatMetadata(text: string): KcatMetadata {
