@@ -152,5 +152,5 @@ try {
   if (code !== undefined) process.exitCode = code;
 } catch (error) {
   logger.fatal({ err: error }, "bulkhead failed");
-  process.exitCode = EXIT_FAILURE;
+  process.exit(EXIT_FAILURE); // half-started listeners or sockets must not keep the process alive
 }

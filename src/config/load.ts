@@ -35,7 +35,12 @@ export function parseConfig(text: string, fileName: string): GatewayConfig {
       doc.errors.map((error) => ({ file: fileName, path: "", ...lineCounter.linePos(error.pos[0]), message: error.message })),
     );
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS(); // throws on alias bombs ("Excessive alias count")
+  } catch (error) {
+    throw new ConfigError(fileName, [issueAt([], (error as Error).message)]);
+  }
   if (data === null || data === undefined) throw new ConfigError(fileName, [issueAt([], "the file is empty")]);
 
   const result = configSchema.safeParse(data, { error: requiredFieldMessage });

@@ -207,6 +207,12 @@ describe("ConfigError", () => {
     expect(issuesOf("- 1\n")).toEqual([{ path: "", message: expect.stringContaining("expected object") }]);
   });
 
+  it("refuses a YAML alias bomb instead of expanding it", () => {
+    const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 0; i < 120; i++) lines.push(`b${i}: &b${i} [*${i === 0 ? "a" : `b${i - 1}`}, *${i === 0 ? "a" : `b${i - 1}`}]`);
+    expect(issuesOf(lines.join("\n"))).toEqual([{ path: "", message: expect.stringContaining("Excessive alias count") }]);
+  });
+
   it("names the file it could not read", async () => {
     const dir = await mkdtemp(join(tmpdir(), "bulkhead-config-"));
     await expect(loadConfig(join(dir, "missing.yaml"))).rejects.toThrow(`${join(dir, "missing.yaml")} (root): cannot read the file (ENOENT)`);
