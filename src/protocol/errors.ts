@@ -52,3 +52,24 @@ export function invalidLength(what: string, length: number, remaining: number): 
 export function outOfRange(what: string, detail: string): ProtocolError {
   return new ProtocolError("ERR_PROTOCOL_VALUE_OUT_OF_RANGE", `${what}: ${detail}`);
 }
+
+/** Narrows away null, failing with the field's name (for fields nullable only in some versions). */
+export function requireNonNull<T>(v: T | null, what: string): T {
+  if (v === null) throw nullNotAllowed(what);
+  return v;
+}
+
+/**
+ * A field that matters (not `ignorable` in Kafka's schema) holds a non-default value, but the
+ * version being written has no such field: writing would silently change the message's meaning.
+ */
+export function fieldNotInVersion(what: string, version: number): ProtocolError {
+  return new ProtocolError(
+    "ERR_PROTOCOL_UNSUPPORTED_VERSION",
+    `${what} has a non-default value but does not exist in version ${version}`,
+  );
+}
+
+export function unsupportedVersion(message: string, version: number): ProtocolError {
+  return new ProtocolError("ERR_PROTOCOL_UNSUPPORTED_VERSION", `${message} has no version ${version}`);
+}

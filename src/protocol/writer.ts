@@ -1,4 +1,4 @@
-import { nullNotAllowed, outOfRange, ProtocolError } from "./errors.js";
+import { outOfRange, ProtocolError } from "./errors.js";
 import type { TaggedField } from "./tagged-field.js";
 
 export type { TaggedField } from "./tagged-field.js";
@@ -281,12 +281,6 @@ export class Writer {
     let i = from;
     while (i < fields.length && fields[i]!.tag < belowTag) this.writeRawTaggedField(fields[i++]!);
     return i;
-  }
-
-  /** Fails with a clear message when a non-nullable value is null. */
-  static requireNonNull<T>(v: T | null, what: string): T {
-    if (v === null) throw nullNotAllowed(what);
-    return v;
   }
 
   // ---- size prefixes ---------------------------------------------------------------------
