@@ -56,6 +56,8 @@ export const DEFAULT_JVM_OPTIONS = ["-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", 
 export function spawnJvm(spec: JvmSpec): Jvm {
   const java = [
     "java", ...(spec.jvmOptions ?? DEFAULT_JVM_OPTIONS), "-Djava.awt.headless=true",
+    // Fixed locale: tool output (perf numbers, dates) must parse the same on every machine.
+    "-Duser.language=en", "-Duser.country=US",
     ...loggingProperties(spec.version, spec.log),
     "-cp", kafkaClasspath(spec.version), spec.mainClass, ...spec.args,
   ];

@@ -1,0 +1,16 @@
+// What test/global-setup.ts provides to integration tests: `inject("kafka")`.
+import type { KafkaBroker } from "../../scripts/kafka/launcher.js";
+
+export interface ProvidedKafka {
+  /** "127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3" */
+  bootstrap: string;
+  brokers: KafkaBroker[];
+  /** Kafka version of the cluster (and of the Java tools runKafkaTool uses). */
+  version: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    kafka: ProvidedKafka;
+  }
+}

@@ -1,0 +1,71 @@
+// The harness itself: the shared cluster is real, complete, and usable from kafkajs and Kafka's own tools.
+import kafkajs from "kafkajs";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { runKafkaTool } from "../harness/java-tools.js";
+import "../harness/provided.js";
+
+describe("Kafka test cluster", () => {
+  const kafka = inject("kafka");
+  const client = new kafkajs.Kafka({ clientId: "harness-test", brokers: kafka.bootstrap.split(","), logLevel: kafkajs.logLevel.NOTHING });
+  const admin = client.admin();
+  const topic = `harness-${randomUUID()}`;
+
+  beforeAll(async () => {
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+  });
+  afterAll(async () => {
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it("has three brokers in its metadata, at the provided addresses", async () => {
+    const { brokers } = await admin.describeCluster();
+    expect(brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual(kafka.bootstrap.split(",").sort());
+    expect(brokers.map((b) => b.nodeId).sort()).toEqual(kafka.brokers.map((b) => b.nodeId).sort());
+    expect(kafka.brokers).toHaveLength(3);
+  });
+
+  it("round-trips messages with kafkajs", async () => {
+    const producer = client.producer();
+    await producer.connect();
+    const sent = Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: `v${i}` }));
+    await producer.send({ topic, acks: -1, messages: sent });
+    await producer.disconnect();
+
+    const consumer = client.consumer({ groupId: `harness-${randomUUID()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const received: { key: string; value: string }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      consumer.run({
+        eachMessage: async ({ message }) => {
+          received.push({ key: String(message.key), value: String(message.value) });
+          if (received.length === sent.length) resolve();
+        },
+      }).catch(reject);
+    });
+    await consumer.disconnect();
+    const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
+    expect(received.sort(byKey)).toEqual(sent.sort(byKey));
+  });
+
+  it("runs Kafka's TopicCommand against it", async () => {
+    const result = await runKafkaTool("topics", ["--bootstrap-server", kafka.bootstrap, "--describe", "--topic", topic], { timeoutMs: 60_000 });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Topic: ${topic}`);
+    expect(result.stdout).toMatch(/PartitionCount: 3\s+ReplicationFactor: 3/);
+  });
+
+  it("feeds stdin to the console producer and reads it back with the console consumer", async () => {
+    const produced = await runKafkaTool("console-producer", ["--bootstrap-server", kafka.bootstrap, "--topic", topic], {
+      timeoutMs: 60_000, input: "from-stdin-1\nfrom-stdin-2\n",
+    });
+    expect(produced.code, produced.stderr).toBe(0);
+    const consumed = await runKafkaTool("console-consumer", [
+      "--bootstrap-server", kafka.bootstrap, "--topic", topic, "--from-beginning", "--max-messages", "32", "--timeout-ms", "30000",
+    ], { timeoutMs: 60_000 });
+    expect(consumed.stdout.split("\n")).toEqual(expect.arrayContaining(["from-stdin-1", "from-stdin-2"]));
+  });
+});
