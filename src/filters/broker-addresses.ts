@@ -27,6 +27,9 @@ interface DescribeClusterShape {
   endpointType?: number;
   brokers: (Endpoint & { brokerId: number })[];
 }
+interface DescribeQuorumShape {
+  nodes?: { nodeId: number; listeners: Endpoint[] }[];
+}
 interface WithNodeEndpoints {
   nodeEndpoints?: NodeEndpoint[] | null;
 }
@@ -36,6 +39,7 @@ const API = {
   fetch: 1,
   metadata: 3,
   findCoordinator: 10,
+  describeQuorum: 55,
   describeCluster: 60,
   shareFetch: 78,
   shareAcknowledge: 79,
@@ -47,6 +51,7 @@ const FIRST_VERSION_WITH_ENDPOINTS = new Map<number, number>([
   [API.fetch, 16],
   [API.metadata, 0],
   [API.findCoordinator, 0],
+  [API.describeQuorum, 2],
   [API.describeCluster, 0],
   [API.shareFetch, 0],
   [API.shareAcknowledge, 0],
@@ -83,6 +88,14 @@ export class BrokerAddressFilter implements ResponseMessageFilter {
         const learn = r.endpointType !== CONTROLLER_ENDPOINT_TYPE;
         let changed = false;
         for (const b of r.brokers) changed = this.point(b.brokerId, b, learn) || changed;
+        return changed;
+      }
+      case API.describeQuorum: {
+        // Controller listeners: hidden like brokers, never learned (clients can't be proxied to them).
+        let changed = false;
+        for (const node of (response as DescribeQuorumShape).nodes ?? []) {
+          for (const l of node.listeners) changed = this.point(node.nodeId, l, false) || changed;
+        }
         return changed;
       }
       default: // Produce, Fetch, ShareFetch, ShareAcknowledge: node endpoints of new leaders

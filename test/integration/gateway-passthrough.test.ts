@@ -92,8 +92,9 @@ describe("gateway passthrough", () => {
     const producer = client.producer();
     await producer.connect();
     for (let i = 0; i < 20; i++) await producer.send({ topic, acks: 0, messages: [{ value: `fire-${i}` }] });
-    // An acks=1 send after them only completes if the in-flight queue still pairs responses correctly.
-    await producer.send({ topic, acks: 1, messages: [{ value: "last" }] });
+    // An acks=all send after them only completes if the in-flight queue still pairs responses correctly;
+    // the broker handles one connection's requests in order, so it also means all 20 were appended.
+    await producer.send({ topic, acks: -1, messages: [{ value: "last" }] });
     await producer.disconnect();
     const offsets = await admin.fetchTopicOffsets(topic);
     expect(Number(offsets[0]!.high)).toBe(21);
