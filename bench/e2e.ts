@@ -1,0 +1,233 @@
+// End-to-end bench: Kafka's ProducerPerformance and ConsumerPerformance against the brokers directly and
+// through the gateway (a child process, so its CPU time is measured alone), alternating in one run.
+//   npm run bench:e2e
+// Env: BULKHEAD_BENCH_BOOTSTRAP (use a running cluster instead of starting 3 brokers), BULKHEAD_KAFKA_VERSION,
+//   BULKHEAD_BENCH_RECORDS (300000), BULKHEAD_BENCH_RECORD_SIZE (1024), BULKHEAD_BENCH_ROUNDS (2),
+//   BULKHEAD_BENCH_PARTITIONS (6), BULKHEAD_BENCH_WARMUP_RECORDS (30000), BULKHEAD_BENCH_CPU_PROF=1 (gateway
+//   writes a V8 CPU profile to bench/profiles/).
+import { cpus, loadavg, totalmem } from "node:os";
+import { randomBytes } from "node:crypto";
+import kafkajs from "kafkajs";
+import { startKafka } from "../scripts/kafka/launcher.js";
+import { kafkaVersionFromEnv } from "../scripts/kafka/fetch.js";
+import { startGatewayProcess, type GatewayProcess } from "./lib/gateway-process.js";
+import type { GatewaySample } from "./lib/gateway-ipc.js";
+import type { ConsumerPerfResult, ProducerPerfResult } from "./lib/perf-output.js";
+import { runConsumerPerf, runProducerPerf } from "./lib/perf-tools.js";
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+const settings = {
+  records: intFromEnv("BULKHEAD_BENCH_RECORDS", 300_000),
+  recordSize: intFromEnv("BULKHEAD_BENCH_RECORD_SIZE", 1024),
+  rounds: intFromEnv("BULKHEAD_BENCH_ROUNDS", 2),
+  partitions: intFromEnv("BULKHEAD_BENCH_PARTITIONS", 6),
+  warmupRecords: intFromEnv("BULKHEAD_BENCH_WARMUP_RECORDS", 30_000),
+};
+const runId = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
+
+type Target = "direct" | "gateway";
+
+interface RunResult {
+  round: number;
+  target: Target;
+  produce: ProducerPerfResult;
+  consume: ConsumerPerfResult;
+  /** Gateway CPU and bytes during each phase (also sampled for direct runs: should stay near zero). */
+  produceGateway: PhaseUsage;
+  consumeGateway: PhaseUsage;
+}
+
+interface PhaseUsage {
+  cpuMs: number;
+  wallMs: number;
+  /** Bytes the gateway received from plus sent to clients, in MB (10^6 bytes). */
+  wireMb: number;
+}
+
+interface TimedSample extends GatewaySample {
+  at: number;
+}
+
+async function timedSample(gateway: GatewayProcess): Promise<TimedSample> {
+  return { ...(await gateway.sample()), at: performance.now() };
+}
+
+function usageBetween(before: TimedSample, after: TimedSample): PhaseUsage {
+  return {
+    cpuMs: (after.cpuUserUs - before.cpuUserUs + after.cpuSystemUs - before.cpuSystemUs) / 1000,
+    wallMs: after.at - before.at,
+    wireMb:
+      (after.bytesFromClients - before.bytesFromClients + after.bytesToClients - before.bytesToClients) / 1e6,
+  };
+}
+
+async function createTopic(bootstrap: string, topic: string, replicationFactor: number): Promise<void> {
+  const admin = new kafkajs.Kafka({ clientId: "bulkhead-bench", brokers: bootstrap.split(","), logLevel: kafkajs.logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const created = await admin.createTopics({
+      topics: [{ topic, numPartitions: settings.partitions, replicationFactor }],
+      waitForLeaders: true,
+    });
+    if (!created) throw new Error(`topic ${topic} already exists`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function describeNodeIds(bootstrap: string): Promise<number[]> {
+  const admin = new kafkajs.Kafka({ clientId: "bulkhead-bench", brokers: bootstrap.split(","), logLevel: kafkajs.logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return (await admin.describeCluster()).brokers.map((b) => b.nodeId);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function runOne(
+  version: string,
+  target: Target,
+  bootstrap: string,
+  round: number,
+  replicationFactor: number,
+  gateway: GatewayProcess,
+): Promise<RunResult> {
+  const topic = `bench-${runId}-${round}-${target}`;
+  // Created through the target, as a client of that target would.
+  await createTopic(bootstrap, topic, replicationFactor);
+  const s0 = await timedSample(gateway);
+  const produce = await runProducerPerf(version, { bootstrap, topic, records: settings.records, recordSize: settings.recordSize });
+  const s1 = await timedSample(gateway);
+  const consume = await runConsumerPerf(version, { bootstrap, topic, records: settings.records, group: `${topic}-group` });
+  const s2 = await timedSample(gateway);
+  const result = { round, target, produce, consume, produceGateway: usageBetween(s0, s1), consumeGateway: usageBetween(s1, s2) };
+  console.log(
+    `round ${round} ${target.padEnd(7)}: produce ${fmt(produce.recordsPerSec, 0)} rec/s ${fmt(produce.mbPerSec, 1)} MB/s p99 ${produce.p99Ms} ms; ` +
+      `consume ${fmt(consume.fetchRecordsPerSec, 0)} rec/s ${fmt(consume.fetchMbPerSec, 1)} MB/s (fetch phase), ` +
+      `${fmt(consume.recordsPerSec, 0)} rec/s with group join; gateway cpu ${fmt(result.produceGateway.cpuMs, 0)} + ${fmt(result.consumeGateway.cpuMs, 0)} ms`,
+  );
+  return result;
+}
+
+const fmt = (n: number, digits: number): string =>
+  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const payloadMiB = (records: number): number => (records * settings.recordSize) / (1024 * 1024);
+
+/** The gateway's CPU use while nobody talks to it (timers, metrics), in ms of CPU per second. */
+async function idleCpuRate(gateway: GatewayProcess, ms = 5_000): Promise<number> {
+  const before = await timedSample(gateway);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const usage = usageBetween(before, await timedSample(gateway));
+  return (usage.cpuMs / usage.wallMs) * 1000;
+}
+
+function summarize(results: readonly RunResult[], gatewayPid: number, idleCpuMsPerSec: number): void {
+  const of = (target: Target) => results.filter((r) => r.target === target);
+  const row = (target: Target) => {
+    const rs = of(target);
+    const produceCpu = rs.reduce((s, r) => s + r.produceGateway.cpuMs, 0);
+    const consumeCpu = rs.reduce((s, r) => s + r.consumeGateway.cpuMs, 0);
+    const producedMiB = rs.reduce((s, r) => s + payloadMiB(r.produce.records), 0);
+    const consumedMiB = rs.reduce((s, r) => s + r.consume.mb, 0);
+    const wireMb = rs.reduce((s, r) => s + r.produceGateway.wireMb + r.consumeGateway.wireMb, 0);
+    const idleMs = (phase: "produceGateway" | "consumeGateway") =>
+      (rs.reduce((s, r) => s + r[phase].wallMs, 0) / 1000) * idleCpuMsPerSec;
+    return {
+      produceRecPerSec: mean(rs.map((r) => r.produce.recordsPerSec)),
+      produceMbPerSec: mean(rs.map((r) => r.produce.mbPerSec)),
+      produceP99: mean(rs.map((r) => r.produce.p99Ms)),
+      produceP50: mean(rs.map((r) => r.produce.p50Ms)),
+      consumeRecPerSec: mean(rs.map((r) => r.consume.fetchRecordsPerSec)),
+      consumeMbPerSec: mean(rs.map((r) => r.consume.fetchMbPerSec)),
+      consumeWithJoinRecPerSec: mean(rs.map((r) => r.consume.recordsPerSec)),
+      produceCpuMsPerMiB: produceCpu / producedMiB,
+      consumeCpuMsPerMiB: consumeCpu / consumedMiB,
+      produceNetCpuMsPerMiB: (produceCpu - idleMs("produceGateway")) / producedMiB,
+      consumeNetCpuMsPerMiB: (consumeCpu - idleMs("consumeGateway")) / consumedMiB,
+      cpuMsPerWireMb: wireMb > 0 ? (produceCpu + consumeCpu) / wireMb : Number.NaN,
+    };
+  };
+  const direct = row("direct");
+  const gateway = row("gateway");
+  console.log(`\n## Summary (mean of ${settings.rounds} round(s); ${settings.records} records of ${settings.recordSize} B, acks=all; MB = MiB as the tools print it)`);
+  console.log("| target | produce rec/s | produce MB/s | produce p50 / p99 ms | consume rec/s (fetch) | consume MB/s (fetch) | consume rec/s (incl. group join) |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  for (const [name, r] of [["direct", direct], ["gateway", gateway]] as const) {
+    console.log(
+      `| ${name} | ${fmt(r.produceRecPerSec, 0)} | ${fmt(r.produceMbPerSec, 1)} | ${fmt(r.produceP50, 0)} / ${fmt(r.produceP99, 0)} | ` +
+        `${fmt(r.consumeRecPerSec, 0)} | ${fmt(r.consumeMbPerSec, 1)} | ${fmt(r.consumeWithJoinRecPerSec, 0)} |`,
+    );
+  }
+  console.log(`\ngateway/direct throughput: produce ${fmt(gateway.produceRecPerSec / direct.produceRecPerSec, 2)}x, ` +
+    `consume ${fmt(gateway.consumeRecPerSec / direct.consumeRecPerSec, 2)}x (fetch phase), ` +
+    `${fmt(gateway.consumeWithJoinRecPerSec / direct.consumeWithJoinRecPerSec, 2)}x (incl. group join)`);
+  console.log(`gateway/direct produce p99 latency: ${fmt(gateway.produceP99 / direct.produceP99, 2)}x`);
+  console.log(
+    `gateway CPU (pid ${gatewayPid}): ${fmt(gateway.produceCpuMsPerMiB, 2)} ms per MiB produced, ` +
+      `${fmt(gateway.consumeCpuMsPerMiB, 2)} ms per MiB consumed (record payload); ` +
+      `${fmt(gateway.cpuMsPerWireMb, 2)} ms per MB on the client wire (bytes in + out, its own counters)`,
+  );
+  console.log(
+    `gateway CPU net of its idle rate (${fmt(idleCpuMsPerSec, 1)} ms/s): ${fmt(gateway.produceNetCpuMsPerMiB, 2)} ms per MiB produced, ` +
+      `${fmt(gateway.consumeNetCpuMsPerMiB, 2)} ms per MiB consumed; during the direct runs it used ` +
+      `${fmt(direct.produceCpuMsPerMiB, 2)} / ${fmt(direct.consumeCpuMsPerMiB, 2)} ms per MiB (idle check)`,
+  );
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+}
+
+async function main(): Promise<void> {
+  const external = process.env.BULKHEAD_BENCH_BOOTSTRAP?.trim();
+  const kafka = external
+    ? { bootstrap: external, version: kafkaVersionFromEnv(), stop: async () => {} }
+    : await startKafka({ brokers: 3 });
+  let gateway: GatewayProcess | undefined;
+  try {
+    const nodeIds = await describeNodeIds(kafka.bootstrap);
+    const replicationFactor = Math.min(3, nodeIds.length);
+    console.log(
+      `Kafka ${kafka.version} at ${kafka.bootstrap} (${nodeIds.length} broker(s), RF ${replicationFactor}); node ${process.version}; ` +
+        `${cpus().length} cpu(s) ${cpus()[0]?.model ?? "?"}; ${(totalmem() / 2 ** 30).toFixed(1)} GiB; load ${loadavg().map((l) => l.toFixed(2)).join(" ")}; settings ${JSON.stringify(settings)}`,
+    );
+    gateway = await startGatewayProcess({
+      kafkaBootstrap: kafka.bootstrap,
+      nodeIds,
+      nodeFlags: process.env.BULKHEAD_BENCH_CPU_PROF === "1" ? ["--cpu-prof", "--cpu-prof-dir=bench/profiles"] : [],
+    });
+    console.log(`gateway pid ${gateway.pid} at ${gateway.bootstrap}`);
+
+    // Warm up the JVM tools' path, the brokers and the gateway's JIT; not counted.
+    for (const [target, bootstrap] of [["direct", kafka.bootstrap], ["gateway", gateway.bootstrap]] as const) {
+      const topic = `bench-${runId}-warmup-${target}`;
+      await createTopic(bootstrap, topic, replicationFactor);
+      await runProducerPerf(kafka.version, { bootstrap, topic, records: settings.warmupRecords, recordSize: settings.recordSize });
+    }
+
+    const idleCpuMsPerSec = await idleCpuRate(gateway);
+    console.log(`gateway idle CPU: ${fmt(idleCpuMsPerSec, 1)} ms per second`);
+
+    const results: RunResult[] = [];
+    for (let round = 1; round <= settings.rounds; round++) {
+      // ABBA order, so a drift over the run (page cache, log segments) weighs on both targets alike.
+      const order: Target[] = round % 2 === 1 ? ["direct", "gateway"] : ["gateway", "direct"];
+      for (const target of order) {
+        const bootstrap = target === "direct" ? kafka.bootstrap : gateway.bootstrap;
+        results.push(await runOne(kafka.version, target, bootstrap, round, replicationFactor, gateway));
+      }
+    }
+    summarize(results, gateway.pid, idleCpuMsPerSec);
+  } finally {
+    await gateway?.stop();
+    await kafka.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,53 @@
+// The gateway under test, in its own process so that its CPU time is its own (process.cpuUsage()).
+// Started by bench/e2e.ts with fork(); options come as JSON in argv[2], everything else over IPC.
+// It calls the production startGateway() with a config built for the bench (no test taps).
+import { metrics } from "../src/control/metrics.js";
+import { startGateway } from "../src/gateway.js";
+import type { ChildMessage, GatewayChildOptions, ParentMessage } from "./lib/gateway-ipc.js";
+import { parseHostPorts, testGatewayConfig, testVirtualCluster } from "../test/harness/gateway.js";
+
+const send = (message: ChildMessage): void => {
+  process.send?.(message);
+};
+
+async function counterTotal(counter: typeof metrics.bytesToClients): Promise<number> {
+  const { values } = await counter.get();
+  return values.reduce((sum, v) => sum + v.value, 0);
+}
+
+async function main(): Promise<void> {
+  if (!process.send) throw new Error("bench/gateway-child.ts must be started by bench/e2e.ts (fork with IPC)");
+  const options = JSON.parse(process.argv[2] ?? "") as GatewayChildOptions;
+  const nodeIdBase = Math.min(...options.nodeIds);
+  const brokerPorts = Math.max(...options.nodeIds) - nodeIdBase + 1;
+  // The integration tests' config helpers, but not startTestGateway: its leak tap concatenates every
+  // response, which would dominate what we measure.
+  const virtualCluster = await testVirtualCluster("bench", "bench", brokerPorts, nodeIdBase);
+  const config = testGatewayConfig([{ name: "bench", bootstrap: parseHostPorts(options.kafkaBootstrap) }], [virtualCluster]);
+  const gateway = await startGateway(config);
+
+  process.on("message", (message: ParentMessage) => {
+    if (message.type === "sample") {
+      void (async () => {
+        const cpu = process.cpuUsage();
+        send({
+          type: "sample",
+          cpuUserUs: cpu.user,
+          cpuSystemUs: cpu.system,
+          bytesFromClients: await counterTotal(metrics.bytesFromClients),
+          bytesToClients: await counterTotal(metrics.bytesToClients),
+        });
+      })();
+    } else if (message.type === "stop") {
+      void gateway.close(1_000).finally(() => process.exit(0));
+    }
+  });
+  // The parent going away must not leave a gateway behind.
+  process.on("disconnect", () => process.exit(0));
+  send({ type: "ready", bootstrap: gateway.endpoints[0]!.bootstrap });
+}
+
+main().catch((err: unknown) => {
+  send({ type: "error", message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  process.exit(1);
+});

@@ -1,0 +1,142 @@
+// Decode + re-encode of a 1 MiB Produce request, the gateway's per-request rewrite path, and a check
+// that it is zero-copy: the re-encoded chunk list must carry the original record slices themselves.
+// Run alone: npx tsx bench/produce-codec.bench.ts
+import assert from "node:assert/strict";
+import { FrameSplitter, type Frame } from "../src/protocol/frame-splitter.js";
+import { decodeRequestHeader, encodeRequestHeader } from "../src/protocol/headers.js";
+import { decodeProduceRequest, encodeProduceRequest, type ProduceRequest } from "../src/protocol/messages/produce.js";
+import { Reader } from "../src/protocol/reader.js";
+import { Writer } from "../src/protocol/writer.js";
+import { trackAllocations, type Allocations } from "./lib/alloc-tracker.js";
+import { runCases } from "./lib/report.js";
+import { splitIntoChunks } from "./lib/streams.js";
+
+const API_VERSION = 11; // flexible, topics by name: the newest version both Kafka 3.9 and 4.x accept
+const PARTITIONS = 8;
+const RECORDS_PER_PARTITION = 128 * 1024; // 8 x 128 KiB = 1 MiB of record data
+const SOCKET_READ = 64 * 1024;
+
+function produceRequest(): ProduceRequest {
+  return {
+    transactionalId: null,
+    acks: -1,
+    timeoutMs: 30_000,
+    topicData: [
+      {
+        name: "bench-topic",
+        // The codec never looks inside record batches, so a byte pattern stands in for them.
+        partitionData: Array.from({ length: PARTITIONS }, (_, index) => ({
+          index,
+          records: [Buffer.alloc(RECORDS_PER_PARTITION, index + 1)],
+        })),
+      },
+    ],
+  };
+}
+
+/** The request as the gateway receives it: the wire bytes cut into socket reads and split into a frame. */
+function receivedFrame(wire: Buffer, readSize: number): Frame {
+  let frame: Frame | undefined;
+  const splitter = new FrameSplitter(16 * 1024 * 1024);
+  splitter.onFrame((f) => (frame = f));
+  for (const chunk of splitIntoChunks(wire, readSize)) splitter.push(chunk);
+  assert.ok(frame, "the frame splitter produced no frame");
+  return frame;
+}
+
+function decode(frame: Frame) {
+  const reader = new Reader(frame.chunks);
+  const header = decodeRequestHeader(reader);
+  return { header, request: decodeProduceRequest(reader, header.apiVersion) };
+}
+
+/** The rewrite path: decode, then encode header and body again into a new frame (a chunk list). */
+function reencode(frame: Frame): Buffer[] {
+  const { header, request } = decode(frame);
+  const writer = Writer.forFrame();
+  encodeRequestHeader(writer, header);
+  encodeProduceRequest(writer, header.apiVersion, request);
+  return writer.toFrame();
+}
+
+const recordSlices = (request: ProduceRequest): Buffer[] =>
+  request.topicData.flatMap((t) => t.partitionData.flatMap((p) => p.records ?? []));
+const bytesOf = (chunks: readonly Buffer[]): number => chunks.reduce((n, c) => n + c.length, 0);
+const sameMemory = (a: Buffer, b: Buffer): boolean =>
+  a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.length === b.length;
+
+interface ZeroCopyReport {
+  frame: string;
+  recordBytes: number;
+  "record slices": number;
+  "slices re-sent by identity": number;
+  "other bytes out": number;
+  "reader alloc B": number;
+  "writer alloc B (calls)": string;
+  "Buffer.concat": number;
+}
+
+/** Runs one decode + re-encode outside the timed loop and proves that no record byte was copied. */
+function verifyZeroCopy(name: string, frame: Frame, wire: Buffer): ZeroCopyReport {
+  const decoded = trackAllocations(() => decode(frame));
+  const slices = recordSlices(decoded.result.request);
+  assert.equal(bytesOf(slices), PARTITIONS * RECORDS_PER_PARTITION, "decoded record bytes");
+  for (const slice of slices) {
+    assert.ok(frame.chunks.some((c) => c.buffer === slice.buffer), "a decoded record slice is not a view of the received chunks");
+  }
+
+  // Encode the already decoded request, so the writer's own allocations are counted alone.
+  const { header, request } = decoded.result;
+  const encoded = trackAllocations(() => {
+    const writer = Writer.forFrame();
+    encodeRequestHeader(writer, header);
+    encodeProduceRequest(writer, header.apiVersion, request);
+    return writer.toFrame();
+  });
+  const out = encoded.result;
+  const resent = slices.filter((slice) => out.some((chunk) => sameMemory(chunk, slice)));
+  assert.equal(resent.length, slices.length, "every record slice must be in the output chunk list by identity");
+  const otherBytes = bytesOf(out) - bytesOf(resent);
+  // Only headers and small fields may be freshly written: a few hundred bytes, never record data.
+  assert.ok(otherBytes < 1024, `${otherBytes} non-record bytes in the re-encoded frame`);
+  const noCopies = (a: Allocations, what: string) => {
+    assert.equal(a.concats, 0, `${what} called Buffer.concat`);
+    assert.ok(a.bytes < 16 * 1024, `${what} allocated ${a.bytes} bytes for a 1 MiB request`);
+  };
+  noCopies(decoded.allocations, "decode");
+  noCopies(encoded.allocations, "encode");
+  // Byte-for-byte the same frame (concatenated here, outside the hot path, only to compare).
+  assert.ok(Buffer.concat(out).equals(wire), "the re-encoded frame differs from the received one");
+
+  return {
+    frame: name,
+    recordBytes: bytesOf(slices),
+    "record slices": slices.length,
+    "slices re-sent by identity": resent.length,
+    "other bytes out": otherBytes,
+    "reader alloc B": decoded.allocations.bytes,
+    "writer alloc B (calls)": `${encoded.allocations.bytes} (${encoded.allocations.calls})`,
+    "Buffer.concat": decoded.allocations.concats + encoded.allocations.concats,
+  };
+}
+
+const requestWriter = Writer.forFrame();
+encodeRequestHeader(requestWriter, { apiKey: 0, apiVersion: API_VERSION, correlationId: 42, clientId: "bench-producer" });
+encodeProduceRequest(requestWriter, API_VERSION, produceRequest());
+const wire = Buffer.concat(requestWriter.toFrame()); // setup only: the bytes a client would send
+
+const chunked = receivedFrame(wire, SOCKET_READ);
+const whole = receivedFrame(wire, wire.length);
+const MiB = 1024 * 1024;
+
+console.log(`\n## Produce v${API_VERSION} request: zero-copy check (${(wire.length / MiB).toFixed(3)} MiB frame)`);
+console.table([
+  verifyZeroCopy(`${chunked.chunks.length} chunks of <=64 KiB`, chunked, wire),
+  verifyZeroCopy("1 contiguous chunk", whole, wire),
+]);
+
+await runCases(`Produce v${API_VERSION} request, ${PARTITIONS} partitions x 128 KiB (1 MiB records)`, [
+  { name: "decode, 64 KiB chunks", fn: () => void decode(chunked), bytesPerOp: wire.length },
+  { name: "decode + re-encode, 64 KiB chunks", fn: () => void reencode(chunked), bytesPerOp: wire.length },
+  { name: "decode + re-encode, contiguous", fn: () => void reencode(whole), bytesPerOp: wire.length },
+]);
