@@ -5,7 +5,6 @@ import { readFileSync } from "node:fs";
 import { constants } from "node:os";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, type GatewayConfig } from "./config/index.js";
-import { startControlServer } from "./control/server.js";
 import { applyLogLevel, logger } from "./log.js";
 
 const EXIT_FAILURE = 1;
@@ -82,24 +81,17 @@ async function start(file: string): Promise<number | undefined> {
 
   // Loaded here, not at the top, so check-config/--help/--version never load the data plane.
   const { startGateway } = await import("./gateway.js");
-  const gateway = await startGateway(config);
-  let stopping = false;
-  const control = await startControlServer({
-    listen: config.control.listen,
-    isReady: async () => !stopping && (await gateway.isReady()),
-  }).catch(async (error: unknown) => {
-    await gateway.close(0);
-    throw error;
-  });
+  const gateway = await startGateway(config); // also starts the control server on control.listen
   logger.info({ version: version(), config: file, summary: summary(config) }, "bulkhead started");
 
   const { drainTimeoutMs } = config.shutdown;
+  let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
       logger.warn({ signal }, "second signal, exiting without draining");
       process.exit(128 + (constants.signals[signal] ?? 0));
     }
-    stopping = true; // /readyz turns 503 at once, so load balancers stop sending new clients
+    stopping = true;
     logger.info({ signal, drainTimeoutMs }, "stopping: no new connections, draining in-flight requests");
     // Backstop in case closing itself hangs; the gateway already bounds the drain by drainTimeoutMs.
     setTimeout(() => {
@@ -107,7 +99,6 @@ async function start(file: string): Promise<number | undefined> {
       process.exit(EXIT_FAILURE);
     }, drainTimeoutMs + 5_000).unref();
     await gateway.close(drainTimeoutMs);
-    await control.close();
     logger.info("bulkhead stopped");
     process.exit(0);
   };
