@@ -19,7 +19,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const target = join(root, "src/protocol/messages");
 
 /** Generated files by name (deterministic: same jar, same bytes). */
-export function generate(jar: string): Map<string, string> {
+export function generate(jar: string, version: string): Map<string, string> {
   const source = basename(jar);
   const byKey = new Map<number, { request?: MessageSpec; response?: MessageSpec }>();
   // Only request/response files are APIs; headers and data/metadata records are not.
@@ -42,7 +42,7 @@ export function generate(jar: string): Map<string, string> {
   }
   const files = new Map<string, string>();
   for (const m of modules) files.set(`${m.fileBase}.ts`, m.code);
-  files.set("index.ts", emitIndex(modules, source));
+  files.set("index.ts", emitIndex(modules, source, version));
   return files;
 }
 
@@ -59,7 +59,7 @@ function main(): void {
     console.error(`codegen: ${relative(root, jar)} is missing; fetch the Kafka jars first (scripts/kafka/pom.xml).`);
     process.exit(2);
   }
-  const files = generate(jar);
+  const files = generate(jar, version);
   if (!check) {
     for (const old of existsSync(target) ? readdirSync(target) : []) {
       if (old.endsWith(".ts") && !files.has(old)) rmSync(join(target, old));

@@ -97,6 +97,9 @@ import * as writeTxnMarkers from "./write-txn-markers.js";
 
 export type { ApiDescriptor } from "../api-descriptor.js";
 
+/** The Kafka version whose message definitions this codec was generated from. */
+export const CODEC_KAFKA_VERSION = "4.4.0";
+
 /** Kafka API keys by name. */
 export const ApiKey = {
   Produce: 0,
