@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { ProtocolError } from "../../../src/protocol/errors.js";
+import {
+  readRecordBatchHeaders,
+  RecordBatchCursor,
+  recordsByteLength,
+  summarizeRecords,
+} from "../../../src/protocol/record-batch.js";
+import { Writer } from "../../../src/protocol/writer.js";
+
+interface BatchSpec {
+  baseOffset: bigint;
+  attributes: number;
+  recordCount: number;
+  producerId?: bigint;
+  bodyBytes: number;
+}
+
+/** A magic v2 batch: the 61-byte header, then `bodyBytes` of opaque record data. */
+function batchV2(b: BatchSpec): Buffer {
+  const w = new Writer();
+  w.writeInt64(b.baseOffset);
+  w.writeInt32(61 - 12 + b.bodyBytes);
+  w.writeInt32(5); // partitionLeaderEpoch
+  w.writeInt8(2);
+  w.writeUint32(0xdeadbeef);
+  w.writeInt16(b.attributes);
+  w.writeInt32(b.recordCount - 1);
+  w.writeInt64(1000n);
+  w.writeInt64(2000n);
+  w.writeInt64(b.producerId ?? -1n);
+  w.writeInt16(3);
+  w.writeInt32(7);
+  w.writeInt32(b.recordCount);
+  w.writeRaw(Buffer.alloc(b.bodyBytes, 0xab));
+  return Buffer.concat(w.toChunks());
+}
+
+function chunkEvery(bytes: Buffer, cut: number): Buffer[] {
+  return [bytes.subarray(0, cut), bytes.subarray(cut)];
+}
+
+const gzipTxn = batchV2({ baseOffset: 100n, attributes: 0x11, recordCount: 3, producerId: 42n, bodyBytes: 20 });
+const zstdControl = batchV2({ baseOffset: 103n, attributes: 0x24, recordCount: 1, bodyBytes: 0 });
+const twoBatches = Buffer.concat([gzipTxn, zstdControl]);
+
+describe("record batch peek", () => {
+  it("reads v2 batch headers and flags", () => {
+    const [a, b] = readRecordBatchHeaders(twoBatches);
+    expect(a).toMatchObject({
+      baseOffset: 100n,
+      batchLength: 69,
+      sizeInBytes: 81,
+      magic: 2,
+      crc: 0xdeadbeef,
+      partitionLeaderEpoch: 5,
+      compression: "gzip",
+      isTransactional: true,
+      isControl: false,
+      lastOffsetDelta: 2,
+      baseTimestamp: 1000n,
+      maxTimestamp: 2000n,
+      producerId: 42n,
+      producerEpoch: 3,
+      baseSequence: 7,
+      recordCount: 3,
+    });
+    expect(b).toMatchObject({ baseOffset: 103n, compression: "zstd", isTransactional: false, isControl: true, recordCount: 1 });
+  });
+
+  it("gives the same answer wherever the chunks are cut", () => {
+    const expected = readRecordBatchHeaders(twoBatches);
+    for (let cut = 0; cut <= twoBatches.length; cut++) {
+      expect(readRecordBatchHeaders(chunkEvery(twoBatches, cut))).toEqual(expected);
+    }
+  });
+
+  it("summarizes counts and bytes, stopping at a partial trailing batch", () => {
+    expect(summarizeRecords([twoBatches])).toEqual({ batches: 2, records: 4, bytes: twoBatches.length, trailingBytes: 0 });
+    for (const keep of [1, 11, 12, 40, gzipTxn.length - 1]) {
+      const cutOff = Buffer.concat([zstdControl, gzipTxn.subarray(0, keep)]);
+      expect(summarizeRecords(cutOff)).toEqual({ batches: 1, records: 1, bytes: cutOff.length, trailingBytes: keep });
+    }
+    expect(summarizeRecords(null)).toEqual({ batches: 0, records: 0, bytes: 0, trailingBytes: 0 });
+    expect(summarizeRecords([])).toEqual({ batches: 0, records: 0, bytes: 0, trailingBytes: 0 });
+  });
+
+  it("reads a legacy (magic 1) message's offset, size and compression", () => {
+    const w = new Writer();
+    w.writeInt64(9n);
+    w.writeInt32(4 + 1 + 1 + 8 + 4 + 4); // crc, magic, attributes, timestamp, key, value
+    w.writeUint32(1);
+    w.writeInt8(1);
+    w.writeInt8(3); // lz4
+    w.writeInt64(0n);
+    w.writeInt32(-1);
+    w.writeInt32(-1);
+    const [h] = readRecordBatchHeaders(Buffer.concat(w.toChunks()));
+    expect(h).toMatchObject({ baseOffset: 9n, magic: 1, compression: "lz4", recordCount: 1, sizeInBytes: 34 });
+  });
+
+  it("rejects a batch shorter than its own header", () => {
+    const bad = Buffer.from(twoBatches);
+    bad.writeInt32BE(20, 8);
+    expect(() => readRecordBatchHeaders(bad)).toThrow(ProtocolError);
+    bad.writeInt32BE(-3, 8);
+    expect(() => readRecordBatchHeaders(bad)).toThrow(ProtocolError);
+  });
+
+  it("walks batches one at a time with the cursor", () => {
+    const cursor = new RecordBatchCursor([twoBatches]);
+    expect(cursor.next()).toBe(true);
+    expect(cursor.current.recordCount).toBe(3);
+    expect(cursor.next()).toBe(true);
+    expect(cursor.next()).toBe(false);
+    expect(recordsByteLength([gzipTxn, zstdControl])).toBe(twoBatches.length);
+  });
+});
