@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { Kafka, logLevel, type Admin } from "kafkajs";
+import { Kafka, logLevel, type Admin, type Consumer } from "kafkajs";
 import type { GatewayConfig } from "../../src/config/index.js";
 import { startTestGateway, type TestGateway, type UpstreamCluster } from "./gateway.js";
 
@@ -14,6 +14,8 @@ import { startTestGateway, type TestGateway, type UpstreamCluster } from "./gate
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
 }
+
+type Truthy<T> = Exclude<T, false | 0 | "" | null | undefined>;
 
 export interface WaitOptions {
   /** What is awaited, for the timeout message. */
@@ -26,14 +28,14 @@ export interface WaitOptions {
  * Polls `condition` until it returns a truthy value (which is returned) or the time is up.
  * A throwing condition counts as "not yet"; its last error is named in the timeout message.
  */
-export async function waitUntil<T>(condition: () => T | Promise<T>, opts: WaitOptions): Promise<NonNullable<T>> {
+export async function waitUntil<T>(condition: () => T | Promise<T>, opts: WaitOptions): Promise<Truthy<T>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   const intervalMs = opts.intervalMs ?? 200;
   let lastError: unknown;
   for (;;) {
     try {
       const value = await condition();
-      if (value) return value as NonNullable<T>;
+      if (value) return value as Truthy<T>;
     } catch (err) {
       lastError = err;
     }
@@ -132,6 +134,20 @@ export function gatewayAddresses(config: GatewayConfig): Set<string> {
 export function upstreamAddressesIn(text: string, upstream: readonly { host: string; port: number }[]): string[] {
   const mentioned = new Set(text.match(/[\w.-]+:\d+/g));
   return upstream.map((b) => `${b.host}:${b.port}`).filter((address) => mentioned.has(address));
+}
+
+/**
+ * Subscribes `consumer` to `topic` from the beginning, retrying while the broker asked does not know the
+ * topic yet: after CreateTopics, brokers learn of a new topic one by one (UNKNOWN_TOPIC_OR_PARTITION meanwhile).
+ */
+export async function subscribeWhenKnown(consumer: Consumer, topic: string): Promise<void> {
+  await waitUntil(
+    async () => {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      return true;
+    },
+    { what: `a subscription to ${topic}`, timeoutMs: 30_000, intervalMs: 500 },
+  );
 }
 
 interface Disconnectable {

@@ -17,6 +17,8 @@ const PARTITIONS = 3;
 const CONSOLE_MESSAGES = 500;
 const PERF_RECORDS = 100_000;
 const TOOL_TIMEOUT_MS = 100_000;
+/** Room for two tool runs on a loaded 2-core machine (JVM start-up alone takes seconds). */
+const TEST_TIMEOUT_MS = 2 * TOOL_TIMEOUT_MS + 20_000;
 
 // "	Topic: t	Partition: 0	Leader: 2	Replicas: 2,3,1	Isr: 2,3,1 ..."
 const DESCRIBED_PARTITION = /Partition: (\d+)\s+Leader: (-?\d+)\s+Replicas: ([\d,]+)/;
@@ -72,7 +74,7 @@ describe("Kafka's Java tools through the gateway", () => {
       expect(new Set(p.replicas)).toEqual(nodeIds);
     }
     expect(upstreamAddressesIn(described.stdout + described.stderr, upstream.brokers)).toEqual([]);
-  });
+  }, TEST_TIMEOUT_MS);
 
   // Uses the topic TopicCommand created above; the group it consumes with is described next.
   it("console producer to console consumer: every keyed message makes the round trip", async () => {
@@ -97,7 +99,7 @@ describe("Kafka's Java tools through the gateway", () => {
     const received = consumed.stdout.split("\n").filter((l) => l.startsWith("key-"));
     expect(received).toHaveLength(CONSOLE_MESSAGES);
     expect([...received].sort()).toEqual([...lines].sort());
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("consumer-groups --describe shows the consumed group at the log end of every partition", async () => {
     const described = assertSucceeded(
@@ -117,7 +119,7 @@ describe("Kafka's Java tools through the gateway", () => {
     }
     expect(rows.reduce((sum, r) => sum + r.end, 0)).toBe(CONSOLE_MESSAGES);
     expect(upstreamAddressesIn(described.stdout + described.stderr, upstream.brokers)).toEqual([]);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("ProducerPerformance sends 100,000 small records", async () => {
     const perf = assertSucceeded(
@@ -134,7 +136,7 @@ describe("Kafka's Java tools through the gateway", () => {
 
     const offsets = await session.admin.fetchTopicOffsets(perfTopic);
     expect(offsets.reduce((sum, p) => sum + Number(p.high), 0)).toBe(PERF_RECORDS);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it("never told a client an upstream broker address", () => {
     expect(gateway.upstreamLeaks()).toEqual([]);

@@ -4,7 +4,13 @@
  */
 import { Partitioners } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openGatewaySession, uniqueName, waitUntil, type GatewaySession } from "../harness/clients.js";
+import {
+  openGatewaySession,
+  subscribeWhenKnown,
+  uniqueName,
+  waitUntil,
+  type GatewaySession,
+} from "../harness/clients.js";
 
 const MESSAGES = 10_000;
 const PARTITIONS = 6;
@@ -61,7 +67,7 @@ describe("kafkajs through the gateway", () => {
         assignments.set(i, event.payload.memberAssignment[topic] ?? []);
       });
       await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
+      await subscribeWhenKnown(consumer, topic);
       await consumer.run({
         autoCommitInterval: 500,
         eachMessage: async ({ message }) => {

@@ -9,6 +9,7 @@ import {
   openGatewaySession,
   uniqueName,
   upstreamAddressesIn,
+  waitUntil,
   type GatewaySession,
 } from "../harness/clients.js";
 import type { TestGateway } from "../harness/gateway.js";
@@ -74,8 +75,15 @@ describe("kcat through the gateway", () => {
   });
 
   it("kcat -L lists only gateway addresses, with leaders that are broker node ids", async () => {
-    const result = assertSucceeded("kcat -L", await runKcat(["-L", "-b", gateway.bootstrap]));
-    const metadata = parseKcatMetadata(result.stdout);
+    // Brokers learn of the new topic one by one; list until the one asked has all its partitions.
+    const { result, metadata } = await waitUntil(
+      async () => {
+        const listing = assertSucceeded("kcat -L", await runKcat(["-L", "-b", gateway.bootstrap]));
+        const parsed = parseKcatMetadata(listing.stdout);
+        return parsed.topics.get(topic)?.length === PARTITIONS && { result: listing, metadata: parsed };
+      },
+      { what: `kcat -L to list ${topic} with ${PARTITIONS} partitions`, timeoutMs: 30_000, intervalMs: 500 },
+    );
 
     expect(allowed).toContain(metadata.answeredBy);
     expect(metadata.brokers.map((b) => b.nodeId).sort()).toEqual(upstream.brokers.map((b) => b.nodeId).sort());

@@ -7,7 +7,14 @@
  */
 import { Partitioners } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { assertSucceeded, openGatewaySession, uniqueName, waitUntil, type GatewaySession } from "../harness/clients.js";
+import {
+  assertSucceeded,
+  openGatewaySession,
+  subscribeWhenKnown,
+  uniqueName,
+  waitUntil,
+  type GatewaySession,
+} from "../harness/clients.js";
 import { runKafkaTool } from "../harness/java-tools.js";
 
 const PARTITIONS = 3;
@@ -43,7 +50,7 @@ describe("transactions through the gateway", () => {
       session.client.consumer({ groupId: uniqueName("tx-reader"), readUncommitted, maxWaitTimeInMs: 500 }),
     );
     await consumer.connect();
-    await consumer.subscribe({ topic: from, fromBeginning: true });
+    await subscribeWhenKnown(consumer, from);
     await consumer.run({
       eachMessage: async ({ message }) => {
         values.push(message.value?.toString() ?? "<null>");
@@ -123,7 +130,7 @@ describe("transactions through the gateway", () => {
           "--transactional-id", uniqueName("tx-copier-id"), "--consumer-group", copierGroup,
           "--transaction-size", "100", "--enable-random-aborts", "--use-group-metadata",
         ],
-        { timeoutMs: 110_000 },
+        { timeoutMs: 150_000 },
       ),
     );
     expect(copier.stdout).toContain("ShutdownComplete");
@@ -138,7 +145,7 @@ describe("transactions through the gateway", () => {
     expect(offsets.partitions).toEqual([expect.objectContaining({ partition: 0, offset: `${COPIED}` })]);
     // Aborted attempts were rewound and redone: the committed copy holds each input message exactly once.
     expect([...committedCopy].sort()).toEqual([...values].sort());
-  });
+  }, 240_000);
 
   it("never told a client an upstream broker address", () => {
     expect(session.gateway.upstreamLeaks()).toEqual([]);
