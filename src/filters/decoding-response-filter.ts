@@ -14,11 +14,23 @@ import type { ResponseFilter } from "./response-filter.js";
 const API_VERSIONS_KEY = 18;
 const UNSUPPORTED_VERSION = 35;
 
+/** Answers for api keys/versions in this range are memoised; clients may send any int16, those aren't. */
+const MEMO_KEYS = 128;
+const MEMO_VERSIONS = 32;
+
 export class DecodingResponseFilter implements ResponseFilter {
+  /** wantsResponse per apiKey * MEMO_VERSIONS + apiVersion: 0 unknown, 1 no, 2 yes. */
+  private readonly memo = new Uint8Array(MEMO_KEYS * MEMO_VERSIONS);
+
   constructor(private readonly filters: readonly ResponseMessageFilter[]) {}
 
   wantsResponse(apiKey: number, apiVersion: number): boolean {
-    return this.filters.some((f) => f.wants(apiKey, apiVersion));
+    const memoised = apiKey >= 0 && apiKey < MEMO_KEYS && apiVersion >= 0 && apiVersion < MEMO_VERSIONS;
+    const slot = apiKey * MEMO_VERSIONS + apiVersion;
+    if (memoised && this.memo[slot] !== 0) return this.memo[slot] === 2;
+    const wants = this.filters.some((f) => f.wants(apiKey, apiVersion));
+    if (memoised) this.memo[slot] = wants ? 2 : 1;
+    return wants;
   }
 
   onResponse(request: InFlightRequest, frame: Frame): Buffer[] | undefined {
