@@ -58,7 +58,7 @@ export async function ensureKafka(version: string = kafkaVersionFromEnv()): Prom
     );
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`Fetching Kafka ${version} with Maven failed:\n${e.stdout ?? ""}${e.stderr ?? e.message}`);
+    throw new Error(`Fetching Kafka ${version} with Maven failed:\n${e.stdout ?? ""}${e.stderr ?? e.message}`, { cause: err });
   }
   await rm(libs, { recursive: true, force: true });
   await rename(scratch, libs);

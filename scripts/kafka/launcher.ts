@@ -1,8 +1,8 @@
 // Launches a throwaway Apache Kafka cluster (KRaft) on loopback for tests and development.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type AddressInfo } from "node:net";
+import { createServer, type AddressInfo, type Server } from "node:net";
 import { join } from "node:path";
 import kafkajs from "kafkajs";
 import { ensureKafka, kafkaVersionFromEnv, REPO_ROOT } from "./fetch.js";
@@ -254,16 +254,30 @@ function groupRunsIn(pgid: number, dir: string): boolean {
   return false;
 }
 
+/**
+ * Distinct free ports below Linux's ephemeral range (32768+): a port picked by the kernel (listen on 0) and
+ * released could be taken by some client's outgoing connection before Kafka binds it.
+ */
 async function freePorts(count: number): Promise<number[]> {
-  // Hold all listeners open at once so the ports are distinct, then release them for Kafka.
-  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+  const held: Server[] = [];
+  try {
+    while (held.length < count) {
+      const port = 20_000 + randomInt(12_000);
+      const server = await listenOn(port).catch(() => undefined); // taken: try another
+      if (server) held.push(server);
+    }
+    return held.map((s) => (s.address() as AddressInfo).port);
+  } finally {
+    await Promise.all(held.map((s) => new Promise((r) => s.close(r))));
+  }
+}
+
+function listenOn(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
-    server.listen(0, HOST, () => resolve(server));
-  })));
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
+    server.listen(port, HOST, () => resolve(server));
+  });
 }
 
 function logTail(logs: string, lines = 30): string {
