@@ -4,7 +4,7 @@
 // Env: BULKHEAD_BENCH_BOOTSTRAP (use a running cluster instead of starting 3 brokers), BULKHEAD_KAFKA_VERSION,
 //   BULKHEAD_BENCH_RECORDS (300000), BULKHEAD_BENCH_RECORD_SIZE (1024), BULKHEAD_BENCH_ROUNDS (2),
 //   BULKHEAD_BENCH_PARTITIONS (6), BULKHEAD_BENCH_WARMUP_RECORDS (30000), BULKHEAD_BENCH_CPU_PROF=1 (gateway
-//   writes a V8 CPU profile to bench/profiles/).
+//   writes a V8 CPU profile to .cache/bench-profiles/).
 import { cpus, loadavg, totalmem } from "node:os";
 import { randomBytes } from "node:crypto";
 import kafkajs from "kafkajs";
@@ -46,6 +46,8 @@ interface RunResult {
 
 interface PhaseUsage {
   cpuMs: number;
+  /** Kernel part of cpuMs (socket reads and writes). */
+  systemMs: number;
   wallMs: number;
   /** Bytes the gateway received from plus sent to clients, in MB (10^6 bytes). */
   wireMb: number;
@@ -62,6 +64,7 @@ async function timedSample(gateway: GatewayProcess): Promise<TimedSample> {
 function usageBetween(before: TimedSample, after: TimedSample): PhaseUsage {
   return {
     cpuMs: (after.cpuUserUs - before.cpuUserUs + after.cpuSystemUs - before.cpuSystemUs) / 1000,
+    systemMs: (after.cpuSystemUs - before.cpuSystemUs) / 1000,
     wallMs: after.at - before.at,
     wireMb:
       (after.bytesFromClients - before.bytesFromClients + after.bytesToClients - before.bytesToClients) / 1e6,
@@ -136,6 +139,7 @@ function summarize(results: readonly RunResult[], gatewayPid: number, idleCpuMsP
     const rs = of(target);
     const produceCpu = rs.reduce((s, r) => s + r.produceGateway.cpuMs, 0);
     const consumeCpu = rs.reduce((s, r) => s + r.consumeGateway.cpuMs, 0);
+    const systemCpu = rs.reduce((s, r) => s + r.produceGateway.systemMs + r.consumeGateway.systemMs, 0);
     const producedMiB = rs.reduce((s, r) => s + payloadMiB(r.produce.records), 0);
     const consumedMiB = rs.reduce((s, r) => s + r.consume.mb, 0);
     const wireMb = rs.reduce((s, r) => s + r.produceGateway.wireMb + r.consumeGateway.wireMb, 0);
@@ -154,6 +158,7 @@ function summarize(results: readonly RunResult[], gatewayPid: number, idleCpuMsP
       produceNetCpuMsPerMiB: (produceCpu - idleMs("produceGateway")) / producedMiB,
       consumeNetCpuMsPerMiB: (consumeCpu - idleMs("consumeGateway")) / consumedMiB,
       cpuMsPerWireMb: wireMb > 0 ? (produceCpu + consumeCpu) / wireMb : Number.NaN,
+      systemShare: systemCpu / (produceCpu + consumeCpu),
     };
   };
   const direct = row("direct");
@@ -174,7 +179,8 @@ function summarize(results: readonly RunResult[], gatewayPid: number, idleCpuMsP
   console.log(
     `gateway CPU (pid ${gatewayPid}): ${fmt(gateway.produceCpuMsPerMiB, 2)} ms per MiB produced, ` +
       `${fmt(gateway.consumeCpuMsPerMiB, 2)} ms per MiB consumed (record payload); ` +
-      `${fmt(gateway.cpuMsPerWireMb, 2)} ms per MB on the client wire (bytes in + out, its own counters)`,
+      `${fmt(gateway.cpuMsPerWireMb, 2)} ms per MB on the client wire (bytes in + out, its own counters); ` +
+      `${fmt(100 * gateway.systemShare, 0)}% of it in the kernel`,
   );
   console.log(
     `gateway CPU net of its idle rate (${fmt(idleCpuMsPerSec, 1)} ms/s): ${fmt(gateway.produceNetCpuMsPerMiB, 2)} ms per MiB produced, ` +
@@ -200,7 +206,7 @@ async function main(): Promise<void> {
     gateway = await startGatewayProcess({
       kafkaBootstrap: kafka.bootstrap,
       nodeIds,
-      nodeFlags: process.env.BULKHEAD_BENCH_CPU_PROF === "1" ? ["--cpu-prof", "--cpu-prof-dir=bench/profiles"] : [],
+      nodeFlags: process.env.BULKHEAD_BENCH_CPU_PROF === "1" ? ["--cpu-prof", "--cpu-prof-dir=.cache/bench-profiles"] : [],
     });
     console.log(`gateway pid ${gateway.pid} at ${gateway.bootstrap}`);
 
