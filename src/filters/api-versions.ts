@@ -17,10 +17,13 @@ interface CodecRange {
   readonly maxVersion: number;
 }
 
+const PRODUCE_API_KEY = 0;
+
 /**
  * The intersection of the broker's ranges with the codec's; keys the codec lacks or ranges that
- * don't overlap are dropped. The broker's minimum is kept when it is within our range: raising
- * Produce's minimum makes librdkafka turn compression off (KAFKA-18659).
+ * don't overlap are dropped. Produce's minimum is never raised: librdkafka turns compression off
+ * unless Produce v0 is advertised (KAFKA-18659; Kafka 4 advertises 0 and rejects v0-2 itself), and the
+ * gateway never decodes Produce requests, it only peeks acks, which it can do in every version.
  */
 export function intersectApiVersions(
   broker: readonly ApiVersionRange[],
@@ -30,7 +33,7 @@ export function intersectApiVersions(
   for (const range of broker) {
     const ours = codec.get(range.apiKey);
     if (ours === undefined) continue;
-    const minVersion = Math.max(range.minVersion, ours.minVersion);
+    const minVersion = range.apiKey === PRODUCE_API_KEY ? range.minVersion : Math.max(range.minVersion, ours.minVersion);
     const maxVersion = Math.min(range.maxVersion, ours.maxVersion);
     if (minVersion > maxVersion) continue;
     if (minVersion === range.minVersion && maxVersion === range.maxVersion) out.push(range);

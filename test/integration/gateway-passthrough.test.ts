@@ -9,12 +9,17 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { metrics } from "../../src/control/metrics.js";
 import { FrameSplitter } from "../../src/protocol/frame-splitter.js";
 import { decodeBrokersResponse, encodeBrokersRequest } from "../../src/proxy/metadata-fetch.js";
-import { writeFrame } from "../../src/proxy/frame-write.js";
+import { decodeResponseHeader, encodeRequestHeader } from "../../src/protocol/headers.js";
+import { decodeApiVersionsResponse, encodeApiVersionsRequest } from "../../src/protocol/messages/api-versions.js";
+import { API_BY_KEY } from "../../src/protocol/messages/index.js";
+import { Reader } from "../../src/protocol/reader.js";
+import { Writer } from "../../src/protocol/writer.js";
+import { byteLength, writeFrame } from "../../src/proxy/frame-write.js";
 import { kafkajsClient, uniqueName } from "../harness/clients.js";
 import { leakRecorder, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
 
-/** One raw Metadata round trip (the gateway's own codec) to `host:port`; returns the response body. */
-async function rawMetadata(host: string, port: number): Promise<Buffer[]> {
+/** Sends one request body (header + message) to `host:port` and returns the response body. */
+async function roundTrip(host: string, port: number, body: Buffer[]): Promise<Buffer[]> {
   const socket = net.connect(port, host);
   try {
     return await new Promise<Buffer[]>((resolve, reject) => {
@@ -22,12 +27,25 @@ async function rawMetadata(host: string, port: number): Promise<Buffer[]> {
       splitter.onFrame((frame) => resolve(frame.chunks));
       socket.on("data", (chunk) => splitter.push(chunk));
       socket.on("error", reject);
-      const body = encodeBrokersRequest(42);
-      writeFrame(socket, body.reduce((n, c) => n + c.length, 0), body);
+      writeFrame(socket, byteLength(body), body);
     });
   } finally {
     socket.destroy();
   }
+}
+
+const rawMetadata = (host: string, port: number) => roundTrip(host, port, encodeBrokersRequest(42));
+
+/** The ApiVersions ranges `host:port` offers, by api key. */
+async function apiVersions(host: string, port: number): Promise<Map<number, { minVersion: number; maxVersion: number }>> {
+  const writer = new Writer();
+  encodeRequestHeader(writer, { apiKey: 18, apiVersion: 3, correlationId: 7, clientId: "passthrough-test" });
+  encodeApiVersionsRequest(writer, 3, { clientSoftwareName: "bulkhead-test", clientSoftwareVersion: "1" });
+  const reader = new Reader(await roundTrip(host, port, writer.toChunks()));
+  decodeResponseHeader(reader, 0);
+  const response = decodeApiVersionsResponse(reader, 3);
+  expect(response.errorCode).toBe(0);
+  return new Map(response.apiKeys.map((k) => [k.apiKey, k]));
 }
 
 describe("gateway passthrough", () => {
@@ -117,6 +135,19 @@ describe("gateway passthrough", () => {
     const { host, port } = parseHostPorts(gateway.bootstrap)[0]!;
     const viaGateway = decodeBrokersResponse(await rawMetadata(host, port));
     expect(viaGateway.map((b) => `${b.host}:${b.port}`)).not.toContain(upstream.bootstrap.split(",")[0]);
+  });
+
+  it("offers only versions the codec decodes, and the broker's own Produce minimum", async () => {
+    const direct = parseHostPorts(upstream.bootstrap)[0]!;
+    const gw = parseHostPorts(gateway.bootstrap)[0]!;
+    const [broker, offered] = await Promise.all([apiVersions(direct.host, direct.port), apiVersions(gw.host, gw.port)]);
+    expect(offered.size).toBeGreaterThan(10);
+    for (const [apiKey, range] of offered) {
+      const codec = API_BY_KEY.get(apiKey)!;
+      expect(codec, `api ${apiKey}`).toBeDefined();
+      expect(range.maxVersion).toBeLessThanOrEqual(Math.min(codec.maxVersion, broker.get(apiKey)!.maxVersion));
+    }
+    expect(offered.get(0)!.minVersion).toBe(broker.get(0)!.minVersion);
   });
 
   // Runs last: covers every response any client received in this file.

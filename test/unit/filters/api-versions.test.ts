@@ -11,7 +11,7 @@ import { BrokerAddressMap } from "../../../src/proxy/broker-address-map.js";
 import { ListenerEndpoint } from "../../../src/proxy/endpoint.js";
 
 const codec = new Map([
-  [0, { minVersion: 0, maxVersion: 11 }],
+  [0, { minVersion: 3, maxVersion: 11 }],
   [1, { minVersion: 4, maxVersion: 17 }],
   [3, { minVersion: 0, maxVersion: 12 }],
 ]);
@@ -19,17 +19,17 @@ const range = (apiKey: number, minVersion: number, maxVersion: number) => ({ api
 
 describe("intersectApiVersions", () => {
   it.each([
-    { what: "broker range inside ours: kept as is", broker: [range(0, 3, 11)], want: [range(0, 3, 11)] },
+    { what: "broker range inside ours: kept as is", broker: [range(3, 1, 11)], want: [range(3, 1, 11)] },
     { what: "broker newer than the codec: capped at our max", broker: [range(3, 0, 13)], want: [range(3, 0, 12)] },
     { what: "broker older minimum than ours: raised", broker: [range(1, 0, 17)], want: [range(1, 4, 17)] },
-    { what: "api the codec doesn't know: dropped", broker: [range(0, 0, 11), range(99, 0, 1)], want: [range(0, 0, 11)] },
+    { what: "api the codec doesn't know: dropped", broker: [range(3, 0, 11), range(99, 0, 1)], want: [range(3, 0, 11)] },
     { what: "no overlap: dropped", broker: [range(1, 0, 3)], want: [] },
   ])("$what", ({ broker, want }) => {
     expect(intersectApiVersions(broker, codec)).toEqual(want);
   });
 
-  it("keeps the broker's Produce minimum when it is within our range (KAFKA-18659)", () => {
-    expect(intersectApiVersions([range(0, 0, 11)], codec)[0]!.minVersion).toBe(0);
+  it("never raises the broker's Produce minimum (librdkafka compression, KAFKA-18659), still caps its maximum", () => {
+    expect(intersectApiVersions([range(0, 0, 13)], codec)).toEqual([range(0, 0, 11)]);
   });
 });
 
