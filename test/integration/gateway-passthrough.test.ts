@@ -150,6 +150,26 @@ describe("gateway passthrough", () => {
     expect(offered.get(0)!.minVersion).toBe(broker.get(0)!.minVersion);
   });
 
+  it("a client whose first contact is a broker port reaches that broker (the gateway fetches Metadata itself)", async () => {
+    const fresh = await startTestGateway(upstream); // a new address map: no node learned yet
+    try {
+      const listener = fresh.config.virtualClusters[0]!.listeners[0]!;
+      const node = upstream.brokers[upstream.brokers.length - 1]!;
+      const port = listener.brokerPorts.first + node.nodeId - listener.nodeIdBase;
+      const direct = kafkajsClient(`${listener.advertisedHost}:${port}`, uniqueName("broker-port")).admin();
+      await direct.connect();
+      try {
+        const cluster = await direct.describeCluster();
+        expect(cluster.brokers).toHaveLength(upstream.brokers.length);
+      } finally {
+        await direct.disconnect();
+      }
+      expect(fresh.upstreamLeaks()).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   // Runs last: covers every response any client received in this file.
   it("no response sent to a client carried an upstream broker address", () => {
     expect(gateway.upstreamLeaks()).toEqual([]);
