@@ -13,14 +13,16 @@ export interface GatewayProcess {
 }
 
 export interface GatewayProcessOptions extends GatewayChildOptions {
+  /** Another process under test speaking the same IPC protocol (e.g. bench/pipe-child.ts). */
+  childScript?: string;
   /** Extra node flags, e.g. ["--cpu-prof", "--cpu-prof-dir=bench/profiles"]. */
   nodeFlags?: string[];
   startTimeoutMs?: number;
 }
 
 export async function startGatewayProcess(options: GatewayProcessOptions): Promise<GatewayProcess> {
-  const { nodeFlags = [], startTimeoutMs = 30_000, ...childOptions } = options;
-  const child: ChildProcess = fork(CHILD, [JSON.stringify(childOptions)], {
+  const { nodeFlags = [], startTimeoutMs = 30_000, childScript = CHILD, ...childOptions } = options;
+  const child: ChildProcess = fork(childScript, [JSON.stringify(childOptions)], {
     execArgv: ["--import", "tsx", ...nodeFlags],
     env: { ...process.env, BULKHEAD_LOG_LEVEL: process.env.BULKHEAD_LOG_LEVEL ?? "warn" },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
