@@ -27,12 +27,17 @@ export class Listener {
     // pauseOnConnect: not a byte is read before the connection has an upstream to send it to
     const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket, target));
     this.servers.push(server);
+    const where = `${this.endpoint.virtualCluster}/${this.endpoint.listener.name}`;
     return new Promise((resolve, reject) => {
-      server.once("error", (err) => {
-        const where = `${this.endpoint.virtualCluster}/${this.endpoint.listener.name}`;
+      const failed = (err: Error) =>
         reject(new Error(`listener ${where} cannot listen on ${bind}:${port}: ${err.message}`, { cause: err }));
+      server.once("error", failed);
+      server.listen({ host: bind, port }, () => {
+        server.off("error", failed);
+        // Later errors (e.g. EMFILE on accept) are logged: an unhandled 'error' would end the process.
+        server.on("error", (err) => this.ctx.log.error({ err, port }, `listener ${where} error`));
+        resolve();
       });
-      server.listen({ host: bind, port }, () => resolve());
     });
   }
 
