@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { Kafka, logLevel, type Admin, type Consumer } from "kafkajs";
+import { Kafka, logLevel, type Admin, type Consumer, type ITopicConfig } from "kafkajs";
 import type { GatewayConfig } from "../../src/config/index.js";
 import { startTestGateway, type TestGateway, type UpstreamCluster } from "./gateway.js";
 
@@ -134,6 +134,23 @@ export function gatewayAddresses(config: GatewayConfig): Set<string> {
 export function upstreamAddressesIn(text: string, upstream: readonly { host: string; port: number }[]): string[] {
   const mentioned = new Set(text.match(/[\w.-]+:\d+/g));
   return upstream.map((b) => `${b.host}:${b.port}`).filter((address) => mentioned.has(address));
+}
+
+/**
+ * Creates topics and waits until they have a leader for every partition. kafkajs's own `waitForLeaders`
+ * gives up on UNKNOWN_TOPIC_OR_PARTITION, which KRaft brokers answer until the new topic reaches them.
+ */
+export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+  await admin.createTopics({ topics, waitForLeaders: false });
+  await waitUntil(
+    async () => {
+      const metadata = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+      return metadata.topics.every(
+        (t, i) => t.partitions.length === topics[i].numPartitions && t.partitions.every((p) => p.leader >= 0),
+      );
+    },
+    { what: `leaders for ${topics.map((t) => t.topic).join(", ")}`, timeoutMs: 60_000, intervalMs: 300 },
+  );
 }
 
 /**

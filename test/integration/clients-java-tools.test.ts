@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   assertSucceeded,
+  createTopicsAndWait,
   openGatewaySession,
   uniqueName,
   upstreamAddressesIn,
@@ -43,10 +44,7 @@ describe("Kafka's Java tools through the gateway", () => {
     // kafkajs (through the same gateway) double-checks what the tools report.
     session = await openGatewaySession(upstream, "java-tools-check");
     gateway = session.gateway;
-    await session.admin.createTopics({
-      topics: [{ topic: perfTopic, numPartitions: PARTITIONS, replicationFactor: 3 }],
-      waitForLeaders: true,
-    });
+    await createTopicsAndWait(session.admin, [{ topic: perfTopic, numPartitions: PARTITIONS, replicationFactor: 3 }]);
   });
 
   afterAll(async () => {

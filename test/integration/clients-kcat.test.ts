@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   assertSucceeded,
+  createTopicsAndWait,
   gatewayAddresses,
   openGatewaySession,
   uniqueName,
@@ -64,10 +65,7 @@ describe("kcat through the gateway", () => {
     session = await openGatewaySession(upstream, "kcat-admin");
     gateway = session.gateway;
     allowed = gatewayAddresses(gateway.config);
-    await session.admin.createTopics({
-      topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 3 }],
-      waitForLeaders: true,
-    });
+    await createTopicsAndWait(session.admin, [{ topic, numPartitions: PARTITIONS, replicationFactor: 3 }]);
   });
 
   afterAll(async () => {

@@ -9,6 +9,7 @@ import { Partitioners } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   assertSucceeded,
+  createTopicsAndWait,
   openGatewaySession,
   subscribeWhenKnown,
   uniqueName,
@@ -33,10 +34,7 @@ describe("transactions through the gateway", () => {
 
   beforeAll(async () => {
     session = await openGatewaySession(upstream, "tx-client");
-    await session.admin.createTopics({
-      topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 3 }],
-      waitForLeaders: true,
-    });
+    await createTopicsAndWait(session.admin, [{ topic, numPartitions: PARTITIONS, replicationFactor: 3 }]);
   });
 
   afterAll(async () => {
@@ -107,13 +105,10 @@ describe("transactions through the gateway", () => {
     const output = uniqueName("tx-copy-out");
     const copierGroup = uniqueName("tx-copier");
     const { admin, gateway } = session;
-    await admin.createTopics({
-      topics: [
-        { topic: input, numPartitions: 1, replicationFactor: 3 },
-        { topic: output, numPartitions: PARTITIONS, replicationFactor: 3 },
-      ],
-      waitForLeaders: true,
-    });
+    await createTopicsAndWait(admin, [
+      { topic: input, numPartitions: 1, replicationFactor: 3 },
+      { topic: output, numPartitions: PARTITIONS, replicationFactor: 3 },
+    ]);
     const plain = session.track(session.client.producer({ createPartitioner: Partitioners.DefaultPartitioner }));
     await plain.connect();
     const values = Array.from({ length: COPIED }, (_, n) => `copy-${n}`);
