@@ -1,0 +1,89 @@
+/**
+ * Graceful drain against the real cluster: a long-poll Fetch is in flight when the gateway is asked to
+ * close; the gateway stops accepting at once, still delivers that response, then closes the connection.
+ */
+import net from "node:net";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { FrameSplitter } from "../../src/protocol/frame-splitter.js";
+import { encodeRequestHeader } from "../../src/protocol/headers.js";
+import { encodeFetchRequest } from "../../src/protocol/messages/fetch.js";
+import { Writer } from "../../src/protocol/writer.js";
+import { byteLength, writeFrame } from "../../src/proxy/frame-write.js";
+import { kafkajsClient, uniqueName } from "../harness/clients.js";
+import { parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
+
+const FETCH_WAIT_MS = 2_000;
+
+/** A Fetch v4 for an empty partition: the broker holds it for maxWaitMs before answering. */
+function longPollFetch(topic: string, correlationId: number): Buffer[] {
+  const writer = new Writer();
+  encodeRequestHeader(writer, { apiKey: 1, apiVersion: 4, correlationId, clientId: "drain-test" });
+  encodeFetchRequest(writer, 4, {
+    replicaId: -1,
+    maxWaitMs: FETCH_WAIT_MS,
+    minBytes: 1,
+    maxBytes: 1 << 20,
+    isolationLevel: 0,
+    topics: [{ topic, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
+  });
+  return writer.toChunks();
+}
+
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1", () => (socket.destroy(), resolve(false)));
+    socket.on("error", () => resolve(true));
+  });
+}
+
+describe("graceful drain", () => {
+  const upstream = inject("kafka");
+  let gateway: TestGateway;
+  const topic = uniqueName("drain");
+  let leaderPort: number;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway(upstream, { drainTimeoutMs: 10_000 });
+    const admin = kafkajsClient(gateway.bootstrap, uniqueName("drain")).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const leader = topics[0]!.partitions[0]!.leader;
+      const listener = gateway.config.virtualClusters[0]!.listeners[0]!;
+      leaderPort = listener.brokerPorts.first + leader - listener.nodeIdBase;
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it("answers the in-flight long poll, then closes; new connections are refused meanwhile", async () => {
+    const socket = net.connect(leaderPort, "127.0.0.1");
+    const responses: number[] = [];
+    const splitter = new FrameSplitter();
+    splitter.onFrame((frame) => responses.push(Buffer.concat(frame.chunks).readInt32BE(0)));
+    socket.on("data", (chunk) => splitter.push(chunk));
+    const socketClosed = new Promise<number>((resolve) => socket.on("close", () => resolve(performance.now())));
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+
+    const body = longPollFetch(topic, 99);
+    writeFrame(socket, byteLength(body), body);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the request is now waiting at the broker
+
+    const closeStarted = performance.now();
+    const closed = gateway.gateway.close(10_000).then(() => performance.now());
+    const bootstrapPort = parseHostPorts(gateway.bootstrap)[0]!.port;
+    expect(await refused(bootstrapPort)).toBe(true);
+
+    const [socketClosedAt, gatewayClosedAt] = await Promise.all([socketClosed, closed]);
+    expect(responses).toEqual([99]);
+    // The response came from the broker's long poll, not from a cut connection.
+    expect(socketClosedAt - closeStarted).toBeGreaterThan(FETCH_WAIT_MS / 2);
+    expect(gatewayClosedAt - closeStarted).toBeLessThan(FETCH_WAIT_MS + 3_000);
+    expect(gateway.gateway.connectionCount()).toBe(0);
+  });
+});
