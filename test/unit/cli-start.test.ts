@@ -33,14 +33,22 @@ async function freePortRange(count: number): Promise<number> {
   }
 }
 
-async function blackHoleKafka(): Promise<number> {
+const CLIENT_ID = "cli-test";
+
+/** Accepts connections and never answers; `forwarded` resolves once a request from our test client arrives. */
+async function blackHoleKafka(): Promise<{ port: number; forwarded: Promise<void> }> {
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => sockets.add(socket.on("error", () => {})));
+  let onForwarded: () => void;
+  const forwarded = new Promise<void>((resolve) => (onForwarded = resolve));
+  const server = net.createServer((socket) => {
+    sockets.add(socket.on("error", () => {}));
+    socket.on("data", (chunk: Buffer) => chunk.includes(CLIENT_ID) && onForwarded());
+  });
   cleanups.push(() => {
     for (const socket of sockets) socket.destroy();
     server.close();
   });
-  return listen(server);
+  return { port: await listen(server), forwarded };
 }
 
 interface Running {
@@ -100,7 +108,7 @@ async function startCli(options: { upstreamPort: number; drainTimeoutMs: number;
 
 /** A Metadata v1 request (all topics), which the gateway forwards to the upstream bootstrap broker. */
 function metadataRequest(): Buffer {
-  const clientId = Buffer.from("cli-test");
+  const clientId = Buffer.from(CLIENT_ID);
   const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length + 4);
   let offset = body.writeInt16BE(3, 0); // api key: Metadata
   offset = body.writeInt16BE(1, offset); // version 1
@@ -113,52 +121,54 @@ function metadataRequest(): Buffer {
   return Buffer.concat([size, body]);
 }
 
-async function sendInFlightRequest(port: number): Promise<net.Socket> {
+/** Leaves one request in flight: sent through the gateway and swallowed by the black hole. */
+async function sendInFlightRequest(port: number, upstream: { forwarded: Promise<void> }): Promise<void> {
   const socket = net.connect(port, HOST);
   socket.on("error", () => {});
   cleanups.push(() => socket.destroy());
   await once(socket, "connect");
   socket.write(metadataRequest());
-  await new Promise((resolve) => setTimeout(resolve, 300)); // let the gateway forward it upstream
-  return socket;
+  await upstream.forwarded;
 }
 
 const control = (run: Running, path: string) => fetch(`http://${HOST}:${run.controlPort}${path}`);
 
 describe("bulkhead start", { timeout: 60_000 }, () => {
   it("serves the control plane and stops cleanly on SIGTERM", async () => {
-    const run = await startCli({ upstreamPort: await blackHoleKafka(), drainTimeoutMs: 10_000 });
+    const run = await startCli({ upstreamPort: (await blackHoleKafka()).port, drainTimeoutMs: 30_000 });
     expect((await control(run, "/healthz")).status).toBe(200);
     expect((await control(run, "/readyz")).status).toBe(200);
     expect(await (await control(run, "/metrics")).text()).toContain("bulkhead_connections_total");
     run.child.kill("SIGTERM");
     const { code, ms } = await run.exit;
     expect(code).toBe(0);
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(10_000); // far below drainTimeoutMs
     expect(run.logs.map((entry) => entry.msg)).toEqual(expect.arrayContaining(["stopping: no new connections, draining in-flight requests", "bulkhead stopped"]));
   });
 
   it("drains in-flight requests for at most drainTimeoutMs", async () => {
-    const run = await startCli({ upstreamPort: await blackHoleKafka(), drainTimeoutMs: 1_500 });
-    await sendInFlightRequest(run.bootstrapPort);
+    const upstream = await blackHoleKafka();
+    const run = await startCli({ upstreamPort: upstream.port, drainTimeoutMs: 3_000 });
+    await sendInFlightRequest(run.bootstrapPort, upstream);
     run.child.kill("SIGTERM");
     await run.waitForLog("stopping: no new connections, draining in-flight requests");
     expect((await control(run, "/healthz")).status).toBe(200); // still observable while draining
     const { code, ms } = await run.exit;
     expect(code).toBe(0);
-    expect(ms).toBeGreaterThanOrEqual(1_400);
+    expect(ms).toBeGreaterThanOrEqual(2_900);
     expect(run.logs.at(-1)?.msg).toBe("bulkhead stopped");
   });
 
   it("exits at once on a second signal", async () => {
-    const run = await startCli({ upstreamPort: await blackHoleKafka(), drainTimeoutMs: 60_000 });
-    await sendInFlightRequest(run.bootstrapPort);
+    const upstream = await blackHoleKafka();
+    const run = await startCli({ upstreamPort: upstream.port, drainTimeoutMs: 60_000 });
+    await sendInFlightRequest(run.bootstrapPort, upstream);
     run.child.kill("SIGINT");
     await run.waitForLog("stopping: no new connections, draining in-flight requests");
     run.child.kill("SIGINT");
     const { code, ms } = await run.exit;
     expect(code).toBe(130);
-    expect(ms).toBeLessThan(5_000);
+    expect(ms).toBeLessThan(10_000); // far below drainTimeoutMs
     expect(run.logs.map((entry) => entry.msg)).toContain("second signal, exiting without draining");
   });
 
@@ -178,7 +188,7 @@ describe("bulkhead start", { timeout: 60_000 }, () => {
     const blocker = net.createServer();
     const controlPort = await listen(blocker);
     cleanups.push(() => blocker.close());
-    const run = await startCli({ upstreamPort: await blackHoleKafka(), drainTimeoutMs: 1_000, controlPort });
+    const run = await startCli({ upstreamPort: (await blackHoleKafka()).port, drainTimeoutMs: 1_000, controlPort });
     const { code } = await run.exit;
     expect(code).toBe(1);
     const fatal = run.logs.find((entry) => entry.level === 60) as { msg?: string; err?: { message?: string } } | undefined;
