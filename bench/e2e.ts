@@ -7,9 +7,9 @@
 //   writes a V8 CPU profile to .cache/bench-profiles/).
 import { cpus, loadavg, totalmem } from "node:os";
 import { randomBytes } from "node:crypto";
-import kafkajs from "kafkajs";
 import { startKafka } from "../scripts/kafka/launcher.js";
 import { kafkaVersionFromEnv } from "../scripts/kafka/fetch.js";
+import { createTopicsAndWait, kafkajsClient } from "../test/harness/clients.js";
 import { startGatewayProcess, type GatewayProcess } from "./lib/gateway-process.js";
 import type { GatewaySample } from "./lib/gateway-ipc.js";
 import type { ConsumerPerfResult, ProducerPerfResult } from "./lib/perf-output.js";
@@ -72,21 +72,17 @@ function usageBetween(before: TimedSample, after: TimedSample): PhaseUsage {
 }
 
 async function createTopic(bootstrap: string, topic: string, replicationFactor: number): Promise<void> {
-  const admin = new kafkajs.Kafka({ clientId: "bulkhead-bench", brokers: bootstrap.split(","), logLevel: kafkajs.logLevel.NOTHING }).admin();
+  const admin = kafkajsClient(bootstrap, "bulkhead-bench").admin();
   await admin.connect();
   try {
-    const created = await admin.createTopics({
-      topics: [{ topic, numPartitions: settings.partitions, replicationFactor }],
-      waitForLeaders: true,
-    });
-    if (!created) throw new Error(`topic ${topic} already exists`);
+    await createTopicsAndWait(admin, [{ topic, numPartitions: settings.partitions, replicationFactor }]);
   } finally {
     await admin.disconnect();
   }
 }
 
 async function describeNodeIds(bootstrap: string): Promise<number[]> {
-  const admin = new kafkajs.Kafka({ clientId: "bulkhead-bench", brokers: bootstrap.split(","), logLevel: kafkajs.logLevel.NOTHING }).admin();
+  const admin = kafkajsClient(bootstrap, "bulkhead-bench").admin();
   await admin.connect();
   try {
     return (await admin.describeCluster()).brokers.map((b) => b.nodeId);
@@ -175,6 +171,13 @@ function summarize(results: readonly RunResult[], gatewayPid: number, idleCpuMsP
   console.log(`\ngateway/direct throughput: produce ${fmt(gateway.produceRecPerSec / direct.produceRecPerSec, 2)}x, ` +
     `consume ${fmt(gateway.consumeRecPerSec / direct.consumeRecPerSec, 2)}x (fetch phase), ` +
     `${fmt(gateway.consumeWithJoinRecPerSec / direct.consumeWithJoinRecPerSec, 2)}x (incl. group join)`);
+  const perRound = Array.from({ length: settings.rounds }, (_, i) => {
+    const inRound = (target: Target) => results.find((r) => r.round === i + 1 && r.target === target)!;
+    const d = inRound("direct");
+    const g = inRound("gateway");
+    return `${fmt(g.produce.recordsPerSec / d.produce.recordsPerSec, 2)}/${fmt(g.consume.fetchRecordsPerSec / d.consume.fetchRecordsPerSec, 2)}`;
+  });
+  console.log(`per round (produce/consume): ${perRound.join(", ")}`);
   console.log(`gateway/direct produce p99 latency: ${fmt(gateway.produceP99 / direct.produceP99, 2)}x`);
   console.log(
     `gateway CPU (pid ${gatewayPid}): ${fmt(gateway.produceCpuMsPerMiB, 2)} ms per MiB produced, ` +
