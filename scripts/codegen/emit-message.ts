@@ -318,7 +318,7 @@ class StructEmitter {
       const c = cond(present, this.ctx);
       const read = this.readInto(f, `o.${camel(f.name)}`, present);
       if (c === "true") body.push(...read);
-      else body.push(`if (${c}) {`, ...indent(read), "}");
+      else body.push(`if (${c}) {`, ...indent(unblock(read)), "}");
     }
     body.push(...this.decodeTagged());
     const head: string[] = [];
@@ -346,22 +346,18 @@ class StructEmitter {
       const d = this.depth++;
       const elem = elementType(f.type);
       const elemRead = structs.has(elem) ? `decode${structs.get(elem)!.tsName}(r, version)` : this.readScalar(elem, flex, "false", f);
-      const onNull =
-        nul === "true"
-          ? [`${target} = null;`]
-          : nul === "false"
-            ? [`throw nullNotAllowed("${this.path(f)}");`]
-            : [`if (!(${nul})) throw nullNotAllowed("${this.path(f)}");`, `${target} = null;`];
-      const lines = [
-        `const n${d} = r.readArrayLength(${flex});`,
-        `if (n${d} < 0) {`,
-        ...indent(onNull),
-        "} else {",
-        `  const a${d}: ${baseTsType(elem, structs)}[] = [];`,
-        `  for (let i${d} = 0; i${d} < n${d}; i${d}++) a${d}.push(${elemRead});`,
-        `  ${target} = a${d};`,
-        "}",
+      const fill = [
+        `const a${d}: ${baseTsType(elem, structs)}[] = [];`,
+        `for (let i${d} = 0; i${d} < n${d}; i${d}++) a${d}.push(${elemRead});`,
+        `${target} = a${d};`,
       ];
+      const lines = [`const n${d} = r.readArrayLength(${flex});`];
+      if (nul === "false") {
+        lines.push(`if (n${d} < 0) throw nullNotAllowed("${this.path(f)}");`, ...fill);
+      } else {
+        if (nul !== "true") lines.push(`if (n${d} < 0 && !(${nul})) throw nullNotAllowed("${this.path(f)}");`);
+        lines.push(`if (n${d} < 0) {`, `  ${target} = null;`, "} else {", ...indent(fill), "}");
+      }
       this.depth--;
       return wrapBlock(lines);
     }
@@ -372,7 +368,7 @@ class StructEmitter {
       if (nul === "true") return [`${target} = ${withMarker};`];
       return [`${target} = ${nul} ? (${withMarker}) : ${dec};`];
     }
-    return [`${target} = ${this.readScalar(f.type, flex, nul, f)};`];
+    return [`${target} = ${unwrap(this.readScalar(f.type, flex, nul, f))};`];
   }
 
   private readScalar(type: string, flex: string, nul: string, f: FieldSpec): string {
@@ -408,7 +404,8 @@ class StructEmitter {
       const branches: string[] = [];
       tagged.forEach((f, i) => {
         const present = presence(f, this.ctx)!;
-        const vc = cond(present, this.ctx);
+        // Within the tagged section the version is already known to be flexible.
+        const vc = cond(present, intersect(this.ctx, this.flexRange)!);
         const test = vc === "true" ? `tag === ${f.tag}` : `tag === ${f.tag} && ${vc}`;
         branches.push(`${i === 0 ? "if" : "} else if"} (${test}) {`);
         branches.push(...indent(this.readInto(f, `o.${camel(f.name)}`, present)));
@@ -442,14 +439,14 @@ class StructEmitter {
       let value = prop;
       if (!this.isRequired(f)) {
         const d = defaultLiteral(f, s.tsName);
-        value = this.typeHasNull(f) ? `(${prop} === undefined ? ${d} : ${prop})` : `(${prop} ?? ${d})`;
+        value = this.typeHasNull(f) ? `${prop} === undefined ? ${d} : ${prop}` : `${prop} ?? ${d}`;
       }
       const write = this.writeFrom(f, value, present);
       if (c === "true") {
         body.push(...write);
         continue;
       }
-      body.push(`if (${c}) {`, ...indent(write));
+      body.push(`if (${c}) {`, ...indent(unblock(write)));
       if (f.ignorable !== true) {
         body.push(
           `} else if (${prop} !== undefined && ${nonDefault(f, prop, s.tsName)}) {`,
@@ -548,7 +545,8 @@ class StructEmitter {
       const count = ["(unknown === undefined ? 0 : unknown.length)"];
       tagged.forEach((f, i) => {
         const present = presence(f, this.ctx)!;
-        const vc = cond(present, this.ctx);
+        // Within the tagged section the version is already known to be flexible.
+        const vc = cond(present, intersect(this.ctx, this.flexRange)!);
         const prop = `o.${camel(f.name)}`;
         lines.push(`const t${i} = ${vc === "true" ? prop : `${vc} ? ${prop} : undefined`};`);
         count.push(`(t${i} === undefined ? 0 : 1)`);
@@ -595,6 +593,18 @@ class StructEmitter {
   }
 }
 
+/** Drops one pair of parentheses around a whole expression (for assignments). */
+function unwrap(expr: string): string {
+  if (!expr.startsWith("(") || !expr.endsWith(")")) return expr;
+  let depth = 0;
+  for (let i = 0; i < expr.length; i++) {
+    if (expr[i] === "(") depth++;
+    else if (expr[i] === ")") depth--;
+    if (depth === 0 && i < expr.length - 1) return expr; // "(a) || (b)": not one group
+  }
+  return expr.slice(1, -1);
+}
+
 function tuple(r: Range): string {
   return `[${r.lo}, ${r.hi}]`;
 }
@@ -605,6 +615,12 @@ function indent(lines: string[]): string[] {
 
 function wrapBlock(lines: string[]): string[] {
   return ["{", ...indent(lines), "}"];
+}
+
+/** Inverse of wrapBlock, for code that already sits in its own block. */
+function unblock(lines: string[]): string[] {
+  if (lines[0] !== "{" || lines.at(-1) !== "}") return lines;
+  return lines.slice(1, -1).map((l) => l.slice(2));
 }
 
 // ---- module emission ---------------------------------------------------------------------

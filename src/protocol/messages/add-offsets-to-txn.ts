@@ -27,10 +27,10 @@ export function decodeAddOffsetsToTxnRequest(r: Reader, version: number): AddOff
   if (version < 0 || version > 4) throw unsupportedVersion("AddOffsetsToTxnRequest", version);
   const flexible = version >= 3;
   const o = {} as AddOffsetsToTxnRequest;
-  o.transactionalId = (flexible ? r.readCompactString() : r.readString());
+  o.transactionalId = flexible ? r.readCompactString() : r.readString();
   o.producerId = r.readInt64();
   o.producerEpoch = r.readInt16();
-  o.groupId = (flexible ? r.readCompactString() : r.readString());
+  o.groupId = flexible ? r.readCompactString() : r.readString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;

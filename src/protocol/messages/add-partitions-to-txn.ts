@@ -56,19 +56,14 @@ export function decodeAddPartitionsToTxnRequest(r: Reader, version: number): Add
   const flexible = version >= 3;
   const o = {} as AddPartitionsToTxnRequest;
   if (version >= 4) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("AddPartitionsToTxnRequest.transactions");
-      } else {
-        const a0: AddPartitionsToTxnTransaction[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAddPartitionsToTxnTransaction(r, version));
-        o.transactions = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("AddPartitionsToTxnRequest.transactions");
+    const a0: AddPartitionsToTxnTransaction[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAddPartitionsToTxnTransaction(r, version));
+    o.transactions = a0;
   }
   if (version <= 3) {
-    o.v3AndBelowTransactionalId = (flexible ? r.readCompactString() : r.readString());
+    o.v3AndBelowTransactionalId = flexible ? r.readCompactString() : r.readString();
   }
   if (version <= 3) {
     o.v3AndBelowProducerId = r.readInt64();
@@ -77,16 +72,11 @@ export function decodeAddPartitionsToTxnRequest(r: Reader, version: number): Add
     o.v3AndBelowProducerEpoch = r.readInt16();
   }
   if (version <= 3) {
-    {
-      const n0 = r.readArrayLength(flexible);
-      if (n0 < 0) {
-        throw nullNotAllowed("AddPartitionsToTxnRequest.v3AndBelowTopics");
-      } else {
-        const a0: AddPartitionsToTxnTopic[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAddPartitionsToTxnTopic(r, version));
-        o.v3AndBelowTopics = a0;
-      }
-    }
+    const n0 = r.readArrayLength(flexible);
+    if (n0 < 0) throw nullNotAllowed("AddPartitionsToTxnRequest.v3AndBelowTopics");
+    const a0: AddPartitionsToTxnTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAddPartitionsToTxnTopic(r, version));
+    o.v3AndBelowTopics = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -99,35 +89,31 @@ export function encodeAddPartitionsToTxnRequest(w: Writer, version: number, o: A
   if (version < 0 || version > 5) throw unsupportedVersion("AddPartitionsToTxnRequest", version);
   const flexible = version >= 3;
   if (version >= 4) {
-    {
-      const a0 = (o.transactions ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) encodeAddPartitionsToTxnTransaction(w, version, e0);
-    }
+    const a0 = o.transactions ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) encodeAddPartitionsToTxnTransaction(w, version, e0);
   } else if (o.transactions !== undefined && o.transactions.length > 0) {
     throw fieldNotInVersion("AddPartitionsToTxnRequest.transactions", version);
   }
   if (version <= 3) {
-    if (flexible) w.writeCompactString((o.v3AndBelowTransactionalId ?? "")); else w.writeString((o.v3AndBelowTransactionalId ?? ""));
+    if (flexible) w.writeCompactString(o.v3AndBelowTransactionalId ?? ""); else w.writeString(o.v3AndBelowTransactionalId ?? "");
   } else if (o.v3AndBelowTransactionalId !== undefined && o.v3AndBelowTransactionalId !== "") {
     throw fieldNotInVersion("AddPartitionsToTxnRequest.v3AndBelowTransactionalId", version);
   }
   if (version <= 3) {
-    w.writeInt64((o.v3AndBelowProducerId ?? 0n));
+    w.writeInt64(o.v3AndBelowProducerId ?? 0n);
   } else if (o.v3AndBelowProducerId !== undefined && o.v3AndBelowProducerId !== 0n) {
     throw fieldNotInVersion("AddPartitionsToTxnRequest.v3AndBelowProducerId", version);
   }
   if (version <= 3) {
-    w.writeInt16((o.v3AndBelowProducerEpoch ?? 0));
+    w.writeInt16(o.v3AndBelowProducerEpoch ?? 0);
   } else if (o.v3AndBelowProducerEpoch !== undefined && o.v3AndBelowProducerEpoch !== 0) {
     throw fieldNotInVersion("AddPartitionsToTxnRequest.v3AndBelowProducerEpoch", version);
   }
   if (version <= 3) {
-    {
-      const a0 = (o.v3AndBelowTopics ?? []);
-      w.writeArrayLength(a0.length, flexible);
-      for (const e0 of a0) encodeAddPartitionsToTxnTopic(w, version, e0);
-    }
+    const a0 = o.v3AndBelowTopics ?? [];
+    w.writeArrayLength(a0.length, flexible);
+    for (const e0 of a0) encodeAddPartitionsToTxnTopic(w, version, e0);
   } else if (o.v3AndBelowTopics !== undefined && o.v3AndBelowTopics.length > 0) {
     throw fieldNotInVersion("AddPartitionsToTxnRequest.v3AndBelowTopics", version);
   }
@@ -144,13 +130,10 @@ function decodeAddPartitionsToTxnTransaction(r: Reader, version: number): AddPar
   o.verifyOnly = r.readBoolean();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AddPartitionsToTxnTransaction.topics");
-    } else {
-      const a0: AddPartitionsToTxnTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAddPartitionsToTxnTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AddPartitionsToTxnTransaction.topics");
+    const a0: AddPartitionsToTxnTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAddPartitionsToTxnTopic(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -173,16 +156,13 @@ function encodeAddPartitionsToTxnTransaction(w: Writer, version: number, o: AddP
 function decodeAddPartitionsToTxnTopic(r: Reader, version: number): AddPartitionsToTxnTopic {
   const flexible = version >= 3;
   const o = {} as AddPartitionsToTxnTopic;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AddPartitionsToTxnTopic.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AddPartitionsToTxnTopic.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -285,28 +265,18 @@ export function decodeAddPartitionsToTxnResponse(r: Reader, version: number): Ad
     o.errorCode = r.readInt16();
   }
   if (version >= 4) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("AddPartitionsToTxnResponse.resultsByTransaction");
-      } else {
-        const a0: AddPartitionsToTxnResult[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAddPartitionsToTxnResult(r, version));
-        o.resultsByTransaction = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("AddPartitionsToTxnResponse.resultsByTransaction");
+    const a0: AddPartitionsToTxnResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAddPartitionsToTxnResult(r, version));
+    o.resultsByTransaction = a0;
   }
   if (version <= 3) {
-    {
-      const n0 = r.readArrayLength(flexible);
-      if (n0 < 0) {
-        throw nullNotAllowed("AddPartitionsToTxnResponse.resultsByTopicV3AndBelow");
-      } else {
-        const a0: AddPartitionsToTxnTopicResult[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAddPartitionsToTxnTopicResult(r, version));
-        o.resultsByTopicV3AndBelow = a0;
-      }
-    }
+    const n0 = r.readArrayLength(flexible);
+    if (n0 < 0) throw nullNotAllowed("AddPartitionsToTxnResponse.resultsByTopicV3AndBelow");
+    const a0: AddPartitionsToTxnTopicResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAddPartitionsToTxnTopicResult(r, version));
+    o.resultsByTopicV3AndBelow = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -320,23 +290,19 @@ export function encodeAddPartitionsToTxnResponse(w: Writer, version: number, o: 
   const flexible = version >= 3;
   w.writeInt32(o.throttleTimeMs);
   if (version >= 4) {
-    w.writeInt16((o.errorCode ?? 0));
+    w.writeInt16(o.errorCode ?? 0);
   }
   if (version >= 4) {
-    {
-      const a0 = (o.resultsByTransaction ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) encodeAddPartitionsToTxnResult(w, version, e0);
-    }
+    const a0 = o.resultsByTransaction ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) encodeAddPartitionsToTxnResult(w, version, e0);
   } else if (o.resultsByTransaction !== undefined && o.resultsByTransaction.length > 0) {
     throw fieldNotInVersion("AddPartitionsToTxnResponse.resultsByTransaction", version);
   }
   if (version <= 3) {
-    {
-      const a0 = (o.resultsByTopicV3AndBelow ?? []);
-      w.writeArrayLength(a0.length, flexible);
-      for (const e0 of a0) encodeAddPartitionsToTxnTopicResult(w, version, e0);
-    }
+    const a0 = o.resultsByTopicV3AndBelow ?? [];
+    w.writeArrayLength(a0.length, flexible);
+    for (const e0 of a0) encodeAddPartitionsToTxnTopicResult(w, version, e0);
   } else if (o.resultsByTopicV3AndBelow !== undefined && o.resultsByTopicV3AndBelow.length > 0) {
     throw fieldNotInVersion("AddPartitionsToTxnResponse.resultsByTopicV3AndBelow", version);
   }
@@ -350,13 +316,10 @@ function decodeAddPartitionsToTxnResult(r: Reader, version: number): AddPartitio
   o.transactionalId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AddPartitionsToTxnResult.topicResults");
-    } else {
-      const a0: AddPartitionsToTxnTopicResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAddPartitionsToTxnTopicResult(r, version));
-      o.topicResults = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AddPartitionsToTxnResult.topicResults");
+    const a0: AddPartitionsToTxnTopicResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAddPartitionsToTxnTopicResult(r, version));
+    o.topicResults = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -376,16 +339,13 @@ function encodeAddPartitionsToTxnResult(w: Writer, version: number, o: AddPartit
 function decodeAddPartitionsToTxnTopicResult(r: Reader, version: number): AddPartitionsToTxnTopicResult {
   const flexible = version >= 3;
   const o = {} as AddPartitionsToTxnTopicResult;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AddPartitionsToTxnTopicResult.resultsByPartition");
-    } else {
-      const a0: AddPartitionsToTxnPartitionResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAddPartitionsToTxnPartitionResult(r, version));
-      o.resultsByPartition = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AddPartitionsToTxnTopicResult.resultsByPartition");
+    const a0: AddPartitionsToTxnPartitionResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAddPartitionsToTxnPartitionResult(r, version));
+    o.resultsByPartition = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();

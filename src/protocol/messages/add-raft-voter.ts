@@ -48,13 +48,10 @@ export function decodeAddRaftVoterRequest(r: Reader, version: number): AddRaftVo
   o.voterDirectoryId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AddRaftVoterRequest.listeners");
-    } else {
-      const a0: Listener[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListener(r, version));
-      o.listeners = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AddRaftVoterRequest.listeners");
+    const a0: Listener[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListener(r, version));
+    o.listeners = a0;
   }
   if (version >= 1) {
     o.ackWhenCommitted = r.readBoolean();
@@ -76,7 +73,7 @@ export function encodeAddRaftVoterRequest(w: Writer, version: number, o: AddRaft
     for (const e0 of a0) encodeListener(w, version, e0);
   }
   if (version >= 1) {
-    w.writeBoolean((o.ackWhenCommitted ?? true));
+    w.writeBoolean(o.ackWhenCommitted ?? true);
   } else if (o.ackWhenCommitted !== undefined && o.ackWhenCommitted !== true) {
     throw fieldNotInVersion("AddRaftVoterRequest.ackWhenCommitted", version);
   }

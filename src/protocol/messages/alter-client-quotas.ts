@@ -57,13 +57,10 @@ export function decodeAlterClientQuotasRequest(r: Reader, version: number): Alte
   const o = {} as AlterClientQuotasRequest;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterClientQuotasRequest.entries");
-    } else {
-      const a0: AlterClientQuotasRequestEntryData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterClientQuotasRequestEntryData(r, version));
-      o.entries = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterClientQuotasRequest.entries");
+    const a0: AlterClientQuotasRequestEntryData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterClientQuotasRequestEntryData(r, version));
+    o.entries = a0;
   }
   o.validateOnly = r.readBoolean();
   if (flexible) {
@@ -92,23 +89,17 @@ function decodeAlterClientQuotasRequestEntryData(r: Reader, version: number): Al
   const o = {} as AlterClientQuotasRequestEntryData;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterClientQuotasRequestEntryData.entity");
-    } else {
-      const a0: AlterClientQuotasRequestEntityData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterClientQuotasRequestEntityData(r, version));
-      o.entity = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterClientQuotasRequestEntryData.entity");
+    const a0: AlterClientQuotasRequestEntityData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterClientQuotasRequestEntityData(r, version));
+    o.entity = a0;
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterClientQuotasRequestEntryData.ops");
-    } else {
-      const a0: OpData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOpData(r, version));
-      o.ops = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterClientQuotasRequestEntryData.ops");
+    const a0: OpData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOpData(r, version));
+    o.ops = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -137,8 +128,8 @@ function encodeAlterClientQuotasRequestEntryData(w: Writer, version: number, o: 
 function decodeAlterClientQuotasRequestEntityData(r: Reader, version: number): AlterClientQuotasRequestEntityData {
   const flexible = version >= 1;
   const o = {} as AlterClientQuotasRequestEntityData;
-  o.entityType = (flexible ? r.readCompactString() : r.readString());
-  o.entityName = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.entityType = flexible ? r.readCompactString() : r.readString();
+  o.entityName = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -158,7 +149,7 @@ function encodeAlterClientQuotasRequestEntityData(w: Writer, version: number, o:
 function decodeOpData(r: Reader, version: number): OpData {
   const flexible = version >= 1;
   const o = {} as OpData;
-  o.key = (flexible ? r.readCompactString() : r.readString());
+  o.key = flexible ? r.readCompactString() : r.readString();
   o.value = r.readFloat64();
   o.remove = r.readBoolean();
   if (flexible) {
@@ -240,13 +231,10 @@ export function decodeAlterClientQuotasResponse(r: Reader, version: number): Alt
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterClientQuotasResponse.entries");
-    } else {
-      const a0: AlterClientQuotasResponseEntryData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterClientQuotasResponseEntryData(r, version));
-      o.entries = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterClientQuotasResponse.entries");
+    const a0: AlterClientQuotasResponseEntryData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterClientQuotasResponseEntryData(r, version));
+    o.entries = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -273,16 +261,13 @@ function decodeAlterClientQuotasResponseEntryData(r: Reader, version: number): A
   const flexible = version >= 1;
   const o = {} as AlterClientQuotasResponseEntryData;
   o.errorCode = r.readInt16();
-  o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterClientQuotasResponseEntryData.entity");
-    } else {
-      const a0: AlterClientQuotasResponseEntityData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterClientQuotasResponseEntityData(r, version));
-      o.entity = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterClientQuotasResponseEntryData.entity");
+    const a0: AlterClientQuotasResponseEntityData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterClientQuotasResponseEntityData(r, version));
+    o.entity = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -308,8 +293,8 @@ function encodeAlterClientQuotasResponseEntryData(w: Writer, version: number, o:
 function decodeAlterClientQuotasResponseEntityData(r: Reader, version: number): AlterClientQuotasResponseEntityData {
   const flexible = version >= 1;
   const o = {} as AlterClientQuotasResponseEntityData;
-  o.entityType = (flexible ? r.readCompactString() : r.readString());
-  o.entityName = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.entityType = flexible ? r.readCompactString() : r.readString();
+  o.entityName = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;

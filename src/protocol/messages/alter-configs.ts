@@ -47,13 +47,10 @@ export function decodeAlterConfigsRequest(r: Reader, version: number): AlterConf
   const o = {} as AlterConfigsRequest;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterConfigsRequest.resources");
-    } else {
-      const a0: AlterConfigsResource[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterConfigsResource(r, version));
-      o.resources = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterConfigsRequest.resources");
+    const a0: AlterConfigsResource[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterConfigsResource(r, version));
+    o.resources = a0;
   }
   o.validateOnly = r.readBoolean();
   if (flexible) {
@@ -81,16 +78,13 @@ function decodeAlterConfigsResource(r: Reader, version: number): AlterConfigsRes
   const flexible = version >= 2;
   const o = {} as AlterConfigsResource;
   o.resourceType = r.readInt8();
-  o.resourceName = (flexible ? r.readCompactString() : r.readString());
+  o.resourceName = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterConfigsResource.configs");
-    } else {
-      const a0: AlterableConfig[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterableConfig(r, version));
-      o.configs = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterConfigsResource.configs");
+    const a0: AlterableConfig[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterableConfig(r, version));
+    o.configs = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -116,8 +110,8 @@ function encodeAlterConfigsResource(w: Writer, version: number, o: AlterConfigsR
 function decodeAlterableConfig(r: Reader, version: number): AlterableConfig {
   const flexible = version >= 2;
   const o = {} as AlterableConfig;
-  o.name = (flexible ? r.readCompactString() : r.readString());
-  o.value = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.name = flexible ? r.readCompactString() : r.readString();
+  o.value = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -185,13 +179,10 @@ export function decodeAlterConfigsResponse(r: Reader, version: number): AlterCon
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterConfigsResponse.responses");
-    } else {
-      const a0: AlterConfigsResourceResponse[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterConfigsResourceResponse(r, version));
-      o.responses = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterConfigsResponse.responses");
+    const a0: AlterConfigsResourceResponse[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterConfigsResourceResponse(r, version));
+    o.responses = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -218,9 +209,9 @@ function decodeAlterConfigsResourceResponse(r: Reader, version: number): AlterCo
   const flexible = version >= 2;
   const o = {} as AlterConfigsResourceResponse;
   o.errorCode = r.readInt16();
-  o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   o.resourceType = r.readInt8();
-  o.resourceName = (flexible ? r.readCompactString() : r.readString());
+  o.resourceName = flexible ? r.readCompactString() : r.readString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -50,13 +50,10 @@ export function decodeAlterPartitionReassignmentsRequest(r: Reader, version: num
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterPartitionReassignmentsRequest.topics");
-    } else {
-      const a0: ReassignableTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReassignableTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterPartitionReassignmentsRequest.topics");
+    const a0: ReassignableTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReassignableTopic(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -67,7 +64,7 @@ export function encodeAlterPartitionReassignmentsRequest(w: Writer, version: num
   if (version < 0 || version > 1) throw unsupportedVersion("AlterPartitionReassignmentsRequest", version);
   w.writeInt32(o.timeoutMs);
   if (version >= 1) {
-    w.writeBoolean((o.allowReplicationFactorChange ?? true));
+    w.writeBoolean(o.allowReplicationFactorChange ?? true);
   } else if (o.allowReplicationFactorChange !== undefined && o.allowReplicationFactorChange !== true) {
     throw fieldNotInVersion("AlterPartitionReassignmentsRequest.allowReplicationFactorChange", version);
   }
@@ -84,13 +81,10 @@ function decodeReassignableTopic(r: Reader, version: number): ReassignableTopic 
   o.name = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ReassignableTopic.partitions");
-    } else {
-      const a0: ReassignablePartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReassignablePartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ReassignableTopic.partitions");
+    const a0: ReassignablePartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReassignablePartition(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -208,13 +202,10 @@ export function decodeAlterPartitionReassignmentsResponse(r: Reader, version: nu
   o.errorMessage = r.readCompactNullableString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterPartitionReassignmentsResponse.responses");
-    } else {
-      const a0: ReassignableTopicResponse[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReassignableTopicResponse(r, version));
-      o.responses = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterPartitionReassignmentsResponse.responses");
+    const a0: ReassignableTopicResponse[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReassignableTopicResponse(r, version));
+    o.responses = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -225,7 +216,7 @@ export function encodeAlterPartitionReassignmentsResponse(w: Writer, version: nu
   if (version < 0 || version > 1) throw unsupportedVersion("AlterPartitionReassignmentsResponse", version);
   w.writeInt32(o.throttleTimeMs);
   if (version >= 1) {
-    w.writeBoolean((o.allowReplicationFactorChange ?? true));
+    w.writeBoolean(o.allowReplicationFactorChange ?? true);
   }
   w.writeInt16(o.errorCode);
   w.writeCompactNullableString(o.errorMessage);
@@ -242,13 +233,10 @@ function decodeReassignableTopicResponse(r: Reader, version: number): Reassignab
   o.name = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ReassignableTopicResponse.partitions");
-    } else {
-      const a0: ReassignablePartitionResponse[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReassignablePartitionResponse(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ReassignableTopicResponse.partitions");
+    const a0: ReassignablePartitionResponse[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReassignablePartitionResponse(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -66,13 +66,10 @@ export function decodeAlterPartitionRequest(r: Reader, version: number): AlterPa
   o.brokerEpoch = r.readInt64();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterPartitionRequest.topics");
-    } else {
-      const a0: AlterPartitionRequestTopicData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterPartitionRequestTopicData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterPartitionRequest.topics");
+    const a0: AlterPartitionRequestTopicData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterPartitionRequestTopicData(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -96,13 +93,10 @@ function decodeAlterPartitionRequestTopicData(r: Reader, version: number): Alter
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterPartitionRequestTopicData.partitions");
-    } else {
-      const a0: AlterPartitionRequestPartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterPartitionRequestPartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterPartitionRequestTopicData.partitions");
+    const a0: AlterPartitionRequestPartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterPartitionRequestPartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -124,28 +118,18 @@ function decodeAlterPartitionRequestPartitionData(r: Reader, version: number): A
   o.partitionIndex = r.readInt32();
   o.leaderEpoch = r.readInt32();
   if (version <= 2) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("AlterPartitionRequestPartitionData.newIsr");
-      } else {
-        const a0: number[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-        o.newIsr = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("AlterPartitionRequestPartitionData.newIsr");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.newIsr = a0;
   }
   if (version >= 3) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("AlterPartitionRequestPartitionData.newIsrWithEpochs");
-      } else {
-        const a0: BrokerState[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeBrokerState(r, version));
-        o.newIsrWithEpochs = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("AlterPartitionRequestPartitionData.newIsrWithEpochs");
+    const a0: BrokerState[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeBrokerState(r, version));
+    o.newIsrWithEpochs = a0;
   }
   o.leaderRecoveryState = r.readInt8();
   o.partitionEpoch = r.readInt32();
@@ -158,20 +142,16 @@ function encodeAlterPartitionRequestPartitionData(w: Writer, version: number, o:
   w.writeInt32(o.partitionIndex);
   w.writeInt32(o.leaderEpoch);
   if (version <= 2) {
-    {
-      const a0 = (o.newIsr ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) w.writeInt32(e0);
-    }
+    const a0 = o.newIsr ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) w.writeInt32(e0);
   } else if (o.newIsr !== undefined && o.newIsr.length > 0) {
     throw fieldNotInVersion("AlterPartitionRequestPartitionData.newIsr", version);
   }
   if (version >= 3) {
-    {
-      const a0 = (o.newIsrWithEpochs ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) encodeBrokerState(w, version, e0);
-    }
+    const a0 = o.newIsrWithEpochs ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) encodeBrokerState(w, version, e0);
   } else if (o.newIsrWithEpochs !== undefined && o.newIsrWithEpochs.length > 0) {
     throw fieldNotInVersion("AlterPartitionRequestPartitionData.newIsrWithEpochs", version);
   }
@@ -271,13 +251,10 @@ export function decodeAlterPartitionResponse(r: Reader, version: number): AlterP
   o.errorCode = r.readInt16();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterPartitionResponse.topics");
-    } else {
-      const a0: AlterPartitionResponseTopicData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterPartitionResponseTopicData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterPartitionResponse.topics");
+    const a0: AlterPartitionResponseTopicData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterPartitionResponseTopicData(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -301,13 +278,10 @@ function decodeAlterPartitionResponseTopicData(r: Reader, version: number): Alte
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterPartitionResponseTopicData.partitions");
-    } else {
-      const a0: AlterPartitionResponsePartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterPartitionResponsePartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterPartitionResponseTopicData.partitions");
+    const a0: AlterPartitionResponsePartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterPartitionResponsePartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -332,13 +306,10 @@ function decodeAlterPartitionResponsePartitionData(r: Reader, version: number): 
   o.leaderEpoch = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterPartitionResponsePartitionData.isr");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.isr = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterPartitionResponsePartitionData.isr");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.isr = a0;
   }
   o.leaderRecoveryState = r.readInt8();
   o.partitionEpoch = r.readInt32();

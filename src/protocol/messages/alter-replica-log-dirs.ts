@@ -43,13 +43,10 @@ export function decodeAlterReplicaLogDirsRequest(r: Reader, version: number): Al
   const o = {} as AlterReplicaLogDirsRequest;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterReplicaLogDirsRequest.dirs");
-    } else {
-      const a0: AlterReplicaLogDir[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterReplicaLogDir(r, version));
-      o.dirs = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterReplicaLogDirsRequest.dirs");
+    const a0: AlterReplicaLogDir[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterReplicaLogDir(r, version));
+    o.dirs = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -74,16 +71,13 @@ export function encodeAlterReplicaLogDirsRequest(w: Writer, version: number, o: 
 function decodeAlterReplicaLogDir(r: Reader, version: number): AlterReplicaLogDir {
   const flexible = version >= 2;
   const o = {} as AlterReplicaLogDir;
-  o.path = (flexible ? r.readCompactString() : r.readString());
+  o.path = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterReplicaLogDir.topics");
-    } else {
-      const a0: AlterReplicaLogDirTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterReplicaLogDirTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterReplicaLogDir.topics");
+    const a0: AlterReplicaLogDirTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterReplicaLogDirTopic(r, version));
+    o.topics = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -108,16 +102,13 @@ function encodeAlterReplicaLogDir(w: Writer, version: number, o: AlterReplicaLog
 function decodeAlterReplicaLogDirTopic(r: Reader, version: number): AlterReplicaLogDirTopic {
   const flexible = version >= 2;
   const o = {} as AlterReplicaLogDirTopic;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterReplicaLogDirTopic.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterReplicaLogDirTopic.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -194,13 +185,10 @@ export function decodeAlterReplicaLogDirsResponse(r: Reader, version: number): A
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterReplicaLogDirsResponse.results");
-    } else {
-      const a0: AlterReplicaLogDirTopicResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterReplicaLogDirTopicResult(r, version));
-      o.results = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterReplicaLogDirsResponse.results");
+    const a0: AlterReplicaLogDirTopicResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterReplicaLogDirTopicResult(r, version));
+    o.results = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -226,16 +214,13 @@ export function encodeAlterReplicaLogDirsResponse(w: Writer, version: number, o:
 function decodeAlterReplicaLogDirTopicResult(r: Reader, version: number): AlterReplicaLogDirTopicResult {
   const flexible = version >= 2;
   const o = {} as AlterReplicaLogDirTopicResult;
-  o.topicName = (flexible ? r.readCompactString() : r.readString());
+  o.topicName = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterReplicaLogDirTopicResult.partitions");
-    } else {
-      const a0: AlterReplicaLogDirPartitionResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterReplicaLogDirPartitionResult(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterReplicaLogDirTopicResult.partitions");
+    const a0: AlterReplicaLogDirPartitionResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterReplicaLogDirPartitionResult(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();

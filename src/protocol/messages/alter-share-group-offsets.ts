@@ -45,13 +45,10 @@ export function decodeAlterShareGroupOffsetsRequest(r: Reader, version: number):
   o.groupId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterShareGroupOffsetsRequest.topics");
-    } else {
-      const a0: AlterShareGroupOffsetsRequestTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterShareGroupOffsetsRequestTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterShareGroupOffsetsRequest.topics");
+    const a0: AlterShareGroupOffsetsRequestTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterShareGroupOffsetsRequestTopic(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -74,13 +71,10 @@ function decodeAlterShareGroupOffsetsRequestTopic(r: Reader, version: number): A
   o.topicName = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterShareGroupOffsetsRequestTopic.partitions");
-    } else {
-      const a0: AlterShareGroupOffsetsRequestPartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterShareGroupOffsetsRequestPartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterShareGroupOffsetsRequestTopic.partitions");
+    const a0: AlterShareGroupOffsetsRequestPartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterShareGroupOffsetsRequestPartition(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -176,13 +170,10 @@ export function decodeAlterShareGroupOffsetsResponse(r: Reader, version: number)
   o.errorMessage = r.readCompactNullableString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterShareGroupOffsetsResponse.responses");
-    } else {
-      const a0: AlterShareGroupOffsetsResponseTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterShareGroupOffsetsResponseTopic(r, version));
-      o.responses = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterShareGroupOffsetsResponse.responses");
+    const a0: AlterShareGroupOffsetsResponseTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterShareGroupOffsetsResponseTopic(r, version));
+    o.responses = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -208,13 +199,10 @@ function decodeAlterShareGroupOffsetsResponseTopic(r: Reader, version: number): 
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterShareGroupOffsetsResponseTopic.partitions");
-    } else {
-      const a0: AlterShareGroupOffsetsResponsePartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterShareGroupOffsetsResponsePartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterShareGroupOffsetsResponseTopic.partitions");
+    const a0: AlterShareGroupOffsetsResponsePartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterShareGroupOffsetsResponsePartition(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -50,23 +50,17 @@ export function decodeAlterUserScramCredentialsRequest(r: Reader, version: numbe
   const o = {} as AlterUserScramCredentialsRequest;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterUserScramCredentialsRequest.deletions");
-    } else {
-      const a0: ScramCredentialDeletion[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeScramCredentialDeletion(r, version));
-      o.deletions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterUserScramCredentialsRequest.deletions");
+    const a0: ScramCredentialDeletion[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeScramCredentialDeletion(r, version));
+    o.deletions = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterUserScramCredentialsRequest.upsertions");
-    } else {
-      const a0: ScramCredentialUpsertion[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeScramCredentialUpsertion(r, version));
-      o.upsertions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterUserScramCredentialsRequest.upsertions");
+    const a0: ScramCredentialUpsertion[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeScramCredentialUpsertion(r, version));
+    o.upsertions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -174,13 +168,10 @@ export function decodeAlterUserScramCredentialsResponse(r: Reader, version: numb
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterUserScramCredentialsResponse.results");
-    } else {
-      const a0: AlterUserScramCredentialsResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterUserScramCredentialsResult(r, version));
-      o.results = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterUserScramCredentialsResponse.results");
+    const a0: AlterUserScramCredentialsResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterUserScramCredentialsResult(r, version));
+    o.results = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

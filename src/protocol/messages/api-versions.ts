@@ -50,16 +50,16 @@ export function encodeApiVersionsRequest(w: Writer, version: number, o: ApiVersi
   if (version < 0 || version > 5) throw unsupportedVersion("ApiVersionsRequest", version);
   const flexible = version >= 3;
   if (version >= 3) {
-    w.writeCompactString((o.clientSoftwareName ?? ""));
+    w.writeCompactString(o.clientSoftwareName ?? "");
   }
   if (version >= 3) {
-    w.writeCompactString((o.clientSoftwareVersion ?? ""));
+    w.writeCompactString(o.clientSoftwareVersion ?? "");
   }
   if (version >= 5) {
-    w.writeCompactNullableString((o.clusterId === undefined ? null : o.clusterId));
+    w.writeCompactNullableString(o.clusterId === undefined ? null : o.clusterId);
   }
   if (version >= 5) {
-    w.writeInt32((o.nodeId ?? -1));
+    w.writeInt32(o.nodeId ?? -1);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);
@@ -144,13 +144,10 @@ export function decodeApiVersionsResponse(r: Reader, version: number): ApiVersio
   o.errorCode = r.readInt16();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("ApiVersionsResponse.apiKeys");
-    } else {
-      const a0: ApiVersion[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeApiVersion(r, version));
-      o.apiKeys = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ApiVersionsResponse.apiKeys");
+    const a0: ApiVersion[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeApiVersion(r, version));
+    o.apiKeys = a0;
   }
   if (version >= 1) {
     o.throttleTimeMs = r.readInt32();
@@ -162,34 +159,28 @@ export function decodeApiVersionsResponse(r: Reader, version: number): ApiVersio
       const size = r.readUnsignedVarint();
       r.ensureRemaining(size, "tagged field");
       const end = r.offset + size;
-      if (tag === 0 && version >= 3) {
+      if (tag === 0) {
         {
           const n0 = r.readArrayLength(true);
-          if (n0 < 0) {
-            throw nullNotAllowed("ApiVersionsResponse.supportedFeatures");
-          } else {
-            const a0: SupportedFeatureKey[] = [];
-            for (let i0 = 0; i0 < n0; i0++) a0.push(decodeSupportedFeatureKey(r, version));
-            o.supportedFeatures = a0;
-          }
+          if (n0 < 0) throw nullNotAllowed("ApiVersionsResponse.supportedFeatures");
+          const a0: SupportedFeatureKey[] = [];
+          for (let i0 = 0; i0 < n0; i0++) a0.push(decodeSupportedFeatureKey(r, version));
+          o.supportedFeatures = a0;
         }
         r.expectOffset(end, "ApiVersionsResponse.supportedFeatures");
-      } else if (tag === 1 && version >= 3) {
+      } else if (tag === 1) {
         o.finalizedFeaturesEpoch = r.readInt64();
         r.expectOffset(end, "ApiVersionsResponse.finalizedFeaturesEpoch");
-      } else if (tag === 2 && version >= 3) {
+      } else if (tag === 2) {
         {
           const n0 = r.readArrayLength(true);
-          if (n0 < 0) {
-            throw nullNotAllowed("ApiVersionsResponse.finalizedFeatures");
-          } else {
-            const a0: FinalizedFeatureKey[] = [];
-            for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFinalizedFeatureKey(r, version));
-            o.finalizedFeatures = a0;
-          }
+          if (n0 < 0) throw nullNotAllowed("ApiVersionsResponse.finalizedFeatures");
+          const a0: FinalizedFeatureKey[] = [];
+          for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFinalizedFeatureKey(r, version));
+          o.finalizedFeatures = a0;
         }
         r.expectOffset(end, "ApiVersionsResponse.finalizedFeatures");
-      } else if (tag === 3 && version >= 3) {
+      } else if (tag === 3) {
         o.zkMigrationReady = r.readBoolean();
         r.expectOffset(end, "ApiVersionsResponse.zkMigrationReady");
       } else {
@@ -210,14 +201,14 @@ export function encodeApiVersionsResponse(w: Writer, version: number, o: ApiVers
     for (const e0 of a0) encodeApiVersion(w, version, e0);
   }
   if (version >= 1) {
-    w.writeInt32((o.throttleTimeMs ?? 0));
+    w.writeInt32(o.throttleTimeMs ?? 0);
   }
   if (flexible) {
     const unknown = o.unknownTaggedFields;
-    const t0 = version >= 3 ? o.supportedFeatures : undefined;
-    const t1 = version >= 3 ? o.finalizedFeaturesEpoch : undefined;
-    const t2 = version >= 3 ? o.finalizedFeatures : undefined;
-    const t3 = version >= 3 ? o.zkMigrationReady : undefined;
+    const t0 = o.supportedFeatures;
+    const t1 = o.finalizedFeaturesEpoch;
+    const t2 = o.finalizedFeatures;
+    const t3 = o.zkMigrationReady;
     w.writeUnsignedVarint((unknown === undefined ? 0 : unknown.length) + (t0 === undefined ? 0 : 1) + (t1 === undefined ? 0 : 1) + (t2 === undefined ? 0 : 1) + (t3 === undefined ? 0 : 1));
     let u = 0;
     if (t0 !== undefined) {

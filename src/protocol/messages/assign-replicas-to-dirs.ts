@@ -56,13 +56,10 @@ export function decodeAssignReplicasToDirsRequest(r: Reader, version: number): A
   o.brokerEpoch = r.readInt64();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AssignReplicasToDirsRequest.directories");
-    } else {
-      const a0: AssignReplicasToDirsRequestDirectoryData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAssignReplicasToDirsRequestDirectoryData(r, version));
-      o.directories = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AssignReplicasToDirsRequest.directories");
+    const a0: AssignReplicasToDirsRequestDirectoryData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAssignReplicasToDirsRequestDirectoryData(r, version));
+    o.directories = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -86,13 +83,10 @@ function decodeAssignReplicasToDirsRequestDirectoryData(r: Reader, version: numb
   o.id = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AssignReplicasToDirsRequestDirectoryData.topics");
-    } else {
-      const a0: AssignReplicasToDirsRequestTopicData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAssignReplicasToDirsRequestTopicData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AssignReplicasToDirsRequestDirectoryData.topics");
+    const a0: AssignReplicasToDirsRequestTopicData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAssignReplicasToDirsRequestTopicData(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -114,13 +108,10 @@ function decodeAssignReplicasToDirsRequestTopicData(r: Reader, version: number):
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AssignReplicasToDirsRequestTopicData.partitions");
-    } else {
-      const a0: AssignReplicasToDirsRequestPartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAssignReplicasToDirsRequestPartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AssignReplicasToDirsRequestTopicData.partitions");
+    const a0: AssignReplicasToDirsRequestPartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAssignReplicasToDirsRequestPartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -221,13 +212,10 @@ export function decodeAssignReplicasToDirsResponse(r: Reader, version: number): 
   o.errorCode = r.readInt16();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AssignReplicasToDirsResponse.directories");
-    } else {
-      const a0: AssignReplicasToDirsResponseDirectoryData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAssignReplicasToDirsResponseDirectoryData(r, version));
-      o.directories = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AssignReplicasToDirsResponse.directories");
+    const a0: AssignReplicasToDirsResponseDirectoryData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAssignReplicasToDirsResponseDirectoryData(r, version));
+    o.directories = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -251,13 +239,10 @@ function decodeAssignReplicasToDirsResponseDirectoryData(r: Reader, version: num
   o.id = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AssignReplicasToDirsResponseDirectoryData.topics");
-    } else {
-      const a0: AssignReplicasToDirsResponseTopicData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAssignReplicasToDirsResponseTopicData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AssignReplicasToDirsResponseDirectoryData.topics");
+    const a0: AssignReplicasToDirsResponseTopicData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAssignReplicasToDirsResponseTopicData(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -279,13 +264,10 @@ function decodeAssignReplicasToDirsResponseTopicData(r: Reader, version: number)
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AssignReplicasToDirsResponseTopicData.partitions");
-    } else {
-      const a0: AssignReplicasToDirsResponsePartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAssignReplicasToDirsResponsePartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AssignReplicasToDirsResponseTopicData.partitions");
+    const a0: AssignReplicasToDirsResponsePartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAssignReplicasToDirsResponsePartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -63,31 +63,23 @@ export function decodeBeginQuorumEpochRequest(r: Reader, version: number): Begin
   if (version < 0 || version > 1) throw unsupportedVersion("BeginQuorumEpochRequest", version);
   const flexible = version >= 1;
   const o = {} as BeginQuorumEpochRequest;
-  o.clusterId = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.clusterId = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (version >= 1) {
     o.voterId = r.readInt32();
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("BeginQuorumEpochRequest.topics");
-    } else {
-      const a0: BeginQuorumEpochRequestTopicData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeBeginQuorumEpochRequestTopicData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("BeginQuorumEpochRequest.topics");
+    const a0: BeginQuorumEpochRequestTopicData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeBeginQuorumEpochRequestTopicData(r, version));
+    o.topics = a0;
   }
   if (version >= 1) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("BeginQuorumEpochRequest.leaderEndpoints");
-      } else {
-        const a0: LeaderEndpoint[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeLeaderEndpoint(r, version));
-        o.leaderEndpoints = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("BeginQuorumEpochRequest.leaderEndpoints");
+    const a0: LeaderEndpoint[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeLeaderEndpoint(r, version));
+    o.leaderEndpoints = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -101,7 +93,7 @@ export function encodeBeginQuorumEpochRequest(w: Writer, version: number, o: Beg
   const flexible = version >= 1;
   if (flexible) w.writeCompactNullableString(o.clusterId); else w.writeNullableString(o.clusterId);
   if (version >= 1) {
-    w.writeInt32((o.voterId ?? -1));
+    w.writeInt32(o.voterId ?? -1);
   }
   {
     const a0 = o.topics;
@@ -109,11 +101,9 @@ export function encodeBeginQuorumEpochRequest(w: Writer, version: number, o: Beg
     for (const e0 of a0) encodeBeginQuorumEpochRequestTopicData(w, version, e0);
   }
   if (version >= 1) {
-    {
-      const a0 = (o.leaderEndpoints ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) encodeLeaderEndpoint(w, version, e0);
-    }
+    const a0 = o.leaderEndpoints ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) encodeLeaderEndpoint(w, version, e0);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);
@@ -123,16 +113,13 @@ export function encodeBeginQuorumEpochRequest(w: Writer, version: number, o: Beg
 function decodeBeginQuorumEpochRequestTopicData(r: Reader, version: number): BeginQuorumEpochRequestTopicData {
   const flexible = version >= 1;
   const o = {} as BeginQuorumEpochRequestTopicData;
-  o.topicName = (flexible ? r.readCompactString() : r.readString());
+  o.topicName = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("BeginQuorumEpochRequestTopicData.partitions");
-    } else {
-      const a0: BeginQuorumEpochRequestPartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeBeginQuorumEpochRequestPartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("BeginQuorumEpochRequestTopicData.partitions");
+    const a0: BeginQuorumEpochRequestPartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeBeginQuorumEpochRequestPartitionData(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -174,7 +161,7 @@ function encodeBeginQuorumEpochRequestPartitionData(w: Writer, version: number, 
   const flexible = version >= 1;
   w.writeInt32(o.partitionIndex);
   if (version >= 1) {
-    w.writeUuid((o.voterDirectoryId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.voterDirectoryId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   w.writeInt32(o.leaderId);
   w.writeInt32(o.leaderEpoch);
@@ -282,13 +269,10 @@ export function decodeBeginQuorumEpochResponse(r: Reader, version: number): Begi
   o.errorCode = r.readInt16();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("BeginQuorumEpochResponse.topics");
-    } else {
-      const a0: BeginQuorumEpochResponseTopicData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeBeginQuorumEpochResponseTopicData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("BeginQuorumEpochResponse.topics");
+    const a0: BeginQuorumEpochResponseTopicData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeBeginQuorumEpochResponseTopicData(r, version));
+    o.topics = a0;
   }
   if (flexible) {
     const numTaggedFields = r.readUnsignedVarint();
@@ -297,16 +281,13 @@ export function decodeBeginQuorumEpochResponse(r: Reader, version: number): Begi
       const size = r.readUnsignedVarint();
       r.ensureRemaining(size, "tagged field");
       const end = r.offset + size;
-      if (tag === 0 && version >= 1) {
+      if (tag === 0) {
         {
           const n0 = r.readArrayLength(true);
-          if (n0 < 0) {
-            throw nullNotAllowed("BeginQuorumEpochResponse.nodeEndpoints");
-          } else {
-            const a0: NodeEndpoint[] = [];
-            for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
-            o.nodeEndpoints = a0;
-          }
+          if (n0 < 0) throw nullNotAllowed("BeginQuorumEpochResponse.nodeEndpoints");
+          const a0: NodeEndpoint[] = [];
+          for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
+          o.nodeEndpoints = a0;
         }
         r.expectOffset(end, "BeginQuorumEpochResponse.nodeEndpoints");
       } else {
@@ -328,7 +309,7 @@ export function encodeBeginQuorumEpochResponse(w: Writer, version: number, o: Be
   }
   if (flexible) {
     const unknown = o.unknownTaggedFields;
-    const t0 = version >= 1 ? o.nodeEndpoints : undefined;
+    const t0 = o.nodeEndpoints;
     w.writeUnsignedVarint((unknown === undefined ? 0 : unknown.length) + (t0 === undefined ? 0 : 1));
     let u = 0;
     if (t0 !== undefined) {
@@ -349,16 +330,13 @@ export function encodeBeginQuorumEpochResponse(w: Writer, version: number, o: Be
 function decodeBeginQuorumEpochResponseTopicData(r: Reader, version: number): BeginQuorumEpochResponseTopicData {
   const flexible = version >= 1;
   const o = {} as BeginQuorumEpochResponseTopicData;
-  o.topicName = (flexible ? r.readCompactString() : r.readString());
+  o.topicName = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("BeginQuorumEpochResponseTopicData.partitions");
-    } else {
-      const a0: BeginQuorumEpochResponsePartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeBeginQuorumEpochResponsePartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("BeginQuorumEpochResponseTopicData.partitions");
+    const a0: BeginQuorumEpochResponsePartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeBeginQuorumEpochResponsePartitionData(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();

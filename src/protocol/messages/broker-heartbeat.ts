@@ -46,13 +46,10 @@ export function decodeBrokerHeartbeatRequest(r: Reader, version: number): Broker
     if (tag === 0 && version >= 1) {
       {
         const n0 = r.readArrayLength(true);
-        if (n0 < 0) {
-          throw nullNotAllowed("BrokerHeartbeatRequest.offlineLogDirs");
-        } else {
-          const a0: string[] = [];
-          for (let i0 = 0; i0 < n0; i0++) a0.push(r.readUuid());
-          o.offlineLogDirs = a0;
-        }
+        if (n0 < 0) throw nullNotAllowed("BrokerHeartbeatRequest.offlineLogDirs");
+        const a0: string[] = [];
+        for (let i0 = 0; i0 < n0; i0++) a0.push(r.readUuid());
+        o.offlineLogDirs = a0;
       }
       r.expectOffset(end, "BrokerHeartbeatRequest.offlineLogDirs");
     } else if (tag === 1 && version >= 2) {

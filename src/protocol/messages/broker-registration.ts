@@ -67,39 +67,28 @@ export function decodeBrokerRegistrationRequest(r: Reader, version: number): Bro
   o.incarnationId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("BrokerRegistrationRequest.listeners");
-    } else {
-      const a0: Listener[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListener(r, version));
-      o.listeners = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("BrokerRegistrationRequest.listeners");
+    const a0: Listener[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListener(r, version));
+    o.listeners = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("BrokerRegistrationRequest.features");
-    } else {
-      const a0: Feature[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFeature(r, version));
-      o.features = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("BrokerRegistrationRequest.features");
+    const a0: Feature[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFeature(r, version));
+    o.features = a0;
   }
   o.rack = r.readCompactNullableString();
   if (version >= 1) {
     o.isMigratingZkBroker = r.readBoolean();
   }
   if (version >= 2) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("BrokerRegistrationRequest.logDirs");
-      } else {
-        const a0: string[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(r.readUuid());
-        o.logDirs = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("BrokerRegistrationRequest.logDirs");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readUuid());
+    o.logDirs = a0;
   }
   if (version >= 3) {
     o.previousBrokerEpoch = r.readInt64();
@@ -126,19 +115,17 @@ export function encodeBrokerRegistrationRequest(w: Writer, version: number, o: B
   }
   w.writeCompactNullableString(o.rack);
   if (version >= 1) {
-    w.writeBoolean((o.isMigratingZkBroker ?? false));
+    w.writeBoolean(o.isMigratingZkBroker ?? false);
   } else if (o.isMigratingZkBroker !== undefined && o.isMigratingZkBroker !== false) {
     throw fieldNotInVersion("BrokerRegistrationRequest.isMigratingZkBroker", version);
   }
   if (version >= 2) {
-    {
-      const a0 = (o.logDirs ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) w.writeUuid(e0);
-    }
+    const a0 = o.logDirs ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) w.writeUuid(e0);
   }
   if (version >= 3) {
-    w.writeInt64((o.previousBrokerEpoch ?? -1n));
+    w.writeInt64(o.previousBrokerEpoch ?? -1n);
   }
   w.writeTaggedFields(o.unknownTaggedFields);
 }

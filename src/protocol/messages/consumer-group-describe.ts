@@ -24,13 +24,10 @@ export function decodeConsumerGroupDescribeRequest(r: Reader, version: number): 
   const o = {} as ConsumerGroupDescribeRequest;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ConsumerGroupDescribeRequest.groupIds");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.groupIds = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ConsumerGroupDescribeRequest.groupIds");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.groupIds = a0;
   }
   o.includeAuthorizedOperations = r.readBoolean();
   const tagged = r.readTaggedFields();
@@ -150,13 +147,10 @@ export function decodeConsumerGroupDescribeResponse(r: Reader, version: number):
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ConsumerGroupDescribeResponse.groups");
-    } else {
-      const a0: DescribedGroup[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribedGroup(r, version));
-      o.groups = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ConsumerGroupDescribeResponse.groups");
+    const a0: DescribedGroup[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribedGroup(r, version));
+    o.groups = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -185,13 +179,10 @@ function decodeDescribedGroup(r: Reader, version: number): DescribedGroup {
   o.assignorName = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribedGroup.members");
-    } else {
-      const a0: Member[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMember(r, version));
-      o.members = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribedGroup.members");
+    const a0: Member[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMember(r, version));
+    o.members = a0;
   }
   o.authorizedOperations = r.readInt32();
   const tagged = r.readTaggedFields();
@@ -226,13 +217,10 @@ function decodeMember(r: Reader, version: number): Member {
   o.clientHost = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Member.subscribedTopicNames");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.subscribedTopicNames = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Member.subscribedTopicNames");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.subscribedTopicNames = a0;
   }
   o.subscribedTopicRegex = r.readCompactNullableString();
   o.assignment = decodeAssignment(r, version);
@@ -261,7 +249,7 @@ function encodeMember(w: Writer, version: number, o: Member): void {
   encodeAssignment(w, version, o.assignment);
   encodeAssignment(w, version, o.targetAssignment);
   if (version >= 1) {
-    w.writeInt8((o.memberType ?? -1));
+    w.writeInt8(o.memberType ?? -1);
   }
   w.writeTaggedFields(o.unknownTaggedFields);
 }
@@ -270,13 +258,10 @@ function decodeAssignment(r: Reader, version: number): Assignment {
   const o = {} as Assignment;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Assignment.topicPartitions");
-    } else {
-      const a0: TopicPartitions[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicPartitions(r, version));
-      o.topicPartitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Assignment.topicPartitions");
+    const a0: TopicPartitions[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicPartitions(r, version));
+    o.topicPartitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -298,13 +283,10 @@ function decodeTopicPartitions(r: Reader, version: number): TopicPartitions {
   o.topicName = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopicPartitions.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopicPartitions.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -101,7 +101,7 @@ export function encodeConsumerGroupHeartbeatRequest(w: Writer, version: number, 
     }
   }
   if (version >= 1) {
-    w.writeCompactNullableString((o.subscribedTopicRegex === undefined ? null : o.subscribedTopicRegex));
+    w.writeCompactNullableString(o.subscribedTopicRegex === undefined ? null : o.subscribedTopicRegex);
   } else if (o.subscribedTopicRegex !== undefined && o.subscribedTopicRegex !== null) {
     throw fieldNotInVersion("ConsumerGroupHeartbeatRequest.subscribedTopicRegex", version);
   }
@@ -123,13 +123,10 @@ function decodeConsumerGroupHeartbeatRequestTopicPartitions(r: Reader, version: 
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ConsumerGroupHeartbeatRequestTopicPartitions.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ConsumerGroupHeartbeatRequestTopicPartitions.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -246,13 +243,10 @@ function decodeAssignment(r: Reader, version: number): Assignment {
   const o = {} as Assignment;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Assignment.topicPartitions");
-    } else {
-      const a0: ConsumerGroupHeartbeatResponseTopicPartitions[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeConsumerGroupHeartbeatResponseTopicPartitions(r, version));
-      o.topicPartitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Assignment.topicPartitions");
+    const a0: ConsumerGroupHeartbeatResponseTopicPartitions[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeConsumerGroupHeartbeatResponseTopicPartitions(r, version));
+    o.topicPartitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -273,13 +267,10 @@ function decodeConsumerGroupHeartbeatResponseTopicPartitions(r: Reader, version:
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ConsumerGroupHeartbeatResponseTopicPartitions.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ConsumerGroupHeartbeatResponseTopicPartitions.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

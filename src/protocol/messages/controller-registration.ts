@@ -59,23 +59,17 @@ export function decodeControllerRegistrationRequest(r: Reader, version: number):
   o.zkMigrationReady = r.readBoolean();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ControllerRegistrationRequest.listeners");
-    } else {
-      const a0: Listener[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListener(r, version));
-      o.listeners = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ControllerRegistrationRequest.listeners");
+    const a0: Listener[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListener(r, version));
+    o.listeners = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ControllerRegistrationRequest.features");
-    } else {
-      const a0: Feature[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFeature(r, version));
-      o.features = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ControllerRegistrationRequest.features");
+    const a0: Feature[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFeature(r, version));
+    o.features = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -43,13 +43,10 @@ export function decodeCreateAclsRequest(r: Reader, version: number): CreateAclsR
   const o = {} as CreateAclsRequest;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("CreateAclsRequest.creations");
-    } else {
-      const a0: AclCreation[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAclCreation(r, version));
-      o.creations = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("CreateAclsRequest.creations");
+    const a0: AclCreation[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAclCreation(r, version));
+    o.creations = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -75,10 +72,10 @@ function decodeAclCreation(r: Reader, version: number): AclCreation {
   const flexible = version >= 2;
   const o = {} as AclCreation;
   o.resourceType = r.readInt8();
-  o.resourceName = (flexible ? r.readCompactString() : r.readString());
+  o.resourceName = flexible ? r.readCompactString() : r.readString();
   o.resourcePatternType = r.readInt8();
-  o.principal = (flexible ? r.readCompactString() : r.readString());
-  o.host = (flexible ? r.readCompactString() : r.readString());
+  o.principal = flexible ? r.readCompactString() : r.readString();
+  o.host = flexible ? r.readCompactString() : r.readString();
   o.operation = r.readInt8();
   o.permissionType = r.readInt8();
   if (flexible) {
@@ -149,13 +146,10 @@ export function decodeCreateAclsResponse(r: Reader, version: number): CreateAcls
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("CreateAclsResponse.results");
-    } else {
-      const a0: AclCreationResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAclCreationResult(r, version));
-      o.results = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("CreateAclsResponse.results");
+    const a0: AclCreationResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAclCreationResult(r, version));
+    o.results = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -182,7 +176,7 @@ function decodeAclCreationResult(r: Reader, version: number): AclCreationResult 
   const flexible = version >= 2;
   const o = {} as AclCreationResult;
   o.errorCode = r.readInt16();
-  o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -45,13 +45,10 @@ export function decodeCreateDelegationTokenRequest(r: Reader, version: number): 
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("CreateDelegationTokenRequest.renewers");
-    } else {
-      const a0: CreatableRenewers[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatableRenewers(r, version));
-      o.renewers = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("CreateDelegationTokenRequest.renewers");
+    const a0: CreatableRenewers[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatableRenewers(r, version));
+    o.renewers = a0;
   }
   o.maxLifetimeMs = r.readInt64();
   if (flexible) {
@@ -65,12 +62,12 @@ export function encodeCreateDelegationTokenRequest(w: Writer, version: number, o
   if (version < 1 || version > 3) throw unsupportedVersion("CreateDelegationTokenRequest", version);
   const flexible = version >= 2;
   if (version >= 3) {
-    w.writeCompactNullableString((o.ownerPrincipalType === undefined ? "" : o.ownerPrincipalType));
+    w.writeCompactNullableString(o.ownerPrincipalType === undefined ? "" : o.ownerPrincipalType);
   } else if (o.ownerPrincipalType !== undefined && o.ownerPrincipalType !== "") {
     throw fieldNotInVersion("CreateDelegationTokenRequest.ownerPrincipalType", version);
   }
   if (version >= 3) {
-    w.writeCompactNullableString((o.ownerPrincipalName === undefined ? "" : o.ownerPrincipalName));
+    w.writeCompactNullableString(o.ownerPrincipalName === undefined ? "" : o.ownerPrincipalName);
   } else if (o.ownerPrincipalName !== undefined && o.ownerPrincipalName !== "") {
     throw fieldNotInVersion("CreateDelegationTokenRequest.ownerPrincipalName", version);
   }
@@ -88,8 +85,8 @@ export function encodeCreateDelegationTokenRequest(w: Writer, version: number, o
 function decodeCreatableRenewers(r: Reader, version: number): CreatableRenewers {
   const flexible = version >= 2;
   const o = {} as CreatableRenewers;
-  o.principalType = (flexible ? r.readCompactString() : r.readString());
-  o.principalName = (flexible ? r.readCompactString() : r.readString());
+  o.principalType = flexible ? r.readCompactString() : r.readString();
+  o.principalName = flexible ? r.readCompactString() : r.readString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -157,8 +154,8 @@ export function decodeCreateDelegationTokenResponse(r: Reader, version: number):
   const flexible = version >= 2;
   const o = {} as CreateDelegationTokenResponse;
   o.errorCode = r.readInt16();
-  o.principalType = (flexible ? r.readCompactString() : r.readString());
-  o.principalName = (flexible ? r.readCompactString() : r.readString());
+  o.principalType = flexible ? r.readCompactString() : r.readString();
+  o.principalName = flexible ? r.readCompactString() : r.readString();
   if (version >= 3) {
     o.tokenRequesterPrincipalType = r.readCompactString();
   }
@@ -168,8 +165,8 @@ export function decodeCreateDelegationTokenResponse(r: Reader, version: number):
   o.issueTimestampMs = r.readInt64();
   o.expiryTimestampMs = r.readInt64();
   o.maxTimestampMs = r.readInt64();
-  o.tokenId = (flexible ? r.readCompactString() : r.readString());
-  o.hmac = (flexible ? r.readCompactBytes() : r.readBytes());
+  o.tokenId = flexible ? r.readCompactString() : r.readString();
+  o.hmac = flexible ? r.readCompactBytes() : r.readBytes();
   o.throttleTimeMs = r.readInt32();
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -185,12 +182,12 @@ export function encodeCreateDelegationTokenResponse(w: Writer, version: number, 
   if (flexible) w.writeCompactString(o.principalType); else w.writeString(o.principalType);
   if (flexible) w.writeCompactString(o.principalName); else w.writeString(o.principalName);
   if (version >= 3) {
-    w.writeCompactString((o.tokenRequesterPrincipalType ?? ""));
+    w.writeCompactString(o.tokenRequesterPrincipalType ?? "");
   } else if (o.tokenRequesterPrincipalType !== undefined && o.tokenRequesterPrincipalType !== "") {
     throw fieldNotInVersion("CreateDelegationTokenResponse.tokenRequesterPrincipalType", version);
   }
   if (version >= 3) {
-    w.writeCompactString((o.tokenRequesterPrincipalName ?? ""));
+    w.writeCompactString(o.tokenRequesterPrincipalName ?? "");
   } else if (o.tokenRequesterPrincipalName !== undefined && o.tokenRequesterPrincipalName !== "") {
     throw fieldNotInVersion("CreateDelegationTokenResponse.tokenRequesterPrincipalName", version);
   }

@@ -47,13 +47,10 @@ export function decodeCreatePartitionsRequest(r: Reader, version: number): Creat
   const o = {} as CreatePartitionsRequest;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("CreatePartitionsRequest.topics");
-    } else {
-      const a0: CreatePartitionsTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatePartitionsTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("CreatePartitionsRequest.topics");
+    const a0: CreatePartitionsTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatePartitionsTopic(r, version));
+    o.topics = a0;
   }
   o.timeoutMs = r.readInt32();
   o.validateOnly = r.readBoolean();
@@ -82,7 +79,7 @@ export function encodeCreatePartitionsRequest(w: Writer, version: number, o: Cre
 function decodeCreatePartitionsTopic(r: Reader, version: number): CreatePartitionsTopic {
   const flexible = version >= 2;
   const o = {} as CreatePartitionsTopic;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   o.count = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
@@ -124,13 +121,10 @@ function decodeCreatePartitionsAssignment(r: Reader, version: number): CreatePar
   const o = {} as CreatePartitionsAssignment;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("CreatePartitionsAssignment.brokerIds");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.brokerIds = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("CreatePartitionsAssignment.brokerIds");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.brokerIds = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -200,13 +194,10 @@ export function decodeCreatePartitionsResponse(r: Reader, version: number): Crea
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("CreatePartitionsResponse.results");
-    } else {
-      const a0: CreatePartitionsTopicResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatePartitionsTopicResult(r, version));
-      o.results = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("CreatePartitionsResponse.results");
+    const a0: CreatePartitionsTopicResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatePartitionsTopicResult(r, version));
+    o.results = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -232,9 +223,9 @@ export function encodeCreatePartitionsResponse(w: Writer, version: number, o: Cr
 function decodeCreatePartitionsTopicResult(r: Reader, version: number): CreatePartitionsTopicResult {
   const flexible = version >= 2;
   const o = {} as CreatePartitionsTopicResult;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   o.errorCode = r.readInt16();
-  o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -63,13 +63,10 @@ export function decodeCreateTopicsRequest(r: Reader, version: number): CreateTop
   const o = {} as CreateTopicsRequest;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("CreateTopicsRequest.topics");
-    } else {
-      const a0: CreatableTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatableTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("CreateTopicsRequest.topics");
+    const a0: CreatableTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatableTopic(r, version));
+    o.topics = a0;
   }
   o.timeoutMs = r.readInt32();
   o.validateOnly = r.readBoolean();
@@ -98,28 +95,22 @@ export function encodeCreateTopicsRequest(w: Writer, version: number, o: CreateT
 function decodeCreatableTopic(r: Reader, version: number): CreatableTopic {
   const flexible = version >= 5;
   const o = {} as CreatableTopic;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   o.numPartitions = r.readInt32();
   o.replicationFactor = r.readInt16();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("CreatableTopic.assignments");
-    } else {
-      const a0: CreatableReplicaAssignment[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatableReplicaAssignment(r, version));
-      o.assignments = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("CreatableTopic.assignments");
+    const a0: CreatableReplicaAssignment[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatableReplicaAssignment(r, version));
+    o.assignments = a0;
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("CreatableTopic.configs");
-    } else {
-      const a0: CreatableTopicConfig[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatableTopicConfig(r, version));
-      o.configs = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("CreatableTopic.configs");
+    const a0: CreatableTopicConfig[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatableTopicConfig(r, version));
+    o.configs = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -154,13 +145,10 @@ function decodeCreatableReplicaAssignment(r: Reader, version: number): Creatable
   o.partitionIndex = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("CreatableReplicaAssignment.brokerIds");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.brokerIds = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("CreatableReplicaAssignment.brokerIds");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.brokerIds = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -185,8 +173,8 @@ function encodeCreatableReplicaAssignment(w: Writer, version: number, o: Creatab
 function decodeCreatableTopicConfig(r: Reader, version: number): CreatableTopicConfig {
   const flexible = version >= 5;
   const o = {} as CreatableTopicConfig;
-  o.name = (flexible ? r.readCompactString() : r.readString());
-  o.value = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.name = flexible ? r.readCompactString() : r.readString();
+  o.value = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -284,13 +272,10 @@ export function decodeCreateTopicsResponse(r: Reader, version: number): CreateTo
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("CreateTopicsResponse.topics");
-    } else {
-      const a0: CreatableTopicResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatableTopicResult(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("CreateTopicsResponse.topics");
+    const a0: CreatableTopicResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatableTopicResult(r, version));
+    o.topics = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -316,12 +301,12 @@ export function encodeCreateTopicsResponse(w: Writer, version: number, o: Create
 function decodeCreatableTopicResult(r: Reader, version: number): CreatableTopicResult {
   const flexible = version >= 5;
   const o = {} as CreatableTopicResult;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   if (version >= 7) {
     o.topicId = r.readUuid();
   }
   o.errorCode = r.readInt16();
-  o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (version >= 5) {
     o.numPartitions = r.readInt32();
   }
@@ -329,15 +314,13 @@ function decodeCreatableTopicResult(r: Reader, version: number): CreatableTopicR
     o.replicationFactor = r.readInt16();
   }
   if (version >= 5) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        o.configs = null;
-      } else {
-        const a0: CreatableTopicConfigs[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatableTopicConfigs(r, version));
-        o.configs = a0;
-      }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) {
+      o.configs = null;
+    } else {
+      const a0: CreatableTopicConfigs[] = [];
+      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCreatableTopicConfigs(r, version));
+      o.configs = a0;
     }
   }
   if (flexible) {
@@ -347,7 +330,7 @@ function decodeCreatableTopicResult(r: Reader, version: number): CreatableTopicR
       const size = r.readUnsignedVarint();
       r.ensureRemaining(size, "tagged field");
       const end = r.offset + size;
-      if (tag === 0 && version >= 5) {
+      if (tag === 0) {
         o.topicConfigErrorCode = r.readInt16();
         r.expectOffset(end, "CreatableTopicResult.topicConfigErrorCode");
       } else {
@@ -362,30 +345,28 @@ function encodeCreatableTopicResult(w: Writer, version: number, o: CreatableTopi
   const flexible = version >= 5;
   if (flexible) w.writeCompactString(o.name); else w.writeString(o.name);
   if (version >= 7) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   w.writeInt16(o.errorCode);
   if (flexible) w.writeCompactNullableString(o.errorMessage); else w.writeNullableString(o.errorMessage);
   if (version >= 5) {
-    w.writeInt32((o.numPartitions ?? -1));
+    w.writeInt32(o.numPartitions ?? -1);
   }
   if (version >= 5) {
-    w.writeInt16((o.replicationFactor ?? -1));
+    w.writeInt16(o.replicationFactor ?? -1);
   }
   if (version >= 5) {
-    {
-      const a0 = (o.configs === undefined ? [] : o.configs);
-      if (a0 === null) {
-        w.writeArrayLength(-1, true);
-      } else {
-        w.writeArrayLength(a0.length, true);
-        for (const e0 of a0) encodeCreatableTopicConfigs(w, version, e0);
-      }
+    const a0 = o.configs === undefined ? [] : o.configs;
+    if (a0 === null) {
+      w.writeArrayLength(-1, true);
+    } else {
+      w.writeArrayLength(a0.length, true);
+      for (const e0 of a0) encodeCreatableTopicConfigs(w, version, e0);
     }
   }
   if (flexible) {
     const unknown = o.unknownTaggedFields;
-    const t0 = version >= 5 ? o.topicConfigErrorCode : undefined;
+    const t0 = o.topicConfigErrorCode;
     w.writeUnsignedVarint((unknown === undefined ? 0 : unknown.length) + (t0 === undefined ? 0 : 1));
     let u = 0;
     if (t0 !== undefined) {

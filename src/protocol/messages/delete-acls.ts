@@ -43,13 +43,10 @@ export function decodeDeleteAclsRequest(r: Reader, version: number): DeleteAclsR
   const o = {} as DeleteAclsRequest;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteAclsRequest.filters");
-    } else {
-      const a0: DeleteAclsFilter[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteAclsFilter(r, version));
-      o.filters = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteAclsRequest.filters");
+    const a0: DeleteAclsFilter[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteAclsFilter(r, version));
+    o.filters = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -75,10 +72,10 @@ function decodeDeleteAclsFilter(r: Reader, version: number): DeleteAclsFilter {
   const flexible = version >= 2;
   const o = {} as DeleteAclsFilter;
   o.resourceTypeFilter = r.readInt8();
-  o.resourceNameFilter = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.resourceNameFilter = flexible ? r.readCompactNullableString() : r.readNullableString();
   o.patternTypeFilter = r.readInt8();
-  o.principalFilter = (flexible ? r.readCompactNullableString() : r.readNullableString());
-  o.hostFilter = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.principalFilter = flexible ? r.readCompactNullableString() : r.readNullableString();
+  o.hostFilter = flexible ? r.readCompactNullableString() : r.readNullableString();
   o.operation = r.readInt8();
   o.permissionType = r.readInt8();
   if (flexible) {
@@ -175,13 +172,10 @@ export function decodeDeleteAclsResponse(r: Reader, version: number): DeleteAcls
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteAclsResponse.filterResults");
-    } else {
-      const a0: DeleteAclsFilterResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteAclsFilterResult(r, version));
-      o.filterResults = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteAclsResponse.filterResults");
+    const a0: DeleteAclsFilterResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteAclsFilterResult(r, version));
+    o.filterResults = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -208,16 +202,13 @@ function decodeDeleteAclsFilterResult(r: Reader, version: number): DeleteAclsFil
   const flexible = version >= 2;
   const o = {} as DeleteAclsFilterResult;
   o.errorCode = r.readInt16();
-  o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteAclsFilterResult.matchingAcls");
-    } else {
-      const a0: DeleteAclsMatchingAcl[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteAclsMatchingAcl(r, version));
-      o.matchingAcls = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteAclsFilterResult.matchingAcls");
+    const a0: DeleteAclsMatchingAcl[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteAclsMatchingAcl(r, version));
+    o.matchingAcls = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -244,12 +235,12 @@ function decodeDeleteAclsMatchingAcl(r: Reader, version: number): DeleteAclsMatc
   const flexible = version >= 2;
   const o = {} as DeleteAclsMatchingAcl;
   o.errorCode = r.readInt16();
-  o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   o.resourceType = r.readInt8();
-  o.resourceName = (flexible ? r.readCompactString() : r.readString());
+  o.resourceName = flexible ? r.readCompactString() : r.readString();
   o.patternType = r.readInt8();
-  o.principal = (flexible ? r.readCompactString() : r.readString());
-  o.host = (flexible ? r.readCompactString() : r.readString());
+  o.principal = flexible ? r.readCompactString() : r.readString();
+  o.host = flexible ? r.readCompactString() : r.readString();
   o.operation = r.readInt8();
   o.permissionType = r.readInt8();
   if (flexible) {

@@ -23,13 +23,10 @@ export function decodeDeleteGroupsRequest(r: Reader, version: number): DeleteGro
   const o = {} as DeleteGroupsRequest;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteGroupsRequest.groupsNames");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push((flexible ? r.readCompactString() : r.readString()));
-      o.groupsNames = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteGroupsRequest.groupsNames");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push((flexible ? r.readCompactString() : r.readString()));
+    o.groupsNames = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -92,13 +89,10 @@ export function decodeDeleteGroupsResponse(r: Reader, version: number): DeleteGr
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteGroupsResponse.results");
-    } else {
-      const a0: DeletableGroupResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeletableGroupResult(r, version));
-      o.results = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteGroupsResponse.results");
+    const a0: DeletableGroupResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeletableGroupResult(r, version));
+    o.results = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -124,7 +118,7 @@ export function encodeDeleteGroupsResponse(w: Writer, version: number, o: Delete
 function decodeDeletableGroupResult(r: Reader, version: number): DeletableGroupResult {
   const flexible = version >= 2;
   const o = {} as DeletableGroupResult;
-  o.groupId = (flexible ? r.readCompactString() : r.readString());
+  o.groupId = flexible ? r.readCompactString() : r.readString();
   o.errorCode = r.readInt16();
   if (version >= 3) {
     o.errorMessage = r.readCompactNullableString();
@@ -141,7 +135,7 @@ function encodeDeletableGroupResult(w: Writer, version: number, o: DeletableGrou
   if (flexible) w.writeCompactString(o.groupId); else w.writeString(o.groupId);
   w.writeInt16(o.errorCode);
   if (version >= 3) {
-    w.writeCompactNullableString((o.errorMessage === undefined ? null : o.errorMessage));
+    w.writeCompactNullableString(o.errorMessage === undefined ? null : o.errorMessage);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);

@@ -45,13 +45,10 @@ export function decodeDeleteRecordsRequest(r: Reader, version: number): DeleteRe
   const o = {} as DeleteRecordsRequest;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteRecordsRequest.topics");
-    } else {
-      const a0: DeleteRecordsTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteRecordsTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteRecordsRequest.topics");
+    const a0: DeleteRecordsTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteRecordsTopic(r, version));
+    o.topics = a0;
   }
   o.timeoutMs = r.readInt32();
   if (flexible) {
@@ -78,16 +75,13 @@ export function encodeDeleteRecordsRequest(w: Writer, version: number, o: Delete
 function decodeDeleteRecordsTopic(r: Reader, version: number): DeleteRecordsTopic {
   const flexible = version >= 2;
   const o = {} as DeleteRecordsTopic;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteRecordsTopic.partitions");
-    } else {
-      const a0: DeleteRecordsPartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteRecordsPartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteRecordsTopic.partitions");
+    const a0: DeleteRecordsPartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteRecordsPartition(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -188,13 +182,10 @@ export function decodeDeleteRecordsResponse(r: Reader, version: number): DeleteR
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteRecordsResponse.topics");
-    } else {
-      const a0: DeleteRecordsTopicResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteRecordsTopicResult(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteRecordsResponse.topics");
+    const a0: DeleteRecordsTopicResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteRecordsTopicResult(r, version));
+    o.topics = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -220,16 +211,13 @@ export function encodeDeleteRecordsResponse(w: Writer, version: number, o: Delet
 function decodeDeleteRecordsTopicResult(r: Reader, version: number): DeleteRecordsTopicResult {
   const flexible = version >= 2;
   const o = {} as DeleteRecordsTopicResult;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteRecordsTopicResult.partitions");
-    } else {
-      const a0: DeleteRecordsPartitionResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteRecordsPartitionResult(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteRecordsTopicResult.partitions");
+    const a0: DeleteRecordsPartitionResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteRecordsPartitionResult(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();

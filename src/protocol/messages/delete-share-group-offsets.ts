@@ -33,13 +33,10 @@ export function decodeDeleteShareGroupOffsetsRequest(r: Reader, version: number)
   o.groupId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteShareGroupOffsetsRequest.topics");
-    } else {
-      const a0: DeleteShareGroupOffsetsRequestTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteShareGroupOffsetsRequestTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteShareGroupOffsetsRequest.topics");
+    const a0: DeleteShareGroupOffsetsRequestTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteShareGroupOffsetsRequestTopic(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -121,13 +118,10 @@ export function decodeDeleteShareGroupOffsetsResponse(r: Reader, version: number
   o.errorMessage = r.readCompactNullableString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteShareGroupOffsetsResponse.responses");
-    } else {
-      const a0: DeleteShareGroupOffsetsResponseTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteShareGroupOffsetsResponseTopic(r, version));
-      o.responses = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteShareGroupOffsetsResponse.responses");
+    const a0: DeleteShareGroupOffsetsResponseTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteShareGroupOffsetsResponseTopic(r, version));
+    o.responses = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

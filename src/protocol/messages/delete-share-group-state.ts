@@ -43,13 +43,10 @@ export function decodeDeleteShareGroupStateRequest(r: Reader, version: number): 
   o.groupId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteShareGroupStateRequest.topics");
-    } else {
-      const a0: DeleteStateData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteStateData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteShareGroupStateRequest.topics");
+    const a0: DeleteStateData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteStateData(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -72,13 +69,10 @@ function decodeDeleteStateData(r: Reader, version: number): DeleteStateData {
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteStateData.partitions");
-    } else {
-      const a0: PartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteStateData.partitions");
+    const a0: PartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -161,13 +155,10 @@ export function decodeDeleteShareGroupStateResponse(r: Reader, version: number):
   const o = {} as DeleteShareGroupStateResponse;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteShareGroupStateResponse.results");
-    } else {
-      const a0: DeleteStateResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteStateResult(r, version));
-      o.results = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteShareGroupStateResponse.results");
+    const a0: DeleteStateResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteStateResult(r, version));
+    o.results = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -189,13 +180,10 @@ function decodeDeleteStateResult(r: Reader, version: number): DeleteStateResult 
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteStateResult.partitions");
-    } else {
-      const a0: PartitionResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionResult(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteStateResult.partitions");
+    const a0: PartitionResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionResult(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -36,28 +36,18 @@ export function decodeDeleteTopicsRequest(r: Reader, version: number): DeleteTop
   const flexible = version >= 4;
   const o = {} as DeleteTopicsRequest;
   if (version >= 6) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("DeleteTopicsRequest.topics");
-      } else {
-        const a0: DeleteTopicState[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteTopicState(r, version));
-        o.topics = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("DeleteTopicsRequest.topics");
+    const a0: DeleteTopicState[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeleteTopicState(r, version));
+    o.topics = a0;
   }
   if (version <= 5) {
-    {
-      const n0 = r.readArrayLength(flexible);
-      if (n0 < 0) {
-        throw nullNotAllowed("DeleteTopicsRequest.topicNames");
-      } else {
-        const a0: string[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push((flexible ? r.readCompactString() : r.readString()));
-        o.topicNames = a0;
-      }
-    }
+    const n0 = r.readArrayLength(flexible);
+    if (n0 < 0) throw nullNotAllowed("DeleteTopicsRequest.topicNames");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push((flexible ? r.readCompactString() : r.readString()));
+    o.topicNames = a0;
   }
   o.timeoutMs = r.readInt32();
   if (flexible) {
@@ -71,20 +61,16 @@ export function encodeDeleteTopicsRequest(w: Writer, version: number, o: DeleteT
   if (version < 1 || version > 6) throw unsupportedVersion("DeleteTopicsRequest", version);
   const flexible = version >= 4;
   if (version >= 6) {
-    {
-      const a0 = (o.topics ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) encodeDeleteTopicState(w, version, e0);
-    }
+    const a0 = o.topics ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) encodeDeleteTopicState(w, version, e0);
   } else if (o.topics !== undefined && o.topics.length > 0) {
     throw fieldNotInVersion("DeleteTopicsRequest.topics", version);
   }
   if (version <= 5) {
-    {
-      const a0 = (o.topicNames ?? []);
-      w.writeArrayLength(a0.length, flexible);
-      for (const e0 of a0) if (flexible) w.writeCompactString(e0); else w.writeString(e0);
-    }
+    const a0 = o.topicNames ?? [];
+    w.writeArrayLength(a0.length, flexible);
+    for (const e0 of a0) if (flexible) w.writeCompactString(e0); else w.writeString(e0);
   }
   w.writeInt32(o.timeoutMs);
   if (flexible) {
@@ -155,13 +141,10 @@ export function decodeDeleteTopicsResponse(r: Reader, version: number): DeleteTo
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DeleteTopicsResponse.responses");
-    } else {
-      const a0: DeletableTopicResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeletableTopicResult(r, version));
-      o.responses = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DeleteTopicsResponse.responses");
+    const a0: DeletableTopicResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDeletableTopicResult(r, version));
+    o.responses = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -187,7 +170,7 @@ export function encodeDeleteTopicsResponse(w: Writer, version: number, o: Delete
 function decodeDeletableTopicResult(r: Reader, version: number): DeletableTopicResult {
   const flexible = version >= 4;
   const o = {} as DeletableTopicResult;
-  o.name = (flexible ? (version >= 6 ? r.readCompactNullableString() : r.readCompactString()) : (version >= 6 ? r.readNullableString() : r.readString()));
+  o.name = flexible ? (version >= 6 ? r.readCompactNullableString() : r.readCompactString()) : (version >= 6 ? r.readNullableString() : r.readString());
   if (version >= 6) {
     o.topicId = r.readUuid();
   }
@@ -206,11 +189,11 @@ function encodeDeletableTopicResult(w: Writer, version: number, o: DeletableTopi
   const flexible = version >= 4;
   if (flexible) { if (version >= 6) w.writeCompactNullableString(o.name); else w.writeCompactString(requireNonNull(o.name, "DeletableTopicResult.name")); } else { if (version >= 6) w.writeNullableString(o.name); else w.writeString(requireNonNull(o.name, "DeletableTopicResult.name")); }
   if (version >= 6) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   w.writeInt16(o.errorCode);
   if (version >= 5) {
-    w.writeCompactNullableString((o.errorMessage === undefined ? null : o.errorMessage));
+    w.writeCompactNullableString(o.errorMessage === undefined ? null : o.errorMessage);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);

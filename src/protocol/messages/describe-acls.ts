@@ -34,10 +34,10 @@ export function decodeDescribeAclsRequest(r: Reader, version: number): DescribeA
   const flexible = version >= 2;
   const o = {} as DescribeAclsRequest;
   o.resourceTypeFilter = r.readInt8();
-  o.resourceNameFilter = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.resourceNameFilter = flexible ? r.readCompactNullableString() : r.readNullableString();
   o.patternTypeFilter = r.readInt8();
-  o.principalFilter = (flexible ? r.readCompactNullableString() : r.readNullableString());
-  o.hostFilter = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.principalFilter = flexible ? r.readCompactNullableString() : r.readNullableString();
+  o.hostFilter = flexible ? r.readCompactNullableString() : r.readNullableString();
   o.operation = r.readInt8();
   o.permissionType = r.readInt8();
   if (flexible) {
@@ -128,16 +128,13 @@ export function decodeDescribeAclsResponse(r: Reader, version: number): Describe
   const o = {} as DescribeAclsResponse;
   o.throttleTimeMs = r.readInt32();
   o.errorCode = r.readInt16();
-  o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeAclsResponse.resources");
-    } else {
-      const a0: DescribeAclsResource[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeAclsResource(r, version));
-      o.resources = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeAclsResponse.resources");
+    const a0: DescribeAclsResource[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeAclsResource(r, version));
+    o.resources = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -166,17 +163,14 @@ function decodeDescribeAclsResource(r: Reader, version: number): DescribeAclsRes
   const flexible = version >= 2;
   const o = {} as DescribeAclsResource;
   o.resourceType = r.readInt8();
-  o.resourceName = (flexible ? r.readCompactString() : r.readString());
+  o.resourceName = flexible ? r.readCompactString() : r.readString();
   o.patternType = r.readInt8();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeAclsResource.acls");
-    } else {
-      const a0: AclDescription[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAclDescription(r, version));
-      o.acls = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeAclsResource.acls");
+    const a0: AclDescription[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAclDescription(r, version));
+    o.acls = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -203,8 +197,8 @@ function encodeDescribeAclsResource(w: Writer, version: number, o: DescribeAclsR
 function decodeAclDescription(r: Reader, version: number): AclDescription {
   const flexible = version >= 2;
   const o = {} as AclDescription;
-  o.principal = (flexible ? r.readCompactString() : r.readString());
-  o.host = (flexible ? r.readCompactString() : r.readString());
+  o.principal = flexible ? r.readCompactString() : r.readString();
+  o.host = flexible ? r.readCompactString() : r.readString();
   o.operation = r.readInt8();
   o.permissionType = r.readInt8();
   if (flexible) {

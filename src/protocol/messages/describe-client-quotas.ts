@@ -37,13 +37,10 @@ export function decodeDescribeClientQuotasRequest(r: Reader, version: number): D
   const o = {} as DescribeClientQuotasRequest;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeClientQuotasRequest.components");
-    } else {
-      const a0: ComponentData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeComponentData(r, version));
-      o.components = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeClientQuotasRequest.components");
+    const a0: ComponentData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeComponentData(r, version));
+    o.components = a0;
   }
   o.strict = r.readBoolean();
   if (flexible) {
@@ -70,9 +67,9 @@ export function encodeDescribeClientQuotasRequest(w: Writer, version: number, o:
 function decodeComponentData(r: Reader, version: number): ComponentData {
   const flexible = version >= 1;
   const o = {} as ComponentData;
-  o.entityType = (flexible ? r.readCompactString() : r.readString());
+  o.entityType = flexible ? r.readCompactString() : r.readString();
   o.matchType = r.readInt8();
-  o.match = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.match = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -157,7 +154,7 @@ export function decodeDescribeClientQuotasResponse(r: Reader, version: number): 
   const o = {} as DescribeClientQuotasResponse;
   o.throttleTimeMs = r.readInt32();
   o.errorCode = r.readInt16();
-  o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   {
     const n0 = r.readArrayLength(flexible);
     if (n0 < 0) {
@@ -200,23 +197,17 @@ function decodeEntryData(r: Reader, version: number): EntryData {
   const o = {} as EntryData;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("EntryData.entity");
-    } else {
-      const a0: EntityData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeEntityData(r, version));
-      o.entity = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("EntryData.entity");
+    const a0: EntityData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeEntityData(r, version));
+    o.entity = a0;
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("EntryData.values");
-    } else {
-      const a0: ValueData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeValueData(r, version));
-      o.values = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("EntryData.values");
+    const a0: ValueData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeValueData(r, version));
+    o.values = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -245,8 +236,8 @@ function encodeEntryData(w: Writer, version: number, o: EntryData): void {
 function decodeEntityData(r: Reader, version: number): EntityData {
   const flexible = version >= 1;
   const o = {} as EntityData;
-  o.entityType = (flexible ? r.readCompactString() : r.readString());
-  o.entityName = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.entityType = flexible ? r.readCompactString() : r.readString();
+  o.entityName = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -266,7 +257,7 @@ function encodeEntityData(w: Writer, version: number, o: EntityData): void {
 function decodeValueData(r: Reader, version: number): ValueData {
   const flexible = version >= 1;
   const o = {} as ValueData;
-  o.key = (flexible ? r.readCompactString() : r.readString());
+  o.key = flexible ? r.readCompactString() : r.readString();
   o.value = r.readFloat64();
   if (flexible) {
     const tagged = r.readTaggedFields();

@@ -40,12 +40,12 @@ export function encodeDescribeClusterRequest(w: Writer, version: number, o: Desc
   if (version < 0 || version > 2) throw unsupportedVersion("DescribeClusterRequest", version);
   w.writeBoolean(o.includeClusterAuthorizedOperations);
   if (version >= 1) {
-    w.writeInt8((o.endpointType ?? 1));
+    w.writeInt8(o.endpointType ?? 1);
   } else if (o.endpointType !== undefined && o.endpointType !== 1) {
     throw fieldNotInVersion("DescribeClusterRequest.endpointType", version);
   }
   if (version >= 2) {
-    w.writeBoolean((o.includeFencedBrokers ?? false));
+    w.writeBoolean(o.includeFencedBrokers ?? false);
   } else if (o.includeFencedBrokers !== undefined && o.includeFencedBrokers !== false) {
     throw fieldNotInVersion("DescribeClusterRequest.includeFencedBrokers", version);
   }
@@ -117,13 +117,10 @@ export function decodeDescribeClusterResponse(r: Reader, version: number): Descr
   o.controllerId = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeClusterResponse.brokers");
-    } else {
-      const a0: DescribeClusterBroker[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeClusterBroker(r, version));
-      o.brokers = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeClusterResponse.brokers");
+    const a0: DescribeClusterBroker[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeClusterBroker(r, version));
+    o.brokers = a0;
   }
   o.clusterAuthorizedOperations = r.readInt32();
   const tagged = r.readTaggedFields();
@@ -137,7 +134,7 @@ export function encodeDescribeClusterResponse(w: Writer, version: number, o: Des
   w.writeInt16(o.errorCode);
   w.writeCompactNullableString(o.errorMessage);
   if (version >= 1) {
-    w.writeInt8((o.endpointType ?? 1));
+    w.writeInt8(o.endpointType ?? 1);
   } else if (o.endpointType !== undefined && o.endpointType !== 1) {
     throw fieldNotInVersion("DescribeClusterResponse.endpointType", version);
   }
@@ -172,7 +169,7 @@ function encodeDescribeClusterBroker(w: Writer, version: number, o: DescribeClus
   w.writeInt32(o.port);
   w.writeCompactNullableString(o.rack);
   if (version >= 2) {
-    w.writeBoolean((o.isFenced ?? false));
+    w.writeBoolean(o.isFenced ?? false);
   } else if (o.isFenced !== undefined && o.isFenced !== false) {
     throw fieldNotInVersion("DescribeClusterBroker.isFenced", version);
   }

@@ -39,13 +39,10 @@ export function decodeDescribeConfigsRequest(r: Reader, version: number): Descri
   const o = {} as DescribeConfigsRequest;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeConfigsRequest.resources");
-    } else {
-      const a0: DescribeConfigsResource[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeConfigsResource(r, version));
-      o.resources = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeConfigsRequest.resources");
+    const a0: DescribeConfigsResource[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeConfigsResource(r, version));
+    o.resources = a0;
   }
   o.includeSynonyms = r.readBoolean();
   if (version >= 3) {
@@ -68,7 +65,7 @@ export function encodeDescribeConfigsRequest(w: Writer, version: number, o: Desc
   }
   w.writeBoolean(o.includeSynonyms);
   if (version >= 3) {
-    w.writeBoolean((o.includeDocumentation ?? false));
+    w.writeBoolean(o.includeDocumentation ?? false);
   } else if (o.includeDocumentation !== undefined && o.includeDocumentation !== false) {
     throw fieldNotInVersion("DescribeConfigsRequest.includeDocumentation", version);
   }
@@ -81,7 +78,7 @@ function decodeDescribeConfigsResource(r: Reader, version: number): DescribeConf
   const flexible = version >= 4;
   const o = {} as DescribeConfigsResource;
   o.resourceType = r.readInt8();
-  o.resourceName = (flexible ? r.readCompactString() : r.readString());
+  o.resourceName = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
     if (n0 < 0) {
@@ -202,13 +199,10 @@ export function decodeDescribeConfigsResponse(r: Reader, version: number): Descr
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeConfigsResponse.results");
-    } else {
-      const a0: DescribeConfigsResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeConfigsResult(r, version));
-      o.results = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeConfigsResponse.results");
+    const a0: DescribeConfigsResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeConfigsResult(r, version));
+    o.results = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -235,18 +229,15 @@ function decodeDescribeConfigsResult(r: Reader, version: number): DescribeConfig
   const flexible = version >= 4;
   const o = {} as DescribeConfigsResult;
   o.errorCode = r.readInt16();
-  o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   o.resourceType = r.readInt8();
-  o.resourceName = (flexible ? r.readCompactString() : r.readString());
+  o.resourceName = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeConfigsResult.configs");
-    } else {
-      const a0: DescribeConfigsResourceResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeConfigsResourceResult(r, version));
-      o.configs = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeConfigsResult.configs");
+    const a0: DescribeConfigsResourceResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeConfigsResourceResult(r, version));
+    o.configs = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -274,26 +265,23 @@ function encodeDescribeConfigsResult(w: Writer, version: number, o: DescribeConf
 function decodeDescribeConfigsResourceResult(r: Reader, version: number): DescribeConfigsResourceResult {
   const flexible = version >= 4;
   const o = {} as DescribeConfigsResourceResult;
-  o.name = (flexible ? r.readCompactString() : r.readString());
-  o.value = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.name = flexible ? r.readCompactString() : r.readString();
+  o.value = flexible ? r.readCompactNullableString() : r.readNullableString();
   o.readOnly = r.readBoolean();
   o.configSource = r.readInt8();
   o.isSensitive = r.readBoolean();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeConfigsResourceResult.synonyms");
-    } else {
-      const a0: DescribeConfigsSynonym[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeConfigsSynonym(r, version));
-      o.synonyms = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeConfigsResourceResult.synonyms");
+    const a0: DescribeConfigsSynonym[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeConfigsSynonym(r, version));
+    o.synonyms = a0;
   }
   if (version >= 3) {
     o.configType = r.readInt8();
   }
   if (version >= 3) {
-    o.documentation = (flexible ? r.readCompactNullableString() : r.readNullableString());
+    o.documentation = flexible ? r.readCompactNullableString() : r.readNullableString();
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -315,10 +303,10 @@ function encodeDescribeConfigsResourceResult(w: Writer, version: number, o: Desc
     for (const e0 of a0) encodeDescribeConfigsSynonym(w, version, e0);
   }
   if (version >= 3) {
-    w.writeInt8((o.configType ?? 0));
+    w.writeInt8(o.configType ?? 0);
   }
   if (version >= 3) {
-    if (flexible) w.writeCompactNullableString((o.documentation === undefined ? "" : o.documentation)); else w.writeNullableString((o.documentation === undefined ? "" : o.documentation));
+    if (flexible) w.writeCompactNullableString(o.documentation === undefined ? "" : o.documentation); else w.writeNullableString(o.documentation === undefined ? "" : o.documentation);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);
@@ -328,8 +316,8 @@ function encodeDescribeConfigsResourceResult(w: Writer, version: number, o: Desc
 function decodeDescribeConfigsSynonym(r: Reader, version: number): DescribeConfigsSynonym {
   const flexible = version >= 4;
   const o = {} as DescribeConfigsSynonym;
-  o.name = (flexible ? r.readCompactString() : r.readString());
-  o.value = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.name = flexible ? r.readCompactString() : r.readString();
+  o.value = flexible ? r.readCompactNullableString() : r.readNullableString();
   o.source = r.readInt8();
   if (flexible) {
     const tagged = r.readTaggedFields();

@@ -68,8 +68,8 @@ export function encodeDescribeDelegationTokenRequest(w: Writer, version: number,
 function decodeDescribeDelegationTokenOwner(r: Reader, version: number): DescribeDelegationTokenOwner {
   const flexible = version >= 2;
   const o = {} as DescribeDelegationTokenOwner;
-  o.principalType = (flexible ? r.readCompactString() : r.readString());
-  o.principalName = (flexible ? r.readCompactString() : r.readString());
+  o.principalType = flexible ? r.readCompactString() : r.readString();
+  o.principalName = flexible ? r.readCompactString() : r.readString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -156,13 +156,10 @@ export function decodeDescribeDelegationTokenResponse(r: Reader, version: number
   o.errorCode = r.readInt16();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeDelegationTokenResponse.tokens");
-    } else {
-      const a0: DescribedDelegationToken[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribedDelegationToken(r, version));
-      o.tokens = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeDelegationTokenResponse.tokens");
+    const a0: DescribedDelegationToken[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribedDelegationToken(r, version));
+    o.tokens = a0;
   }
   o.throttleTimeMs = r.readInt32();
   if (flexible) {
@@ -190,8 +187,8 @@ export function encodeDescribeDelegationTokenResponse(w: Writer, version: number
 function decodeDescribedDelegationToken(r: Reader, version: number): DescribedDelegationToken {
   const flexible = version >= 2;
   const o = {} as DescribedDelegationToken;
-  o.principalType = (flexible ? r.readCompactString() : r.readString());
-  o.principalName = (flexible ? r.readCompactString() : r.readString());
+  o.principalType = flexible ? r.readCompactString() : r.readString();
+  o.principalName = flexible ? r.readCompactString() : r.readString();
   if (version >= 3) {
     o.tokenRequesterPrincipalType = r.readCompactString();
   }
@@ -201,17 +198,14 @@ function decodeDescribedDelegationToken(r: Reader, version: number): DescribedDe
   o.issueTimestamp = r.readInt64();
   o.expiryTimestamp = r.readInt64();
   o.maxTimestamp = r.readInt64();
-  o.tokenId = (flexible ? r.readCompactString() : r.readString());
-  o.hmac = (flexible ? r.readCompactBytes() : r.readBytes());
+  o.tokenId = flexible ? r.readCompactString() : r.readString();
+  o.hmac = flexible ? r.readCompactBytes() : r.readBytes();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribedDelegationToken.renewers");
-    } else {
-      const a0: DescribedDelegationTokenRenewer[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribedDelegationTokenRenewer(r, version));
-      o.renewers = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribedDelegationToken.renewers");
+    const a0: DescribedDelegationTokenRenewer[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribedDelegationTokenRenewer(r, version));
+    o.renewers = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -225,12 +219,12 @@ function encodeDescribedDelegationToken(w: Writer, version: number, o: Described
   if (flexible) w.writeCompactString(o.principalType); else w.writeString(o.principalType);
   if (flexible) w.writeCompactString(o.principalName); else w.writeString(o.principalName);
   if (version >= 3) {
-    w.writeCompactString((o.tokenRequesterPrincipalType ?? ""));
+    w.writeCompactString(o.tokenRequesterPrincipalType ?? "");
   } else if (o.tokenRequesterPrincipalType !== undefined && o.tokenRequesterPrincipalType !== "") {
     throw fieldNotInVersion("DescribedDelegationToken.tokenRequesterPrincipalType", version);
   }
   if (version >= 3) {
-    w.writeCompactString((o.tokenRequesterPrincipalName ?? ""));
+    w.writeCompactString(o.tokenRequesterPrincipalName ?? "");
   } else if (o.tokenRequesterPrincipalName !== undefined && o.tokenRequesterPrincipalName !== "") {
     throw fieldNotInVersion("DescribedDelegationToken.tokenRequesterPrincipalName", version);
   }
@@ -252,8 +246,8 @@ function encodeDescribedDelegationToken(w: Writer, version: number, o: Described
 function decodeDescribedDelegationTokenRenewer(r: Reader, version: number): DescribedDelegationTokenRenewer {
   const flexible = version >= 2;
   const o = {} as DescribedDelegationTokenRenewer;
-  o.principalType = (flexible ? r.readCompactString() : r.readString());
-  o.principalName = (flexible ? r.readCompactString() : r.readString());
+  o.principalType = flexible ? r.readCompactString() : r.readString();
+  o.principalName = flexible ? r.readCompactString() : r.readString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -25,13 +25,10 @@ export function decodeDescribeGroupsRequest(r: Reader, version: number): Describ
   const o = {} as DescribeGroupsRequest;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeGroupsRequest.groups");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push((flexible ? r.readCompactString() : r.readString()));
-      o.groups = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeGroupsRequest.groups");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push((flexible ? r.readCompactString() : r.readString()));
+    o.groups = a0;
   }
   if (version >= 3) {
     o.includeAuthorizedOperations = r.readBoolean();
@@ -52,7 +49,7 @@ export function encodeDescribeGroupsRequest(w: Writer, version: number, o: Descr
     for (const e0 of a0) if (flexible) w.writeCompactString(e0); else w.writeString(e0);
   }
   if (version >= 3) {
-    w.writeBoolean((o.includeAuthorizedOperations ?? false));
+    w.writeBoolean(o.includeAuthorizedOperations ?? false);
   } else if (o.includeAuthorizedOperations !== undefined && o.includeAuthorizedOperations !== false) {
     throw fieldNotInVersion("DescribeGroupsRequest.includeAuthorizedOperations", version);
   }
@@ -133,13 +130,10 @@ export function decodeDescribeGroupsResponse(r: Reader, version: number): Descri
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeGroupsResponse.groups");
-    } else {
-      const a0: DescribedGroup[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribedGroup(r, version));
-      o.groups = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeGroupsResponse.groups");
+    const a0: DescribedGroup[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribedGroup(r, version));
+    o.groups = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -152,7 +146,7 @@ export function encodeDescribeGroupsResponse(w: Writer, version: number, o: Desc
   if (version < 0 || version > 6) throw unsupportedVersion("DescribeGroupsResponse", version);
   const flexible = version >= 5;
   if (version >= 1) {
-    w.writeInt32((o.throttleTimeMs ?? 0));
+    w.writeInt32(o.throttleTimeMs ?? 0);
   }
   {
     const a0 = o.groups;
@@ -171,19 +165,16 @@ function decodeDescribedGroup(r: Reader, version: number): DescribedGroup {
   if (version >= 6) {
     o.errorMessage = r.readCompactNullableString();
   }
-  o.groupId = (flexible ? r.readCompactString() : r.readString());
-  o.groupState = (flexible ? r.readCompactString() : r.readString());
-  o.protocolType = (flexible ? r.readCompactString() : r.readString());
-  o.protocolData = (flexible ? r.readCompactString() : r.readString());
+  o.groupId = flexible ? r.readCompactString() : r.readString();
+  o.groupState = flexible ? r.readCompactString() : r.readString();
+  o.protocolType = flexible ? r.readCompactString() : r.readString();
+  o.protocolData = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribedGroup.members");
-    } else {
-      const a0: DescribedGroupMember[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribedGroupMember(r, version));
-      o.members = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribedGroup.members");
+    const a0: DescribedGroupMember[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribedGroupMember(r, version));
+    o.members = a0;
   }
   if (version >= 3) {
     o.authorizedOperations = r.readInt32();
@@ -199,7 +190,7 @@ function encodeDescribedGroup(w: Writer, version: number, o: DescribedGroup): vo
   const flexible = version >= 5;
   w.writeInt16(o.errorCode);
   if (version >= 6) {
-    w.writeCompactNullableString((o.errorMessage === undefined ? null : o.errorMessage));
+    w.writeCompactNullableString(o.errorMessage === undefined ? null : o.errorMessage);
   } else if (o.errorMessage !== undefined && o.errorMessage !== null) {
     throw fieldNotInVersion("DescribedGroup.errorMessage", version);
   }
@@ -213,7 +204,7 @@ function encodeDescribedGroup(w: Writer, version: number, o: DescribedGroup): vo
     for (const e0 of a0) encodeDescribedGroupMember(w, version, e0);
   }
   if (version >= 3) {
-    w.writeInt32((o.authorizedOperations ?? -2147483648));
+    w.writeInt32(o.authorizedOperations ?? -2147483648);
   } else if (o.authorizedOperations !== undefined && o.authorizedOperations !== -2147483648) {
     throw fieldNotInVersion("DescribedGroup.authorizedOperations", version);
   }
@@ -225,14 +216,14 @@ function encodeDescribedGroup(w: Writer, version: number, o: DescribedGroup): vo
 function decodeDescribedGroupMember(r: Reader, version: number): DescribedGroupMember {
   const flexible = version >= 5;
   const o = {} as DescribedGroupMember;
-  o.memberId = (flexible ? r.readCompactString() : r.readString());
+  o.memberId = flexible ? r.readCompactString() : r.readString();
   if (version >= 4) {
-    o.groupInstanceId = (flexible ? r.readCompactNullableString() : r.readNullableString());
+    o.groupInstanceId = flexible ? r.readCompactNullableString() : r.readNullableString();
   }
-  o.clientId = (flexible ? r.readCompactString() : r.readString());
-  o.clientHost = (flexible ? r.readCompactString() : r.readString());
-  o.memberMetadata = (flexible ? r.readCompactBytes() : r.readBytes());
-  o.memberAssignment = (flexible ? r.readCompactBytes() : r.readBytes());
+  o.clientId = flexible ? r.readCompactString() : r.readString();
+  o.clientHost = flexible ? r.readCompactString() : r.readString();
+  o.memberMetadata = flexible ? r.readCompactBytes() : r.readBytes();
+  o.memberAssignment = flexible ? r.readCompactBytes() : r.readBytes();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -244,7 +235,7 @@ function encodeDescribedGroupMember(w: Writer, version: number, o: DescribedGrou
   const flexible = version >= 5;
   if (flexible) w.writeCompactString(o.memberId); else w.writeString(o.memberId);
   if (version >= 4) {
-    if (flexible) w.writeCompactNullableString((o.groupInstanceId === undefined ? null : o.groupInstanceId)); else w.writeNullableString((o.groupInstanceId === undefined ? null : o.groupInstanceId));
+    if (flexible) w.writeCompactNullableString(o.groupInstanceId === undefined ? null : o.groupInstanceId); else w.writeNullableString(o.groupInstanceId === undefined ? null : o.groupInstanceId);
   }
   if (flexible) w.writeCompactString(o.clientId); else w.writeString(o.clientId);
   if (flexible) w.writeCompactString(o.clientHost); else w.writeString(o.clientHost);

@@ -68,16 +68,13 @@ export function encodeDescribeLogDirsRequest(w: Writer, version: number, o: Desc
 function decodeDescribableLogDirTopic(r: Reader, version: number): DescribableLogDirTopic {
   const flexible = version >= 2;
   const o = {} as DescribableLogDirTopic;
-  o.topic = (flexible ? r.readCompactString() : r.readString());
+  o.topic = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribableLogDirTopic.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribableLogDirTopic.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -178,13 +175,10 @@ export function decodeDescribeLogDirsResponse(r: Reader, version: number): Descr
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeLogDirsResponse.results");
-    } else {
-      const a0: DescribeLogDirsResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeLogDirsResult(r, version));
-      o.results = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeLogDirsResponse.results");
+    const a0: DescribeLogDirsResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeLogDirsResult(r, version));
+    o.results = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -198,7 +192,7 @@ export function encodeDescribeLogDirsResponse(w: Writer, version: number, o: Des
   const flexible = version >= 2;
   w.writeInt32(o.throttleTimeMs);
   if (version >= 3) {
-    w.writeInt16((o.errorCode ?? 0));
+    w.writeInt16(o.errorCode ?? 0);
   }
   {
     const a0 = o.results;
@@ -214,16 +208,13 @@ function decodeDescribeLogDirsResult(r: Reader, version: number): DescribeLogDir
   const flexible = version >= 2;
   const o = {} as DescribeLogDirsResult;
   o.errorCode = r.readInt16();
-  o.logDir = (flexible ? r.readCompactString() : r.readString());
+  o.logDir = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeLogDirsResult.topics");
-    } else {
-      const a0: DescribeLogDirsTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeLogDirsTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeLogDirsResult.topics");
+    const a0: DescribeLogDirsTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeLogDirsTopic(r, version));
+    o.topics = a0;
   }
   if (version >= 4) {
     o.totalBytes = r.readInt64();
@@ -251,13 +242,13 @@ function encodeDescribeLogDirsResult(w: Writer, version: number, o: DescribeLogD
     for (const e0 of a0) encodeDescribeLogDirsTopic(w, version, e0);
   }
   if (version >= 4) {
-    w.writeInt64((o.totalBytes ?? -1n));
+    w.writeInt64(o.totalBytes ?? -1n);
   }
   if (version >= 4) {
-    w.writeInt64((o.usableBytes ?? -1n));
+    w.writeInt64(o.usableBytes ?? -1n);
   }
   if (version >= 5) {
-    w.writeBoolean((o.isCordoned ?? false));
+    w.writeBoolean(o.isCordoned ?? false);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);
@@ -267,16 +258,13 @@ function encodeDescribeLogDirsResult(w: Writer, version: number, o: DescribeLogD
 function decodeDescribeLogDirsTopic(r: Reader, version: number): DescribeLogDirsTopic {
   const flexible = version >= 2;
   const o = {} as DescribeLogDirsTopic;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeLogDirsTopic.partitions");
-    } else {
-      const a0: DescribeLogDirsPartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeLogDirsPartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeLogDirsTopic.partitions");
+    const a0: DescribeLogDirsPartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeLogDirsPartition(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();

@@ -32,13 +32,10 @@ export function decodeDescribeProducersRequest(r: Reader, version: number): Desc
   const o = {} as DescribeProducersRequest;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeProducersRequest.topics");
-    } else {
-      const a0: TopicRequest[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicRequest(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeProducersRequest.topics");
+    const a0: TopicRequest[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicRequest(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -60,13 +57,10 @@ function decodeTopicRequest(r: Reader, version: number): TopicRequest {
   o.name = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopicRequest.partitionIndexes");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitionIndexes = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopicRequest.partitionIndexes");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitionIndexes = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -156,13 +150,10 @@ export function decodeDescribeProducersResponse(r: Reader, version: number): Des
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeProducersResponse.topics");
-    } else {
-      const a0: TopicResponse[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicResponse(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeProducersResponse.topics");
+    const a0: TopicResponse[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicResponse(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -185,13 +176,10 @@ function decodeTopicResponse(r: Reader, version: number): TopicResponse {
   o.name = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopicResponse.partitions");
-    } else {
-      const a0: PartitionResponse[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionResponse(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopicResponse.partitions");
+    const a0: PartitionResponse[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionResponse(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -215,13 +203,10 @@ function decodePartitionResponse(r: Reader, version: number): PartitionResponse 
   o.errorMessage = r.readCompactNullableString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("PartitionResponse.activeProducers");
-    } else {
-      const a0: ProducerState[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeProducerState(r, version));
-      o.activeProducers = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("PartitionResponse.activeProducers");
+    const a0: ProducerState[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeProducerState(r, version));
+    o.activeProducers = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

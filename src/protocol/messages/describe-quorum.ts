@@ -40,13 +40,10 @@ export function decodeDescribeQuorumRequest(r: Reader, version: number): Describ
   const o = {} as DescribeQuorumRequest;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeQuorumRequest.topics");
-    } else {
-      const a0: DescribeQuorumRequestTopicData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeQuorumRequestTopicData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeQuorumRequest.topics");
+    const a0: DescribeQuorumRequestTopicData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeQuorumRequestTopicData(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -68,13 +65,10 @@ function decodeDescribeQuorumRequestTopicData(r: Reader, version: number): Descr
   o.topicName = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeQuorumRequestTopicData.partitions");
-    } else {
-      const a0: DescribeQuorumRequestPartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeQuorumRequestPartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeQuorumRequestTopicData.partitions");
+    const a0: DescribeQuorumRequestPartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeQuorumRequestPartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -214,25 +208,17 @@ export function decodeDescribeQuorumResponse(r: Reader, version: number): Descri
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeQuorumResponse.topics");
-    } else {
-      const a0: DescribeQuorumResponseTopicData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeQuorumResponseTopicData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeQuorumResponse.topics");
+    const a0: DescribeQuorumResponseTopicData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeQuorumResponseTopicData(r, version));
+    o.topics = a0;
   }
   if (version >= 2) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("DescribeQuorumResponse.nodes");
-      } else {
-        const a0: Node[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNode(r, version));
-        o.nodes = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("DescribeQuorumResponse.nodes");
+    const a0: Node[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNode(r, version));
+    o.nodes = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -243,7 +229,7 @@ export function encodeDescribeQuorumResponse(w: Writer, version: number, o: Desc
   if (version < 0 || version > 2) throw unsupportedVersion("DescribeQuorumResponse", version);
   w.writeInt16(o.errorCode);
   if (version >= 2) {
-    w.writeCompactNullableString((o.errorMessage === undefined ? "" : o.errorMessage));
+    w.writeCompactNullableString(o.errorMessage === undefined ? "" : o.errorMessage);
   }
   {
     const a0 = o.topics;
@@ -251,11 +237,9 @@ export function encodeDescribeQuorumResponse(w: Writer, version: number, o: Desc
     for (const e0 of a0) encodeDescribeQuorumResponseTopicData(w, version, e0);
   }
   if (version >= 2) {
-    {
-      const a0 = (o.nodes ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) encodeNode(w, version, e0);
-    }
+    const a0 = o.nodes ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) encodeNode(w, version, e0);
   } else if (o.nodes !== undefined && o.nodes.length > 0) {
     throw fieldNotInVersion("DescribeQuorumResponse.nodes", version);
   }
@@ -267,13 +251,10 @@ function decodeDescribeQuorumResponseTopicData(r: Reader, version: number): Desc
   o.topicName = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeQuorumResponseTopicData.partitions");
-    } else {
-      const a0: DescribeQuorumResponsePartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeQuorumResponsePartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeQuorumResponseTopicData.partitions");
+    const a0: DescribeQuorumResponsePartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeQuorumResponsePartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -302,23 +283,17 @@ function decodeDescribeQuorumResponsePartitionData(r: Reader, version: number): 
   o.highWatermark = r.readInt64();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeQuorumResponsePartitionData.currentVoters");
-    } else {
-      const a0: ReplicaState[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReplicaState(r, version));
-      o.currentVoters = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeQuorumResponsePartitionData.currentVoters");
+    const a0: ReplicaState[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReplicaState(r, version));
+    o.currentVoters = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeQuorumResponsePartitionData.observers");
-    } else {
-      const a0: ReplicaState[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReplicaState(r, version));
-      o.observers = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeQuorumResponsePartitionData.observers");
+    const a0: ReplicaState[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReplicaState(r, version));
+    o.observers = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -329,7 +304,7 @@ function encodeDescribeQuorumResponsePartitionData(w: Writer, version: number, o
   w.writeInt32(o.partitionIndex);
   w.writeInt16(o.errorCode);
   if (version >= 2) {
-    w.writeCompactNullableString((o.errorMessage === undefined ? "" : o.errorMessage));
+    w.writeCompactNullableString(o.errorMessage === undefined ? "" : o.errorMessage);
   }
   w.writeInt32(o.leaderId);
   w.writeInt32(o.leaderEpoch);
@@ -368,16 +343,16 @@ function decodeReplicaState(r: Reader, version: number): ReplicaState {
 function encodeReplicaState(w: Writer, version: number, o: ReplicaState): void {
   w.writeInt32(o.replicaId);
   if (version >= 2) {
-    w.writeUuid((o.replicaDirectoryId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.replicaDirectoryId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   } else if (o.replicaDirectoryId !== undefined && o.replicaDirectoryId !== "AAAAAAAAAAAAAAAAAAAAAA") {
     throw fieldNotInVersion("ReplicaState.replicaDirectoryId", version);
   }
   w.writeInt64(o.logEndOffset);
   if (version >= 1) {
-    w.writeInt64((o.lastFetchTimestamp ?? -1n));
+    w.writeInt64(o.lastFetchTimestamp ?? -1n);
   }
   if (version >= 1) {
-    w.writeInt64((o.lastCaughtUpTimestamp ?? -1n));
+    w.writeInt64(o.lastCaughtUpTimestamp ?? -1n);
   }
   w.writeTaggedFields(o.unknownTaggedFields);
 }
@@ -387,13 +362,10 @@ function decodeNode(r: Reader, version: number): Node {
   o.nodeId = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Node.listeners");
-    } else {
-      const a0: Listener[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListener(r, version));
-      o.listeners = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Node.listeners");
+    const a0: Listener[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListener(r, version));
+    o.listeners = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

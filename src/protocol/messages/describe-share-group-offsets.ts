@@ -42,13 +42,10 @@ export function decodeDescribeShareGroupOffsetsRequest(r: Reader, version: numbe
   const o = {} as DescribeShareGroupOffsetsRequest;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeShareGroupOffsetsRequest.groups");
-    } else {
-      const a0: DescribeShareGroupOffsetsRequestGroup[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeShareGroupOffsetsRequestGroup(r, version));
-      o.groups = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeShareGroupOffsetsRequest.groups");
+    const a0: DescribeShareGroupOffsetsRequestGroup[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeShareGroupOffsetsRequestGroup(r, version));
+    o.groups = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -102,13 +99,10 @@ function decodeDescribeShareGroupOffsetsRequestTopic(r: Reader, version: number)
   o.topicName = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeShareGroupOffsetsRequestTopic.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeShareGroupOffsetsRequestTopic.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -202,13 +196,10 @@ export function decodeDescribeShareGroupOffsetsResponse(r: Reader, version: numb
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeShareGroupOffsetsResponse.groups");
-    } else {
-      const a0: DescribeShareGroupOffsetsResponseGroup[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeShareGroupOffsetsResponseGroup(r, version));
-      o.groups = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeShareGroupOffsetsResponse.groups");
+    const a0: DescribeShareGroupOffsetsResponseGroup[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeShareGroupOffsetsResponseGroup(r, version));
+    o.groups = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -231,13 +222,10 @@ function decodeDescribeShareGroupOffsetsResponseGroup(r: Reader, version: number
   o.groupId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeShareGroupOffsetsResponseGroup.topics");
-    } else {
-      const a0: DescribeShareGroupOffsetsResponseTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeShareGroupOffsetsResponseTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeShareGroupOffsetsResponseGroup.topics");
+    const a0: DescribeShareGroupOffsetsResponseTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeShareGroupOffsetsResponseTopic(r, version));
+    o.topics = a0;
   }
   o.errorCode = r.readInt16();
   o.errorMessage = r.readCompactNullableString();
@@ -264,13 +252,10 @@ function decodeDescribeShareGroupOffsetsResponseTopic(r: Reader, version: number
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeShareGroupOffsetsResponseTopic.partitions");
-    } else {
-      const a0: DescribeShareGroupOffsetsResponsePartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeShareGroupOffsetsResponsePartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeShareGroupOffsetsResponseTopic.partitions");
+    const a0: DescribeShareGroupOffsetsResponsePartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeShareGroupOffsetsResponsePartition(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -308,7 +293,7 @@ function encodeDescribeShareGroupOffsetsResponsePartition(w: Writer, version: nu
   w.writeInt64(o.startOffset);
   w.writeInt32(o.leaderEpoch);
   if (version >= 1) {
-    w.writeInt64((o.lag ?? -1n));
+    w.writeInt64(o.lag ?? -1n);
   }
   w.writeInt16(o.errorCode);
   w.writeCompactNullableString(o.errorMessage);

@@ -44,13 +44,10 @@ export function decodeDescribeTopicPartitionsRequest(r: Reader, version: number)
   const o = {} as DescribeTopicPartitionsRequest;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeTopicPartitionsRequest.topics");
-    } else {
-      const a0: TopicRequest[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicRequest(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeTopicPartitionsRequest.topics");
+    const a0: TopicRequest[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicRequest(r, version));
+    o.topics = a0;
   }
   o.responsePartitionLimit = r.readInt32();
   o.cursor = r.readInt8() < 0 ? null : decodeDescribeTopicPartitionsRequestCursor(r, version);
@@ -195,13 +192,10 @@ export function decodeDescribeTopicPartitionsResponse(r: Reader, version: number
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeTopicPartitionsResponse.topics");
-    } else {
-      const a0: DescribeTopicPartitionsResponseTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeTopicPartitionsResponseTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeTopicPartitionsResponse.topics");
+    const a0: DescribeTopicPartitionsResponseTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeTopicPartitionsResponseTopic(r, version));
+    o.topics = a0;
   }
   o.nextCursor = r.readInt8() < 0 ? null : decodeDescribeTopicPartitionsResponseCursor(r, version);
   const tagged = r.readTaggedFields();
@@ -236,13 +230,10 @@ function decodeDescribeTopicPartitionsResponseTopic(r: Reader, version: number):
   o.isInternal = r.readBoolean();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeTopicPartitionsResponseTopic.partitions");
-    } else {
-      const a0: DescribeTopicPartitionsResponsePartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeTopicPartitionsResponsePartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeTopicPartitionsResponseTopic.partitions");
+    const a0: DescribeTopicPartitionsResponsePartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeTopicPartitionsResponsePartition(r, version));
+    o.partitions = a0;
   }
   o.topicAuthorizedOperations = r.readInt32();
   const tagged = r.readTaggedFields();
@@ -272,23 +263,17 @@ function decodeDescribeTopicPartitionsResponsePartition(r: Reader, version: numb
   o.leaderEpoch = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeTopicPartitionsResponsePartition.replicaNodes");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.replicaNodes = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeTopicPartitionsResponsePartition.replicaNodes");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.replicaNodes = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeTopicPartitionsResponsePartition.isrNodes");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.isrNodes = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeTopicPartitionsResponsePartition.isrNodes");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.isrNodes = a0;
   }
   {
     const n0 = r.readArrayLength(true);
@@ -312,13 +297,10 @@ function decodeDescribeTopicPartitionsResponsePartition(r: Reader, version: numb
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeTopicPartitionsResponsePartition.offlineReplicas");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.offlineReplicas = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeTopicPartitionsResponsePartition.offlineReplicas");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.offlineReplicas = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

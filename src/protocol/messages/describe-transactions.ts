@@ -22,13 +22,10 @@ export function decodeDescribeTransactionsRequest(r: Reader, version: number): D
   const o = {} as DescribeTransactionsRequest;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeTransactionsRequest.transactionalIds");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.transactionalIds = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeTransactionsRequest.transactionalIds");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.transactionalIds = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -105,13 +102,10 @@ export function decodeDescribeTransactionsResponse(r: Reader, version: number): 
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeTransactionsResponse.transactionStates");
-    } else {
-      const a0: TransactionState[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTransactionState(r, version));
-      o.transactionStates = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeTransactionsResponse.transactionStates");
+    const a0: TransactionState[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTransactionState(r, version));
+    o.transactionStates = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -140,13 +134,10 @@ function decodeTransactionState(r: Reader, version: number): TransactionState {
   o.producerEpoch = r.readInt16();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TransactionState.topics");
-    } else {
-      const a0: TopicData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TransactionState.topics");
+    const a0: TopicData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicData(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -174,13 +165,10 @@ function decodeTopicData(r: Reader, version: number): TopicData {
   o.topic = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopicData.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopicData.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

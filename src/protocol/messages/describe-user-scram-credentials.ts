@@ -130,13 +130,10 @@ export function decodeDescribeUserScramCredentialsResponse(r: Reader, version: n
   o.errorMessage = r.readCompactNullableString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeUserScramCredentialsResponse.results");
-    } else {
-      const a0: DescribeUserScramCredentialsResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeUserScramCredentialsResult(r, version));
-      o.results = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeUserScramCredentialsResponse.results");
+    const a0: DescribeUserScramCredentialsResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribeUserScramCredentialsResult(r, version));
+    o.results = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -163,13 +160,10 @@ function decodeDescribeUserScramCredentialsResult(r: Reader, version: number): D
   o.errorMessage = r.readCompactNullableString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribeUserScramCredentialsResult.credentialInfos");
-    } else {
-      const a0: CredentialInfo[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCredentialInfo(r, version));
-      o.credentialInfos = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribeUserScramCredentialsResult.credentialInfos");
+    const a0: CredentialInfo[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCredentialInfo(r, version));
+    o.credentialInfos = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -60,7 +60,7 @@ export function encodeElectLeadersRequest(w: Writer, version: number, o: ElectLe
   if (version < 0 || version > 2) throw unsupportedVersion("ElectLeadersRequest", version);
   const flexible = version >= 2;
   if (version >= 1) {
-    w.writeInt8((o.electionType ?? 0));
+    w.writeInt8(o.electionType ?? 0);
   } else if (o.electionType !== undefined && o.electionType !== 0) {
     throw fieldNotInVersion("ElectLeadersRequest.electionType", version);
   }
@@ -82,16 +82,13 @@ export function encodeElectLeadersRequest(w: Writer, version: number, o: ElectLe
 function decodeTopicPartitions(r: Reader, version: number): TopicPartitions {
   const flexible = version >= 2;
   const o = {} as TopicPartitions;
-  o.topic = (flexible ? r.readCompactString() : r.readString());
+  o.topic = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopicPartitions.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopicPartitions.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -174,13 +171,10 @@ export function decodeElectLeadersResponse(r: Reader, version: number): ElectLea
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("ElectLeadersResponse.replicaElectionResults");
-    } else {
-      const a0: ReplicaElectionResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReplicaElectionResult(r, version));
-      o.replicaElectionResults = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ElectLeadersResponse.replicaElectionResults");
+    const a0: ReplicaElectionResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReplicaElectionResult(r, version));
+    o.replicaElectionResults = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -194,7 +188,7 @@ export function encodeElectLeadersResponse(w: Writer, version: number, o: ElectL
   const flexible = version >= 2;
   w.writeInt32(o.throttleTimeMs);
   if (version >= 1) {
-    w.writeInt16((o.errorCode ?? 0));
+    w.writeInt16(o.errorCode ?? 0);
   } else if (o.errorCode !== undefined && o.errorCode !== 0) {
     throw fieldNotInVersion("ElectLeadersResponse.errorCode", version);
   }
@@ -211,16 +205,13 @@ export function encodeElectLeadersResponse(w: Writer, version: number, o: ElectL
 function decodeReplicaElectionResult(r: Reader, version: number): ReplicaElectionResult {
   const flexible = version >= 2;
   const o = {} as ReplicaElectionResult;
-  o.topic = (flexible ? r.readCompactString() : r.readString());
+  o.topic = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("ReplicaElectionResult.partitionResult");
-    } else {
-      const a0: PartitionResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionResult(r, version));
-      o.partitionResult = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ReplicaElectionResult.partitionResult");
+    const a0: PartitionResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionResult(r, version));
+    o.partitionResult = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -247,7 +238,7 @@ function decodePartitionResult(r: Reader, version: number): PartitionResult {
   const o = {} as PartitionResult;
   o.partitionId = r.readInt32();
   o.errorCode = r.readInt16();
-  o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;

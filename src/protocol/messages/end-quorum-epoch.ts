@@ -73,28 +73,20 @@ export function decodeEndQuorumEpochRequest(r: Reader, version: number): EndQuor
   if (version < 0 || version > 1) throw unsupportedVersion("EndQuorumEpochRequest", version);
   const flexible = version >= 1;
   const o = {} as EndQuorumEpochRequest;
-  o.clusterId = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.clusterId = flexible ? r.readCompactNullableString() : r.readNullableString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("EndQuorumEpochRequest.topics");
-    } else {
-      const a0: EndQuorumEpochRequestTopicData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeEndQuorumEpochRequestTopicData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("EndQuorumEpochRequest.topics");
+    const a0: EndQuorumEpochRequestTopicData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeEndQuorumEpochRequestTopicData(r, version));
+    o.topics = a0;
   }
   if (version >= 1) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("EndQuorumEpochRequest.leaderEndpoints");
-      } else {
-        const a0: LeaderEndpoint[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeLeaderEndpoint(r, version));
-        o.leaderEndpoints = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("EndQuorumEpochRequest.leaderEndpoints");
+    const a0: LeaderEndpoint[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeLeaderEndpoint(r, version));
+    o.leaderEndpoints = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -113,11 +105,9 @@ export function encodeEndQuorumEpochRequest(w: Writer, version: number, o: EndQu
     for (const e0 of a0) encodeEndQuorumEpochRequestTopicData(w, version, e0);
   }
   if (version >= 1) {
-    {
-      const a0 = (o.leaderEndpoints ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) encodeLeaderEndpoint(w, version, e0);
-    }
+    const a0 = o.leaderEndpoints ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) encodeLeaderEndpoint(w, version, e0);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);
@@ -127,16 +117,13 @@ export function encodeEndQuorumEpochRequest(w: Writer, version: number, o: EndQu
 function decodeEndQuorumEpochRequestTopicData(r: Reader, version: number): EndQuorumEpochRequestTopicData {
   const flexible = version >= 1;
   const o = {} as EndQuorumEpochRequestTopicData;
-  o.topicName = (flexible ? r.readCompactString() : r.readString());
+  o.topicName = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("EndQuorumEpochRequestTopicData.partitions");
-    } else {
-      const a0: EndQuorumEpochRequestPartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeEndQuorumEpochRequestPartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("EndQuorumEpochRequestTopicData.partitions");
+    const a0: EndQuorumEpochRequestPartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeEndQuorumEpochRequestPartitionData(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -165,28 +152,18 @@ function decodeEndQuorumEpochRequestPartitionData(r: Reader, version: number): E
   o.leaderId = r.readInt32();
   o.leaderEpoch = r.readInt32();
   if (version <= 0) {
-    {
-      const n0 = r.readArrayLength(false);
-      if (n0 < 0) {
-        throw nullNotAllowed("EndQuorumEpochRequestPartitionData.preferredSuccessors");
-      } else {
-        const a0: number[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-        o.preferredSuccessors = a0;
-      }
-    }
+    const n0 = r.readArrayLength(false);
+    if (n0 < 0) throw nullNotAllowed("EndQuorumEpochRequestPartitionData.preferredSuccessors");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.preferredSuccessors = a0;
   }
   if (version >= 1) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("EndQuorumEpochRequestPartitionData.preferredCandidates");
-      } else {
-        const a0: ReplicaInfo[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReplicaInfo(r, version));
-        o.preferredCandidates = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("EndQuorumEpochRequestPartitionData.preferredCandidates");
+    const a0: ReplicaInfo[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReplicaInfo(r, version));
+    o.preferredCandidates = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -201,18 +178,14 @@ function encodeEndQuorumEpochRequestPartitionData(w: Writer, version: number, o:
   w.writeInt32(o.leaderId);
   w.writeInt32(o.leaderEpoch);
   if (version <= 0) {
-    {
-      const a0 = (o.preferredSuccessors ?? []);
-      w.writeArrayLength(a0.length, false);
-      for (const e0 of a0) w.writeInt32(e0);
-    }
+    const a0 = o.preferredSuccessors ?? [];
+    w.writeArrayLength(a0.length, false);
+    for (const e0 of a0) w.writeInt32(e0);
   }
   if (version >= 1) {
-    {
-      const a0 = (o.preferredCandidates ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) encodeReplicaInfo(w, version, e0);
-    }
+    const a0 = o.preferredCandidates ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) encodeReplicaInfo(w, version, e0);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);
@@ -336,13 +309,10 @@ export function decodeEndQuorumEpochResponse(r: Reader, version: number): EndQuo
   o.errorCode = r.readInt16();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("EndQuorumEpochResponse.topics");
-    } else {
-      const a0: EndQuorumEpochResponseTopicData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeEndQuorumEpochResponseTopicData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("EndQuorumEpochResponse.topics");
+    const a0: EndQuorumEpochResponseTopicData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeEndQuorumEpochResponseTopicData(r, version));
+    o.topics = a0;
   }
   if (flexible) {
     const numTaggedFields = r.readUnsignedVarint();
@@ -351,16 +321,13 @@ export function decodeEndQuorumEpochResponse(r: Reader, version: number): EndQuo
       const size = r.readUnsignedVarint();
       r.ensureRemaining(size, "tagged field");
       const end = r.offset + size;
-      if (tag === 0 && version >= 1) {
+      if (tag === 0) {
         {
           const n0 = r.readArrayLength(true);
-          if (n0 < 0) {
-            throw nullNotAllowed("EndQuorumEpochResponse.nodeEndpoints");
-          } else {
-            const a0: NodeEndpoint[] = [];
-            for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
-            o.nodeEndpoints = a0;
-          }
+          if (n0 < 0) throw nullNotAllowed("EndQuorumEpochResponse.nodeEndpoints");
+          const a0: NodeEndpoint[] = [];
+          for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
+          o.nodeEndpoints = a0;
         }
         r.expectOffset(end, "EndQuorumEpochResponse.nodeEndpoints");
       } else {
@@ -382,7 +349,7 @@ export function encodeEndQuorumEpochResponse(w: Writer, version: number, o: EndQ
   }
   if (flexible) {
     const unknown = o.unknownTaggedFields;
-    const t0 = version >= 1 ? o.nodeEndpoints : undefined;
+    const t0 = o.nodeEndpoints;
     w.writeUnsignedVarint((unknown === undefined ? 0 : unknown.length) + (t0 === undefined ? 0 : 1));
     let u = 0;
     if (t0 !== undefined) {
@@ -403,16 +370,13 @@ export function encodeEndQuorumEpochResponse(w: Writer, version: number, o: EndQ
 function decodeEndQuorumEpochResponseTopicData(r: Reader, version: number): EndQuorumEpochResponseTopicData {
   const flexible = version >= 1;
   const o = {} as EndQuorumEpochResponseTopicData;
-  o.topicName = (flexible ? r.readCompactString() : r.readString());
+  o.topicName = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("EndQuorumEpochResponseTopicData.partitions");
-    } else {
-      const a0: EndQuorumEpochResponsePartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeEndQuorumEpochResponsePartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("EndQuorumEpochResponseTopicData.partitions");
+    const a0: EndQuorumEpochResponsePartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeEndQuorumEpochResponsePartitionData(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();

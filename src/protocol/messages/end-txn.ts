@@ -27,7 +27,7 @@ export function decodeEndTxnRequest(r: Reader, version: number): EndTxnRequest {
   if (version < 0 || version > 5) throw unsupportedVersion("EndTxnRequest", version);
   const flexible = version >= 3;
   const o = {} as EndTxnRequest;
-  o.transactionalId = (flexible ? r.readCompactString() : r.readString());
+  o.transactionalId = flexible ? r.readCompactString() : r.readString();
   o.producerId = r.readInt64();
   o.producerEpoch = r.readInt16();
   o.committed = r.readBoolean();
@@ -104,10 +104,10 @@ export function encodeEndTxnResponse(w: Writer, version: number, o: EndTxnRespon
   w.writeInt32(o.throttleTimeMs);
   w.writeInt16(o.errorCode);
   if (version >= 5) {
-    w.writeInt64((o.producerId ?? -1n));
+    w.writeInt64(o.producerId ?? -1n);
   }
   if (version >= 5) {
-    w.writeInt16((o.producerEpoch ?? -1));
+    w.writeInt16(o.producerEpoch ?? -1);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);

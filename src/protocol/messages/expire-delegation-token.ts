@@ -23,7 +23,7 @@ export function decodeExpireDelegationTokenRequest(r: Reader, version: number): 
   if (version < 1 || version > 2) throw unsupportedVersion("ExpireDelegationTokenRequest", version);
   const flexible = version >= 2;
   const o = {} as ExpireDelegationTokenRequest;
-  o.hmac = (flexible ? r.readCompactBytes() : r.readBytes());
+  o.hmac = flexible ? r.readCompactBytes() : r.readBytes();
   o.expiryTimePeriodMs = r.readInt64();
   if (flexible) {
     const tagged = r.readTaggedFields();

@@ -66,13 +66,10 @@ export function decodeFetchSnapshotRequest(r: Reader, version: number): FetchSna
   o.maxBytes = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("FetchSnapshotRequest.topics");
-    } else {
-      const a0: FetchSnapshotRequestTopicSnapshot[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchSnapshotRequestTopicSnapshot(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("FetchSnapshotRequest.topics");
+    const a0: FetchSnapshotRequestTopicSnapshot[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchSnapshotRequestTopicSnapshot(r, version));
+    o.topics = a0;
   }
   const numTaggedFields = r.readUnsignedVarint();
   for (let t = 0; t < numTaggedFields; t++) {
@@ -118,13 +115,10 @@ function decodeFetchSnapshotRequestTopicSnapshot(r: Reader, version: number): Fe
   o.name = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("FetchSnapshotRequestTopicSnapshot.partitions");
-    } else {
-      const a0: FetchSnapshotRequestPartitionSnapshot[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchSnapshotRequestPartitionSnapshot(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("FetchSnapshotRequestTopicSnapshot.partitions");
+    const a0: FetchSnapshotRequestPartitionSnapshot[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchSnapshotRequestPartitionSnapshot(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -307,13 +301,10 @@ export function decodeFetchSnapshotResponse(r: Reader, version: number): FetchSn
   o.errorCode = r.readInt16();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("FetchSnapshotResponse.topics");
-    } else {
-      const a0: FetchSnapshotResponseTopicSnapshot[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchSnapshotResponseTopicSnapshot(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("FetchSnapshotResponse.topics");
+    const a0: FetchSnapshotResponseTopicSnapshot[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchSnapshotResponseTopicSnapshot(r, version));
+    o.topics = a0;
   }
   const numTaggedFields = r.readUnsignedVarint();
   for (let t = 0; t < numTaggedFields; t++) {
@@ -324,13 +315,10 @@ export function decodeFetchSnapshotResponse(r: Reader, version: number): FetchSn
     if (tag === 0 && version >= 1) {
       {
         const n0 = r.readArrayLength(true);
-        if (n0 < 0) {
-          throw nullNotAllowed("FetchSnapshotResponse.nodeEndpoints");
-        } else {
-          const a0: NodeEndpoint[] = [];
-          for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
-          o.nodeEndpoints = a0;
-        }
+        if (n0 < 0) throw nullNotAllowed("FetchSnapshotResponse.nodeEndpoints");
+        const a0: NodeEndpoint[] = [];
+        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
+        o.nodeEndpoints = a0;
       }
       r.expectOffset(end, "FetchSnapshotResponse.nodeEndpoints");
     } else {
@@ -372,13 +360,10 @@ function decodeFetchSnapshotResponseTopicSnapshot(r: Reader, version: number): F
   o.name = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("FetchSnapshotResponseTopicSnapshot.partitions");
-    } else {
-      const a0: FetchSnapshotResponsePartitionSnapshot[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchSnapshotResponsePartitionSnapshot(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("FetchSnapshotResponseTopicSnapshot.partitions");
+    const a0: FetchSnapshotResponsePartitionSnapshot[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchSnapshotResponsePartitionSnapshot(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

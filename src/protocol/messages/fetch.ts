@@ -114,28 +114,20 @@ export function decodeFetchRequest(r: Reader, version: number): FetchRequest {
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("FetchRequest.topics");
-    } else {
-      const a0: FetchTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("FetchRequest.topics");
+    const a0: FetchTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchTopic(r, version));
+    o.topics = a0;
   }
   if (version >= 7) {
-    {
-      const n0 = r.readArrayLength(flexible);
-      if (n0 < 0) {
-        throw nullNotAllowed("FetchRequest.forgottenTopicsData");
-      } else {
-        const a0: ForgottenTopic[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeForgottenTopic(r, version));
-        o.forgottenTopicsData = a0;
-      }
-    }
+    const n0 = r.readArrayLength(flexible);
+    if (n0 < 0) throw nullNotAllowed("FetchRequest.forgottenTopicsData");
+    const a0: ForgottenTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeForgottenTopic(r, version));
+    o.forgottenTopicsData = a0;
   }
   if (version >= 11) {
-    o.rackId = (flexible ? r.readCompactString() : r.readString());
+    o.rackId = flexible ? r.readCompactString() : r.readString();
   }
   if (flexible) {
     const numTaggedFields = r.readUnsignedVarint();
@@ -144,7 +136,7 @@ export function decodeFetchRequest(r: Reader, version: number): FetchRequest {
       const size = r.readUnsignedVarint();
       r.ensureRemaining(size, "tagged field");
       const end = r.offset + size;
-      if (tag === 0 && version >= 12) {
+      if (tag === 0) {
         o.clusterId = r.readCompactNullableString();
         r.expectOffset(end, "FetchRequest.clusterId");
       } else if (tag === 1 && version >= 15) {
@@ -162,7 +154,7 @@ export function encodeFetchRequest(w: Writer, version: number, o: FetchRequest):
   if (version < 4 || version > 18) throw unsupportedVersion("FetchRequest", version);
   const flexible = version >= 12;
   if (version <= 14) {
-    w.writeInt32((o.replicaId ?? -1));
+    w.writeInt32(o.replicaId ?? -1);
   } else if (o.replicaId !== undefined && o.replicaId !== -1) {
     throw fieldNotInVersion("FetchRequest.replicaId", version);
   }
@@ -171,10 +163,10 @@ export function encodeFetchRequest(w: Writer, version: number, o: FetchRequest):
   w.writeInt32(o.maxBytes);
   w.writeInt8(o.isolationLevel);
   if (version >= 7) {
-    w.writeInt32((o.sessionId ?? 0));
+    w.writeInt32(o.sessionId ?? 0);
   }
   if (version >= 7) {
-    w.writeInt32((o.sessionEpoch ?? -1));
+    w.writeInt32(o.sessionEpoch ?? -1);
   }
   {
     const a0 = o.topics;
@@ -182,20 +174,18 @@ export function encodeFetchRequest(w: Writer, version: number, o: FetchRequest):
     for (const e0 of a0) encodeFetchTopic(w, version, e0);
   }
   if (version >= 7) {
-    {
-      const a0 = (o.forgottenTopicsData ?? []);
-      w.writeArrayLength(a0.length, flexible);
-      for (const e0 of a0) encodeForgottenTopic(w, version, e0);
-    }
+    const a0 = o.forgottenTopicsData ?? [];
+    w.writeArrayLength(a0.length, flexible);
+    for (const e0 of a0) encodeForgottenTopic(w, version, e0);
   } else if (o.forgottenTopicsData !== undefined && o.forgottenTopicsData.length > 0) {
     throw fieldNotInVersion("FetchRequest.forgottenTopicsData", version);
   }
   if (version >= 11) {
-    if (flexible) w.writeCompactString((o.rackId ?? "")); else w.writeString((o.rackId ?? ""));
+    if (flexible) w.writeCompactString(o.rackId ?? ""); else w.writeString(o.rackId ?? "");
   }
   if (flexible) {
     const unknown = o.unknownTaggedFields;
-    const t0 = version >= 12 ? o.clusterId : undefined;
+    const t0 = o.clusterId;
     const t1 = version >= 15 ? o.replicaState : undefined;
     w.writeUnsignedVarint((unknown === undefined ? 0 : unknown.length) + (t0 === undefined ? 0 : 1) + (t1 === undefined ? 0 : 1));
     let u = 0;
@@ -236,20 +226,17 @@ function decodeFetchTopic(r: Reader, version: number): FetchTopic {
   const flexible = version >= 12;
   const o = {} as FetchTopic;
   if (version <= 12) {
-    o.topic = (flexible ? r.readCompactString() : r.readString());
+    o.topic = flexible ? r.readCompactString() : r.readString();
   }
   if (version >= 13) {
     o.topicId = r.readUuid();
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("FetchTopic.partitions");
-    } else {
-      const a0: FetchPartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchPartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("FetchTopic.partitions");
+    const a0: FetchPartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchPartition(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -261,10 +248,10 @@ function decodeFetchTopic(r: Reader, version: number): FetchTopic {
 function encodeFetchTopic(w: Writer, version: number, o: FetchTopic): void {
   const flexible = version >= 12;
   if (version <= 12) {
-    if (flexible) w.writeCompactString((o.topic ?? "")); else w.writeString((o.topic ?? ""));
+    if (flexible) w.writeCompactString(o.topic ?? ""); else w.writeString(o.topic ?? "");
   }
   if (version >= 13) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   {
     const a0 = o.partitions;
@@ -316,16 +303,16 @@ function encodeFetchPartition(w: Writer, version: number, o: FetchPartition): vo
   const flexible = version >= 12;
   w.writeInt32(o.partition);
   if (version >= 9) {
-    w.writeInt32((o.currentLeaderEpoch ?? -1));
+    w.writeInt32(o.currentLeaderEpoch ?? -1);
   }
   w.writeInt64(o.fetchOffset);
   if (version >= 12) {
-    w.writeInt32((o.lastFetchedEpoch ?? -1));
+    w.writeInt32(o.lastFetchedEpoch ?? -1);
   } else if (o.lastFetchedEpoch !== undefined && o.lastFetchedEpoch !== -1) {
     throw fieldNotInVersion("FetchPartition.lastFetchedEpoch", version);
   }
   if (version >= 5) {
-    w.writeInt64((o.logStartOffset ?? -1n));
+    w.writeInt64(o.logStartOffset ?? -1n);
   }
   w.writeInt32(o.partitionMaxBytes);
   if (flexible) {
@@ -356,20 +343,17 @@ function decodeForgottenTopic(r: Reader, version: number): ForgottenTopic {
   const flexible = version >= 12;
   const o = {} as ForgottenTopic;
   if (version <= 12) {
-    o.topic = (flexible ? r.readCompactString() : r.readString());
+    o.topic = flexible ? r.readCompactString() : r.readString();
   }
   if (version >= 13) {
     o.topicId = r.readUuid();
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("ForgottenTopic.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ForgottenTopic.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -381,10 +365,10 @@ function decodeForgottenTopic(r: Reader, version: number): ForgottenTopic {
 function encodeForgottenTopic(w: Writer, version: number, o: ForgottenTopic): void {
   const flexible = version >= 12;
   if (version <= 12) {
-    if (flexible) w.writeCompactString((o.topic ?? "")); else w.writeString((o.topic ?? ""));
+    if (flexible) w.writeCompactString(o.topic ?? ""); else w.writeString(o.topic ?? "");
   }
   if (version >= 13) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   {
     const a0 = o.partitions;
@@ -562,13 +546,10 @@ export function decodeFetchResponse(r: Reader, version: number): FetchResponse {
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("FetchResponse.responses");
-    } else {
-      const a0: FetchableTopicResponse[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchableTopicResponse(r, version));
-      o.responses = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("FetchResponse.responses");
+    const a0: FetchableTopicResponse[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchableTopicResponse(r, version));
+    o.responses = a0;
   }
   if (flexible) {
     const numTaggedFields = r.readUnsignedVarint();
@@ -580,13 +561,10 @@ export function decodeFetchResponse(r: Reader, version: number): FetchResponse {
       if (tag === 0 && version >= 16) {
         {
           const n0 = r.readArrayLength(true);
-          if (n0 < 0) {
-            throw nullNotAllowed("FetchResponse.nodeEndpoints");
-          } else {
-            const a0: NodeEndpoint[] = [];
-            for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
-            o.nodeEndpoints = a0;
-          }
+          if (n0 < 0) throw nullNotAllowed("FetchResponse.nodeEndpoints");
+          const a0: NodeEndpoint[] = [];
+          for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
+          o.nodeEndpoints = a0;
         }
         r.expectOffset(end, "FetchResponse.nodeEndpoints");
       } else {
@@ -602,10 +580,10 @@ export function encodeFetchResponse(w: Writer, version: number, o: FetchResponse
   const flexible = version >= 12;
   w.writeInt32(o.throttleTimeMs);
   if (version >= 7) {
-    w.writeInt16((o.errorCode ?? 0));
+    w.writeInt16(o.errorCode ?? 0);
   }
   if (version >= 7) {
-    w.writeInt32((o.sessionId ?? 0));
+    w.writeInt32(o.sessionId ?? 0);
   } else if (o.sessionId !== undefined && o.sessionId !== 0) {
     throw fieldNotInVersion("FetchResponse.sessionId", version);
   }
@@ -638,20 +616,17 @@ function decodeFetchableTopicResponse(r: Reader, version: number): FetchableTopi
   const flexible = version >= 12;
   const o = {} as FetchableTopicResponse;
   if (version <= 12) {
-    o.topic = (flexible ? r.readCompactString() : r.readString());
+    o.topic = flexible ? r.readCompactString() : r.readString();
   }
   if (version >= 13) {
     o.topicId = r.readUuid();
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("FetchableTopicResponse.partitions");
-    } else {
-      const a0: PartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("FetchableTopicResponse.partitions");
+    const a0: PartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -663,10 +638,10 @@ function decodeFetchableTopicResponse(r: Reader, version: number): FetchableTopi
 function encodeFetchableTopicResponse(w: Writer, version: number, o: FetchableTopicResponse): void {
   const flexible = version >= 12;
   if (version <= 12) {
-    if (flexible) w.writeCompactString((o.topic ?? "")); else w.writeString((o.topic ?? ""));
+    if (flexible) w.writeCompactString(o.topic ?? ""); else w.writeString(o.topic ?? "");
   }
   if (version >= 13) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   {
     const a0 = o.partitions;
@@ -709,13 +684,13 @@ function decodePartitionData(r: Reader, version: number): PartitionData {
       const size = r.readUnsignedVarint();
       r.ensureRemaining(size, "tagged field");
       const end = r.offset + size;
-      if (tag === 0 && version >= 12) {
+      if (tag === 0) {
         o.divergingEpoch = decodeEpochEndOffset(r, version);
         r.expectOffset(end, "PartitionData.divergingEpoch");
-      } else if (tag === 1 && version >= 12) {
+      } else if (tag === 1) {
         o.currentLeader = decodeLeaderIdAndEpoch(r, version);
         r.expectOffset(end, "PartitionData.currentLeader");
-      } else if (tag === 2 && version >= 12) {
+      } else if (tag === 2) {
         o.snapshotId = decodeSnapshotId(r, version);
         r.expectOffset(end, "PartitionData.snapshotId");
       } else {
@@ -733,7 +708,7 @@ function encodePartitionData(w: Writer, version: number, o: PartitionData): void
   w.writeInt64(o.highWatermark);
   w.writeInt64(o.lastStableOffset);
   if (version >= 5) {
-    w.writeInt64((o.logStartOffset ?? -1n));
+    w.writeInt64(o.logStartOffset ?? -1n);
   }
   {
     const a0 = o.abortedTransactions;
@@ -745,16 +720,16 @@ function encodePartitionData(w: Writer, version: number, o: PartitionData): void
     }
   }
   if (version >= 11) {
-    w.writeInt32((o.preferredReadReplica ?? -1));
+    w.writeInt32(o.preferredReadReplica ?? -1);
   } else if (o.preferredReadReplica !== undefined && o.preferredReadReplica !== -1) {
     throw fieldNotInVersion("PartitionData.preferredReadReplica", version);
   }
   w.writeRecords(o.records, flexible);
   if (flexible) {
     const unknown = o.unknownTaggedFields;
-    const t0 = version >= 12 ? o.divergingEpoch : undefined;
-    const t1 = version >= 12 ? o.currentLeader : undefined;
-    const t2 = version >= 12 ? o.snapshotId : undefined;
+    const t0 = o.divergingEpoch;
+    const t1 = o.currentLeader;
+    const t2 = o.snapshotId;
     w.writeUnsignedVarint((unknown === undefined ? 0 : unknown.length) + (t0 === undefined ? 0 : 1) + (t1 === undefined ? 0 : 1) + (t2 === undefined ? 0 : 1));
     let u = 0;
     if (t0 !== undefined) {

@@ -26,22 +26,17 @@ export function decodeFindCoordinatorRequest(r: Reader, version: number): FindCo
   const flexible = version >= 3;
   const o = {} as FindCoordinatorRequest;
   if (version <= 3) {
-    o.key = (flexible ? r.readCompactString() : r.readString());
+    o.key = flexible ? r.readCompactString() : r.readString();
   }
   if (version >= 1) {
     o.keyType = r.readInt8();
   }
   if (version >= 4) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("FindCoordinatorRequest.coordinatorKeys");
-      } else {
-        const a0: string[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-        o.coordinatorKeys = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("FindCoordinatorRequest.coordinatorKeys");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.coordinatorKeys = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -54,21 +49,19 @@ export function encodeFindCoordinatorRequest(w: Writer, version: number, o: Find
   if (version < 0 || version > 6) throw unsupportedVersion("FindCoordinatorRequest", version);
   const flexible = version >= 3;
   if (version <= 3) {
-    if (flexible) w.writeCompactString((o.key ?? "")); else w.writeString((o.key ?? ""));
+    if (flexible) w.writeCompactString(o.key ?? ""); else w.writeString(o.key ?? "");
   } else if (o.key !== undefined && o.key !== "") {
     throw fieldNotInVersion("FindCoordinatorRequest.key", version);
   }
   if (version >= 1) {
-    w.writeInt8((o.keyType ?? 0));
+    w.writeInt8(o.keyType ?? 0);
   } else if (o.keyType !== undefined && o.keyType !== 0) {
     throw fieldNotInVersion("FindCoordinatorRequest.keyType", version);
   }
   if (version >= 4) {
-    {
-      const a0 = (o.coordinatorKeys ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) w.writeCompactString(e0);
-    }
+    const a0 = o.coordinatorKeys ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) w.writeCompactString(e0);
   } else if (o.coordinatorKeys !== undefined && o.coordinatorKeys.length > 0) {
     throw fieldNotInVersion("FindCoordinatorRequest.coordinatorKeys", version);
   }
@@ -140,28 +133,23 @@ export function decodeFindCoordinatorResponse(r: Reader, version: number): FindC
     o.errorCode = r.readInt16();
   }
   if (version >= 1 && version <= 3) {
-    o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+    o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   }
   if (version <= 3) {
     o.nodeId = r.readInt32();
   }
   if (version <= 3) {
-    o.host = (flexible ? r.readCompactString() : r.readString());
+    o.host = flexible ? r.readCompactString() : r.readString();
   }
   if (version <= 3) {
     o.port = r.readInt32();
   }
   if (version >= 4) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("FindCoordinatorResponse.coordinators");
-      } else {
-        const a0: Coordinator[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCoordinator(r, version));
-        o.coordinators = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("FindCoordinatorResponse.coordinators");
+    const a0: Coordinator[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCoordinator(r, version));
+    o.coordinators = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -174,37 +162,35 @@ export function encodeFindCoordinatorResponse(w: Writer, version: number, o: Fin
   if (version < 0 || version > 6) throw unsupportedVersion("FindCoordinatorResponse", version);
   const flexible = version >= 3;
   if (version >= 1) {
-    w.writeInt32((o.throttleTimeMs ?? 0));
+    w.writeInt32(o.throttleTimeMs ?? 0);
   }
   if (version <= 3) {
-    w.writeInt16((o.errorCode ?? 0));
+    w.writeInt16(o.errorCode ?? 0);
   } else if (o.errorCode !== undefined && o.errorCode !== 0) {
     throw fieldNotInVersion("FindCoordinatorResponse.errorCode", version);
   }
   if (version >= 1 && version <= 3) {
-    if (flexible) w.writeCompactNullableString((o.errorMessage === undefined ? "" : o.errorMessage)); else w.writeNullableString((o.errorMessage === undefined ? "" : o.errorMessage));
+    if (flexible) w.writeCompactNullableString(o.errorMessage === undefined ? "" : o.errorMessage); else w.writeNullableString(o.errorMessage === undefined ? "" : o.errorMessage);
   }
   if (version <= 3) {
-    w.writeInt32((o.nodeId ?? 0));
+    w.writeInt32(o.nodeId ?? 0);
   } else if (o.nodeId !== undefined && o.nodeId !== 0) {
     throw fieldNotInVersion("FindCoordinatorResponse.nodeId", version);
   }
   if (version <= 3) {
-    if (flexible) w.writeCompactString((o.host ?? "")); else w.writeString((o.host ?? ""));
+    if (flexible) w.writeCompactString(o.host ?? ""); else w.writeString(o.host ?? "");
   } else if (o.host !== undefined && o.host !== "") {
     throw fieldNotInVersion("FindCoordinatorResponse.host", version);
   }
   if (version <= 3) {
-    w.writeInt32((o.port ?? 0));
+    w.writeInt32(o.port ?? 0);
   } else if (o.port !== undefined && o.port !== 0) {
     throw fieldNotInVersion("FindCoordinatorResponse.port", version);
   }
   if (version >= 4) {
-    {
-      const a0 = (o.coordinators ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) encodeCoordinator(w, version, e0);
-    }
+    const a0 = o.coordinators ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) encodeCoordinator(w, version, e0);
   } else if (o.coordinators !== undefined && o.coordinators.length > 0) {
     throw fieldNotInVersion("FindCoordinatorResponse.coordinators", version);
   }

@@ -77,26 +77,20 @@ export function decodeGetTelemetrySubscriptionsResponse(r: Reader, version: numb
   o.subscriptionId = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("GetTelemetrySubscriptionsResponse.acceptedCompressionTypes");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt8());
-      o.acceptedCompressionTypes = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("GetTelemetrySubscriptionsResponse.acceptedCompressionTypes");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt8());
+    o.acceptedCompressionTypes = a0;
   }
   o.pushIntervalMs = r.readInt32();
   o.telemetryMaxBytes = r.readInt32();
   o.deltaTemporality = r.readBoolean();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("GetTelemetrySubscriptionsResponse.requestedMetrics");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.requestedMetrics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("GetTelemetrySubscriptionsResponse.requestedMetrics");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.requestedMetrics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

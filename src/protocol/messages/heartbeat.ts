@@ -27,11 +27,11 @@ export function decodeHeartbeatRequest(r: Reader, version: number): HeartbeatReq
   if (version < 0 || version > 4) throw unsupportedVersion("HeartbeatRequest", version);
   const flexible = version >= 4;
   const o = {} as HeartbeatRequest;
-  o.groupId = (flexible ? r.readCompactString() : r.readString());
+  o.groupId = flexible ? r.readCompactString() : r.readString();
   o.generationId = r.readInt32();
-  o.memberId = (flexible ? r.readCompactString() : r.readString());
+  o.memberId = flexible ? r.readCompactString() : r.readString();
   if (version >= 3) {
-    o.groupInstanceId = (flexible ? r.readCompactNullableString() : r.readNullableString());
+    o.groupInstanceId = flexible ? r.readCompactNullableString() : r.readNullableString();
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -47,7 +47,7 @@ export function encodeHeartbeatRequest(w: Writer, version: number, o: HeartbeatR
   w.writeInt32(o.generationId);
   if (flexible) w.writeCompactString(o.memberId); else w.writeString(o.memberId);
   if (version >= 3) {
-    if (flexible) w.writeCompactNullableString((o.groupInstanceId === undefined ? null : o.groupInstanceId)); else w.writeNullableString((o.groupInstanceId === undefined ? null : o.groupInstanceId));
+    if (flexible) w.writeCompactNullableString(o.groupInstanceId === undefined ? null : o.groupInstanceId); else w.writeNullableString(o.groupInstanceId === undefined ? null : o.groupInstanceId);
   } else if (o.groupInstanceId !== undefined && o.groupInstanceId !== null) {
     throw fieldNotInVersion("HeartbeatRequest.groupInstanceId", version);
   }
@@ -100,7 +100,7 @@ export function encodeHeartbeatResponse(w: Writer, version: number, o: Heartbeat
   if (version < 0 || version > 4) throw unsupportedVersion("HeartbeatResponse", version);
   const flexible = version >= 4;
   if (version >= 1) {
-    w.writeInt32((o.throttleTimeMs ?? 0));
+    w.writeInt32(o.throttleTimeMs ?? 0);
   }
   w.writeInt16(o.errorCode);
   if (flexible) {

@@ -49,13 +49,10 @@ export function decodeIncrementalAlterConfigsRequest(r: Reader, version: number)
   const o = {} as IncrementalAlterConfigsRequest;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("IncrementalAlterConfigsRequest.resources");
-    } else {
-      const a0: AlterConfigsResource[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterConfigsResource(r, version));
-      o.resources = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("IncrementalAlterConfigsRequest.resources");
+    const a0: AlterConfigsResource[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterConfigsResource(r, version));
+    o.resources = a0;
   }
   o.validateOnly = r.readBoolean();
   if (flexible) {
@@ -83,16 +80,13 @@ function decodeAlterConfigsResource(r: Reader, version: number): AlterConfigsRes
   const flexible = version >= 1;
   const o = {} as AlterConfigsResource;
   o.resourceType = r.readInt8();
-  o.resourceName = (flexible ? r.readCompactString() : r.readString());
+  o.resourceName = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("AlterConfigsResource.configs");
-    } else {
-      const a0: AlterableConfig[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterableConfig(r, version));
-      o.configs = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AlterConfigsResource.configs");
+    const a0: AlterableConfig[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterableConfig(r, version));
+    o.configs = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -118,9 +112,9 @@ function encodeAlterConfigsResource(w: Writer, version: number, o: AlterConfigsR
 function decodeAlterableConfig(r: Reader, version: number): AlterableConfig {
   const flexible = version >= 1;
   const o = {} as AlterableConfig;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   o.configOperation = r.readInt8();
-  o.value = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.value = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -190,13 +184,10 @@ export function decodeIncrementalAlterConfigsResponse(r: Reader, version: number
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("IncrementalAlterConfigsResponse.responses");
-    } else {
-      const a0: AlterConfigsResourceResponse[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterConfigsResourceResponse(r, version));
-      o.responses = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("IncrementalAlterConfigsResponse.responses");
+    const a0: AlterConfigsResourceResponse[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAlterConfigsResourceResponse(r, version));
+    o.responses = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -223,9 +214,9 @@ function decodeAlterConfigsResourceResponse(r: Reader, version: number): AlterCo
   const flexible = version >= 1;
   const o = {} as AlterConfigsResourceResponse;
   o.errorCode = r.readInt16();
-  o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   o.resourceType = r.readInt8();
-  o.resourceName = (flexible ? r.readCompactString() : r.readString());
+  o.resourceName = flexible ? r.readCompactString() : r.readString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;

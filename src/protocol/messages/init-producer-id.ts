@@ -31,7 +31,7 @@ export function decodeInitProducerIdRequest(r: Reader, version: number): InitPro
   if (version < 0 || version > 6) throw unsupportedVersion("InitProducerIdRequest", version);
   const flexible = version >= 2;
   const o = {} as InitProducerIdRequest;
-  o.transactionalId = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.transactionalId = flexible ? r.readCompactNullableString() : r.readNullableString();
   o.transactionTimeoutMs = r.readInt32();
   if (version >= 3) {
     o.producerId = r.readInt64();
@@ -58,22 +58,22 @@ export function encodeInitProducerIdRequest(w: Writer, version: number, o: InitP
   if (flexible) w.writeCompactNullableString(o.transactionalId); else w.writeNullableString(o.transactionalId);
   w.writeInt32(o.transactionTimeoutMs);
   if (version >= 3) {
-    w.writeInt64((o.producerId ?? -1n));
+    w.writeInt64(o.producerId ?? -1n);
   } else if (o.producerId !== undefined && o.producerId !== -1n) {
     throw fieldNotInVersion("InitProducerIdRequest.producerId", version);
   }
   if (version >= 3) {
-    w.writeInt16((o.producerEpoch ?? -1));
+    w.writeInt16(o.producerEpoch ?? -1);
   } else if (o.producerEpoch !== undefined && o.producerEpoch !== -1) {
     throw fieldNotInVersion("InitProducerIdRequest.producerEpoch", version);
   }
   if (version >= 6) {
-    w.writeBoolean((o.enable2Pc ?? false));
+    w.writeBoolean(o.enable2Pc ?? false);
   } else if (o.enable2Pc !== undefined && o.enable2Pc !== false) {
     throw fieldNotInVersion("InitProducerIdRequest.enable2Pc", version);
   }
   if (version >= 6) {
-    w.writeBoolean((o.keepPreparedTxn ?? false));
+    w.writeBoolean(o.keepPreparedTxn ?? false);
   } else if (o.keepPreparedTxn !== undefined && o.keepPreparedTxn !== false) {
     throw fieldNotInVersion("InitProducerIdRequest.keepPreparedTxn", version);
   }
@@ -146,12 +146,12 @@ export function encodeInitProducerIdResponse(w: Writer, version: number, o: Init
   w.writeInt64(o.producerId);
   w.writeInt16(o.producerEpoch);
   if (version >= 6) {
-    w.writeInt64((o.ongoingTxnProducerId ?? -1n));
+    w.writeInt64(o.ongoingTxnProducerId ?? -1n);
   } else if (o.ongoingTxnProducerId !== undefined && o.ongoingTxnProducerId !== -1n) {
     throw fieldNotInVersion("InitProducerIdResponse.ongoingTxnProducerId", version);
   }
   if (version >= 6) {
-    w.writeInt16((o.ongoingTxnProducerEpoch ?? -1));
+    w.writeInt16(o.ongoingTxnProducerEpoch ?? -1);
   } else if (o.ongoingTxnProducerEpoch !== undefined && o.ongoingTxnProducerEpoch !== -1) {
     throw fieldNotInVersion("InitProducerIdResponse.ongoingTxnProducerEpoch", version);
   }

@@ -47,13 +47,10 @@ export function decodeInitializeShareGroupStateRequest(r: Reader, version: numbe
   o.groupId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("InitializeShareGroupStateRequest.topics");
-    } else {
-      const a0: InitializeStateData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeInitializeStateData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("InitializeShareGroupStateRequest.topics");
+    const a0: InitializeStateData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeInitializeStateData(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -76,13 +73,10 @@ function decodeInitializeStateData(r: Reader, version: number): InitializeStateD
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("InitializeStateData.partitions");
-    } else {
-      const a0: PartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("InitializeStateData.partitions");
+    const a0: PartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -171,13 +165,10 @@ export function decodeInitializeShareGroupStateResponse(r: Reader, version: numb
   const o = {} as InitializeShareGroupStateResponse;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("InitializeShareGroupStateResponse.results");
-    } else {
-      const a0: InitializeStateResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeInitializeStateResult(r, version));
-      o.results = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("InitializeShareGroupStateResponse.results");
+    const a0: InitializeStateResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeInitializeStateResult(r, version));
+    o.results = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -199,13 +190,10 @@ function decodeInitializeStateResult(r: Reader, version: number): InitializeStat
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("InitializeStateResult.partitions");
-    } else {
-      const a0: PartitionResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionResult(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("InitializeStateResult.partitions");
+    const a0: PartitionResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionResult(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

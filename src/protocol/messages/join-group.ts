@@ -45,25 +45,22 @@ export function decodeJoinGroupRequest(r: Reader, version: number): JoinGroupReq
   if (version < 0 || version > 9) throw unsupportedVersion("JoinGroupRequest", version);
   const flexible = version >= 6;
   const o = {} as JoinGroupRequest;
-  o.groupId = (flexible ? r.readCompactString() : r.readString());
+  o.groupId = flexible ? r.readCompactString() : r.readString();
   o.sessionTimeoutMs = r.readInt32();
   if (version >= 1) {
     o.rebalanceTimeoutMs = r.readInt32();
   }
-  o.memberId = (flexible ? r.readCompactString() : r.readString());
+  o.memberId = flexible ? r.readCompactString() : r.readString();
   if (version >= 5) {
-    o.groupInstanceId = (flexible ? r.readCompactNullableString() : r.readNullableString());
+    o.groupInstanceId = flexible ? r.readCompactNullableString() : r.readNullableString();
   }
-  o.protocolType = (flexible ? r.readCompactString() : r.readString());
+  o.protocolType = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("JoinGroupRequest.protocols");
-    } else {
-      const a0: JoinGroupRequestProtocol[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeJoinGroupRequestProtocol(r, version));
-      o.protocols = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("JoinGroupRequest.protocols");
+    const a0: JoinGroupRequestProtocol[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeJoinGroupRequestProtocol(r, version));
+    o.protocols = a0;
   }
   if (version >= 8) {
     o.reason = r.readCompactNullableString();
@@ -81,11 +78,11 @@ export function encodeJoinGroupRequest(w: Writer, version: number, o: JoinGroupR
   if (flexible) w.writeCompactString(o.groupId); else w.writeString(o.groupId);
   w.writeInt32(o.sessionTimeoutMs);
   if (version >= 1) {
-    w.writeInt32((o.rebalanceTimeoutMs ?? -1));
+    w.writeInt32(o.rebalanceTimeoutMs ?? -1);
   }
   if (flexible) w.writeCompactString(o.memberId); else w.writeString(o.memberId);
   if (version >= 5) {
-    if (flexible) w.writeCompactNullableString((o.groupInstanceId === undefined ? null : o.groupInstanceId)); else w.writeNullableString((o.groupInstanceId === undefined ? null : o.groupInstanceId));
+    if (flexible) w.writeCompactNullableString(o.groupInstanceId === undefined ? null : o.groupInstanceId); else w.writeNullableString(o.groupInstanceId === undefined ? null : o.groupInstanceId);
   } else if (o.groupInstanceId !== undefined && o.groupInstanceId !== null) {
     throw fieldNotInVersion("JoinGroupRequest.groupInstanceId", version);
   }
@@ -96,7 +93,7 @@ export function encodeJoinGroupRequest(w: Writer, version: number, o: JoinGroupR
     for (const e0 of a0) encodeJoinGroupRequestProtocol(w, version, e0);
   }
   if (version >= 8) {
-    w.writeCompactNullableString((o.reason === undefined ? null : o.reason));
+    w.writeCompactNullableString(o.reason === undefined ? null : o.reason);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);
@@ -106,8 +103,8 @@ export function encodeJoinGroupRequest(w: Writer, version: number, o: JoinGroupR
 function decodeJoinGroupRequestProtocol(r: Reader, version: number): JoinGroupRequestProtocol {
   const flexible = version >= 6;
   const o = {} as JoinGroupRequestProtocol;
-  o.name = (flexible ? r.readCompactString() : r.readString());
-  o.metadata = (flexible ? r.readCompactBytes() : r.readBytes());
+  o.name = flexible ? r.readCompactString() : r.readString();
+  o.metadata = flexible ? r.readCompactBytes() : r.readBytes();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -194,21 +191,18 @@ export function decodeJoinGroupResponse(r: Reader, version: number): JoinGroupRe
   if (version >= 7) {
     o.protocolType = r.readCompactNullableString();
   }
-  o.protocolName = (flexible ? (version >= 7 ? r.readCompactNullableString() : r.readCompactString()) : (version >= 7 ? r.readNullableString() : r.readString()));
-  o.leader = (flexible ? r.readCompactString() : r.readString());
+  o.protocolName = flexible ? (version >= 7 ? r.readCompactNullableString() : r.readCompactString()) : (version >= 7 ? r.readNullableString() : r.readString());
+  o.leader = flexible ? r.readCompactString() : r.readString();
   if (version >= 9) {
     o.skipAssignment = r.readBoolean();
   }
-  o.memberId = (flexible ? r.readCompactString() : r.readString());
+  o.memberId = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("JoinGroupResponse.members");
-    } else {
-      const a0: JoinGroupResponseMember[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeJoinGroupResponseMember(r, version));
-      o.members = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("JoinGroupResponse.members");
+    const a0: JoinGroupResponseMember[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeJoinGroupResponseMember(r, version));
+    o.members = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -221,17 +215,17 @@ export function encodeJoinGroupResponse(w: Writer, version: number, o: JoinGroup
   if (version < 0 || version > 9) throw unsupportedVersion("JoinGroupResponse", version);
   const flexible = version >= 6;
   if (version >= 2) {
-    w.writeInt32((o.throttleTimeMs ?? 0));
+    w.writeInt32(o.throttleTimeMs ?? 0);
   }
   w.writeInt16(o.errorCode);
   w.writeInt32(o.generationId);
   if (version >= 7) {
-    w.writeCompactNullableString((o.protocolType === undefined ? null : o.protocolType));
+    w.writeCompactNullableString(o.protocolType === undefined ? null : o.protocolType);
   }
   if (flexible) { if (version >= 7) w.writeCompactNullableString(o.protocolName); else w.writeCompactString(requireNonNull(o.protocolName, "JoinGroupResponse.protocolName")); } else { if (version >= 7) w.writeNullableString(o.protocolName); else w.writeString(requireNonNull(o.protocolName, "JoinGroupResponse.protocolName")); }
   if (flexible) w.writeCompactString(o.leader); else w.writeString(o.leader);
   if (version >= 9) {
-    w.writeBoolean((o.skipAssignment ?? false));
+    w.writeBoolean(o.skipAssignment ?? false);
   } else if (o.skipAssignment !== undefined && o.skipAssignment !== false) {
     throw fieldNotInVersion("JoinGroupResponse.skipAssignment", version);
   }
@@ -249,11 +243,11 @@ export function encodeJoinGroupResponse(w: Writer, version: number, o: JoinGroup
 function decodeJoinGroupResponseMember(r: Reader, version: number): JoinGroupResponseMember {
   const flexible = version >= 6;
   const o = {} as JoinGroupResponseMember;
-  o.memberId = (flexible ? r.readCompactString() : r.readString());
+  o.memberId = flexible ? r.readCompactString() : r.readString();
   if (version >= 5) {
-    o.groupInstanceId = (flexible ? r.readCompactNullableString() : r.readNullableString());
+    o.groupInstanceId = flexible ? r.readCompactNullableString() : r.readNullableString();
   }
-  o.metadata = (flexible ? r.readCompactBytes() : r.readBytes());
+  o.metadata = flexible ? r.readCompactBytes() : r.readBytes();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -265,7 +259,7 @@ function encodeJoinGroupResponseMember(w: Writer, version: number, o: JoinGroupR
   const flexible = version >= 6;
   if (flexible) w.writeCompactString(o.memberId); else w.writeString(o.memberId);
   if (version >= 5) {
-    if (flexible) w.writeCompactNullableString((o.groupInstanceId === undefined ? null : o.groupInstanceId)); else w.writeNullableString((o.groupInstanceId === undefined ? null : o.groupInstanceId));
+    if (flexible) w.writeCompactNullableString(o.groupInstanceId === undefined ? null : o.groupInstanceId); else w.writeNullableString(o.groupInstanceId === undefined ? null : o.groupInstanceId);
   }
   if (flexible) w.writeCompactBytes(o.metadata); else w.writeBytes(o.metadata);
   if (flexible) {

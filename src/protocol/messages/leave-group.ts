@@ -37,21 +37,16 @@ export function decodeLeaveGroupRequest(r: Reader, version: number): LeaveGroupR
   if (version < 0 || version > 5) throw unsupportedVersion("LeaveGroupRequest", version);
   const flexible = version >= 4;
   const o = {} as LeaveGroupRequest;
-  o.groupId = (flexible ? r.readCompactString() : r.readString());
+  o.groupId = flexible ? r.readCompactString() : r.readString();
   if (version <= 2) {
     o.memberId = r.readString();
   }
   if (version >= 3) {
-    {
-      const n0 = r.readArrayLength(flexible);
-      if (n0 < 0) {
-        throw nullNotAllowed("LeaveGroupRequest.members");
-      } else {
-        const a0: MemberIdentity[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMemberIdentity(r, version));
-        o.members = a0;
-      }
-    }
+    const n0 = r.readArrayLength(flexible);
+    if (n0 < 0) throw nullNotAllowed("LeaveGroupRequest.members");
+    const a0: MemberIdentity[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMemberIdentity(r, version));
+    o.members = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -65,16 +60,14 @@ export function encodeLeaveGroupRequest(w: Writer, version: number, o: LeaveGrou
   const flexible = version >= 4;
   if (flexible) w.writeCompactString(o.groupId); else w.writeString(o.groupId);
   if (version <= 2) {
-    w.writeString((o.memberId ?? ""));
+    w.writeString(o.memberId ?? "");
   } else if (o.memberId !== undefined && o.memberId !== "") {
     throw fieldNotInVersion("LeaveGroupRequest.memberId", version);
   }
   if (version >= 3) {
-    {
-      const a0 = (o.members ?? []);
-      w.writeArrayLength(a0.length, flexible);
-      for (const e0 of a0) encodeMemberIdentity(w, version, e0);
-    }
+    const a0 = o.members ?? [];
+    w.writeArrayLength(a0.length, flexible);
+    for (const e0 of a0) encodeMemberIdentity(w, version, e0);
   } else if (o.members !== undefined && o.members.length > 0) {
     throw fieldNotInVersion("LeaveGroupRequest.members", version);
   }
@@ -86,8 +79,8 @@ export function encodeLeaveGroupRequest(w: Writer, version: number, o: LeaveGrou
 function decodeMemberIdentity(r: Reader, version: number): MemberIdentity {
   const flexible = version >= 4;
   const o = {} as MemberIdentity;
-  o.memberId = (flexible ? r.readCompactString() : r.readString());
-  o.groupInstanceId = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.memberId = flexible ? r.readCompactString() : r.readString();
+  o.groupInstanceId = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (version >= 5) {
     o.reason = r.readCompactNullableString();
   }
@@ -103,7 +96,7 @@ function encodeMemberIdentity(w: Writer, version: number, o: MemberIdentity): vo
   if (flexible) w.writeCompactString(o.memberId); else w.writeString(o.memberId);
   if (flexible) w.writeCompactNullableString(o.groupInstanceId); else w.writeNullableString(o.groupInstanceId);
   if (version >= 5) {
-    w.writeCompactNullableString((o.reason === undefined ? null : o.reason));
+    w.writeCompactNullableString(o.reason === undefined ? null : o.reason);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);
@@ -161,16 +154,11 @@ export function decodeLeaveGroupResponse(r: Reader, version: number): LeaveGroup
   }
   o.errorCode = r.readInt16();
   if (version >= 3) {
-    {
-      const n0 = r.readArrayLength(flexible);
-      if (n0 < 0) {
-        throw nullNotAllowed("LeaveGroupResponse.members");
-      } else {
-        const a0: MemberResponse[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMemberResponse(r, version));
-        o.members = a0;
-      }
-    }
+    const n0 = r.readArrayLength(flexible);
+    if (n0 < 0) throw nullNotAllowed("LeaveGroupResponse.members");
+    const a0: MemberResponse[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMemberResponse(r, version));
+    o.members = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -183,15 +171,13 @@ export function encodeLeaveGroupResponse(w: Writer, version: number, o: LeaveGro
   if (version < 0 || version > 5) throw unsupportedVersion("LeaveGroupResponse", version);
   const flexible = version >= 4;
   if (version >= 1) {
-    w.writeInt32((o.throttleTimeMs ?? 0));
+    w.writeInt32(o.throttleTimeMs ?? 0);
   }
   w.writeInt16(o.errorCode);
   if (version >= 3) {
-    {
-      const a0 = (o.members ?? []);
-      w.writeArrayLength(a0.length, flexible);
-      for (const e0 of a0) encodeMemberResponse(w, version, e0);
-    }
+    const a0 = o.members ?? [];
+    w.writeArrayLength(a0.length, flexible);
+    for (const e0 of a0) encodeMemberResponse(w, version, e0);
   } else if (o.members !== undefined && o.members.length > 0) {
     throw fieldNotInVersion("LeaveGroupResponse.members", version);
   }
@@ -203,8 +189,8 @@ export function encodeLeaveGroupResponse(w: Writer, version: number, o: LeaveGro
 function decodeMemberResponse(r: Reader, version: number): MemberResponse {
   const flexible = version >= 4;
   const o = {} as MemberResponse;
-  o.memberId = (flexible ? r.readCompactString() : r.readString());
-  o.groupInstanceId = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.memberId = flexible ? r.readCompactString() : r.readString();
+  o.groupInstanceId = flexible ? r.readCompactNullableString() : r.readNullableString();
   o.errorCode = r.readInt16();
   if (flexible) {
     const tagged = r.readTaggedFields();

@@ -21,16 +21,11 @@ export function decodeListConfigResourcesRequest(r: Reader, version: number): Li
   if (version < 0 || version > 1) throw unsupportedVersion("ListConfigResourcesRequest", version);
   const o = {} as ListConfigResourcesRequest;
   if (version >= 1) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("ListConfigResourcesRequest.resourceTypes");
-      } else {
-        const a0: number[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt8());
-        o.resourceTypes = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("ListConfigResourcesRequest.resourceTypes");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt8());
+    o.resourceTypes = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -40,11 +35,9 @@ export function decodeListConfigResourcesRequest(r: Reader, version: number): Li
 export function encodeListConfigResourcesRequest(w: Writer, version: number, o: ListConfigResourcesRequest): void {
   if (version < 0 || version > 1) throw unsupportedVersion("ListConfigResourcesRequest", version);
   if (version >= 1) {
-    {
-      const a0 = (o.resourceTypes ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) w.writeInt8(e0);
-    }
+    const a0 = o.resourceTypes ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) w.writeInt8(e0);
   } else if (o.resourceTypes !== undefined && o.resourceTypes.length > 0) {
     throw fieldNotInVersion("ListConfigResourcesRequest.resourceTypes", version);
   }
@@ -92,13 +85,10 @@ export function decodeListConfigResourcesResponse(r: Reader, version: number): L
   o.errorCode = r.readInt16();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ListConfigResourcesResponse.configResources");
-    } else {
-      const a0: ConfigResource[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeConfigResource(r, version));
-      o.configResources = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ListConfigResourcesResponse.configResources");
+    const a0: ConfigResource[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeConfigResource(r, version));
+    o.configResources = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -131,7 +121,7 @@ function decodeConfigResource(r: Reader, version: number): ConfigResource {
 function encodeConfigResource(w: Writer, version: number, o: ConfigResource): void {
   w.writeCompactString(o.resourceName);
   if (version >= 1) {
-    w.writeInt8((o.resourceType ?? 16));
+    w.writeInt8(o.resourceType ?? 16);
   }
   w.writeTaggedFields(o.unknownTaggedFields);
 }

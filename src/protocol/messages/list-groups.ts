@@ -24,28 +24,18 @@ export function decodeListGroupsRequest(r: Reader, version: number): ListGroupsR
   const flexible = version >= 3;
   const o = {} as ListGroupsRequest;
   if (version >= 4) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("ListGroupsRequest.statesFilter");
-      } else {
-        const a0: string[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-        o.statesFilter = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("ListGroupsRequest.statesFilter");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.statesFilter = a0;
   }
   if (version >= 5) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("ListGroupsRequest.typesFilter");
-      } else {
-        const a0: string[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-        o.typesFilter = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("ListGroupsRequest.typesFilter");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.typesFilter = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -58,20 +48,16 @@ export function encodeListGroupsRequest(w: Writer, version: number, o: ListGroup
   if (version < 0 || version > 5) throw unsupportedVersion("ListGroupsRequest", version);
   const flexible = version >= 3;
   if (version >= 4) {
-    {
-      const a0 = (o.statesFilter ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) w.writeCompactString(e0);
-    }
+    const a0 = o.statesFilter ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) w.writeCompactString(e0);
   } else if (o.statesFilter !== undefined && o.statesFilter.length > 0) {
     throw fieldNotInVersion("ListGroupsRequest.statesFilter", version);
   }
   if (version >= 5) {
-    {
-      const a0 = (o.typesFilter ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) w.writeCompactString(e0);
-    }
+    const a0 = o.typesFilter ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) w.writeCompactString(e0);
   } else if (o.typesFilter !== undefined && o.typesFilter.length > 0) {
     throw fieldNotInVersion("ListGroupsRequest.typesFilter", version);
   }
@@ -129,13 +115,10 @@ export function decodeListGroupsResponse(r: Reader, version: number): ListGroups
   o.errorCode = r.readInt16();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("ListGroupsResponse.groups");
-    } else {
-      const a0: ListedGroup[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListedGroup(r, version));
-      o.groups = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ListGroupsResponse.groups");
+    const a0: ListedGroup[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListedGroup(r, version));
+    o.groups = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -148,7 +131,7 @@ export function encodeListGroupsResponse(w: Writer, version: number, o: ListGrou
   if (version < 0 || version > 5) throw unsupportedVersion("ListGroupsResponse", version);
   const flexible = version >= 3;
   if (version >= 1) {
-    w.writeInt32((o.throttleTimeMs ?? 0));
+    w.writeInt32(o.throttleTimeMs ?? 0);
   }
   w.writeInt16(o.errorCode);
   {
@@ -164,8 +147,8 @@ export function encodeListGroupsResponse(w: Writer, version: number, o: ListGrou
 function decodeListedGroup(r: Reader, version: number): ListedGroup {
   const flexible = version >= 3;
   const o = {} as ListedGroup;
-  o.groupId = (flexible ? r.readCompactString() : r.readString());
-  o.protocolType = (flexible ? r.readCompactString() : r.readString());
+  o.groupId = flexible ? r.readCompactString() : r.readString();
+  o.protocolType = flexible ? r.readCompactString() : r.readString();
   if (version >= 4) {
     o.groupState = r.readCompactString();
   }
@@ -184,10 +167,10 @@ function encodeListedGroup(w: Writer, version: number, o: ListedGroup): void {
   if (flexible) w.writeCompactString(o.groupId); else w.writeString(o.groupId);
   if (flexible) w.writeCompactString(o.protocolType); else w.writeString(o.protocolType);
   if (version >= 4) {
-    w.writeCompactString((o.groupState ?? ""));
+    w.writeCompactString(o.groupState ?? "");
   }
   if (version >= 5) {
-    w.writeCompactString((o.groupType ?? ""));
+    w.writeCompactString(o.groupType ?? "");
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);

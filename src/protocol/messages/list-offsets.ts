@@ -55,13 +55,10 @@ export function decodeListOffsetsRequest(r: Reader, version: number): ListOffset
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("ListOffsetsRequest.topics");
-    } else {
-      const a0: ListOffsetsTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListOffsetsTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ListOffsetsRequest.topics");
+    const a0: ListOffsetsTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListOffsetsTopic(r, version));
+    o.topics = a0;
   }
   if (version >= 10) {
     o.timeoutMs = r.readInt32();
@@ -78,7 +75,7 @@ export function encodeListOffsetsRequest(w: Writer, version: number, o: ListOffs
   const flexible = version >= 6;
   w.writeInt32(o.replicaId);
   if (version >= 2) {
-    w.writeInt8((o.isolationLevel ?? 0));
+    w.writeInt8(o.isolationLevel ?? 0);
   } else if (o.isolationLevel !== undefined && o.isolationLevel !== 0) {
     throw fieldNotInVersion("ListOffsetsRequest.isolationLevel", version);
   }
@@ -88,7 +85,7 @@ export function encodeListOffsetsRequest(w: Writer, version: number, o: ListOffs
     for (const e0 of a0) encodeListOffsetsTopic(w, version, e0);
   }
   if (version >= 10) {
-    w.writeInt32((o.timeoutMs ?? 0));
+    w.writeInt32(o.timeoutMs ?? 0);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);
@@ -98,16 +95,13 @@ export function encodeListOffsetsRequest(w: Writer, version: number, o: ListOffs
 function decodeListOffsetsTopic(r: Reader, version: number): ListOffsetsTopic {
   const flexible = version >= 6;
   const o = {} as ListOffsetsTopic;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("ListOffsetsTopic.partitions");
-    } else {
-      const a0: ListOffsetsPartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListOffsetsPartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ListOffsetsTopic.partitions");
+    const a0: ListOffsetsPartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListOffsetsPartition(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -148,7 +142,7 @@ function encodeListOffsetsPartition(w: Writer, version: number, o: ListOffsetsPa
   const flexible = version >= 6;
   w.writeInt32(o.partitionIndex);
   if (version >= 4) {
-    w.writeInt32((o.currentLeaderEpoch ?? -1));
+    w.writeInt32(o.currentLeaderEpoch ?? -1);
   }
   w.writeInt64(o.timestamp);
   if (flexible) {
@@ -223,13 +217,10 @@ export function decodeListOffsetsResponse(r: Reader, version: number): ListOffse
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("ListOffsetsResponse.topics");
-    } else {
-      const a0: ListOffsetsTopicResponse[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListOffsetsTopicResponse(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ListOffsetsResponse.topics");
+    const a0: ListOffsetsTopicResponse[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListOffsetsTopicResponse(r, version));
+    o.topics = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -242,7 +233,7 @@ export function encodeListOffsetsResponse(w: Writer, version: number, o: ListOff
   if (version < 1 || version > 11) throw unsupportedVersion("ListOffsetsResponse", version);
   const flexible = version >= 6;
   if (version >= 2) {
-    w.writeInt32((o.throttleTimeMs ?? 0));
+    w.writeInt32(o.throttleTimeMs ?? 0);
   }
   {
     const a0 = o.topics;
@@ -257,16 +248,13 @@ export function encodeListOffsetsResponse(w: Writer, version: number, o: ListOff
 function decodeListOffsetsTopicResponse(r: Reader, version: number): ListOffsetsTopicResponse {
   const flexible = version >= 6;
   const o = {} as ListOffsetsTopicResponse;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("ListOffsetsTopicResponse.partitions");
-    } else {
-      const a0: ListOffsetsPartitionResponse[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListOffsetsPartitionResponse(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ListOffsetsTopicResponse.partitions");
+    const a0: ListOffsetsPartitionResponse[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListOffsetsPartitionResponse(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -312,7 +300,7 @@ function encodeListOffsetsPartitionResponse(w: Writer, version: number, o: ListO
   w.writeInt64(o.timestamp);
   w.writeInt64(o.offset);
   if (version >= 4) {
-    w.writeInt32((o.leaderEpoch ?? -1));
+    w.writeInt32(o.leaderEpoch ?? -1);
   } else if (o.leaderEpoch !== undefined && o.leaderEpoch !== -1) {
     throw fieldNotInVersion("ListOffsetsPartitionResponse.leaderEpoch", version);
   }

@@ -68,13 +68,10 @@ function decodeListPartitionReassignmentsTopics(r: Reader, version: number): Lis
   o.name = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ListPartitionReassignmentsTopics.partitionIndexes");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitionIndexes = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ListPartitionReassignmentsTopics.partitionIndexes");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitionIndexes = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -153,13 +150,10 @@ export function decodeListPartitionReassignmentsResponse(r: Reader, version: num
   o.errorMessage = r.readCompactNullableString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ListPartitionReassignmentsResponse.topics");
-    } else {
-      const a0: OngoingTopicReassignment[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOngoingTopicReassignment(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ListPartitionReassignmentsResponse.topics");
+    const a0: OngoingTopicReassignment[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOngoingTopicReassignment(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -184,13 +178,10 @@ function decodeOngoingTopicReassignment(r: Reader, version: number): OngoingTopi
   o.name = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("OngoingTopicReassignment.partitions");
-    } else {
-      const a0: OngoingPartitionReassignment[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOngoingPartitionReassignment(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OngoingTopicReassignment.partitions");
+    const a0: OngoingPartitionReassignment[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOngoingPartitionReassignment(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -212,33 +203,24 @@ function decodeOngoingPartitionReassignment(r: Reader, version: number): Ongoing
   o.partitionIndex = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("OngoingPartitionReassignment.replicas");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.replicas = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OngoingPartitionReassignment.replicas");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.replicas = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("OngoingPartitionReassignment.addingReplicas");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.addingReplicas = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OngoingPartitionReassignment.addingReplicas");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.addingReplicas = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("OngoingPartitionReassignment.removingReplicas");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.removingReplicas = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OngoingPartitionReassignment.removingReplicas");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.removingReplicas = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

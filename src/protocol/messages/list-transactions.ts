@@ -28,23 +28,17 @@ export function decodeListTransactionsRequest(r: Reader, version: number): ListT
   const o = {} as ListTransactionsRequest;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ListTransactionsRequest.stateFilters");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.stateFilters = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ListTransactionsRequest.stateFilters");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.stateFilters = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ListTransactionsRequest.producerIdFilters");
-    } else {
-      const a0: bigint[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt64());
-      o.producerIdFilters = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ListTransactionsRequest.producerIdFilters");
+    const a0: bigint[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt64());
+    o.producerIdFilters = a0;
   }
   if (version >= 1) {
     o.durationFilter = r.readInt64();
@@ -70,12 +64,12 @@ export function encodeListTransactionsRequest(w: Writer, version: number, o: Lis
     for (const e0 of a0) w.writeInt64(e0);
   }
   if (version >= 1) {
-    w.writeInt64((o.durationFilter ?? -1n));
+    w.writeInt64(o.durationFilter ?? -1n);
   } else if (o.durationFilter !== undefined && o.durationFilter !== -1n) {
     throw fieldNotInVersion("ListTransactionsRequest.durationFilter", version);
   }
   if (version >= 2) {
-    w.writeCompactNullableString((o.transactionalIdPattern === undefined ? null : o.transactionalIdPattern));
+    w.writeCompactNullableString(o.transactionalIdPattern === undefined ? null : o.transactionalIdPattern);
   } else if (o.transactionalIdPattern !== undefined && o.transactionalIdPattern !== null) {
     throw fieldNotInVersion("ListTransactionsRequest.transactionalIdPattern", version);
   }
@@ -130,23 +124,17 @@ export function decodeListTransactionsResponse(r: Reader, version: number): List
   o.errorCode = r.readInt16();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ListTransactionsResponse.unknownStateFilters");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.unknownStateFilters = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ListTransactionsResponse.unknownStateFilters");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.unknownStateFilters = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ListTransactionsResponse.transactionStates");
-    } else {
-      const a0: TransactionState[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTransactionState(r, version));
-      o.transactionStates = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ListTransactionsResponse.transactionStates");
+    const a0: TransactionState[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTransactionState(r, version));
+    o.transactionStates = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

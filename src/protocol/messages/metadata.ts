@@ -39,8 +39,8 @@ export function decodeMetadataRequest(r: Reader, version: number): MetadataReque
   const o = {} as MetadataRequest;
   {
     const n0 = r.readArrayLength(flexible);
+    if (n0 < 0 && !(version >= 1)) throw nullNotAllowed("MetadataRequest.topics");
     if (n0 < 0) {
-      if (!(version >= 1)) throw nullNotAllowed("MetadataRequest.topics");
       o.topics = null;
     } else {
       const a0: MetadataRequestTopic[] = [];
@@ -78,17 +78,17 @@ export function encodeMetadataRequest(w: Writer, version: number, o: MetadataReq
     }
   }
   if (version >= 4) {
-    w.writeBoolean((o.allowAutoTopicCreation ?? true));
+    w.writeBoolean(o.allowAutoTopicCreation ?? true);
   } else if (o.allowAutoTopicCreation !== undefined && o.allowAutoTopicCreation !== true) {
     throw fieldNotInVersion("MetadataRequest.allowAutoTopicCreation", version);
   }
   if (version >= 8 && version <= 10) {
-    w.writeBoolean((o.includeClusterAuthorizedOperations ?? false));
+    w.writeBoolean(o.includeClusterAuthorizedOperations ?? false);
   } else if (o.includeClusterAuthorizedOperations !== undefined && o.includeClusterAuthorizedOperations !== false) {
     throw fieldNotInVersion("MetadataRequest.includeClusterAuthorizedOperations", version);
   }
   if (version >= 8) {
-    w.writeBoolean((o.includeTopicAuthorizedOperations ?? false));
+    w.writeBoolean(o.includeTopicAuthorizedOperations ?? false);
   } else if (o.includeTopicAuthorizedOperations !== undefined && o.includeTopicAuthorizedOperations !== false) {
     throw fieldNotInVersion("MetadataRequest.includeTopicAuthorizedOperations", version);
   }
@@ -103,7 +103,7 @@ function decodeMetadataRequestTopic(r: Reader, version: number): MetadataRequest
   if (version >= 10) {
     o.topicId = r.readUuid();
   }
-  o.name = (flexible ? (version >= 10 ? r.readCompactNullableString() : r.readCompactString()) : (version >= 10 ? r.readNullableString() : r.readString()));
+  o.name = flexible ? (version >= 10 ? r.readCompactNullableString() : r.readCompactString()) : (version >= 10 ? r.readNullableString() : r.readString());
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -114,7 +114,7 @@ function decodeMetadataRequestTopic(r: Reader, version: number): MetadataRequest
 function encodeMetadataRequestTopic(w: Writer, version: number, o: MetadataRequestTopic): void {
   const flexible = version >= 9;
   if (version >= 10) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   if (flexible) { if (version >= 10) w.writeCompactNullableString(o.name); else w.writeCompactString(requireNonNull(o.name, "MetadataRequestTopic.name")); } else { if (version >= 10) w.writeNullableString(o.name); else w.writeString(requireNonNull(o.name, "MetadataRequestTopic.name")); }
   if (flexible) {
@@ -221,29 +221,23 @@ export function decodeMetadataResponse(r: Reader, version: number): MetadataResp
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("MetadataResponse.brokers");
-    } else {
-      const a0: MetadataResponseBroker[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMetadataResponseBroker(r, version));
-      o.brokers = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("MetadataResponse.brokers");
+    const a0: MetadataResponseBroker[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMetadataResponseBroker(r, version));
+    o.brokers = a0;
   }
   if (version >= 2) {
-    o.clusterId = (flexible ? r.readCompactNullableString() : r.readNullableString());
+    o.clusterId = flexible ? r.readCompactNullableString() : r.readNullableString();
   }
   if (version >= 1) {
     o.controllerId = r.readInt32();
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("MetadataResponse.topics");
-    } else {
-      const a0: MetadataResponseTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMetadataResponseTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("MetadataResponse.topics");
+    const a0: MetadataResponseTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMetadataResponseTopic(r, version));
+    o.topics = a0;
   }
   if (version >= 8 && version <= 10) {
     o.clusterAuthorizedOperations = r.readInt32();
@@ -262,7 +256,7 @@ export function encodeMetadataResponse(w: Writer, version: number, o: MetadataRe
   if (version < 0 || version > 13) throw unsupportedVersion("MetadataResponse", version);
   const flexible = version >= 9;
   if (version >= 3) {
-    w.writeInt32((o.throttleTimeMs ?? 0));
+    w.writeInt32(o.throttleTimeMs ?? 0);
   }
   {
     const a0 = o.brokers;
@@ -270,10 +264,10 @@ export function encodeMetadataResponse(w: Writer, version: number, o: MetadataRe
     for (const e0 of a0) encodeMetadataResponseBroker(w, version, e0);
   }
   if (version >= 2) {
-    if (flexible) w.writeCompactNullableString((o.clusterId === undefined ? null : o.clusterId)); else w.writeNullableString((o.clusterId === undefined ? null : o.clusterId));
+    if (flexible) w.writeCompactNullableString(o.clusterId === undefined ? null : o.clusterId); else w.writeNullableString(o.clusterId === undefined ? null : o.clusterId);
   }
   if (version >= 1) {
-    w.writeInt32((o.controllerId ?? -1));
+    w.writeInt32(o.controllerId ?? -1);
   }
   {
     const a0 = o.topics;
@@ -281,12 +275,12 @@ export function encodeMetadataResponse(w: Writer, version: number, o: MetadataRe
     for (const e0 of a0) encodeMetadataResponseTopic(w, version, e0);
   }
   if (version >= 8 && version <= 10) {
-    w.writeInt32((o.clusterAuthorizedOperations ?? -2147483648));
+    w.writeInt32(o.clusterAuthorizedOperations ?? -2147483648);
   } else if (o.clusterAuthorizedOperations !== undefined && o.clusterAuthorizedOperations !== -2147483648) {
     throw fieldNotInVersion("MetadataResponse.clusterAuthorizedOperations", version);
   }
   if (version >= 13) {
-    w.writeInt16((o.errorCode ?? 0));
+    w.writeInt16(o.errorCode ?? 0);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);
@@ -297,10 +291,10 @@ function decodeMetadataResponseBroker(r: Reader, version: number): MetadataRespo
   const flexible = version >= 9;
   const o = {} as MetadataResponseBroker;
   o.nodeId = r.readInt32();
-  o.host = (flexible ? r.readCompactString() : r.readString());
+  o.host = flexible ? r.readCompactString() : r.readString();
   o.port = r.readInt32();
   if (version >= 1) {
-    o.rack = (flexible ? r.readCompactNullableString() : r.readNullableString());
+    o.rack = flexible ? r.readCompactNullableString() : r.readNullableString();
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -315,7 +309,7 @@ function encodeMetadataResponseBroker(w: Writer, version: number, o: MetadataRes
   if (flexible) w.writeCompactString(o.host); else w.writeString(o.host);
   w.writeInt32(o.port);
   if (version >= 1) {
-    if (flexible) w.writeCompactNullableString((o.rack === undefined ? null : o.rack)); else w.writeNullableString((o.rack === undefined ? null : o.rack));
+    if (flexible) w.writeCompactNullableString(o.rack === undefined ? null : o.rack); else w.writeNullableString(o.rack === undefined ? null : o.rack);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);
@@ -326,7 +320,7 @@ function decodeMetadataResponseTopic(r: Reader, version: number): MetadataRespon
   const flexible = version >= 9;
   const o = {} as MetadataResponseTopic;
   o.errorCode = r.readInt16();
-  o.name = (flexible ? (version >= 12 ? r.readCompactNullableString() : r.readCompactString()) : (version >= 12 ? r.readNullableString() : r.readString()));
+  o.name = flexible ? (version >= 12 ? r.readCompactNullableString() : r.readCompactString()) : (version >= 12 ? r.readNullableString() : r.readString());
   if (version >= 10) {
     o.topicId = r.readUuid();
   }
@@ -335,13 +329,10 @@ function decodeMetadataResponseTopic(r: Reader, version: number): MetadataRespon
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("MetadataResponseTopic.partitions");
-    } else {
-      const a0: MetadataResponsePartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMetadataResponsePartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("MetadataResponseTopic.partitions");
+    const a0: MetadataResponsePartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMetadataResponsePartition(r, version));
+    o.partitions = a0;
   }
   if (version >= 8) {
     o.topicAuthorizedOperations = r.readInt32();
@@ -358,10 +349,10 @@ function encodeMetadataResponseTopic(w: Writer, version: number, o: MetadataResp
   w.writeInt16(o.errorCode);
   if (flexible) { if (version >= 12) w.writeCompactNullableString(o.name); else w.writeCompactString(requireNonNull(o.name, "MetadataResponseTopic.name")); } else { if (version >= 12) w.writeNullableString(o.name); else w.writeString(requireNonNull(o.name, "MetadataResponseTopic.name")); }
   if (version >= 10) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   if (version >= 1) {
-    w.writeBoolean((o.isInternal ?? false));
+    w.writeBoolean(o.isInternal ?? false);
   }
   {
     const a0 = o.partitions;
@@ -369,7 +360,7 @@ function encodeMetadataResponseTopic(w: Writer, version: number, o: MetadataResp
     for (const e0 of a0) encodeMetadataResponsePartition(w, version, e0);
   }
   if (version >= 8) {
-    w.writeInt32((o.topicAuthorizedOperations ?? -2147483648));
+    w.writeInt32(o.topicAuthorizedOperations ?? -2147483648);
   } else if (o.topicAuthorizedOperations !== undefined && o.topicAuthorizedOperations !== -2147483648) {
     throw fieldNotInVersion("MetadataResponseTopic.topicAuthorizedOperations", version);
   }
@@ -389,35 +380,24 @@ function decodeMetadataResponsePartition(r: Reader, version: number): MetadataRe
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("MetadataResponsePartition.replicaNodes");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.replicaNodes = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("MetadataResponsePartition.replicaNodes");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.replicaNodes = a0;
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("MetadataResponsePartition.isrNodes");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.isrNodes = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("MetadataResponsePartition.isrNodes");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.isrNodes = a0;
   }
   if (version >= 5) {
-    {
-      const n0 = r.readArrayLength(flexible);
-      if (n0 < 0) {
-        throw nullNotAllowed("MetadataResponsePartition.offlineReplicas");
-      } else {
-        const a0: number[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-        o.offlineReplicas = a0;
-      }
-    }
+    const n0 = r.readArrayLength(flexible);
+    if (n0 < 0) throw nullNotAllowed("MetadataResponsePartition.offlineReplicas");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.offlineReplicas = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -432,7 +412,7 @@ function encodeMetadataResponsePartition(w: Writer, version: number, o: Metadata
   w.writeInt32(o.partitionIndex);
   w.writeInt32(o.leaderId);
   if (version >= 7) {
-    w.writeInt32((o.leaderEpoch ?? -1));
+    w.writeInt32(o.leaderEpoch ?? -1);
   }
   {
     const a0 = o.replicaNodes;
@@ -445,11 +425,9 @@ function encodeMetadataResponsePartition(w: Writer, version: number, o: Metadata
     for (const e0 of a0) w.writeInt32(e0);
   }
   if (version >= 5) {
-    {
-      const a0 = (o.offlineReplicas ?? []);
-      w.writeArrayLength(a0.length, flexible);
-      for (const e0 of a0) w.writeInt32(e0);
-    }
+    const a0 = o.offlineReplicas ?? [];
+    w.writeArrayLength(a0.length, flexible);
+    for (const e0 of a0) w.writeInt32(e0);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);

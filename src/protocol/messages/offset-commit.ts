@@ -57,24 +57,21 @@ export function decodeOffsetCommitRequest(r: Reader, version: number): OffsetCom
   if (version < 2 || version > 10) throw unsupportedVersion("OffsetCommitRequest", version);
   const flexible = version >= 8;
   const o = {} as OffsetCommitRequest;
-  o.groupId = (flexible ? r.readCompactString() : r.readString());
+  o.groupId = flexible ? r.readCompactString() : r.readString();
   o.generationIdOrMemberEpoch = r.readInt32();
-  o.memberId = (flexible ? r.readCompactString() : r.readString());
+  o.memberId = flexible ? r.readCompactString() : r.readString();
   if (version >= 7) {
-    o.groupInstanceId = (flexible ? r.readCompactNullableString() : r.readNullableString());
+    o.groupInstanceId = flexible ? r.readCompactNullableString() : r.readNullableString();
   }
   if (version <= 4) {
     o.retentionTimeMs = r.readInt64();
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetCommitRequest.topics");
-    } else {
-      const a0: OffsetCommitRequestTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetCommitRequestTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetCommitRequest.topics");
+    const a0: OffsetCommitRequestTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetCommitRequestTopic(r, version));
+    o.topics = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -90,12 +87,12 @@ export function encodeOffsetCommitRequest(w: Writer, version: number, o: OffsetC
   w.writeInt32(o.generationIdOrMemberEpoch);
   if (flexible) w.writeCompactString(o.memberId); else w.writeString(o.memberId);
   if (version >= 7) {
-    if (flexible) w.writeCompactNullableString((o.groupInstanceId === undefined ? null : o.groupInstanceId)); else w.writeNullableString((o.groupInstanceId === undefined ? null : o.groupInstanceId));
+    if (flexible) w.writeCompactNullableString(o.groupInstanceId === undefined ? null : o.groupInstanceId); else w.writeNullableString(o.groupInstanceId === undefined ? null : o.groupInstanceId);
   } else if (o.groupInstanceId !== undefined && o.groupInstanceId !== null) {
     throw fieldNotInVersion("OffsetCommitRequest.groupInstanceId", version);
   }
   if (version <= 4) {
-    w.writeInt64((o.retentionTimeMs ?? -1n));
+    w.writeInt64(o.retentionTimeMs ?? -1n);
   }
   {
     const a0 = o.topics;
@@ -111,20 +108,17 @@ function decodeOffsetCommitRequestTopic(r: Reader, version: number): OffsetCommi
   const flexible = version >= 8;
   const o = {} as OffsetCommitRequestTopic;
   if (version <= 9) {
-    o.name = (flexible ? r.readCompactString() : r.readString());
+    o.name = flexible ? r.readCompactString() : r.readString();
   }
   if (version >= 10) {
     o.topicId = r.readUuid();
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetCommitRequestTopic.partitions");
-    } else {
-      const a0: OffsetCommitRequestPartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetCommitRequestPartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetCommitRequestTopic.partitions");
+    const a0: OffsetCommitRequestPartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetCommitRequestPartition(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -136,10 +130,10 @@ function decodeOffsetCommitRequestTopic(r: Reader, version: number): OffsetCommi
 function encodeOffsetCommitRequestTopic(w: Writer, version: number, o: OffsetCommitRequestTopic): void {
   const flexible = version >= 8;
   if (version <= 9) {
-    if (flexible) w.writeCompactString((o.name ?? "")); else w.writeString((o.name ?? ""));
+    if (flexible) w.writeCompactString(o.name ?? ""); else w.writeString(o.name ?? "");
   }
   if (version >= 10) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   {
     const a0 = o.partitions;
@@ -159,7 +153,7 @@ function decodeOffsetCommitRequestPartition(r: Reader, version: number): OffsetC
   if (version >= 6) {
     o.committedLeaderEpoch = r.readInt32();
   }
-  o.committedMetadata = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.committedMetadata = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -172,7 +166,7 @@ function encodeOffsetCommitRequestPartition(w: Writer, version: number, o: Offse
   w.writeInt32(o.partitionIndex);
   w.writeInt64(o.committedOffset);
   if (version >= 6) {
-    w.writeInt32((o.committedLeaderEpoch ?? -1));
+    w.writeInt32(o.committedLeaderEpoch ?? -1);
   }
   if (flexible) w.writeCompactNullableString(o.committedMetadata); else w.writeNullableString(o.committedMetadata);
   if (flexible) {
@@ -247,13 +241,10 @@ export function decodeOffsetCommitResponse(r: Reader, version: number): OffsetCo
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetCommitResponse.topics");
-    } else {
-      const a0: OffsetCommitResponseTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetCommitResponseTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetCommitResponse.topics");
+    const a0: OffsetCommitResponseTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetCommitResponseTopic(r, version));
+    o.topics = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -266,7 +257,7 @@ export function encodeOffsetCommitResponse(w: Writer, version: number, o: Offset
   if (version < 2 || version > 10) throw unsupportedVersion("OffsetCommitResponse", version);
   const flexible = version >= 8;
   if (version >= 3) {
-    w.writeInt32((o.throttleTimeMs ?? 0));
+    w.writeInt32(o.throttleTimeMs ?? 0);
   }
   {
     const a0 = o.topics;
@@ -282,20 +273,17 @@ function decodeOffsetCommitResponseTopic(r: Reader, version: number): OffsetComm
   const flexible = version >= 8;
   const o = {} as OffsetCommitResponseTopic;
   if (version <= 9) {
-    o.name = (flexible ? r.readCompactString() : r.readString());
+    o.name = flexible ? r.readCompactString() : r.readString();
   }
   if (version >= 10) {
     o.topicId = r.readUuid();
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetCommitResponseTopic.partitions");
-    } else {
-      const a0: OffsetCommitResponsePartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetCommitResponsePartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetCommitResponseTopic.partitions");
+    const a0: OffsetCommitResponsePartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetCommitResponsePartition(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -307,10 +295,10 @@ function decodeOffsetCommitResponseTopic(r: Reader, version: number): OffsetComm
 function encodeOffsetCommitResponseTopic(w: Writer, version: number, o: OffsetCommitResponseTopic): void {
   const flexible = version >= 8;
   if (version <= 9) {
-    if (flexible) w.writeCompactString((o.name ?? "")); else w.writeString((o.name ?? ""));
+    if (flexible) w.writeCompactString(o.name ?? ""); else w.writeString(o.name ?? "");
   }
   if (version >= 10) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   {
     const a0 = o.partitions;

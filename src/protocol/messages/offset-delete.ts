@@ -36,13 +36,10 @@ export function decodeOffsetDeleteRequest(r: Reader, version: number): OffsetDel
   o.groupId = r.readString();
   {
     const n0 = r.readArrayLength(false);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetDeleteRequest.topics");
-    } else {
-      const a0: OffsetDeleteRequestTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetDeleteRequestTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetDeleteRequest.topics");
+    const a0: OffsetDeleteRequestTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetDeleteRequestTopic(r, version));
+    o.topics = a0;
   }
   return o;
 }
@@ -62,13 +59,10 @@ function decodeOffsetDeleteRequestTopic(r: Reader, version: number): OffsetDelet
   o.name = r.readString();
   {
     const n0 = r.readArrayLength(false);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetDeleteRequestTopic.partitions");
-    } else {
-      const a0: OffsetDeleteRequestPartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetDeleteRequestPartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetDeleteRequestTopic.partitions");
+    const a0: OffsetDeleteRequestPartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetDeleteRequestPartition(r, version));
+    o.partitions = a0;
   }
   return o;
 }
@@ -143,13 +137,10 @@ export function decodeOffsetDeleteResponse(r: Reader, version: number): OffsetDe
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(false);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetDeleteResponse.topics");
-    } else {
-      const a0: OffsetDeleteResponseTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetDeleteResponseTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetDeleteResponse.topics");
+    const a0: OffsetDeleteResponseTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetDeleteResponseTopic(r, version));
+    o.topics = a0;
   }
   return o;
 }
@@ -170,13 +161,10 @@ function decodeOffsetDeleteResponseTopic(r: Reader, version: number): OffsetDele
   o.name = r.readString();
   {
     const n0 = r.readArrayLength(false);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetDeleteResponseTopic.partitions");
-    } else {
-      const a0: OffsetDeleteResponsePartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetDeleteResponsePartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetDeleteResponseTopic.partitions");
+    const a0: OffsetDeleteResponsePartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetDeleteResponsePartition(r, version));
+    o.partitions = a0;
   }
   return o;
 }

@@ -64,32 +64,25 @@ export function decodeOffsetFetchRequest(r: Reader, version: number): OffsetFetc
   const flexible = version >= 6;
   const o = {} as OffsetFetchRequest;
   if (version <= 7) {
-    o.groupId = (flexible ? r.readCompactString() : r.readString());
+    o.groupId = flexible ? r.readCompactString() : r.readString();
   }
   if (version <= 7) {
-    {
-      const n0 = r.readArrayLength(flexible);
-      if (n0 < 0) {
-        if (!(version >= 2)) throw nullNotAllowed("OffsetFetchRequest.topics");
-        o.topics = null;
-      } else {
-        const a0: OffsetFetchRequestTopic[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetFetchRequestTopic(r, version));
-        o.topics = a0;
-      }
+    const n0 = r.readArrayLength(flexible);
+    if (n0 < 0 && !(version >= 2)) throw nullNotAllowed("OffsetFetchRequest.topics");
+    if (n0 < 0) {
+      o.topics = null;
+    } else {
+      const a0: OffsetFetchRequestTopic[] = [];
+      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetFetchRequestTopic(r, version));
+      o.topics = a0;
     }
   }
   if (version >= 8) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("OffsetFetchRequest.groups");
-      } else {
-        const a0: OffsetFetchRequestGroup[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetFetchRequestGroup(r, version));
-        o.groups = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("OffsetFetchRequest.groups");
+    const a0: OffsetFetchRequestGroup[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetFetchRequestGroup(r, version));
+    o.groups = a0;
   }
   if (version >= 7) {
     o.requireStable = r.readBoolean();
@@ -105,35 +98,31 @@ export function encodeOffsetFetchRequest(w: Writer, version: number, o: OffsetFe
   if (version < 1 || version > 10) throw unsupportedVersion("OffsetFetchRequest", version);
   const flexible = version >= 6;
   if (version <= 7) {
-    if (flexible) w.writeCompactString((o.groupId ?? "")); else w.writeString((o.groupId ?? ""));
+    if (flexible) w.writeCompactString(o.groupId ?? ""); else w.writeString(o.groupId ?? "");
   } else if (o.groupId !== undefined && o.groupId !== "") {
     throw fieldNotInVersion("OffsetFetchRequest.groupId", version);
   }
   if (version <= 7) {
-    {
-      const a0 = (o.topics === undefined ? [] : o.topics);
-      if (a0 === null) {
-        if (!(version >= 2)) throw nullNotAllowed("OffsetFetchRequest.topics");
-        w.writeArrayLength(-1, flexible);
-      } else {
-        w.writeArrayLength(a0.length, flexible);
-        for (const e0 of a0) encodeOffsetFetchRequestTopic(w, version, e0);
-      }
+    const a0 = o.topics === undefined ? [] : o.topics;
+    if (a0 === null) {
+      if (!(version >= 2)) throw nullNotAllowed("OffsetFetchRequest.topics");
+      w.writeArrayLength(-1, flexible);
+    } else {
+      w.writeArrayLength(a0.length, flexible);
+      for (const e0 of a0) encodeOffsetFetchRequestTopic(w, version, e0);
     }
   } else if (o.topics !== undefined && (o.topics === null || o.topics.length > 0)) {
     throw fieldNotInVersion("OffsetFetchRequest.topics", version);
   }
   if (version >= 8) {
-    {
-      const a0 = (o.groups ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) encodeOffsetFetchRequestGroup(w, version, e0);
-    }
+    const a0 = o.groups ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) encodeOffsetFetchRequestGroup(w, version, e0);
   } else if (o.groups !== undefined && o.groups.length > 0) {
     throw fieldNotInVersion("OffsetFetchRequest.groups", version);
   }
   if (version >= 7) {
-    w.writeBoolean((o.requireStable ?? false));
+    w.writeBoolean(o.requireStable ?? false);
   } else if (o.requireStable !== undefined && o.requireStable !== false) {
     throw fieldNotInVersion("OffsetFetchRequest.requireStable", version);
   }
@@ -145,16 +134,13 @@ export function encodeOffsetFetchRequest(w: Writer, version: number, o: OffsetFe
 function decodeOffsetFetchRequestTopic(r: Reader, version: number): OffsetFetchRequestTopic {
   const flexible = version >= 6;
   const o = {} as OffsetFetchRequestTopic;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetFetchRequestTopic.partitionIndexes");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitionIndexes = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetFetchRequestTopic.partitionIndexes");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitionIndexes = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -203,10 +189,10 @@ function decodeOffsetFetchRequestGroup(r: Reader, version: number): OffsetFetchR
 function encodeOffsetFetchRequestGroup(w: Writer, version: number, o: OffsetFetchRequestGroup): void {
   w.writeCompactString(o.groupId);
   if (version >= 9) {
-    w.writeCompactNullableString((o.memberId === undefined ? null : o.memberId));
+    w.writeCompactNullableString(o.memberId === undefined ? null : o.memberId);
   }
   if (version >= 9) {
-    w.writeInt32((o.memberEpoch ?? -1));
+    w.writeInt32(o.memberEpoch ?? -1);
   }
   {
     const a0 = o.topics;
@@ -230,13 +216,10 @@ function decodeOffsetFetchRequestTopics(r: Reader, version: number): OffsetFetch
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetFetchRequestTopics.partitionIndexes");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitionIndexes = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetFetchRequestTopics.partitionIndexes");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitionIndexes = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -245,10 +228,10 @@ function decodeOffsetFetchRequestTopics(r: Reader, version: number): OffsetFetch
 
 function encodeOffsetFetchRequestTopics(w: Writer, version: number, o: OffsetFetchRequestTopics): void {
   if (version <= 9) {
-    w.writeCompactString((o.name ?? ""));
+    w.writeCompactString(o.name ?? "");
   }
   if (version >= 10) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   {
     const a0 = o.partitionIndexes;
@@ -373,31 +356,21 @@ export function decodeOffsetFetchResponse(r: Reader, version: number): OffsetFet
     o.throttleTimeMs = r.readInt32();
   }
   if (version <= 7) {
-    {
-      const n0 = r.readArrayLength(flexible);
-      if (n0 < 0) {
-        throw nullNotAllowed("OffsetFetchResponse.topics");
-      } else {
-        const a0: OffsetFetchResponseTopic[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetFetchResponseTopic(r, version));
-        o.topics = a0;
-      }
-    }
+    const n0 = r.readArrayLength(flexible);
+    if (n0 < 0) throw nullNotAllowed("OffsetFetchResponse.topics");
+    const a0: OffsetFetchResponseTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetFetchResponseTopic(r, version));
+    o.topics = a0;
   }
   if (version >= 2 && version <= 7) {
     o.errorCode = r.readInt16();
   }
   if (version >= 8) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("OffsetFetchResponse.groups");
-      } else {
-        const a0: OffsetFetchResponseGroup[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetFetchResponseGroup(r, version));
-        o.groups = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("OffsetFetchResponse.groups");
+    const a0: OffsetFetchResponseGroup[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetFetchResponseGroup(r, version));
+    o.groups = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -410,26 +383,22 @@ export function encodeOffsetFetchResponse(w: Writer, version: number, o: OffsetF
   if (version < 1 || version > 10) throw unsupportedVersion("OffsetFetchResponse", version);
   const flexible = version >= 6;
   if (version >= 3) {
-    w.writeInt32((o.throttleTimeMs ?? 0));
+    w.writeInt32(o.throttleTimeMs ?? 0);
   }
   if (version <= 7) {
-    {
-      const a0 = (o.topics ?? []);
-      w.writeArrayLength(a0.length, flexible);
-      for (const e0 of a0) encodeOffsetFetchResponseTopic(w, version, e0);
-    }
+    const a0 = o.topics ?? [];
+    w.writeArrayLength(a0.length, flexible);
+    for (const e0 of a0) encodeOffsetFetchResponseTopic(w, version, e0);
   } else if (o.topics !== undefined && o.topics.length > 0) {
     throw fieldNotInVersion("OffsetFetchResponse.topics", version);
   }
   if (version >= 2 && version <= 7) {
-    w.writeInt16((o.errorCode ?? 0));
+    w.writeInt16(o.errorCode ?? 0);
   }
   if (version >= 8) {
-    {
-      const a0 = (o.groups ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) encodeOffsetFetchResponseGroup(w, version, e0);
-    }
+    const a0 = o.groups ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) encodeOffsetFetchResponseGroup(w, version, e0);
   } else if (o.groups !== undefined && o.groups.length > 0) {
     throw fieldNotInVersion("OffsetFetchResponse.groups", version);
   }
@@ -441,16 +410,13 @@ export function encodeOffsetFetchResponse(w: Writer, version: number, o: OffsetF
 function decodeOffsetFetchResponseTopic(r: Reader, version: number): OffsetFetchResponseTopic {
   const flexible = version >= 6;
   const o = {} as OffsetFetchResponseTopic;
-  o.name = (flexible ? r.readCompactString() : r.readString());
+  o.name = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetFetchResponseTopic.partitions");
-    } else {
-      const a0: OffsetFetchResponsePartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetFetchResponsePartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetFetchResponseTopic.partitions");
+    const a0: OffsetFetchResponsePartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetFetchResponsePartition(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -480,7 +446,7 @@ function decodeOffsetFetchResponsePartition(r: Reader, version: number): OffsetF
   if (version >= 5) {
     o.committedLeaderEpoch = r.readInt32();
   }
-  o.metadata = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.metadata = flexible ? r.readCompactNullableString() : r.readNullableString();
   o.errorCode = r.readInt16();
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -494,7 +460,7 @@ function encodeOffsetFetchResponsePartition(w: Writer, version: number, o: Offse
   w.writeInt32(o.partitionIndex);
   w.writeInt64(o.committedOffset);
   if (version >= 5) {
-    w.writeInt32((o.committedLeaderEpoch ?? -1));
+    w.writeInt32(o.committedLeaderEpoch ?? -1);
   }
   if (flexible) w.writeCompactNullableString(o.metadata); else w.writeNullableString(o.metadata);
   w.writeInt16(o.errorCode);
@@ -508,13 +474,10 @@ function decodeOffsetFetchResponseGroup(r: Reader, version: number): OffsetFetch
   o.groupId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetFetchResponseGroup.topics");
-    } else {
-      const a0: OffsetFetchResponseTopics[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetFetchResponseTopics(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetFetchResponseGroup.topics");
+    const a0: OffsetFetchResponseTopics[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetFetchResponseTopics(r, version));
+    o.topics = a0;
   }
   o.errorCode = r.readInt16();
   const tagged = r.readTaggedFields();
@@ -543,13 +506,10 @@ function decodeOffsetFetchResponseTopics(r: Reader, version: number): OffsetFetc
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetFetchResponseTopics.partitions");
-    } else {
-      const a0: OffsetFetchResponsePartitions[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetFetchResponsePartitions(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetFetchResponseTopics.partitions");
+    const a0: OffsetFetchResponsePartitions[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetFetchResponsePartitions(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -558,10 +518,10 @@ function decodeOffsetFetchResponseTopics(r: Reader, version: number): OffsetFetc
 
 function encodeOffsetFetchResponseTopics(w: Writer, version: number, o: OffsetFetchResponseTopics): void {
   if (version <= 9) {
-    w.writeCompactString((o.name ?? ""));
+    w.writeCompactString(o.name ?? "");
   }
   if (version >= 10) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   {
     const a0 = o.partitions;

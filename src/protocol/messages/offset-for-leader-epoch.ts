@@ -50,13 +50,10 @@ export function decodeOffsetForLeaderEpochRequest(r: Reader, version: number): O
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetForLeaderEpochRequest.topics");
-    } else {
-      const a0: OffsetForLeaderTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetForLeaderTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetForLeaderEpochRequest.topics");
+    const a0: OffsetForLeaderTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetForLeaderTopic(r, version));
+    o.topics = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -69,7 +66,7 @@ export function encodeOffsetForLeaderEpochRequest(w: Writer, version: number, o:
   if (version < 2 || version > 4) throw unsupportedVersion("OffsetForLeaderEpochRequest", version);
   const flexible = version >= 4;
   if (version >= 3) {
-    w.writeInt32((o.replicaId ?? -2));
+    w.writeInt32(o.replicaId ?? -2);
   }
   {
     const a0 = o.topics;
@@ -84,16 +81,13 @@ export function encodeOffsetForLeaderEpochRequest(w: Writer, version: number, o:
 function decodeOffsetForLeaderTopic(r: Reader, version: number): OffsetForLeaderTopic {
   const flexible = version >= 4;
   const o = {} as OffsetForLeaderTopic;
-  o.topic = (flexible ? r.readCompactString() : r.readString());
+  o.topic = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetForLeaderTopic.partitions");
-    } else {
-      const a0: OffsetForLeaderPartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetForLeaderPartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetForLeaderTopic.partitions");
+    const a0: OffsetForLeaderPartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetForLeaderPartition(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -199,13 +193,10 @@ export function decodeOffsetForLeaderEpochResponse(r: Reader, version: number): 
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetForLeaderEpochResponse.topics");
-    } else {
-      const a0: OffsetForLeaderTopicResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetForLeaderTopicResult(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetForLeaderEpochResponse.topics");
+    const a0: OffsetForLeaderTopicResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeOffsetForLeaderTopicResult(r, version));
+    o.topics = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -231,16 +222,13 @@ export function encodeOffsetForLeaderEpochResponse(w: Writer, version: number, o
 function decodeOffsetForLeaderTopicResult(r: Reader, version: number): OffsetForLeaderTopicResult {
   const flexible = version >= 4;
   const o = {} as OffsetForLeaderTopicResult;
-  o.topic = (flexible ? r.readCompactString() : r.readString());
+  o.topic = flexible ? r.readCompactString() : r.readString();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("OffsetForLeaderTopicResult.partitions");
-    } else {
-      const a0: EpochEndOffset[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeEpochEndOffset(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("OffsetForLeaderTopicResult.partitions");
+    const a0: EpochEndOffset[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeEpochEndOffset(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();

@@ -49,18 +49,15 @@ export function decodeProduceRequest(r: Reader, version: number): ProduceRequest
   if (version < 3 || version > 13) throw unsupportedVersion("ProduceRequest", version);
   const flexible = version >= 9;
   const o = {} as ProduceRequest;
-  o.transactionalId = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.transactionalId = flexible ? r.readCompactNullableString() : r.readNullableString();
   o.acks = r.readInt16();
   o.timeoutMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("ProduceRequest.topicData");
-    } else {
-      const a0: TopicProduceData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicProduceData(r, version));
-      o.topicData = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ProduceRequest.topicData");
+    const a0: TopicProduceData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicProduceData(r, version));
+    o.topicData = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -89,20 +86,17 @@ function decodeTopicProduceData(r: Reader, version: number): TopicProduceData {
   const flexible = version >= 9;
   const o = {} as TopicProduceData;
   if (version <= 12) {
-    o.name = (flexible ? r.readCompactString() : r.readString());
+    o.name = flexible ? r.readCompactString() : r.readString();
   }
   if (version >= 13) {
     o.topicId = r.readUuid();
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopicProduceData.partitionData");
-    } else {
-      const a0: PartitionProduceData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionProduceData(r, version));
-      o.partitionData = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopicProduceData.partitionData");
+    const a0: PartitionProduceData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionProduceData(r, version));
+    o.partitionData = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -114,10 +108,10 @@ function decodeTopicProduceData(r: Reader, version: number): TopicProduceData {
 function encodeTopicProduceData(w: Writer, version: number, o: TopicProduceData): void {
   const flexible = version >= 9;
   if (version <= 12) {
-    if (flexible) w.writeCompactString((o.name ?? "")); else w.writeString((o.name ?? ""));
+    if (flexible) w.writeCompactString(o.name ?? ""); else w.writeString(o.name ?? "");
   }
   if (version >= 13) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   {
     const a0 = o.partitionData;
@@ -258,13 +252,10 @@ export function decodeProduceResponse(r: Reader, version: number): ProduceRespon
   const o = {} as ProduceResponse;
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("ProduceResponse.responses");
-    } else {
-      const a0: TopicProduceResponse[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicProduceResponse(r, version));
-      o.responses = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ProduceResponse.responses");
+    const a0: TopicProduceResponse[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicProduceResponse(r, version));
+    o.responses = a0;
   }
   o.throttleTimeMs = r.readInt32();
   if (flexible) {
@@ -277,13 +268,10 @@ export function decodeProduceResponse(r: Reader, version: number): ProduceRespon
       if (tag === 0 && version >= 10) {
         {
           const n0 = r.readArrayLength(true);
-          if (n0 < 0) {
-            throw nullNotAllowed("ProduceResponse.nodeEndpoints");
-          } else {
-            const a0: NodeEndpoint[] = [];
-            for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
-            o.nodeEndpoints = a0;
-          }
+          if (n0 < 0) throw nullNotAllowed("ProduceResponse.nodeEndpoints");
+          const a0: NodeEndpoint[] = [];
+          for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
+          o.nodeEndpoints = a0;
         }
         r.expectOffset(end, "ProduceResponse.nodeEndpoints");
       } else {
@@ -327,20 +315,17 @@ function decodeTopicProduceResponse(r: Reader, version: number): TopicProduceRes
   const flexible = version >= 9;
   const o = {} as TopicProduceResponse;
   if (version <= 12) {
-    o.name = (flexible ? r.readCompactString() : r.readString());
+    o.name = flexible ? r.readCompactString() : r.readString();
   }
   if (version >= 13) {
     o.topicId = r.readUuid();
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopicProduceResponse.partitionResponses");
-    } else {
-      const a0: PartitionProduceResponse[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionProduceResponse(r, version));
-      o.partitionResponses = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopicProduceResponse.partitionResponses");
+    const a0: PartitionProduceResponse[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionProduceResponse(r, version));
+    o.partitionResponses = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -352,10 +337,10 @@ function decodeTopicProduceResponse(r: Reader, version: number): TopicProduceRes
 function encodeTopicProduceResponse(w: Writer, version: number, o: TopicProduceResponse): void {
   const flexible = version >= 9;
   if (version <= 12) {
-    if (flexible) w.writeCompactString((o.name ?? "")); else w.writeString((o.name ?? ""));
+    if (flexible) w.writeCompactString(o.name ?? ""); else w.writeString(o.name ?? "");
   }
   if (version >= 13) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   {
     const a0 = o.partitionResponses;
@@ -378,19 +363,14 @@ function decodePartitionProduceResponse(r: Reader, version: number): PartitionPr
     o.logStartOffset = r.readInt64();
   }
   if (version >= 8) {
-    {
-      const n0 = r.readArrayLength(flexible);
-      if (n0 < 0) {
-        throw nullNotAllowed("PartitionProduceResponse.recordErrors");
-      } else {
-        const a0: BatchIndexAndErrorMessage[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeBatchIndexAndErrorMessage(r, version));
-        o.recordErrors = a0;
-      }
-    }
+    const n0 = r.readArrayLength(flexible);
+    if (n0 < 0) throw nullNotAllowed("PartitionProduceResponse.recordErrors");
+    const a0: BatchIndexAndErrorMessage[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeBatchIndexAndErrorMessage(r, version));
+    o.recordErrors = a0;
   }
   if (version >= 8) {
-    o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+    o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   }
   if (flexible) {
     const numTaggedFields = r.readUnsignedVarint();
@@ -417,17 +397,15 @@ function encodePartitionProduceResponse(w: Writer, version: number, o: Partition
   w.writeInt64(o.baseOffset);
   w.writeInt64(o.logAppendTimeMs);
   if (version >= 5) {
-    w.writeInt64((o.logStartOffset ?? -1n));
+    w.writeInt64(o.logStartOffset ?? -1n);
   }
   if (version >= 8) {
-    {
-      const a0 = (o.recordErrors ?? []);
-      w.writeArrayLength(a0.length, flexible);
-      for (const e0 of a0) encodeBatchIndexAndErrorMessage(w, version, e0);
-    }
+    const a0 = o.recordErrors ?? [];
+    w.writeArrayLength(a0.length, flexible);
+    for (const e0 of a0) encodeBatchIndexAndErrorMessage(w, version, e0);
   }
   if (version >= 8) {
-    if (flexible) w.writeCompactNullableString((o.errorMessage === undefined ? null : o.errorMessage)); else w.writeNullableString((o.errorMessage === undefined ? null : o.errorMessage));
+    if (flexible) w.writeCompactNullableString(o.errorMessage === undefined ? null : o.errorMessage); else w.writeNullableString(o.errorMessage === undefined ? null : o.errorMessage);
   }
   if (flexible) {
     const unknown = o.unknownTaggedFields;
@@ -449,7 +427,7 @@ function decodeBatchIndexAndErrorMessage(r: Reader, version: number): BatchIndex
   const flexible = version >= 9;
   const o = {} as BatchIndexAndErrorMessage;
   o.batchIndex = r.readInt32();
-  o.batchIndexErrorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.batchIndexErrorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -45,13 +45,10 @@ export function decodeReadShareGroupStateSummaryRequest(r: Reader, version: numb
   o.groupId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ReadShareGroupStateSummaryRequest.topics");
-    } else {
-      const a0: ReadStateSummaryData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReadStateSummaryData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ReadShareGroupStateSummaryRequest.topics");
+    const a0: ReadStateSummaryData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReadStateSummaryData(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -74,13 +71,10 @@ function decodeReadStateSummaryData(r: Reader, version: number): ReadStateSummar
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ReadStateSummaryData.partitions");
-    } else {
-      const a0: PartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ReadStateSummaryData.partitions");
+    const a0: PartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -174,13 +168,10 @@ export function decodeReadShareGroupStateSummaryResponse(r: Reader, version: num
   const o = {} as ReadShareGroupStateSummaryResponse;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ReadShareGroupStateSummaryResponse.results");
-    } else {
-      const a0: ReadStateSummaryResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReadStateSummaryResult(r, version));
-      o.results = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ReadShareGroupStateSummaryResponse.results");
+    const a0: ReadStateSummaryResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReadStateSummaryResult(r, version));
+    o.results = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -202,13 +193,10 @@ function decodeReadStateSummaryResult(r: Reader, version: number): ReadStateSumm
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ReadStateSummaryResult.partitions");
-    } else {
-      const a0: PartitionResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionResult(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ReadStateSummaryResult.partitions");
+    const a0: PartitionResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionResult(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -249,7 +237,7 @@ function encodePartitionResult(w: Writer, version: number, o: PartitionResult): 
   w.writeInt32(o.leaderEpoch);
   w.writeInt64(o.startOffset);
   if (version >= 1) {
-    w.writeInt32((o.deliveryCompleteCount ?? -1));
+    w.writeInt32(o.deliveryCompleteCount ?? -1);
   }
   w.writeTaggedFields(o.unknownTaggedFields);
 }

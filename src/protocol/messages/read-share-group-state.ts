@@ -45,13 +45,10 @@ export function decodeReadShareGroupStateRequest(r: Reader, version: number): Re
   o.groupId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ReadShareGroupStateRequest.topics");
-    } else {
-      const a0: ReadStateData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReadStateData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ReadShareGroupStateRequest.topics");
+    const a0: ReadStateData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReadStateData(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -74,13 +71,10 @@ function decodeReadStateData(r: Reader, version: number): ReadStateData {
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ReadStateData.partitions");
-    } else {
-      const a0: PartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ReadStateData.partitions");
+    const a0: PartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -186,13 +180,10 @@ export function decodeReadShareGroupStateResponse(r: Reader, version: number): R
   const o = {} as ReadShareGroupStateResponse;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ReadShareGroupStateResponse.results");
-    } else {
-      const a0: ReadStateResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReadStateResult(r, version));
-      o.results = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ReadShareGroupStateResponse.results");
+    const a0: ReadStateResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeReadStateResult(r, version));
+    o.results = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -214,13 +205,10 @@ function decodeReadStateResult(r: Reader, version: number): ReadStateResult {
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ReadStateResult.partitions");
-    } else {
-      const a0: PartitionResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionResult(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ReadStateResult.partitions");
+    const a0: PartitionResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionResult(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -246,13 +234,10 @@ function decodePartitionResult(r: Reader, version: number): PartitionResult {
   o.startOffset = r.readInt64();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("PartitionResult.stateBatches");
-    } else {
-      const a0: StateBatch[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeStateBatch(r, version));
-      o.stateBatches = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("PartitionResult.stateBatches");
+    const a0: StateBatch[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeStateBatch(r, version));
+    o.stateBatches = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

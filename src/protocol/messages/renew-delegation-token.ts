@@ -23,7 +23,7 @@ export function decodeRenewDelegationTokenRequest(r: Reader, version: number): R
   if (version < 1 || version > 2) throw unsupportedVersion("RenewDelegationTokenRequest", version);
   const flexible = version >= 2;
   const o = {} as RenewDelegationTokenRequest;
-  o.hmac = (flexible ? r.readCompactBytes() : r.readBytes());
+  o.hmac = flexible ? r.readCompactBytes() : r.readBytes();
   o.renewPeriodMs = r.readInt64();
   if (flexible) {
     const tagged = r.readTaggedFields();

@@ -21,7 +21,7 @@ export function decodeSaslAuthenticateRequest(r: Reader, version: number): SaslA
   if (version < 0 || version > 2) throw unsupportedVersion("SaslAuthenticateRequest", version);
   const flexible = version >= 2;
   const o = {} as SaslAuthenticateRequest;
-  o.authBytes = (flexible ? r.readCompactBytes() : r.readBytes());
+  o.authBytes = flexible ? r.readCompactBytes() : r.readBytes();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -69,8 +69,8 @@ export function decodeSaslAuthenticateResponse(r: Reader, version: number): Sasl
   const flexible = version >= 2;
   const o = {} as SaslAuthenticateResponse;
   o.errorCode = r.readInt16();
-  o.errorMessage = (flexible ? r.readCompactNullableString() : r.readNullableString());
-  o.authBytes = (flexible ? r.readCompactBytes() : r.readBytes());
+  o.errorMessage = flexible ? r.readCompactNullableString() : r.readNullableString();
+  o.authBytes = flexible ? r.readCompactBytes() : r.readBytes();
   if (version >= 1) {
     o.sessionLifetimeMs = r.readInt64();
   }
@@ -88,7 +88,7 @@ export function encodeSaslAuthenticateResponse(w: Writer, version: number, o: Sa
   if (flexible) w.writeCompactNullableString(o.errorMessage); else w.writeNullableString(o.errorMessage);
   if (flexible) w.writeCompactBytes(o.authBytes); else w.writeBytes(o.authBytes);
   if (version >= 1) {
-    w.writeInt64((o.sessionLifetimeMs ?? 0n));
+    w.writeInt64(o.sessionLifetimeMs ?? 0n);
   }
   if (flexible) {
     w.writeTaggedFields(o.unknownTaggedFields);

@@ -52,13 +52,10 @@ export function decodeSaslHandshakeResponse(r: Reader, version: number): SaslHan
   o.errorCode = r.readInt16();
   {
     const n0 = r.readArrayLength(false);
-    if (n0 < 0) {
-      throw nullNotAllowed("SaslHandshakeResponse.mechanisms");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readString());
-      o.mechanisms = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("SaslHandshakeResponse.mechanisms");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readString());
+    o.mechanisms = a0;
   }
   return o;
 }

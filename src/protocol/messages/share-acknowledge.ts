@@ -68,13 +68,10 @@ export function decodeShareAcknowledgeRequest(r: Reader, version: number): Share
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ShareAcknowledgeRequest.topics");
-    } else {
-      const a0: AcknowledgeTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAcknowledgeTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ShareAcknowledgeRequest.topics");
+    const a0: AcknowledgeTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAcknowledgeTopic(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -87,7 +84,7 @@ export function encodeShareAcknowledgeRequest(w: Writer, version: number, o: Sha
   w.writeCompactNullableString(o.memberId);
   w.writeInt32(o.shareSessionEpoch);
   if (version >= 2) {
-    w.writeBoolean((o.isRenewAck ?? false));
+    w.writeBoolean(o.isRenewAck ?? false);
   } else if (o.isRenewAck !== undefined && o.isRenewAck !== false) {
     throw fieldNotInVersion("ShareAcknowledgeRequest.isRenewAck", version);
   }
@@ -104,13 +101,10 @@ function decodeAcknowledgeTopic(r: Reader, version: number): AcknowledgeTopic {
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AcknowledgeTopic.partitions");
-    } else {
-      const a0: AcknowledgePartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAcknowledgePartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AcknowledgeTopic.partitions");
+    const a0: AcknowledgePartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAcknowledgePartition(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -132,13 +126,10 @@ function decodeAcknowledgePartition(r: Reader, version: number): AcknowledgePart
   o.partitionIndex = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AcknowledgePartition.acknowledgementBatches");
-    } else {
-      const a0: AcknowledgementBatch[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAcknowledgementBatch(r, version));
-      o.acknowledgementBatches = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AcknowledgePartition.acknowledgementBatches");
+    const a0: AcknowledgementBatch[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAcknowledgementBatch(r, version));
+    o.acknowledgementBatches = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -161,13 +152,10 @@ function decodeAcknowledgementBatch(r: Reader, version: number): Acknowledgement
   o.lastOffset = r.readInt64();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AcknowledgementBatch.acknowledgeTypes");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt8());
-      o.acknowledgeTypes = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AcknowledgementBatch.acknowledgeTypes");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt8());
+    o.acknowledgeTypes = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -288,23 +276,17 @@ export function decodeShareAcknowledgeResponse(r: Reader, version: number): Shar
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ShareAcknowledgeResponse.responses");
-    } else {
-      const a0: ShareAcknowledgeTopicResponse[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeShareAcknowledgeTopicResponse(r, version));
-      o.responses = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ShareAcknowledgeResponse.responses");
+    const a0: ShareAcknowledgeTopicResponse[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeShareAcknowledgeTopicResponse(r, version));
+    o.responses = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ShareAcknowledgeResponse.nodeEndpoints");
-    } else {
-      const a0: NodeEndpoint[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
-      o.nodeEndpoints = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ShareAcknowledgeResponse.nodeEndpoints");
+    const a0: NodeEndpoint[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
+    o.nodeEndpoints = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -317,7 +299,7 @@ export function encodeShareAcknowledgeResponse(w: Writer, version: number, o: Sh
   w.writeInt16(o.errorCode);
   w.writeCompactNullableString(o.errorMessage);
   if (version >= 2) {
-    w.writeInt32((o.acquisitionLockTimeoutMs ?? 0));
+    w.writeInt32(o.acquisitionLockTimeoutMs ?? 0);
   }
   {
     const a0 = o.responses;
@@ -337,13 +319,10 @@ function decodeShareAcknowledgeTopicResponse(r: Reader, version: number): ShareA
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ShareAcknowledgeTopicResponse.partitions");
-    } else {
-      const a0: PartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ShareAcknowledgeTopicResponse.partitions");
+    const a0: PartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

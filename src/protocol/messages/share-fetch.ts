@@ -100,23 +100,17 @@ export function decodeShareFetchRequest(r: Reader, version: number): ShareFetchR
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ShareFetchRequest.topics");
-    } else {
-      const a0: FetchTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ShareFetchRequest.topics");
+    const a0: FetchTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchTopic(r, version));
+    o.topics = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ShareFetchRequest.forgottenTopicsData");
-    } else {
-      const a0: ForgottenTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeForgottenTopic(r, version));
-      o.forgottenTopicsData = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ShareFetchRequest.forgottenTopicsData");
+    const a0: ForgottenTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeForgottenTopic(r, version));
+    o.forgottenTopicsData = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -134,10 +128,10 @@ export function encodeShareFetchRequest(w: Writer, version: number, o: ShareFetc
   w.writeInt32(o.maxRecords);
   w.writeInt32(o.batchSize);
   if (version >= 2) {
-    w.writeInt8((o.shareAcquireMode ?? 0));
+    w.writeInt8(o.shareAcquireMode ?? 0);
   }
   if (version >= 2) {
-    w.writeBoolean((o.isRenewAck ?? false));
+    w.writeBoolean(o.isRenewAck ?? false);
   } else if (o.isRenewAck !== undefined && o.isRenewAck !== false) {
     throw fieldNotInVersion("ShareFetchRequest.isRenewAck", version);
   }
@@ -159,13 +153,10 @@ function decodeFetchTopic(r: Reader, version: number): FetchTopic {
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("FetchTopic.partitions");
-    } else {
-      const a0: FetchPartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchPartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("FetchTopic.partitions");
+    const a0: FetchPartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFetchPartition(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -187,13 +178,10 @@ function decodeFetchPartition(r: Reader, version: number): FetchPartition {
   o.partitionIndex = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("FetchPartition.acknowledgementBatches");
-    } else {
-      const a0: AcknowledgementBatch[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAcknowledgementBatch(r, version));
-      o.acknowledgementBatches = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("FetchPartition.acknowledgementBatches");
+    const a0: AcknowledgementBatch[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAcknowledgementBatch(r, version));
+    o.acknowledgementBatches = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -216,13 +204,10 @@ function decodeAcknowledgementBatch(r: Reader, version: number): Acknowledgement
   o.lastOffset = r.readInt64();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("AcknowledgementBatch.acknowledgeTypes");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt8());
-      o.acknowledgeTypes = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("AcknowledgementBatch.acknowledgeTypes");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt8());
+    o.acknowledgeTypes = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -245,13 +230,10 @@ function decodeForgottenTopic(r: Reader, version: number): ForgottenTopic {
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ForgottenTopic.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ForgottenTopic.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -399,23 +381,17 @@ export function decodeShareFetchResponse(r: Reader, version: number): ShareFetch
   o.acquisitionLockTimeoutMs = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ShareFetchResponse.responses");
-    } else {
-      const a0: ShareFetchableTopicResponse[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeShareFetchableTopicResponse(r, version));
-      o.responses = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ShareFetchResponse.responses");
+    const a0: ShareFetchableTopicResponse[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeShareFetchableTopicResponse(r, version));
+    o.responses = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ShareFetchResponse.nodeEndpoints");
-    } else {
-      const a0: NodeEndpoint[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
-      o.nodeEndpoints = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ShareFetchResponse.nodeEndpoints");
+    const a0: NodeEndpoint[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
+    o.nodeEndpoints = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -446,13 +422,10 @@ function decodeShareFetchableTopicResponse(r: Reader, version: number): ShareFet
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ShareFetchableTopicResponse.partitions");
-    } else {
-      const a0: PartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ShareFetchableTopicResponse.partitions");
+    const a0: PartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -480,13 +453,10 @@ function decodePartitionData(r: Reader, version: number): PartitionData {
   o.records = requireNonNull(r.readRecords(true), "PartitionData.records");
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("PartitionData.acquiredRecords");
-    } else {
-      const a0: AcquiredRecords[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAcquiredRecords(r, version));
-      o.acquiredRecords = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("PartitionData.acquiredRecords");
+    const a0: AcquiredRecords[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeAcquiredRecords(r, version));
+    o.acquiredRecords = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

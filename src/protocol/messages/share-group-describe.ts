@@ -24,13 +24,10 @@ export function decodeShareGroupDescribeRequest(r: Reader, version: number): Sha
   const o = {} as ShareGroupDescribeRequest;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ShareGroupDescribeRequest.groupIds");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.groupIds = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ShareGroupDescribeRequest.groupIds");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.groupIds = a0;
   }
   o.includeAuthorizedOperations = r.readBoolean();
   const tagged = r.readTaggedFields();
@@ -142,13 +139,10 @@ export function decodeShareGroupDescribeResponse(r: Reader, version: number): Sh
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("ShareGroupDescribeResponse.groups");
-    } else {
-      const a0: DescribedGroup[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribedGroup(r, version));
-      o.groups = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("ShareGroupDescribeResponse.groups");
+    const a0: DescribedGroup[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribedGroup(r, version));
+    o.groups = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -177,13 +171,10 @@ function decodeDescribedGroup(r: Reader, version: number): DescribedGroup {
   o.assignorName = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribedGroup.members");
-    } else {
-      const a0: Member[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMember(r, version));
-      o.members = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribedGroup.members");
+    const a0: Member[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMember(r, version));
+    o.members = a0;
   }
   o.authorizedOperations = r.readInt32();
   const tagged = r.readTaggedFields();
@@ -217,13 +208,10 @@ function decodeMember(r: Reader, version: number): Member {
   o.clientHost = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Member.subscribedTopicNames");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.subscribedTopicNames = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Member.subscribedTopicNames");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.subscribedTopicNames = a0;
   }
   o.assignment = decodeAssignment(r, version);
   const tagged = r.readTaggedFields();
@@ -250,13 +238,10 @@ function decodeAssignment(r: Reader, version: number): Assignment {
   const o = {} as Assignment;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Assignment.topicPartitions");
-    } else {
-      const a0: TopicPartitions[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicPartitions(r, version));
-      o.topicPartitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Assignment.topicPartitions");
+    const a0: TopicPartitions[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicPartitions(r, version));
+    o.topicPartitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -278,13 +263,10 @@ function decodeTopicPartitions(r: Reader, version: number): TopicPartitions {
   o.topicName = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopicPartitions.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopicPartitions.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

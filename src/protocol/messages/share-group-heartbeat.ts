@@ -157,13 +157,10 @@ function decodeAssignment(r: Reader, version: number): Assignment {
   const o = {} as Assignment;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Assignment.topicPartitions");
-    } else {
-      const a0: TopicPartitions[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicPartitions(r, version));
-      o.topicPartitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Assignment.topicPartitions");
+    const a0: TopicPartitions[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicPartitions(r, version));
+    o.topicPartitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -184,13 +181,10 @@ function decodeTopicPartitions(r: Reader, version: number): TopicPartitions {
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopicPartitions.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopicPartitions.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -26,13 +26,10 @@ export function decodeStreamsGroupDescribeRequest(r: Reader, version: number): S
   const o = {} as StreamsGroupDescribeRequest;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("StreamsGroupDescribeRequest.groupIds");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.groupIds = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("StreamsGroupDescribeRequest.groupIds");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.groupIds = a0;
   }
   o.includeAuthorizedOperations = r.readBoolean();
   if (version >= 1) {
@@ -52,7 +49,7 @@ export function encodeStreamsGroupDescribeRequest(w: Writer, version: number, o:
   }
   w.writeBoolean(o.includeAuthorizedOperations);
   if (version >= 1) {
-    w.writeBoolean((o.includeTopologyDescription ?? false));
+    w.writeBoolean(o.includeTopologyDescription ?? false);
   } else if (o.includeTopologyDescription !== undefined && o.includeTopologyDescription !== false) {
     throw fieldNotInVersion("StreamsGroupDescribeRequest.includeTopologyDescription", version);
   }
@@ -297,13 +294,10 @@ export function decodeStreamsGroupDescribeResponse(r: Reader, version: number): 
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("StreamsGroupDescribeResponse.groups");
-    } else {
-      const a0: DescribedGroup[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribedGroup(r, version));
-      o.groups = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("StreamsGroupDescribeResponse.groups");
+    const a0: DescribedGroup[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeDescribedGroup(r, version));
+    o.groups = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -332,13 +326,10 @@ function decodeDescribedGroup(r: Reader, version: number): DescribedGroup {
   o.topology = r.readInt8() < 0 ? null : decodeTopology(r, version);
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("DescribedGroup.members");
-    } else {
-      const a0: Member[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMember(r, version));
-      o.members = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("DescribedGroup.members");
+    const a0: Member[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeMember(r, version));
+    o.members = a0;
   }
   o.authorizedOperations = r.readInt32();
   if (version >= 1) {
@@ -377,24 +368,22 @@ function encodeDescribedGroup(w: Writer, version: number, o: DescribedGroup): vo
   }
   w.writeInt32(o.authorizedOperations);
   if (version >= 1) {
-    {
-      const s0 = (o.topologyDescription === undefined ? null : o.topologyDescription);
-      if (s0 === null) w.writeInt8(-1);
-      else {
-        w.writeInt8(1);
-        encodeTopologyDescription(w, version, s0);
-      }
+    const s0 = o.topologyDescription === undefined ? null : o.topologyDescription;
+    if (s0 === null) w.writeInt8(-1);
+    else {
+      w.writeInt8(1);
+      encodeTopologyDescription(w, version, s0);
     }
   } else if (o.topologyDescription !== undefined && o.topologyDescription !== null) {
     throw fieldNotInVersion("DescribedGroup.topologyDescription", version);
   }
   if (version >= 1) {
-    w.writeInt8((o.topologyDescriptionStatus ?? 0));
+    w.writeInt8(o.topologyDescriptionStatus ?? 0);
   } else if (o.topologyDescriptionStatus !== undefined && o.topologyDescriptionStatus !== 0) {
     throw fieldNotInVersion("DescribedGroup.topologyDescriptionStatus", version);
   }
   if (version >= 1) {
-    w.writeCompactNullableString((o.assignorName === undefined ? null : o.assignorName));
+    w.writeCompactNullableString(o.assignorName === undefined ? null : o.assignorName);
   }
   w.writeTaggedFields(o.unknownTaggedFields);
 }
@@ -436,43 +425,31 @@ function decodeSubtopology(r: Reader, version: number): Subtopology {
   o.subtopologyId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Subtopology.sourceTopics");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.sourceTopics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Subtopology.sourceTopics");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.sourceTopics = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Subtopology.repartitionSinkTopics");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.repartitionSinkTopics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Subtopology.repartitionSinkTopics");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.repartitionSinkTopics = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Subtopology.stateChangelogTopics");
-    } else {
-      const a0: TopicInfo[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicInfo(r, version));
-      o.stateChangelogTopics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Subtopology.stateChangelogTopics");
+    const a0: TopicInfo[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicInfo(r, version));
+    o.stateChangelogTopics = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Subtopology.repartitionSourceTopics");
-    } else {
-      const a0: TopicInfo[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicInfo(r, version));
-      o.repartitionSourceTopics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Subtopology.repartitionSourceTopics");
+    const a0: TopicInfo[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicInfo(r, version));
+    o.repartitionSourceTopics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -511,13 +488,10 @@ function decodeTopicInfo(r: Reader, version: number): TopicInfo {
   o.replicationFactor = r.readInt16();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopicInfo.topicConfigs");
-    } else {
-      const a0: KeyValue[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeKeyValue(r, version));
-      o.topicConfigs = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopicInfo.topicConfigs");
+    const a0: KeyValue[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeKeyValue(r, version));
+    o.topicConfigs = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -564,33 +538,24 @@ function decodeMember(r: Reader, version: number): Member {
   o.userEndpoint = r.readInt8() < 0 ? null : decodeEndpoint(r, version);
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Member.clientTags");
-    } else {
-      const a0: KeyValue[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeKeyValue(r, version));
-      o.clientTags = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Member.clientTags");
+    const a0: KeyValue[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeKeyValue(r, version));
+    o.clientTags = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Member.taskOffsets");
-    } else {
-      const a0: TaskOffset[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTaskOffset(r, version));
-      o.taskOffsets = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Member.taskOffsets");
+    const a0: TaskOffset[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTaskOffset(r, version));
+    o.taskOffsets = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Member.taskEndOffsets");
-    } else {
-      const a0: TaskOffset[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTaskOffset(r, version));
-      o.taskEndOffsets = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Member.taskEndOffsets");
+    const a0: TaskOffset[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTaskOffset(r, version));
+    o.taskEndOffsets = a0;
   }
   o.assignment = decodeAssignment(r, version);
   o.targetAssignment = decodeAssignment(r, version);
@@ -674,33 +639,24 @@ function decodeAssignment(r: Reader, version: number): Assignment {
   const o = {} as Assignment;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Assignment.activeTasks");
-    } else {
-      const a0: TaskIds[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTaskIds(r, version));
-      o.activeTasks = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Assignment.activeTasks");
+    const a0: TaskIds[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTaskIds(r, version));
+    o.activeTasks = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Assignment.standbyTasks");
-    } else {
-      const a0: TaskIds[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTaskIds(r, version));
-      o.standbyTasks = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Assignment.standbyTasks");
+    const a0: TaskIds[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTaskIds(r, version));
+    o.standbyTasks = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Assignment.warmupTasks");
-    } else {
-      const a0: TaskIds[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTaskIds(r, version));
-      o.warmupTasks = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Assignment.warmupTasks");
+    const a0: TaskIds[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTaskIds(r, version));
+    o.warmupTasks = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -731,13 +687,10 @@ function decodeTaskIds(r: Reader, version: number): TaskIds {
   o.subtopologyId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TaskIds.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TaskIds.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -758,23 +711,17 @@ function decodeTopologyDescription(r: Reader, version: number): TopologyDescript
   const o = {} as TopologyDescription;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopologyDescription.subtopologies");
-    } else {
-      const a0: TopologyDescriptionSubtopology[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopologyDescriptionSubtopology(r, version));
-      o.subtopologies = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopologyDescription.subtopologies");
+    const a0: TopologyDescriptionSubtopology[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopologyDescriptionSubtopology(r, version));
+    o.subtopologies = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopologyDescription.globalStores");
-    } else {
-      const a0: TopologyDescriptionGlobalStore[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopologyDescriptionGlobalStore(r, version));
-      o.globalStores = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopologyDescription.globalStores");
+    const a0: TopologyDescriptionGlobalStore[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopologyDescriptionGlobalStore(r, version));
+    o.globalStores = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -800,13 +747,10 @@ function decodeTopologyDescriptionSubtopology(r: Reader, version: number): Topol
   o.subtopologyId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopologyDescriptionSubtopology.nodes");
-    } else {
-      const a0: TopologyDescriptionNode[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopologyDescriptionNode(r, version));
-      o.nodes = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopologyDescriptionSubtopology.nodes");
+    const a0: TopologyDescriptionNode[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopologyDescriptionNode(r, version));
+    o.nodes = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -829,34 +773,25 @@ function decodeTopologyDescriptionNode(r: Reader, version: number): TopologyDesc
   o.nodeType = r.readInt8();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopologyDescriptionNode.sourceTopics");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.sourceTopics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopologyDescriptionNode.sourceTopics");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.sourceTopics = a0;
   }
   o.sinkTopic = r.readCompactNullableString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopologyDescriptionNode.stores");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.stores = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopologyDescriptionNode.stores");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.stores = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopologyDescriptionNode.successors");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.successors = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopologyDescriptionNode.successors");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.successors = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -315,13 +315,10 @@ function decodeTopology(r: Reader, version: number): Topology {
   o.epoch = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Topology.subtopologies");
-    } else {
-      const a0: Subtopology[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeSubtopology(r, version));
-      o.subtopologies = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Topology.subtopologies");
+    const a0: Subtopology[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeSubtopology(r, version));
+    o.subtopologies = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -343,63 +340,45 @@ function decodeSubtopology(r: Reader, version: number): Subtopology {
   o.subtopologyId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Subtopology.sourceTopics");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.sourceTopics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Subtopology.sourceTopics");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.sourceTopics = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Subtopology.sourceTopicRegex");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.sourceTopicRegex = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Subtopology.sourceTopicRegex");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.sourceTopicRegex = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Subtopology.stateChangelogTopics");
-    } else {
-      const a0: TopicInfo[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicInfo(r, version));
-      o.stateChangelogTopics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Subtopology.stateChangelogTopics");
+    const a0: TopicInfo[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicInfo(r, version));
+    o.stateChangelogTopics = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Subtopology.repartitionSinkTopics");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.repartitionSinkTopics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Subtopology.repartitionSinkTopics");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.repartitionSinkTopics = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Subtopology.repartitionSourceTopics");
-    } else {
-      const a0: TopicInfo[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicInfo(r, version));
-      o.repartitionSourceTopics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Subtopology.repartitionSourceTopics");
+    const a0: TopicInfo[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicInfo(r, version));
+    o.repartitionSourceTopics = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("Subtopology.copartitionGroups");
-    } else {
-      const a0: CopartitionGroup[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCopartitionGroup(r, version));
-      o.copartitionGroups = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("Subtopology.copartitionGroups");
+    const a0: CopartitionGroup[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeCopartitionGroup(r, version));
+    o.copartitionGroups = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -448,13 +427,10 @@ function decodeTopicInfo(r: Reader, version: number): TopicInfo {
   o.replicationFactor = r.readInt16();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopicInfo.topicConfigs");
-    } else {
-      const a0: KeyValue[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeKeyValue(r, version));
-      o.topicConfigs = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopicInfo.topicConfigs");
+    const a0: KeyValue[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeKeyValue(r, version));
+    o.topicConfigs = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -492,33 +468,24 @@ function decodeCopartitionGroup(r: Reader, version: number): CopartitionGroup {
   const o = {} as CopartitionGroup;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("CopartitionGroup.sourceTopics");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt16());
-      o.sourceTopics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("CopartitionGroup.sourceTopics");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt16());
+    o.sourceTopics = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("CopartitionGroup.sourceTopicRegex");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt16());
-      o.sourceTopicRegex = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("CopartitionGroup.sourceTopicRegex");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt16());
+    o.sourceTopicRegex = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("CopartitionGroup.repartitionSourceTopics");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt16());
-      o.repartitionSourceTopics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("CopartitionGroup.repartitionSourceTopics");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt16());
+    o.repartitionSourceTopics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -549,13 +516,10 @@ function decodeStreamsGroupHeartbeatRequestTaskIds(r: Reader, version: number): 
   o.subtopologyId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("StreamsGroupHeartbeatRequestTaskIds.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("StreamsGroupHeartbeatRequestTaskIds.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -860,13 +824,13 @@ export function encodeStreamsGroupHeartbeatResponse(w: Writer, version: number, 
   w.writeInt32(o.memberEpoch);
   w.writeInt32(o.heartbeatIntervalMs);
   if (version <= 0) {
-    w.writeInt32((o.acceptableRecoveryLagLegacy ?? 0));
+    w.writeInt32(o.acceptableRecoveryLagLegacy ?? 0);
   } else if (o.acceptableRecoveryLagLegacy !== undefined && o.acceptableRecoveryLagLegacy !== 0) {
     throw fieldNotInVersion("StreamsGroupHeartbeatResponse.acceptableRecoveryLagLegacy", version);
   }
   w.writeInt32(o.taskOffsetIntervalMs);
   if (version >= 1) {
-    w.writeInt64((o.acceptableRecoveryLag ?? -1n));
+    w.writeInt64(o.acceptableRecoveryLag ?? -1n);
   }
   {
     const a0 = o.status;
@@ -905,7 +869,7 @@ export function encodeStreamsGroupHeartbeatResponse(w: Writer, version: number, 
     }
   }
   if (version >= 1) {
-    w.writeBoolean((o.topologyDescriptionRequired ?? false));
+    w.writeBoolean(o.topologyDescriptionRequired ?? false);
   } else if (o.topologyDescriptionRequired !== undefined && o.topologyDescriptionRequired !== false) {
     throw fieldNotInVersion("StreamsGroupHeartbeatResponse.topologyDescriptionRequired", version);
   }
@@ -942,13 +906,10 @@ function decodeStreamsGroupHeartbeatResponseTaskIds(r: Reader, version: number):
   o.subtopologyId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("StreamsGroupHeartbeatResponseTaskIds.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("StreamsGroupHeartbeatResponseTaskIds.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -970,23 +931,17 @@ function decodeEndpointToPartitions(r: Reader, version: number): EndpointToParti
   o.userEndpoint = decodeStreamsGroupHeartbeatResponseEndpoint(r, version);
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("EndpointToPartitions.activePartitions");
-    } else {
-      const a0: TopicPartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicPartition(r, version));
-      o.activePartitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("EndpointToPartitions.activePartitions");
+    const a0: TopicPartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicPartition(r, version));
+    o.activePartitions = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("EndpointToPartitions.standbyPartitions");
-    } else {
-      const a0: TopicPartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicPartition(r, version));
-      o.standbyPartitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("EndpointToPartitions.standbyPartitions");
+    const a0: TopicPartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicPartition(r, version));
+    o.standbyPartitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -1028,13 +983,10 @@ function decodeTopicPartition(r: Reader, version: number): TopicPartition {
   o.topic = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopicPartition.partitions");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopicPartition.partitions");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -96,23 +96,17 @@ function decodeTopologyDescription(r: Reader, version: number): TopologyDescript
   const o = {} as TopologyDescription;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopologyDescription.subtopologies");
-    } else {
-      const a0: TopologyDescriptionSubtopology[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopologyDescriptionSubtopology(r, version));
-      o.subtopologies = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopologyDescription.subtopologies");
+    const a0: TopologyDescriptionSubtopology[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopologyDescriptionSubtopology(r, version));
+    o.subtopologies = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopologyDescription.globalStores");
-    } else {
-      const a0: TopologyDescriptionGlobalStore[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopologyDescriptionGlobalStore(r, version));
-      o.globalStores = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopologyDescription.globalStores");
+    const a0: TopologyDescriptionGlobalStore[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopologyDescriptionGlobalStore(r, version));
+    o.globalStores = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -138,13 +132,10 @@ function decodeTopologyDescriptionSubtopology(r: Reader, version: number): Topol
   o.subtopologyId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopologyDescriptionSubtopology.nodes");
-    } else {
-      const a0: TopologyDescriptionNode[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopologyDescriptionNode(r, version));
-      o.nodes = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopologyDescriptionSubtopology.nodes");
+    const a0: TopologyDescriptionNode[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopologyDescriptionNode(r, version));
+    o.nodes = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -167,34 +158,25 @@ function decodeTopologyDescriptionNode(r: Reader, version: number): TopologyDesc
   o.nodeType = r.readInt8();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopologyDescriptionNode.sourceTopics");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.sourceTopics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopologyDescriptionNode.sourceTopics");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.sourceTopics = a0;
   }
   o.sinkTopic = r.readCompactNullableString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopologyDescriptionNode.stores");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.stores = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopologyDescriptionNode.stores");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.stores = a0;
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("TopologyDescriptionNode.successors");
-    } else {
-      const a0: string[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
-      o.successors = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TopologyDescriptionNode.successors");
+    const a0: string[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readCompactString());
+    o.successors = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

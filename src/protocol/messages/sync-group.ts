@@ -43,11 +43,11 @@ export function decodeSyncGroupRequest(r: Reader, version: number): SyncGroupReq
   if (version < 0 || version > 5) throw unsupportedVersion("SyncGroupRequest", version);
   const flexible = version >= 4;
   const o = {} as SyncGroupRequest;
-  o.groupId = (flexible ? r.readCompactString() : r.readString());
+  o.groupId = flexible ? r.readCompactString() : r.readString();
   o.generationId = r.readInt32();
-  o.memberId = (flexible ? r.readCompactString() : r.readString());
+  o.memberId = flexible ? r.readCompactString() : r.readString();
   if (version >= 3) {
-    o.groupInstanceId = (flexible ? r.readCompactNullableString() : r.readNullableString());
+    o.groupInstanceId = flexible ? r.readCompactNullableString() : r.readNullableString();
   }
   if (version >= 5) {
     o.protocolType = r.readCompactNullableString();
@@ -57,13 +57,10 @@ export function decodeSyncGroupRequest(r: Reader, version: number): SyncGroupReq
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("SyncGroupRequest.assignments");
-    } else {
-      const a0: SyncGroupRequestAssignment[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeSyncGroupRequestAssignment(r, version));
-      o.assignments = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("SyncGroupRequest.assignments");
+    const a0: SyncGroupRequestAssignment[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeSyncGroupRequestAssignment(r, version));
+    o.assignments = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -79,15 +76,15 @@ export function encodeSyncGroupRequest(w: Writer, version: number, o: SyncGroupR
   w.writeInt32(o.generationId);
   if (flexible) w.writeCompactString(o.memberId); else w.writeString(o.memberId);
   if (version >= 3) {
-    if (flexible) w.writeCompactNullableString((o.groupInstanceId === undefined ? null : o.groupInstanceId)); else w.writeNullableString((o.groupInstanceId === undefined ? null : o.groupInstanceId));
+    if (flexible) w.writeCompactNullableString(o.groupInstanceId === undefined ? null : o.groupInstanceId); else w.writeNullableString(o.groupInstanceId === undefined ? null : o.groupInstanceId);
   } else if (o.groupInstanceId !== undefined && o.groupInstanceId !== null) {
     throw fieldNotInVersion("SyncGroupRequest.groupInstanceId", version);
   }
   if (version >= 5) {
-    w.writeCompactNullableString((o.protocolType === undefined ? null : o.protocolType));
+    w.writeCompactNullableString(o.protocolType === undefined ? null : o.protocolType);
   }
   if (version >= 5) {
-    w.writeCompactNullableString((o.protocolName === undefined ? null : o.protocolName));
+    w.writeCompactNullableString(o.protocolName === undefined ? null : o.protocolName);
   }
   {
     const a0 = o.assignments;
@@ -102,8 +99,8 @@ export function encodeSyncGroupRequest(w: Writer, version: number, o: SyncGroupR
 function decodeSyncGroupRequestAssignment(r: Reader, version: number): SyncGroupRequestAssignment {
   const flexible = version >= 4;
   const o = {} as SyncGroupRequestAssignment;
-  o.memberId = (flexible ? r.readCompactString() : r.readString());
-  o.assignment = (flexible ? r.readCompactBytes() : r.readBytes());
+  o.memberId = flexible ? r.readCompactString() : r.readString();
+  o.assignment = flexible ? r.readCompactBytes() : r.readBytes();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -171,7 +168,7 @@ export function decodeSyncGroupResponse(r: Reader, version: number): SyncGroupRe
   if (version >= 5) {
     o.protocolName = r.readCompactNullableString();
   }
-  o.assignment = (flexible ? r.readCompactBytes() : r.readBytes());
+  o.assignment = flexible ? r.readCompactBytes() : r.readBytes();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -183,14 +180,14 @@ export function encodeSyncGroupResponse(w: Writer, version: number, o: SyncGroup
   if (version < 0 || version > 5) throw unsupportedVersion("SyncGroupResponse", version);
   const flexible = version >= 4;
   if (version >= 1) {
-    w.writeInt32((o.throttleTimeMs ?? 0));
+    w.writeInt32(o.throttleTimeMs ?? 0);
   }
   w.writeInt16(o.errorCode);
   if (version >= 5) {
-    w.writeCompactNullableString((o.protocolType === undefined ? null : o.protocolType));
+    w.writeCompactNullableString(o.protocolType === undefined ? null : o.protocolType);
   }
   if (version >= 5) {
-    w.writeCompactNullableString((o.protocolName === undefined ? null : o.protocolName));
+    w.writeCompactNullableString(o.protocolName === undefined ? null : o.protocolName);
   }
   if (flexible) w.writeCompactBytes(o.assignment); else w.writeBytes(o.assignment);
   if (flexible) {

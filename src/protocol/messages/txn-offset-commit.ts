@@ -61,8 +61,8 @@ export function decodeTxnOffsetCommitRequest(r: Reader, version: number): TxnOff
   if (version < 0 || version > 6) throw unsupportedVersion("TxnOffsetCommitRequest", version);
   const flexible = version >= 3;
   const o = {} as TxnOffsetCommitRequest;
-  o.transactionalId = (flexible ? r.readCompactString() : r.readString());
-  o.groupId = (flexible ? r.readCompactString() : r.readString());
+  o.transactionalId = flexible ? r.readCompactString() : r.readString();
+  o.groupId = flexible ? r.readCompactString() : r.readString();
   o.producerId = r.readInt64();
   o.producerEpoch = r.readInt16();
   if (version >= 3) {
@@ -76,13 +76,10 @@ export function decodeTxnOffsetCommitRequest(r: Reader, version: number): TxnOff
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("TxnOffsetCommitRequest.topics");
-    } else {
-      const a0: TxnOffsetCommitRequestTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTxnOffsetCommitRequestTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TxnOffsetCommitRequest.topics");
+    const a0: TxnOffsetCommitRequestTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTxnOffsetCommitRequestTopic(r, version));
+    o.topics = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -99,17 +96,17 @@ export function encodeTxnOffsetCommitRequest(w: Writer, version: number, o: TxnO
   w.writeInt64(o.producerId);
   w.writeInt16(o.producerEpoch);
   if (version >= 3) {
-    w.writeInt32((o.generationIdOrMemberEpoch ?? -1));
+    w.writeInt32(o.generationIdOrMemberEpoch ?? -1);
   } else if (o.generationIdOrMemberEpoch !== undefined && o.generationIdOrMemberEpoch !== -1) {
     throw fieldNotInVersion("TxnOffsetCommitRequest.generationIdOrMemberEpoch", version);
   }
   if (version >= 3) {
-    w.writeCompactString((o.memberId ?? ""));
+    w.writeCompactString(o.memberId ?? "");
   } else if (o.memberId !== undefined && o.memberId !== "") {
     throw fieldNotInVersion("TxnOffsetCommitRequest.memberId", version);
   }
   if (version >= 3) {
-    w.writeCompactNullableString((o.groupInstanceId === undefined ? null : o.groupInstanceId));
+    w.writeCompactNullableString(o.groupInstanceId === undefined ? null : o.groupInstanceId);
   } else if (o.groupInstanceId !== undefined && o.groupInstanceId !== null) {
     throw fieldNotInVersion("TxnOffsetCommitRequest.groupInstanceId", version);
   }
@@ -127,20 +124,17 @@ function decodeTxnOffsetCommitRequestTopic(r: Reader, version: number): TxnOffse
   const flexible = version >= 3;
   const o = {} as TxnOffsetCommitRequestTopic;
   if (version <= 5) {
-    o.name = (flexible ? r.readCompactString() : r.readString());
+    o.name = flexible ? r.readCompactString() : r.readString();
   }
   if (version >= 6) {
     o.topicId = r.readUuid();
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("TxnOffsetCommitRequestTopic.partitions");
-    } else {
-      const a0: TxnOffsetCommitRequestPartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTxnOffsetCommitRequestPartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TxnOffsetCommitRequestTopic.partitions");
+    const a0: TxnOffsetCommitRequestPartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTxnOffsetCommitRequestPartition(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -152,10 +146,10 @@ function decodeTxnOffsetCommitRequestTopic(r: Reader, version: number): TxnOffse
 function encodeTxnOffsetCommitRequestTopic(w: Writer, version: number, o: TxnOffsetCommitRequestTopic): void {
   const flexible = version >= 3;
   if (version <= 5) {
-    if (flexible) w.writeCompactString((o.name ?? "")); else w.writeString((o.name ?? ""));
+    if (flexible) w.writeCompactString(o.name ?? ""); else w.writeString(o.name ?? "");
   }
   if (version >= 6) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   {
     const a0 = o.partitions;
@@ -175,7 +169,7 @@ function decodeTxnOffsetCommitRequestPartition(r: Reader, version: number): TxnO
   if (version >= 2) {
     o.committedLeaderEpoch = r.readInt32();
   }
-  o.committedMetadata = (flexible ? r.readCompactNullableString() : r.readNullableString());
+  o.committedMetadata = flexible ? r.readCompactNullableString() : r.readNullableString();
   if (flexible) {
     const tagged = r.readTaggedFields();
     if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -188,7 +182,7 @@ function encodeTxnOffsetCommitRequestPartition(w: Writer, version: number, o: Tx
   w.writeInt32(o.partitionIndex);
   w.writeInt64(o.committedOffset);
   if (version >= 2) {
-    w.writeInt32((o.committedLeaderEpoch ?? -1));
+    w.writeInt32(o.committedLeaderEpoch ?? -1);
   }
   if (flexible) w.writeCompactNullableString(o.committedMetadata); else w.writeNullableString(o.committedMetadata);
   if (flexible) {
@@ -263,13 +257,10 @@ export function decodeTxnOffsetCommitResponse(r: Reader, version: number): TxnOf
   o.throttleTimeMs = r.readInt32();
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("TxnOffsetCommitResponse.topics");
-    } else {
-      const a0: TxnOffsetCommitResponseTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTxnOffsetCommitResponseTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TxnOffsetCommitResponse.topics");
+    const a0: TxnOffsetCommitResponseTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTxnOffsetCommitResponseTopic(r, version));
+    o.topics = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -296,20 +287,17 @@ function decodeTxnOffsetCommitResponseTopic(r: Reader, version: number): TxnOffs
   const flexible = version >= 3;
   const o = {} as TxnOffsetCommitResponseTopic;
   if (version <= 5) {
-    o.name = (flexible ? r.readCompactString() : r.readString());
+    o.name = flexible ? r.readCompactString() : r.readString();
   }
   if (version >= 6) {
     o.topicId = r.readUuid();
   }
   {
     const n0 = r.readArrayLength(flexible);
-    if (n0 < 0) {
-      throw nullNotAllowed("TxnOffsetCommitResponseTopic.partitions");
-    } else {
-      const a0: TxnOffsetCommitResponsePartition[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTxnOffsetCommitResponsePartition(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("TxnOffsetCommitResponseTopic.partitions");
+    const a0: TxnOffsetCommitResponsePartition[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTxnOffsetCommitResponsePartition(r, version));
+    o.partitions = a0;
   }
   if (flexible) {
     const tagged = r.readTaggedFields();
@@ -321,10 +309,10 @@ function decodeTxnOffsetCommitResponseTopic(r: Reader, version: number): TxnOffs
 function encodeTxnOffsetCommitResponseTopic(w: Writer, version: number, o: TxnOffsetCommitResponseTopic): void {
   const flexible = version >= 3;
   if (version <= 5) {
-    if (flexible) w.writeCompactString((o.name ?? "")); else w.writeString((o.name ?? ""));
+    if (flexible) w.writeCompactString(o.name ?? ""); else w.writeString(o.name ?? "");
   }
   if (version >= 6) {
-    w.writeUuid((o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.topicId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   {
     const a0 = o.partitions;

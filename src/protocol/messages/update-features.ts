@@ -41,13 +41,10 @@ export function decodeUpdateFeaturesRequest(r: Reader, version: number): UpdateF
   o.timeoutMs = r.readInt32();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("UpdateFeaturesRequest.featureUpdates");
-    } else {
-      const a0: FeatureUpdateKey[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFeatureUpdateKey(r, version));
-      o.featureUpdates = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("UpdateFeaturesRequest.featureUpdates");
+    const a0: FeatureUpdateKey[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeFeatureUpdateKey(r, version));
+    o.featureUpdates = a0;
   }
   if (version >= 1) {
     o.validateOnly = r.readBoolean();
@@ -66,7 +63,7 @@ export function encodeUpdateFeaturesRequest(w: Writer, version: number, o: Updat
     for (const e0 of a0) encodeFeatureUpdateKey(w, version, e0);
   }
   if (version >= 1) {
-    w.writeBoolean((o.validateOnly ?? false));
+    w.writeBoolean(o.validateOnly ?? false);
   } else if (o.validateOnly !== undefined && o.validateOnly !== false) {
     throw fieldNotInVersion("UpdateFeaturesRequest.validateOnly", version);
   }
@@ -92,12 +89,12 @@ function encodeFeatureUpdateKey(w: Writer, version: number, o: FeatureUpdateKey)
   w.writeCompactString(o.feature);
   w.writeInt16(o.maxVersionLevel);
   if (version <= 0) {
-    w.writeBoolean((o.allowDowngrade ?? false));
+    w.writeBoolean(o.allowDowngrade ?? false);
   } else if (o.allowDowngrade !== undefined && o.allowDowngrade !== false) {
     throw fieldNotInVersion("FeatureUpdateKey.allowDowngrade", version);
   }
   if (version >= 1) {
-    w.writeInt8((o.upgradeType ?? 1));
+    w.writeInt8(o.upgradeType ?? 1);
   } else if (o.upgradeType !== undefined && o.upgradeType !== 1) {
     throw fieldNotInVersion("FeatureUpdateKey.upgradeType", version);
   }
@@ -156,16 +153,11 @@ export function decodeUpdateFeaturesResponse(r: Reader, version: number): Update
   o.errorCode = r.readInt16();
   o.errorMessage = r.readCompactNullableString();
   if (version <= 1) {
-    {
-      const n0 = r.readArrayLength(true);
-      if (n0 < 0) {
-        throw nullNotAllowed("UpdateFeaturesResponse.results");
-      } else {
-        const a0: UpdatableFeatureResult[] = [];
-        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeUpdatableFeatureResult(r, version));
-        o.results = a0;
-      }
-    }
+    const n0 = r.readArrayLength(true);
+    if (n0 < 0) throw nullNotAllowed("UpdateFeaturesResponse.results");
+    const a0: UpdatableFeatureResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeUpdatableFeatureResult(r, version));
+    o.results = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -178,11 +170,9 @@ export function encodeUpdateFeaturesResponse(w: Writer, version: number, o: Upda
   w.writeInt16(o.errorCode);
   w.writeCompactNullableString(o.errorMessage);
   if (version <= 1) {
-    {
-      const a0 = (o.results ?? []);
-      w.writeArrayLength(a0.length, true);
-      for (const e0 of a0) encodeUpdatableFeatureResult(w, version, e0);
-    }
+    const a0 = o.results ?? [];
+    w.writeArrayLength(a0.length, true);
+    for (const e0 of a0) encodeUpdatableFeatureResult(w, version, e0);
   }
   w.writeTaggedFields(o.unknownTaggedFields);
 }

@@ -58,13 +58,10 @@ export function decodeUpdateRaftVoterRequest(r: Reader, version: number): Update
   o.voterDirectoryId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("UpdateRaftVoterRequest.listeners");
-    } else {
-      const a0: Listener[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListener(r, version));
-      o.listeners = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("UpdateRaftVoterRequest.listeners");
+    const a0: Listener[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeListener(r, version));
+    o.listeners = a0;
   }
   o.kRaftVersionFeature = decodeKRaftVersionFeature(r, version);
   const tagged = r.readTaggedFields();

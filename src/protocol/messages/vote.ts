@@ -62,13 +62,10 @@ export function decodeVoteRequest(r: Reader, version: number): VoteRequest {
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("VoteRequest.topics");
-    } else {
-      const a0: VoteRequestTopicData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeVoteRequestTopicData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("VoteRequest.topics");
+    const a0: VoteRequestTopicData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeVoteRequestTopicData(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -79,7 +76,7 @@ export function encodeVoteRequest(w: Writer, version: number, o: VoteRequest): v
   if (version < 0 || version > 2) throw unsupportedVersion("VoteRequest", version);
   w.writeCompactNullableString(o.clusterId);
   if (version >= 1) {
-    w.writeInt32((o.voterId ?? -1));
+    w.writeInt32(o.voterId ?? -1);
   }
   {
     const a0 = o.topics;
@@ -94,13 +91,10 @@ function decodeVoteRequestTopicData(r: Reader, version: number): VoteRequestTopi
   o.topicName = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("VoteRequestTopicData.partitions");
-    } else {
-      const a0: VoteRequestPartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeVoteRequestPartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("VoteRequestTopicData.partitions");
+    const a0: VoteRequestPartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeVoteRequestPartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -143,15 +137,15 @@ function encodeVoteRequestPartitionData(w: Writer, version: number, o: VoteReque
   w.writeInt32(o.replicaEpoch);
   w.writeInt32(o.replicaId);
   if (version >= 1) {
-    w.writeUuid((o.replicaDirectoryId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.replicaDirectoryId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   if (version >= 1) {
-    w.writeUuid((o.voterDirectoryId ?? "AAAAAAAAAAAAAAAAAAAAAA"));
+    w.writeUuid(o.voterDirectoryId ?? "AAAAAAAAAAAAAAAAAAAAAA");
   }
   w.writeInt32(o.lastOffsetEpoch);
   w.writeInt64(o.lastOffset);
   if (version >= 2) {
-    w.writeBoolean((o.preVote ?? false));
+    w.writeBoolean(o.preVote ?? false);
   } else if (o.preVote !== undefined && o.preVote !== false) {
     throw fieldNotInVersion("VoteRequestPartitionData.preVote", version);
   }
@@ -240,13 +234,10 @@ export function decodeVoteResponse(r: Reader, version: number): VoteResponse {
   o.errorCode = r.readInt16();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("VoteResponse.topics");
-    } else {
-      const a0: VoteResponseTopicData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeVoteResponseTopicData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("VoteResponse.topics");
+    const a0: VoteResponseTopicData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeVoteResponseTopicData(r, version));
+    o.topics = a0;
   }
   const numTaggedFields = r.readUnsignedVarint();
   for (let t = 0; t < numTaggedFields; t++) {
@@ -257,13 +248,10 @@ export function decodeVoteResponse(r: Reader, version: number): VoteResponse {
     if (tag === 0 && version >= 1) {
       {
         const n0 = r.readArrayLength(true);
-        if (n0 < 0) {
-          throw nullNotAllowed("VoteResponse.nodeEndpoints");
-        } else {
-          const a0: NodeEndpoint[] = [];
-          for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
-          o.nodeEndpoints = a0;
-        }
+        if (n0 < 0) throw nullNotAllowed("VoteResponse.nodeEndpoints");
+        const a0: NodeEndpoint[] = [];
+        for (let i0 = 0; i0 < n0; i0++) a0.push(decodeNodeEndpoint(r, version));
+        o.nodeEndpoints = a0;
       }
       r.expectOffset(end, "VoteResponse.nodeEndpoints");
     } else {
@@ -304,13 +292,10 @@ function decodeVoteResponseTopicData(r: Reader, version: number): VoteResponseTo
   o.topicName = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("VoteResponseTopicData.partitions");
-    } else {
-      const a0: VoteResponsePartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeVoteResponsePartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("VoteResponseTopicData.partitions");
+    const a0: VoteResponsePartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeVoteResponsePartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -67,13 +67,10 @@ export function decodeWriteShareGroupStateRequest(r: Reader, version: number): W
   o.groupId = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("WriteShareGroupStateRequest.topics");
-    } else {
-      const a0: WriteStateData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeWriteStateData(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("WriteShareGroupStateRequest.topics");
+    const a0: WriteStateData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeWriteStateData(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -96,13 +93,10 @@ function decodeWriteStateData(r: Reader, version: number): WriteStateData {
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("WriteStateData.partitions");
-    } else {
-      const a0: PartitionData[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("WriteStateData.partitions");
+    const a0: PartitionData[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionData(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -130,13 +124,10 @@ function decodePartitionData(r: Reader, version: number): PartitionData {
   }
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("PartitionData.stateBatches");
-    } else {
-      const a0: StateBatch[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeStateBatch(r, version));
-      o.stateBatches = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("PartitionData.stateBatches");
+    const a0: StateBatch[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeStateBatch(r, version));
+    o.stateBatches = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -149,7 +140,7 @@ function encodePartitionData(w: Writer, version: number, o: PartitionData): void
   w.writeInt32(o.leaderEpoch);
   w.writeInt64(o.startOffset);
   if (version >= 1) {
-    w.writeInt32((o.deliveryCompleteCount ?? -1));
+    w.writeInt32(o.deliveryCompleteCount ?? -1);
   }
   {
     const a0 = o.stateBatches;
@@ -241,13 +232,10 @@ export function decodeWriteShareGroupStateResponse(r: Reader, version: number): 
   const o = {} as WriteShareGroupStateResponse;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("WriteShareGroupStateResponse.results");
-    } else {
-      const a0: WriteStateResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeWriteStateResult(r, version));
-      o.results = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("WriteShareGroupStateResponse.results");
+    const a0: WriteStateResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeWriteStateResult(r, version));
+    o.results = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -269,13 +257,10 @@ function decodeWriteStateResult(r: Reader, version: number): WriteStateResult {
   o.topicId = r.readUuid();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("WriteStateResult.partitions");
-    } else {
-      const a0: PartitionResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionResult(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("WriteStateResult.partitions");
+    const a0: PartitionResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodePartitionResult(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

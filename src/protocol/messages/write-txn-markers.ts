@@ -50,13 +50,10 @@ export function decodeWriteTxnMarkersRequest(r: Reader, version: number): WriteT
   const o = {} as WriteTxnMarkersRequest;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("WriteTxnMarkersRequest.markers");
-    } else {
-      const a0: WritableTxnMarker[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeWritableTxnMarker(r, version));
-      o.markers = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("WriteTxnMarkersRequest.markers");
+    const a0: WritableTxnMarker[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeWritableTxnMarker(r, version));
+    o.markers = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -80,13 +77,10 @@ function decodeWritableTxnMarker(r: Reader, version: number): WritableTxnMarker 
   o.transactionResult = r.readBoolean();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("WritableTxnMarker.topics");
-    } else {
-      const a0: WritableTxnMarkerTopic[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeWritableTxnMarkerTopic(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("WritableTxnMarker.topics");
+    const a0: WritableTxnMarkerTopic[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeWritableTxnMarkerTopic(r, version));
+    o.topics = a0;
   }
   o.coordinatorEpoch = r.readInt32();
   if (version >= 2) {
@@ -108,7 +102,7 @@ function encodeWritableTxnMarker(w: Writer, version: number, o: WritableTxnMarke
   }
   w.writeInt32(o.coordinatorEpoch);
   if (version >= 2) {
-    w.writeInt8((o.transactionVersion ?? 0));
+    w.writeInt8(o.transactionVersion ?? 0);
   }
   w.writeTaggedFields(o.unknownTaggedFields);
 }
@@ -118,13 +112,10 @@ function decodeWritableTxnMarkerTopic(r: Reader, version: number): WritableTxnMa
   o.name = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("WritableTxnMarkerTopic.partitionIndexes");
-    } else {
-      const a0: number[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
-      o.partitionIndexes = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("WritableTxnMarkerTopic.partitionIndexes");
+    const a0: number[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(r.readInt32());
+    o.partitionIndexes = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -206,13 +197,10 @@ export function decodeWriteTxnMarkersResponse(r: Reader, version: number): Write
   const o = {} as WriteTxnMarkersResponse;
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("WriteTxnMarkersResponse.markers");
-    } else {
-      const a0: WritableTxnMarkerResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeWritableTxnMarkerResult(r, version));
-      o.markers = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("WriteTxnMarkersResponse.markers");
+    const a0: WritableTxnMarkerResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeWritableTxnMarkerResult(r, version));
+    o.markers = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -234,13 +222,10 @@ function decodeWritableTxnMarkerResult(r: Reader, version: number): WritableTxnM
   o.producerId = r.readInt64();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("WritableTxnMarkerResult.topics");
-    } else {
-      const a0: WritableTxnMarkerTopicResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeWritableTxnMarkerTopicResult(r, version));
-      o.topics = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("WritableTxnMarkerResult.topics");
+    const a0: WritableTxnMarkerTopicResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeWritableTxnMarkerTopicResult(r, version));
+    o.topics = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;
@@ -262,13 +247,10 @@ function decodeWritableTxnMarkerTopicResult(r: Reader, version: number): Writabl
   o.name = r.readCompactString();
   {
     const n0 = r.readArrayLength(true);
-    if (n0 < 0) {
-      throw nullNotAllowed("WritableTxnMarkerTopicResult.partitions");
-    } else {
-      const a0: WritableTxnMarkerPartitionResult[] = [];
-      for (let i0 = 0; i0 < n0; i0++) a0.push(decodeWritableTxnMarkerPartitionResult(r, version));
-      o.partitions = a0;
-    }
+    if (n0 < 0) throw nullNotAllowed("WritableTxnMarkerTopicResult.partitions");
+    const a0: WritableTxnMarkerPartitionResult[] = [];
+    for (let i0 = 0; i0 < n0; i0++) a0.push(decodeWritableTxnMarkerPartitionResult(r, version));
+    o.partitions = a0;
   }
   const tagged = r.readTaggedFields();
   if (tagged !== undefined) o.unknownTaggedFields = tagged;

@@ -207,3 +207,34 @@ describe("the samples exercise the interesting cases", () => {
     for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThan(10);
   });
 });
+
+describe("malformed input gets a ProtocolError, never a crash", () => {
+  it.each([...API_BY_KEY.values()].map((api) => ({ name: api.name, api })))("$name: truncated and corrupted frames", ({ api }) => {
+    for (const dir of ["request", "response"] as const) {
+      const { decode, schema } = codec(api, dir);
+      for (const version of versionsOf([api.minVersion, api.maxVersion])) {
+        const bytes = encode(api, dir, version, sampleMessage(schema, version, 11));
+        // Every proper prefix is a truncated frame.
+        for (let cut = 0; cut < bytes.length; cut++) {
+          expect(() => decode(new Reader(bytes.subarray(0, cut)), version)).toThrow(ProtocolError);
+        }
+        // Corrupt one byte at a time (deterministically): either it still decodes or it fails cleanly.
+        for (let i = 0; i < bytes.length; i++) {
+          const bad = Buffer.from(bytes);
+          bad[i] = bad[i]! ^ (0x80 | (i * 37) & 0x7f);
+          try {
+            decode(new Reader(bad), version);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ProtocolError);
+          }
+        }
+      }
+    }
+  });
+
+  it("rejects a known tagged field whose declared size disagrees with its value", () => {
+    // ApiVersions v3 response: error 0, no apis, throttle 0, one tag: FinalizedFeaturesEpoch (int64) declared as 9 bytes.
+    const frame = Buffer.from([0, 0, 1, 0, 0, 0, 0, 1, 1, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
+    expect(() => APIS.ApiVersions.decodeResponse(new Reader(frame), 3)).toThrow(/declared size/);
+  });
+});
