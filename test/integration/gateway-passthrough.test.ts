@@ -15,7 +15,7 @@ import { API_BY_KEY } from "../../src/protocol/messages/index.js";
 import { Reader } from "../../src/protocol/reader.js";
 import { Writer } from "../../src/protocol/writer.js";
 import { byteLength, writeFrame } from "../../src/proxy/frame-write.js";
-import { kafkajsClient, uniqueName } from "../harness/clients.js";
+import { kafkajsClient, uniqueName, waitUntil } from "../harness/clients.js";
 import { leakRecorder, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
 
 /** Sends one request body (header + message) to `host:port` and returns the response body. */
@@ -61,6 +61,12 @@ describe("gateway passthrough", () => {
     await admin.connect();
   });
 
+  /** Creates a topic and waits until every partition leader serves it (leaders learn of it a little later). */
+  async function createTopic(topic: string, numPartitions: number): Promise<void> {
+    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 3 }], waitForLeaders: true });
+    await waitUntil(() => admin.fetchTopicOffsets(topic), { what: `leaders of ${topic}`, timeoutMs: 30_000 });
+  }
+
   afterAll(async () => {
     await admin?.disconnect();
     await gateway?.close();
@@ -78,7 +84,7 @@ describe("gateway passthrough", () => {
 
   it("carries produced messages (gzip and uncompressed) to a consumer, byte for byte", async () => {
     const topic = uniqueName("passthrough");
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+    await createTopic(topic, 3);
     const producer = client.producer();
     await producer.connect();
     const sent = Array.from({ length: 300 }, (_, i) => ({ key: `k${i % 17}`, value: `value-${i}-${"x".repeat(i)}` }));
@@ -106,7 +112,7 @@ describe("gateway passthrough", () => {
 
   it("forwards acks=0 produces without waiting for responses that never come", async () => {
     const topic = uniqueName("acks0");
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
+    await createTopic(topic, 1);
     const producer = client.producer();
     await producer.connect();
     for (let i = 0; i < 20; i++) await producer.send({ topic, acks: 0, messages: [{ value: `fire-${i}` }] });
