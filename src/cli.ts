@@ -100,7 +100,7 @@ async function start(file: string): Promise<number | undefined> {
     }, drainTimeoutMs + 5_000).unref();
     await gateway.close(drainTimeoutMs);
     logger.info("bulkhead stopped");
-    logger.flush(() => process.exit(0)); // logging is asynchronous: let the last lines out, in order
+    process.exit(0);
   };
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, (s) => void stop(s));
   return undefined; // keep running

@@ -26,7 +26,9 @@ export function createLogger(destination?: DestinationStream, level: LogLevel = 
     level,
     redact: { paths: [...REDACT_PATHS], censor: "[REDACTED]" },
   };
-  return destination ? pino(options, destination) : pino(options);
+  // Synchronous stdout, like console.log on a pipe: lines stay in order and none is lost when the process
+  // exits right after logging (shutdown, fatal errors). The data plane logs per connection, not per request.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
 }
 
 export const logger: Logger = createLogger();
