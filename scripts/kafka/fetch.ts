@@ -61,6 +61,7 @@ export async function ensureKafka(version: string = kafkaVersionFromEnv()): Prom
     throw new Error(`Fetching Kafka ${version} with Maven failed:\n${e.stdout ?? ""}${e.stderr ?? e.message}`, { cause: err });
   }
   await rm(libs, { recursive: true, force: true });
+  await rm(join(home, "cds"), { recursive: true, force: true }); // class archives of the old jars (cds.ts)
   await rename(scratch, libs);
   await writeFile(marker, `${pomHash}\n`);
   return libs;

@@ -91,6 +91,7 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaClust
         jvms.push(spawnJvm({
           version, mainClass: "kafka.Kafka", args: [join(n.home, "server.properties")],
           log: { kind: "broker", logsDir: n.logs }, stdio: ["ignore", out, out],
+          cds: n.nodeId === 0 ? "create" : "use", // one archive dump (~50 MB, at exit) is enough
         }));
       } finally {
         closeSync(out); // the child has its own copy
