@@ -11,6 +11,8 @@ export type CdsMode = "use" | "create";
 
 export interface ClassArchive {
   flags: string[];
+  /** True when this JVM writes the archive as it exits, which takes a few more seconds. */
+  dumping: boolean;
   /** Call with the JVM's exit code once it is gone: publishes a freshly dumped archive. */
   finish(code: number | null): void;
 }
@@ -21,13 +23,14 @@ export function cdsDir(version: string): string {
 
 export function classArchive(version: string, mainClass: string, mode: CdsMode): ClassArchive {
   const archive = join(cdsDir(version), `${mainClass}.jsa`);
-  if (existsSync(archive)) return { flags: [`-XX:SharedArchiveFile=${archive}`], finish: () => undefined };
-  if (mode === "use") return { flags: [], finish: () => undefined };
+  if (existsSync(archive)) return { flags: [`-XX:SharedArchiveFile=${archive}`], dumping: false, finish: () => undefined };
+  if (mode === "use") return { flags: [], dumping: false, finish: () => undefined };
   // The JVM dumps the archive as it exits; a private draft name keeps concurrent first runs apart.
   mkdirSync(cdsDir(version), { recursive: true });
   const draft = `${archive}.${randomUUID()}.draft`;
   return {
     flags: [`-XX:ArchiveClassesAtExit=${draft}`],
+    dumping: true,
     finish(code) {
       // 137 = SIGKILL, which may have cut the dump short.
       if (code !== null && code !== 137 && existsSync(draft)) renameSync(draft, archive);

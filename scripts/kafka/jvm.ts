@@ -50,7 +50,7 @@ export interface Jvm {
   pgid: number;
   /** Resolves with the JVM's exit code (null if the watchdog was killed by a signal). */
   exited: Promise<number | null>;
-  /** SIGTERM, wait up to graceMs, then SIGKILL the whole process group. */
+  /** SIGTERM, wait up to graceMs (default 15 s, more while a CDS archive is dumped), then SIGKILL the group. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -91,7 +91,7 @@ export function spawnJvm(spec: JvmSpec): Jvm {
     child,
     pgid,
     exited,
-    async stop(graceMs = 15_000) {
+    async stop(graceMs = cds.dumping ? 45_000 : 15_000) {
       child.ref(); // an unref'd child would let Node exit before the JVM is down
       if (alive()) child.kill("SIGTERM");
       let timer: NodeJS.Timeout | undefined;
