@@ -3,9 +3,11 @@
  * records every upstream broker address seen in a response sent to a client (there must be none).
  */
 import net from "node:net";
+import type { Admin } from "kafkajs";
 import type { GatewayConfig, HostPort, VirtualClusterConfig } from "../../src/config/types.js";
 import { startGateway, type Gateway } from "../../src/gateway.js";
 import type { ResponseTap } from "../../src/proxy/client-connection.js";
+import { waitUntil } from "./clients.js";
 
 export interface UpstreamCluster {
   /** "host:port,host:port" */
@@ -150,4 +152,19 @@ export async function startTestGateway(kafka: UpstreamCluster, opts: TestGateway
     upstreamLeaks: () => [...new Set(recorder.leaks)],
     close: () => gateway.close(),
   };
+}
+
+/**
+ * Creates a topic (RF 3) and waits until every partition leader serves it. kafkajs's createTopics fails
+ * when its follow-up Metadata reaches a broker that hasn't applied the new topic yet
+ * (UNKNOWN_TOPIC_OR_PARTITION; half the time on 3.9.2, with or without the gateway): the topic exists
+ * then, so wait for its leaders instead.
+ */
+export async function createReadyTopic(admin: Admin, topic: string, numPartitions: number): Promise<void> {
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 3 }] });
+  } catch (err) {
+    if ((err as { type?: string }).type !== "UNKNOWN_TOPIC_OR_PARTITION") throw err;
+  }
+  await waitUntil(() => admin.fetchTopicOffsets(topic), { what: `leaders of ${topic}`, timeoutMs: 30_000 });
 }

@@ -10,7 +10,7 @@ import { encodeFetchRequest } from "../../src/protocol/messages/fetch.js";
 import { Writer } from "../../src/protocol/writer.js";
 import { byteLength, writeFrame } from "../../src/proxy/frame-write.js";
 import { kafkajsClient, uniqueName } from "../harness/clients.js";
-import { parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { createReadyTopic, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
 
 const FETCH_WAIT_MS = 2_000;
 
@@ -47,7 +47,7 @@ describe("graceful drain", () => {
     const admin = kafkajsClient(gateway.bootstrap, uniqueName("drain")).admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: true });
+      await createReadyTopic(admin, topic, 1);
       const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
       const leader = topics[0]!.partitions[0]!.leader;
       const listener = gateway.config.virtualClusters[0]!.listeners[0]!;

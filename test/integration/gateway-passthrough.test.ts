@@ -15,8 +15,8 @@ import { API_BY_KEY } from "../../src/protocol/messages/index.js";
 import { Reader } from "../../src/protocol/reader.js";
 import { Writer } from "../../src/protocol/writer.js";
 import { byteLength, writeFrame } from "../../src/proxy/frame-write.js";
-import { kafkajsClient, uniqueName, waitUntil } from "../harness/clients.js";
-import { leakRecorder, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { kafkajsClient, uniqueName } from "../harness/clients.js";
+import { createReadyTopic, leakRecorder, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
 
 /** Sends one request body (header + message) to `host:port` and returns the response body. */
 async function roundTrip(host: string, port: number, body: Buffer[]): Promise<Buffer[]> {
@@ -61,12 +61,6 @@ describe("gateway passthrough", () => {
     await admin.connect();
   });
 
-  /** Creates a topic and waits until every partition leader serves it (leaders learn of it a little later). */
-  async function createTopic(topic: string, numPartitions: number): Promise<void> {
-    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 3 }], waitForLeaders: true });
-    await waitUntil(() => admin.fetchTopicOffsets(topic), { what: `leaders of ${topic}`, timeoutMs: 30_000 });
-  }
-
   afterAll(async () => {
     await admin?.disconnect();
     await gateway?.close();
@@ -84,7 +78,7 @@ describe("gateway passthrough", () => {
 
   it("carries produced messages (gzip and uncompressed) to a consumer, byte for byte", async () => {
     const topic = uniqueName("passthrough");
-    await createTopic(topic, 3);
+    await createReadyTopic(admin, topic, 3);
     const producer = client.producer();
     await producer.connect();
     const sent = Array.from({ length: 300 }, (_, i) => ({ key: `k${i % 17}`, value: `value-${i}-${"x".repeat(i)}` }));
@@ -112,7 +106,7 @@ describe("gateway passthrough", () => {
 
   it("forwards acks=0 produces without waiting for responses that never come", async () => {
     const topic = uniqueName("acks0");
-    await createTopic(topic, 1);
+    await createReadyTopic(admin, topic, 1);
     const producer = client.producer();
     await producer.connect();
     for (let i = 0; i < 20; i++) await producer.send({ topic, acks: 0, messages: [{ value: `fire-${i}` }] });
