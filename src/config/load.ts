@@ -22,34 +22,40 @@ export async function loadConfig(file: string): Promise<GatewayConfig> {
 export function parseConfig(text: string, fileName: string): GatewayConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const issueAt = (path: ConfigPath, message: string): ConfigIssue => ({
-    file: fileName,
-    path: formatPath(path),
-    ...positionOf(doc, lineCounter, path),
-    message,
-  });
+  const fail = (problems: readonly { path: ConfigPath; message: string }[]): never => {
+    const issues = problems.map(({ path, message }) => ({
+      file: fileName,
+      path: formatPath(path),
+      ...positionOf(doc, lineCounter, path),
+      message,
+    }));
+    throw new ConfigError(fileName, sortByPosition(issues));
+  };
 
   if (doc.errors.length > 0) {
-    throw new ConfigError(
-      fileName,
-      doc.errors.map((error) => ({ file: fileName, path: "", ...lineCounter.linePos(error.pos[0]), message: error.message })),
-    );
+    const issues = doc.errors.map((error) => ({
+      file: fileName,
+      path: "",
+      ...lineCounter.linePos(error.pos[0]),
+      message: error.message,
+    }));
+    throw new ConfigError(fileName, issues);
   }
   let data: unknown;
   try {
     data = doc.toJS(); // throws on alias bombs ("Excessive alias count")
   } catch (error) {
-    throw new ConfigError(fileName, [issueAt([], (error as Error).message)]);
+    return fail([{ path: [], message: (error as Error).message }]);
   }
-  if (data === null || data === undefined) throw new ConfigError(fileName, [issueAt([], "the file is empty")]);
+  if (data === null || data === undefined) return fail([{ path: [], message: "the file is empty" }]);
 
   const result = configSchema.safeParse(data, { error: requiredFieldMessage });
-  if (!result.success) throw new ConfigError(fileName, sortByPosition(result.error.issues.flatMap(toConfigPaths).map((i) => issueAt(i.path, i.message))));
+  if (!result.success) return fail(result.error.issues.flatMap(toConfigPaths));
 
   // Assigning to GatewayConfig is the compile-time check that schema.ts and types.ts agree.
   const config: GatewayConfig = result.data;
   const semanticIssues = checkSemantics(config);
-  if (semanticIssues.length > 0) throw new ConfigError(fileName, sortByPosition(semanticIssues.map((i) => issueAt(i.path, i.message))));
+  if (semanticIssues.length > 0) return fail(semanticIssues);
   return deepFreeze(config);
 }
 

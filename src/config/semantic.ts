@@ -32,8 +32,12 @@ function checkUniqueNames(items: readonly { name: string }[], path: ConfigPath, 
   const issues: SemanticIssue[] = [];
   items.forEach((item, i) => {
     const earlier = firstIndex.get(item.name);
-    if (earlier === undefined) firstIndex.set(item.name, i);
-    else issues.push({ path: [...path, i, "name"], message: `duplicate ${what} name "${item.name}" (first at ${formatPath([...path, earlier])})` });
+    if (earlier === undefined) {
+      firstIndex.set(item.name, i);
+    } else {
+      const message = `duplicate ${what} name "${item.name}" (first at ${formatPath([...path, earlier])})`;
+      issues.push({ path: [...path, i, "name"], message });
+    }
   });
   return issues;
 }
@@ -56,10 +60,12 @@ function portClaims(config: GatewayConfig): PortClaim[] {
 function checkPortClashes(claims: readonly PortClaim[]): SemanticIssue[] {
   const issues: SemanticIssue[] = [];
   claims.forEach((claim, i) => {
-    const clash = claims.slice(0, i).find((earlier) => sameInterface(earlier.bind, claim.bind) && overlaps(earlier.ports, claim.ports));
+    const clash = claims
+      .slice(0, i)
+      .find((earlier) => sameInterface(earlier.bind, claim.bind) && overlaps(earlier.ports, claim.ports));
     if (clash) {
-      const message = `${formatRange(claim.ports)} on "${claim.bind}" clashes with ${formatPath(clash.path)} (${formatRange(clash.ports)} on "${clash.bind}")`;
-      issues.push({ path: claim.path, message });
+      const other = `${formatPath(clash.path)} (${formatRange(clash.ports)} on "${clash.bind}")`;
+      issues.push({ path: claim.path, message: `${formatRange(claim.ports)} on "${claim.bind}" clashes with ${other}` });
     }
   });
   return issues;
@@ -67,15 +73,17 @@ function checkPortClashes(claims: readonly PortClaim[]): SemanticIssue[] {
 
 export function checkSemantics(config: GatewayConfig): SemanticIssue[] {
   const clusterNames = config.clusters.map((cluster) => cluster.name);
-  const unknownClusters = config.virtualClusters.flatMap((vc, v) =>
-    clusterNames.includes(vc.cluster)
-      ? []
-      : [{ path: ["virtualClusters", v, "cluster"], message: `unknown cluster "${vc.cluster}" (defined: ${clusterNames.join(", ")})` }],
-  );
+  const unknownClusters = config.virtualClusters.flatMap((vc, v) => {
+    if (clusterNames.includes(vc.cluster)) return [];
+    const message = `unknown cluster "${vc.cluster}" (defined: ${clusterNames.join(", ")})`;
+    return [{ path: ["virtualClusters", v, "cluster"], message }];
+  });
   return [
     ...checkUniqueNames(config.clusters, ["clusters"], "cluster"),
     ...checkUniqueNames(config.virtualClusters, ["virtualClusters"], "virtual cluster"),
-    ...config.virtualClusters.flatMap((vc, v) => checkUniqueNames(vc.listeners, ["virtualClusters", v, "listeners"], "listener")),
+    ...config.virtualClusters.flatMap((vc, v) =>
+      checkUniqueNames(vc.listeners, ["virtualClusters", v, "listeners"], "listener"),
+    ),
     ...unknownClusters,
     ...checkPortClashes(portClaims(config)),
   ];
