@@ -18,8 +18,8 @@ export function uniqueName(prefix: string): string {
 type Truthy<T> = Exclude<T, false | 0 | "" | null | undefined>;
 
 export interface WaitOptions {
-  /** What is awaited, for the timeout message. */
-  what: string;
+  /** What is awaited, for the timeout message; a function is asked at the timeout (e.g. to report progress). */
+  what: string | (() => string);
   timeoutMs?: number;
   intervalMs?: number;
 }
@@ -41,7 +41,8 @@ export async function waitUntil<T>(condition: () => T | Promise<T>, opts: WaitOp
     }
     if (Date.now() > deadline) {
       const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : "";
-      throw new Error(`timed out after ${opts.timeoutMs ?? 60_000} ms waiting for ${opts.what}${why}`);
+      const what = typeof opts.what === "function" ? opts.what() : opts.what;
+      throw new Error(`timed out after ${opts.timeoutMs ?? 60_000} ms waiting for ${what}${why}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

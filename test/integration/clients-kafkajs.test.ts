@@ -1,7 +1,9 @@
 /**
  * kafkajs through the gateway against the 3-broker cluster: a 6-partition topic (RF 3), 10,000 keyed
- * messages, a group of 3 consumers; every message must arrive exactly once.
+ * messages, a group of 3 consumers; every message must arrive exactly once. Also near-1 MB messages,
+ * whose frames span many socket reads on both sides of the gateway.
  */
+import { createHash, randomBytes } from "node:crypto";
 import { Partitioners } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
@@ -18,6 +20,13 @@ const MESSAGES = 10_000;
 const PARTITIONS = 6;
 const CONSUMERS = 3;
 const PRODUCE_BATCH = 1_000;
+/** Random (incompressible) values just under the broker's default 1 MiB batch limit. */
+const LARGE_MESSAGES = 12;
+const LARGE_SIZE = 900 * 1024;
+
+function sha256(data: Buffer): string {
+  return createHash("sha256").update(data).digest("hex");
+}
 
 describe("kafkajs through the gateway", () => {
   const upstream = inject("kafka");
@@ -105,7 +114,7 @@ describe("kafkajs through the gateway", () => {
     expect(endOffsets.every((p) => Number(p.high) > 0)).toBe(true);
 
     await waitUntil(() => received.size === MESSAGES, {
-      what: `all ${MESSAGES} keys consumed (have ${received.size})`,
+      what: () => `all ${MESSAGES} keys consumed (have ${received.size})`,
       timeoutMs: 60_000,
     });
     // Wait until the group has committed everything, so a late duplicate would have arrived by now.
@@ -126,6 +135,42 @@ describe("kafkajs through the gateway", () => {
     expect(perConsumer.reduce((a, b) => a + b, 0)).toBe(MESSAGES);
     // Every member of the group did its share.
     expect(perConsumer.every((count) => count > 0)).toBe(true);
+  });
+
+  it("carries near-1 MB messages intact in both directions", async () => {
+    const { client, admin } = session;
+    const bigTopic = uniqueName("kafkajs-large");
+    await createTopicsAndWait(admin, [{ topic: bigTopic, numPartitions: 1, replicationFactor: 3 }]);
+    const values = Array.from({ length: LARGE_MESSAGES }, (_, n) => randomBytes(LARGE_SIZE - n * 1024));
+    const producer = session.track(client.producer({ createPartitioner: Partitioners.DefaultPartitioner }));
+    await producer.connect();
+    // One message per request: a batch holds at most the broker's max.message.bytes (1 MiB).
+    for (const [n, value] of values.entries()) {
+      await producer.send({ topic: bigTopic, acks: -1, messages: [{ key: `big-${n}`, value }] });
+    }
+
+    const received = new Map<string, string>();
+    // A 10 MiB fetch carries many of them at once: frames of megabytes through the gateway.
+    const consumer = session.track(
+      client.consumer({
+        groupId: uniqueName("kafkajs-large"),
+        maxBytes: 10 * 1024 * 1024,
+        maxBytesPerPartition: 10 * 1024 * 1024,
+        maxWaitTimeInMs: 500,
+      }),
+    );
+    await consumer.connect();
+    await subscribeWhenKnown(consumer, bigTopic);
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        received.set(message.key?.toString() ?? "<null>", message.value ? sha256(message.value) : "<null>");
+      },
+    });
+    await waitUntil(() => received.size === LARGE_MESSAGES, {
+      what: () => `${LARGE_MESSAGES} large messages consumed (have ${received.size})`,
+      timeoutMs: 60_000,
+    });
+    expect(Object.fromEntries(received)).toEqual(Object.fromEntries(values.map((v, n) => [`big-${n}`, sha256(v)])));
   });
 
   it("never told a client an upstream broker address", () => {

@@ -85,11 +85,11 @@ describe("transactions through the gateway", () => {
     // "second" was committed after "aborted" on every partition: once the read_committed consumer has
     // all of it, it has read past every aborted message, so their absence is a real observation.
     await waitUntil(() => committedReader.length >= expected.length, {
-      what: `read_committed consumer to read ${expected.length} messages (has ${committedReader.length})`,
+      what: () => `read_committed consumer to read ${expected.length} messages (has ${committedReader.length})`,
       timeoutMs: 90_000,
     });
     await waitUntil(() => uncommittedReader.length >= 3 * PER_TRANSACTION, {
-      what: `read_uncommitted consumer to read ${3 * PER_TRANSACTION} messages (has ${uncommittedReader.length})`,
+      what: () => `read_uncommitted consumer to read ${3 * PER_TRANSACTION} messages (has ${uncommittedReader.length})`,
       timeoutMs: 90_000,
     });
 
@@ -132,7 +132,7 @@ describe("transactions through the gateway", () => {
 
     const committedCopy = await consumeAll(false, output);
     await waitUntil(() => committedCopy.length >= COPIED, {
-      what: `read_committed consumer to read the ${COPIED} copied messages (has ${committedCopy.length})`,
+      what: () => `read_committed consumer to read the ${COPIED} copied messages (has ${committedCopy.length})`,
       timeoutMs: 90_000,
     });
     // The copier's offsets were committed inside its transactions, up to the end of the input.
