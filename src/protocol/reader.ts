@@ -87,7 +87,7 @@ export class Reader {
     const c = this.chunk, o = this.off;
     if (o + 2 <= c.length) {
       this.off = o + 2;
-      return c.readInt16BE(o);
+      return (((c[o]! << 8) | c[o + 1]!) << 16) >> 16;
     }
     return this.gather(2, "int16").readInt16BE(0);
   }
@@ -96,7 +96,7 @@ export class Reader {
     const c = this.chunk, o = this.off;
     if (o + 2 <= c.length) {
       this.off = o + 2;
-      return c.readUInt16BE(o);
+      return (c[o]! << 8) | c[o + 1]!;
     }
     return this.gather(2, "uint16").readUInt16BE(0);
   }
@@ -104,8 +104,9 @@ export class Reader {
   readInt32(): number {
     const c = this.chunk, o = this.off;
     if (o + 4 <= c.length) {
+      // Direct byte loads: bounds are checked above, Buffer#readInt32BE would check again.
       this.off = o + 4;
-      return c.readInt32BE(o);
+      return (c[o]! << 24) | (c[o + 1]! << 16) | (c[o + 2]! << 8) | c[o + 3]!;
     }
     return this.gather(4, "int32").readInt32BE(0);
   }
@@ -114,7 +115,7 @@ export class Reader {
     const c = this.chunk, o = this.off;
     if (o + 4 <= c.length) {
       this.off = o + 4;
-      return c.readUInt32BE(o);
+      return ((c[o]! << 24) | (c[o + 1]! << 16) | (c[o + 2]! << 8) | c[o + 3]!) >>> 0;
     }
     return this.gather(4, "uint32").readUInt32BE(0);
   }
@@ -151,6 +152,12 @@ export class Reader {
 
   /** Unsigned LEB128, at most 5 bytes (Kafka's ByteUtils.readUnsignedVarint). */
   readUnsignedVarint(): number {
+    // Fast path: lengths and counts below 128 (the common case) take one byte.
+    const c = this.chunk, o = this.off;
+    if (o < c.length && c[o]! < 0x80) {
+      this.off = o + 1;
+      return c[o]!;
+    }
     let value = 0;
     for (let shift = 0; shift < 35; shift += 7) {
       const b = this.readUint8();

@@ -72,14 +72,19 @@ export class Writer {
 
   // ---- fixed-size primitives -------------------------------------------------------------
 
+  // Fixed-size writes store bytes directly after a cheap integer range check: Buffer#writeInt32BE
+  // and friends validate their arguments again on every call, which shows in encode profiles.
+
   writeInt8(v: number): void {
+    if ((v << 24) >> 24 !== v) throw outOfRange("int8", String(v));
     this.ensure(1);
-    this.pos = this.buf.writeInt8(v, this.pos);
+    this.buf[this.pos++] = v;
   }
 
   writeUint8(v: number): void {
+    if ((v & 0xff) !== v) throw outOfRange("uint8", String(v));
     this.ensure(1);
-    this.pos = this.buf.writeUInt8(v, this.pos);
+    this.buf[this.pos++] = v;
   }
 
   writeBoolean(v: boolean): void {
@@ -88,23 +93,43 @@ export class Writer {
   }
 
   writeInt16(v: number): void {
+    if ((v << 16) >> 16 !== v) throw outOfRange("int16", String(v));
     this.ensure(2);
-    this.pos = this.buf.writeInt16BE(v, this.pos);
+    const b = this.buf, p = this.pos;
+    b[p] = v >> 8;
+    b[p + 1] = v;
+    this.pos = p + 2;
   }
 
   writeUint16(v: number): void {
+    if ((v & 0xffff) !== v) throw outOfRange("uint16", String(v));
     this.ensure(2);
-    this.pos = this.buf.writeUInt16BE(v, this.pos);
+    const b = this.buf, p = this.pos;
+    b[p] = v >> 8;
+    b[p + 1] = v;
+    this.pos = p + 2;
   }
 
   writeInt32(v: number): void {
+    if ((v | 0) !== v) throw outOfRange("int32", String(v));
     this.ensure(4);
-    this.pos = this.buf.writeInt32BE(v, this.pos);
+    const b = this.buf, p = this.pos;
+    b[p] = v >> 24;
+    b[p + 1] = v >> 16;
+    b[p + 2] = v >> 8;
+    b[p + 3] = v;
+    this.pos = p + 4;
   }
 
   writeUint32(v: number): void {
+    if (v >>> 0 !== v) throw outOfRange("uint32", String(v));
     this.ensure(4);
-    this.pos = this.buf.writeUInt32BE(v, this.pos);
+    const b = this.buf, p = this.pos;
+    b[p] = v >>> 24;
+    b[p + 1] = v >>> 16;
+    b[p + 2] = v >>> 8;
+    b[p + 3] = v;
+    this.pos = p + 4;
   }
 
   writeInt64(v: bigint): void {
@@ -130,6 +155,12 @@ export class Writer {
   // ---- variable-length integers ----------------------------------------------------------
 
   writeUnsignedVarint(v: number): void {
+    if (v >= 0 && v < 0x80 && (v | 0) === v) {
+      // Fast path: most lengths, counts and tags fit one byte.
+      this.ensure(1);
+      this.buf[this.pos++] = v;
+      return;
+    }
     if (!(v >= 0 && v <= 0xffffffff) || !Number.isInteger(v)) {
       throw outOfRange("unsigned varint", `${v} is not a uint32`);
     }

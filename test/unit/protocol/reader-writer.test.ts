@@ -205,6 +205,23 @@ describe("Writer", () => {
     expect(codeOf(() => new Writer().writeUuid("AAAAAAAAAAAAAAAAAAAA+A"))).toBe("ERR_PROTOCOL_INVALID_UUID");
   });
 
+  it("rejects integers that do not fit their wire type", () => {
+    const w = new Writer();
+    const bad: [(v: number) => void, number][] = [
+      [(v) => w.writeInt8(v), 128],
+      [(v) => w.writeUint8(v), -1],
+      [(v) => w.writeInt16(v), 32768],
+      [(v) => w.writeUint16(v), 65536],
+      [(v) => w.writeInt32(v), 2 ** 31],
+      [(v) => w.writeInt32(v), 1.5],
+      [(v) => w.writeInt32(v), Number.NaN],
+      [(v) => w.writeUint32(v), -1],
+      [(v) => w.writeUnsignedVarint(v), 2 ** 32],
+    ];
+    for (const [write, v] of bad) expect(codeOf(() => write(v))).toBe("ERR_PROTOCOL_VALUE_OUT_OF_RANGE");
+    expect(w.length).toBe(0);
+  });
+
   it("inserts a size prefix in scratch, across growth, and across appended chunks", () => {
     for (const payload of [0, 1, 127, 128, 300, 20000]) {
       const w = new Writer(2);
