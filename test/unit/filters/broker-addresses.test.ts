@@ -38,10 +38,25 @@ function responseFrame(apiKey: number, version: number, message: object, correla
   return { size: whole.length, chunks: [whole.subarray(0, 3), whole.subarray(3, cut), whole.subarray(cut)] };
 }
 
-function decode(apiKey: number, version: number, chunks: readonly Buffer[]): { correlationId: number; body: any } {
+/** The decoded response fields these tests read, whichever API it is. */
+interface EndpointFields {
+  nodeId?: number;
+  brokerId?: number;
+  key?: string;
+  host: string;
+  port: number;
+}
+interface DecodedResponse extends Partial<EndpointFields> {
+  brokers: EndpointFields[];
+  coordinators: EndpointFields[];
+  nodeEndpoints: EndpointFields[];
+  responses: { partitions: { records: Buffer[] }[] }[];
+}
+
+function decode(apiKey: number, version: number, chunks: readonly Buffer[]): { correlationId: number; body: DecodedResponse } {
   const reader = new Reader(chunks);
   const header = decodeResponseHeader(reader, responseHeaderVersion(apiKey, version));
-  const body = API_BY_KEY.get(apiKey)!.decodeResponse(reader, version);
+  const body = API_BY_KEY.get(apiKey)!.decodeResponse(reader, version) as unknown as DecodedResponse;
   expect(reader.remaining).toBe(0);
   return { correlationId: header.correlationId, body };
 }
@@ -67,7 +82,7 @@ describe("broker-address rewriting", () => {
       clusterAuthorizedOperations: -2147483648,
     });
     expect(decoded!.correlationId).toBe(77);
-    expect(decoded!.body.brokers.map((b: any) => [b.nodeId, b.host, b.port])).toEqual([
+    expect(decoded!.body.brokers.map((b) => [b.nodeId, b.host, b.port])).toEqual([
       [1, "gw.example", 19093],
       [3, "gw.example", 19095],
     ]);
@@ -76,7 +91,7 @@ describe("broker-address rewriting", () => {
 
   it("Metadata: a node id beyond the port range gets the bootstrap port, never the real address", () => {
     const { decoded } = rewrite(3, 12, { throttleTimeMs: 0, brokers: [broker(7, 9099)], clusterId: "c", controllerId: 7, topics: [] });
-    expect(decoded!.body.brokers[0]).toMatchObject({ host: "gw.example", port: 19092 });
+    expect(decoded!.body.brokers[0]!).toMatchObject({ host: "gw.example", port: 19092 });
   });
 
   it.each([0, 1, 2, 3])("FindCoordinator v%i: the single coordinator", (v) => {
@@ -92,7 +107,7 @@ describe("broker-address rewriting", () => {
   it.each([4, 5, 6].filter((v) => v <= API_BY_KEY.get(10)!.maxVersion))("FindCoordinator v%i: batched coordinators", (v) => {
     const coordinator = (key: string, nodeId: number) => ({ key, nodeId, host: "10.0.0.9", port: 9000 + nodeId, errorCode: 0, errorMessage: null });
     const { decoded } = rewrite(10, v, { throttleTimeMs: 0, coordinators: [coordinator("g1", 1), coordinator("g2", 2)] });
-    expect(decoded!.body.coordinators.map((c: any) => `${c.key}@${c.host}:${c.port}`)).toEqual(["g1@gw.example:19093", "g2@gw.example:19094"]);
+    expect(decoded!.body.coordinators.map((c) => `${c.key}@${c.host}:${c.port}`)).toEqual(["g1@gw.example:19093", "g2@gw.example:19094"]);
   });
 
   it.each([0, 1])("DescribeCluster v%i: brokers", (v) => {
@@ -106,7 +121,7 @@ describe("broker-address rewriting", () => {
       brokers: [{ brokerId: 2, host: "10.0.0.9", port: 9093, rack: null }],
       clusterAuthorizedOperations: 0,
     });
-    expect(decoded!.body.brokers[0]).toMatchObject({ brokerId: 2, host: "gw.example", port: 19094 });
+    expect(decoded!.body.brokers[0]!).toMatchObject({ brokerId: 2, host: "gw.example", port: 19094 });
     expect(addressMap.get(2)).toEqual({ host: "10.0.0.9", port: 9093 });
   });
 
@@ -152,7 +167,7 @@ describe("broker-address rewriting", () => {
     const out = filter.onResponse({ apiKey: 1, apiVersion: 16, correlationId: 77, rewrite: true }, frame)!;
     const decoded = decode(1, 16, out);
     expect(decoded.body.nodeEndpoints[0]).toMatchObject({ host: "gw.example", port: 19094 });
-    expect(Buffer.concat(decoded.body.responses[0].partitions[0].records).equals(records)).toBe(true);
+    expect(Buffer.concat(decoded.body.responses[0]!.partitions[0]!.records).equals(records)).toBe(true);
     // Zero copy: some output chunk is a view into the input frame's memory holding the records.
     const input = frame.chunks[0]!.buffer;
     expect(Buffer.concat(out.filter((c) => c.buffer === input)).includes(records)).toBe(true);
