@@ -25,7 +25,10 @@ describe.concurrent("bulkhead check-config", { timeout: 30_000 }, () => {
     const dir = await mkdtemp(join(tmpdir(), "bulkhead-cli-"));
     badFile = join(dir, "bad.yaml");
     const example = await readFile(join(ROOT, EXAMPLE), "utf8");
-    await writeFile(badFile, example.replace('brokerPorts: "19093-19095"', 'brokerPorts: "19095-19093"').replace("cluster: local", "cluster: remote\n    tier: gold"));
+    const bad = example
+      .replace('brokerPorts: "19093-19095"', 'brokerPorts: "19095-19093"')
+      .replace("cluster: local", "cluster: local\n    tier: gold");
+    await writeFile(badFile, bad);
   });
 
   it("prints OK and a one-line summary for a valid file", async () => {

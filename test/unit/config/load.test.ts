@@ -81,17 +81,19 @@ describe("parseConfig: valid configs", () => {
 });
 
 type Edit = (data: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+const L0 = "virtualClusters[0].listeners[0]";
+const listener0 = (d: Parameters<Edit>[0]) => d.virtualClusters[0].listeners[0];
 
 describe("parseConfig: each problem names its path and reason", () => {
   const cases: [string, Edit, string, string | RegExp][] = [
-    ["unknown key", (d) => (d.virtualClusters[0].listeners[0].tls = true), "virtualClusters[0].listeners[0].tls", "unknown key"],
+    ["unknown key", (d) => (listener0(d).tls = true), `${L0}.tls`, "unknown key"],
     ["unknown top-level key", (d) => (d.virtualCluster = []), "virtualCluster", "unknown key"],
-    ["missing field", (d) => delete d.virtualClusters[0].listeners[0].advertisedHost, "virtualClusters[0].listeners[0].advertisedHost", "required (string)"],
-    ["port out of range", (d) => (d.virtualClusters[0].listeners[0].bootstrapPort = 70000), "virtualClusters[0].listeners[0].bootstrapPort", /1-65535/],
-    ["port not an integer", (d) => (d.virtualClusters[0].listeners[0].bootstrapPort = 19092.5), "virtualClusters[0].listeners[0].bootstrapPort", /integer/],
-    ["reversed range", (d) => (d.virtualClusters[0].listeners[0].brokerPorts = "19095-19093"), "virtualClusters[0].listeners[0].brokerPorts", "first port 19095 is above last port 19093"],
-    ["range not a range", (d) => (d.virtualClusters[0].listeners[0].brokerPorts = "19093"), "virtualClusters[0].listeners[0].brokerPorts", /expected a port range "first-last"/],
-    ["range out of range", (d) => (d.virtualClusters[0].listeners[0].brokerPorts = "65535-65537"), "virtualClusters[0].listeners[0].brokerPorts", /1-65535/],
+    ["missing field", (d) => delete listener0(d).advertisedHost, `${L0}.advertisedHost`, "required (string)"],
+    ["port out of range", (d) => (listener0(d).bootstrapPort = 70000), `${L0}.bootstrapPort`, /1-65535/],
+    ["port not an integer", (d) => (listener0(d).bootstrapPort = 19092.5), `${L0}.bootstrapPort`, /integer/],
+    ["reversed range", (d) => (listener0(d).brokerPorts = "19095-19093"), `${L0}.brokerPorts`, "first port 19095 is above last port 19093"],
+    ["range not a range", (d) => (listener0(d).brokerPorts = "19093"), `${L0}.brokerPorts`, /expected a port range "first-last"/],
+    ["range out of range", (d) => (listener0(d).brokerPorts = "65535-65537"), `${L0}.brokerPorts`, /1-65535/],
     ["bad host:port", (d) => (d.clusters[0].bootstrap = ["127.0.0.1"]), "clusters[0].bootstrap[0]", /expected "host:port"/],
     ["empty bootstrap", (d) => (d.clusters[0].bootstrap = []), "clusters[0].bootstrap", /at least one/],
     ["bad control address", (d) => (d.control = { listen: "localhost:0" }), "control.listen", /1-65535/],
@@ -131,8 +133,8 @@ describe("parseConfig: each problem names its path and reason", () => {
     ],
     [
       "a listener's bootstrap port inside its own broker range",
-      (d) => (d.virtualClusters[0].listeners[0].bootstrapPort = 19093),
-      "virtualClusters[0].listeners[0].brokerPorts",
+      (d) => (listener0(d).bootstrapPort = 19093),
+      `${L0}.brokerPorts`,
       /clashes with virtualClusters\[0\]\.listeners\[0\]\.bootstrapPort/,
     ],
     [
@@ -195,7 +197,8 @@ describe("ConfigError", () => {
     data.virtualClusters[0].cluster = "remote";
     data.control = { listen: "0.0.0.0:19094" };
     data.clusters.push({ name: "local", bootstrap: ["10.0.0.1:9092"] });
-    expect(issuesOf(stringify(data)).map((issue) => issue.path)).toEqual(["clusters[1].name", "virtualClusters[0].cluster", "control.listen"]);
+    const paths = issuesOf(stringify(data)).map((issue) => issue.path);
+    expect(paths).toEqual(["clusters[1].name", "virtualClusters[0].cluster", "control.listen"]);
   });
 
   it("reports YAML syntax errors with their position", () => {
