@@ -79,8 +79,8 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaClust
   const stop = async () => {
     process.off("exit", killAll);
     await Promise.all(jvms.map((j) => j.stop()));
-    // The pidfile stays: once this process is gone, the next run prunes the directory.
-    // Keep logs for post-mortems (pruned by the next run); drop the partition data.
+    // Drop the partition data but keep the logs (and the pidfile) for post-mortems: a later run
+    // prunes the directory an hour after this process is gone.
     await Promise.all(nodes.map((n) => rm(n.home, { recursive: true, force: true })));
   };
 

@@ -1,4 +1,5 @@
 // Runs Kafka's own command-line tools (from the fetched jars) against a cluster or the gateway.
+import { finished } from "node:stream/promises";
 import { kafkaLine, kafkaVersionFromEnv, ensureKafka } from "../../scripts/kafka/fetch.js";
 import { killGroup, spawnJvm, type Jvm } from "../../scripts/kafka/jvm.js";
 
@@ -76,6 +77,6 @@ export async function runKafkaTool(tool: KafkaTool, args: readonly string[], opt
       `stdout:\n${stdout.slice(-2000)}\nstderr:\n${stderr.slice(-2000)}`);
   }
   // Output can still be in flight after the process has exited.
-  await Promise.all([child.stdout, child.stderr].map((s) => new Promise((r) => (s!.readableEnded ? r(null) : s!.once("close", r)))));
+  await Promise.all([finished(child.stdout!), finished(child.stderr!)]);
   return { code: outcome, stdout, stderr };
 }
