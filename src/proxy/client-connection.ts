@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { HostPort } from "../config/types.js";
 import type { ResponseFilter } from "../filters/response-filter.js";
 import { ProtocolError } from "../protocol/errors.js";
-import { FrameSplitter, FrameTooLargeError, type Frame } from "../protocol/frame-splitter.js";
+import { DEFAULT_MAX_FRAME_BYTES, FrameSplitter, FrameTooLargeError, type Frame } from "../protocol/frame-splitter.js";
 import type { BrokerAddressMap } from "./broker-address-map.js";
 import { byteLength, writeFrame } from "./frame-write.js";
 import { InFlightQueue, type InFlightRequest } from "./in-flight.js";
@@ -53,7 +53,8 @@ export class ClientConnection {
   ) {
     this.log = ctx.log.child({ client: `${client.remoteAddress}:${client.remotePort}` });
     this.fromClient = new FrameSplitter(ctx.maxFrameBytes);
-    this.fromUpstream = new FrameSplitter(ctx.maxFrameBytes);
+    // The limit guards against clients; a broker's answer (a big Fetch) may exceed a tight client limit.
+    this.fromUpstream = new FrameSplitter(Math.max(ctx.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES));
     this.fromClient.onFrame(this.onRequest);
     this.fromUpstream.onFrame(this.onResponse);
   }

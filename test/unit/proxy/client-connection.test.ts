@@ -23,8 +23,11 @@ interface FakeBroker {
   close(): Promise<void>;
 }
 
-/** Answers every request except acks=0-style ones (api key 0 with correlation id < 0) after `delayMs`. */
-async function startFakeBroker(delayMs = 0): Promise<FakeBroker> {
+/**
+ * Answers every request except acks=0-style ones (api key 0 with correlation id < 0) after `delayMs`,
+ * with the correlation id, an int32 and `padding` zero bytes.
+ */
+async function startFakeBroker(delayMs = 0, padding = 0): Promise<FakeBroker> {
   const received: number[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -35,8 +38,8 @@ async function startFakeBroker(delayMs = 0): Promise<FakeBroker> {
       const correlationId = body.readInt32BE(4);
       received.push(correlationId);
       if (body.readInt16BE(0) === 0 && correlationId < 0) return; // our acks=0 stand-in: no response
-      const response = Buffer.alloc(12);
-      response.writeInt32BE(8, 0);
+      const response = Buffer.alloc(12 + padding);
+      response.writeInt32BE(8 + padding, 0);
       response.writeInt32BE(correlationId, 4);
       response.writeInt32BE(correlationId * 2, 8);
       setTimeout(() => socket.writable && socket.write(response), delayMs);
@@ -184,6 +187,18 @@ describe("client connection", () => {
     const client = await connect(listener);
     expect(await client.closed).toBeLessThan(1_000);
     expect(listener.connections.size).toBe(0);
+  });
+
+  it("lets a response through that is larger than the client request limit", async () => {
+    const broker = await startFakeBroker(0, 5_000);
+    cleanups.push(() => broker.close());
+    const listener = await startListener(broker.port, 64);
+    cleanups.push(() => listener.stopAccepting());
+    cleanups.push(() => listener.closeAll("test"));
+    const client = await connect(listener);
+    client.socket.write(request(1, 4, 3));
+    await until(() => client.responses.length === 1, "the big response");
+    expect(client.responses[0]!.size).toBe(8 + 5_000);
   });
 
   it("closes a connection that sends a frame over the maximum size", async () => {
