@@ -163,6 +163,8 @@ async function startBroker(version: string, dir: string, port: number, controlle
     "transaction.state.log.min.isr": 1,
     "transaction.state.log.num.partitions": 1,
     "group.initial.rebalance.delay.ms": 0,
+    // 3.x: the KIP-848 consumer protocol is opt-in on the broker.
+    ...(version.startsWith("3.") ? { "group.coordinator.rebalance.protocols": "classic,consumer" } : {}),
   };
   const file = join(dir, "server.properties");
   writeFileSync(file, Object.entries(props).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
@@ -171,9 +173,12 @@ async function startBroker(version: string, dir: string, port: number, controlle
     mainClass: "kafka.tools.StorageTool",
     args: ["format", "-t", randomBytes(16).toString("base64url"), "-c", file],
     log: { kind: "tools" },
-    stdio: ["ignore", "ignore", "ignore"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  if ((await format.exited) !== 0) throw new Error("StorageTool format failed");
+  let output = "";
+  format.child.stdout!.on("data", (d: Buffer) => (output += d));
+  format.child.stderr!.on("data", (d: Buffer) => (output += d));
+  if ((await format.exited) !== 0) throw new Error(`StorageTool format failed:\n${output}`);
   const out = openSync(join(dir, "stdout.log"), "a");
   try {
     return spawnJvm({

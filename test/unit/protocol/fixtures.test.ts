@@ -24,7 +24,7 @@ const files: FixtureFile[] = readdirSync(dir)
   .map((f) => JSON.parse(readFileSync(new URL(f, dir), "utf8")) as FixtureFile);
 
 const frames = files.flatMap((file) =>
-  file.frames.map((frame) => ({ ...frame, client: file.client, name: `${file.client} ${frame.apiName} v${frame.apiVersion} ${frame.direction} #${frame.correlationId}` })),
+  file.frames.map((frame) => ({ ...frame, client: file.client, name: `${file.kafkaVersion} ${file.client} ${frame.apiName} v${frame.apiVersion} ${frame.direction} #${frame.correlationId}` })),
 );
 
 /** Decodes header + body, then re-encodes both; returns the decoded body. */
@@ -65,6 +65,7 @@ function recordFields(value: unknown, out: Buffer[][] = []): Buffer[][] {
 describe("real frames from Kafka clients and brokers", () => {
   it("cover requests and responses of kafkajs, kcat, Java clients (flexible versions) and the broker", () => {
     expect(new Set(files.map((f) => f.client))).toEqual(new Set(["kafkajs", "kcat", "java", "broker"]));
+    expect(new Set(files.map((f) => f.kafkaVersion))).toEqual(new Set(["4.4.0", "3.9.2"]));
     expect(new Set(frames.map((f) => f.apiKey)).size).toBeGreaterThanOrEqual(25);
     expect(frames.filter((f) => f.direction === "response").length).toBeGreaterThan(50);
     const flexible = frames.filter((f) => f.apiVersion >= (API_BY_KEY.get(f.apiKey)!.requestFlexibleFrom ?? Infinity));
