@@ -155,14 +155,14 @@ export async function startTestGateway(kafka: UpstreamCluster, opts: TestGateway
 }
 
 /**
- * Creates a topic (RF 3) and waits until every partition leader serves it. kafkajs's createTopics fails
+ * Creates a topic (RF 3 unless told) and waits until every partition leader serves it. kafkajs's createTopics fails
  * when its follow-up Metadata reaches a broker that hasn't applied the new topic yet
  * (UNKNOWN_TOPIC_OR_PARTITION; half the time on 3.9.2, with or without the gateway): the topic exists
  * then, so wait for its leaders instead.
  */
-export async function createReadyTopic(admin: Admin, topic: string, numPartitions: number): Promise<void> {
+export async function createReadyTopic(admin: Admin, topic: string, numPartitions: number, replicationFactor = 3): Promise<void> {
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 3 }] });
+    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor }] });
   } catch (err) {
     if ((err as { type?: string }).type !== "UNKNOWN_TOPIC_OR_PARTITION") throw err;
   }

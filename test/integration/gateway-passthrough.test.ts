@@ -11,7 +11,9 @@ import { FrameSplitter } from "../../src/protocol/frame-splitter.js";
 import { decodeBrokersResponse, encodeBrokersRequest } from "../../src/proxy/metadata-fetch.js";
 import { decodeResponseHeader, encodeRequestHeader } from "../../src/protocol/headers.js";
 import { decodeApiVersionsResponse, encodeApiVersionsRequest } from "../../src/protocol/messages/api-versions.js";
+import { decodeFetchResponse, encodeFetchRequest } from "../../src/protocol/messages/fetch.js";
 import { API_BY_KEY } from "../../src/protocol/messages/index.js";
+import { decodeMetadataResponse, encodeMetadataRequest } from "../../src/protocol/messages/metadata.js";
 import { Reader } from "../../src/protocol/reader.js";
 import { Writer } from "../../src/protocol/writer.js";
 import { byteLength, writeFrame } from "../../src/proxy/frame-write.js";
@@ -33,6 +35,9 @@ async function roundTrip(host: string, port: number, body: Buffer[]): Promise<Bu
     socket.destroy();
   }
 }
+
+const ZERO_UUID = "AAAAAAAAAAAAAAAAAAAAAA";
+const NOT_LEADER_OR_FOLLOWER = 6;
 
 const rawMetadata = (host: string, port: number) => roundTrip(host, port, encodeBrokersRequest(42));
 
@@ -168,6 +173,48 @@ describe("gateway passthrough", () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it("rewrites the new leader's endpoint in a NOT_LEADER_OR_FOLLOWER Fetch v16 answer (KIP-951)", async () => {
+    const topic = uniqueName("kip951");
+    await createReadyTopic(admin, topic, 1, 1); // one replica: every other broker must refer clients to it
+    const gw = parseHostPorts(gateway.bootstrap)[0]!;
+    const listener = gateway.config.virtualClusters[0]!.listeners[0]!;
+    const portOf = (nodeId: number) => listener.brokerPorts.first + nodeId - listener.nodeIdBase;
+
+    const metadataRequest = new Writer();
+    encodeRequestHeader(metadataRequest, { apiKey: 3, apiVersion: 12, correlationId: 1, clientId: "kip951" });
+    encodeMetadataRequest(metadataRequest, 12, {
+      topics: [{ topicId: ZERO_UUID, name: topic }],
+      allowAutoTopicCreation: false,
+      includeTopicAuthorizedOperations: false,
+    });
+    const metadataReader = new Reader(await roundTrip(gw.host, gw.port, metadataRequest.toChunks()));
+    decodeResponseHeader(metadataReader, 1);
+    const metadata = decodeMetadataResponse(metadataReader, 12);
+    const { topicId, partitions } = metadata.topics[0]!;
+    const leader = partitions[0]!.leaderId;
+    const other = upstream.brokers.find((b) => b.nodeId !== leader)!.nodeId;
+
+    // A fetch from a broker that isn't a replica is refused with the leader's endpoint attached.
+    const fetchRequest = new Writer();
+    encodeRequestHeader(fetchRequest, { apiKey: 1, apiVersion: 16, correlationId: 2, clientId: "kip951" });
+    encodeFetchRequest(fetchRequest, 16, {
+      maxWaitMs: 0,
+      minBytes: 0,
+      maxBytes: 1 << 20,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [{ topicId: topicId!, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+      forgottenTopicsData: [],
+      rackId: "",
+    });
+    const fetchReader = new Reader(await roundTrip(listener.advertisedHost, portOf(other), fetchRequest.toChunks()));
+    decodeResponseHeader(fetchReader, 1);
+    const fetch = decodeFetchResponse(fetchReader, 16);
+    expect(fetch.responses[0]!.partitions[0]!.errorCode).toBe(NOT_LEADER_OR_FOLLOWER);
+    expect(fetch.nodeEndpoints).toEqual([expect.objectContaining({ nodeId: leader, host: listener.advertisedHost, port: portOf(leader) })]);
   });
 
   // Runs last: covers every response any client received in this file.
