@@ -1,7 +1,7 @@
 // Fetches Apache Kafka (broker + tools jars) from Maven Central into .cache/kafka/<version>/libs.
 // Run: npm run kafka:fetch   (version from BULKHEAD_KAFKA_VERSION, default 4.4.0)
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -39,32 +39,40 @@ export function kafkaClasspath(version: string): string {
  * change (e.g. a new logging binding) triggers a fresh fetch.
  */
 export async function ensureKafka(version: string = kafkaVersionFromEnv()): Promise<string> {
-  const line = kafkaLine(version);
+  kafkaLine(version); // fail early on an unsupported version
   const home = kafkaHome(version);
   const libs = join(home, "libs");
   const marker = join(home, "fetched.sha256");
   const pomHash = createHash("sha256").update(await readFile(POM)).digest("hex");
   if (existsSync(marker) && (await readFile(marker, "utf8")).trim() === pomHash) return libs;
 
-  // Copy into a scratch dir and swap it in, so an interrupted or changed fetch never leaves a mixed libs dir.
-  const scratch = `${libs}.partial`;
-  await rm(scratch, { recursive: true, force: true });
+  // Copy into a private scratch dir and swap it in, so an interrupted, changed or concurrent fetch never
+  // leaves a mixed libs dir.
+  const scratch = `${libs}.partial-${randomUUID()}`;
+  try {
+    await copyDependencies(version, scratch);
+    await rm(libs, { recursive: true, force: true });
+    await rm(join(home, "cds"), { recursive: true, force: true }); // class archives of the old jars (cds.ts)
+    await rename(scratch, libs);
+  } finally {
+    await rm(scratch, { recursive: true, force: true }); // still there only after a failure
+  }
+  await writeFile(marker, `${pomHash}\n`);
+  return libs;
+}
+
+async function copyDependencies(version: string, outputDir: string): Promise<void> {
   try {
     await promisify(execFile)(
       "mvn",
-      ["-q", "-B", "-f", POM, `-Dkafka.version=${version}`, `-Dkafka.line=${line}`,
-        "dependency:copy-dependencies", `-DoutputDirectory=${scratch}`],
+      ["-q", "-B", "-f", POM, `-Dkafka.version=${version}`, `-Dkafka.line=${kafkaLine(version)}`,
+        "dependency:copy-dependencies", `-DoutputDirectory=${outputDir}`],
       { maxBuffer: 16 * 1024 * 1024 },
     );
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`Fetching Kafka ${version} with Maven failed:\n${e.stdout ?? ""}${e.stderr ?? e.message}`, { cause: err });
   }
-  await rm(libs, { recursive: true, force: true });
-  await rm(join(home, "cds"), { recursive: true, force: true }); // class archives of the old jars (cds.ts)
-  await rename(scratch, libs);
-  await writeFile(marker, `${pomHash}\n`);
-  return libs;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
