@@ -6,6 +6,8 @@ export type { TaggedField } from "./tagged-field.js";
 /** Byte fields at least this large are appended as a chunk instead of being copied into scratch. */
 const APPEND_THRESHOLD = 1024;
 const MAX_INT16 = 0x7fff;
+/** Strings shorter than this try the ASCII fast path (and fit a one-byte compact length). */
+const SHORT_STRING = 127;
 const UUID_FORM = /^[A-Za-z0-9_-]{21}[AQgw]$/;
 
 /** Bytes an unsigned varint takes for `value`. */
@@ -202,6 +204,16 @@ export class Writer {
       this.writeInt16(-1);
       return;
     }
+    if (v.length < SHORT_STRING) {
+      this.ensure(2 + v.length); // before taking positions: growing may move pending bytes
+      const start = this.pos;
+      this.pos += 2;
+      if (this.writeAscii(v)) {
+        this.buf.writeInt16BE(v.length, start);
+        return;
+      }
+      this.pos = start;
+    }
     const len = Buffer.byteLength(v, "utf8");
     if (len > MAX_INT16) throw outOfRange("string", `${len} bytes exceed the int16 length limit`);
     this.ensure(2 + len);
@@ -218,10 +230,35 @@ export class Writer {
       this.writeUnsignedVarint(0);
       return;
     }
+    if (v.length < SHORT_STRING) {
+      // Short strings have a one-byte compact length.
+      this.ensure(1 + v.length); // before taking positions: growing may move pending bytes
+      const start = this.pos;
+      this.buf[this.pos++] = v.length + 1;
+      if (this.writeAscii(v)) return;
+      this.pos = start;
+    }
     const len = Buffer.byteLength(v, "utf8");
     this.writeUnsignedVarint(len + 1);
     this.ensure(len);
     this.pos += this.buf.write(v, this.pos, len, "utf8");
+  }
+
+  /**
+   * Copies an ASCII string byte by byte (room already ensured): for the short names that fill most
+   * messages this beats Buffer.byteLength + Buffer#write. Returns false, having written garbage
+   * the caller rewinds over, at the first non-ASCII char.
+   */
+  private writeAscii(v: string): boolean {
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c >= 0x80) return false;
+      b[p++] = c;
+    }
+    this.pos = p;
+    return true;
   }
 
   // ---- bytes -----------------------------------------------------------------------------

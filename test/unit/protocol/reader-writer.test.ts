@@ -190,6 +190,20 @@ describe("Writer", () => {
     expect(w.length).toBe(10);
   });
 
+  it("keeps strings intact when the scratch buffer grows after appended records", () => {
+    for (const text of ["ascii-name", "nön-ascii", "x".repeat(126), "é".repeat(200)]) {
+      const w = new Writer(16);
+      w.writeInt32(1);
+      w.writeRecords([Buffer.alloc(3, 9)], false);
+      w.writeInt32(2); // 12 of 16 scratch bytes used, 8 of them already flushed: the string must grow it
+      w.writeString(text);
+      w.writeCompactString(text);
+      const r = new Reader(w.toChunks());
+      expect([r.readInt32(), r.readRecords(false)!.length, r.readInt32()]).toEqual([1, 1, 2]);
+      expect([r.readString(), r.readCompactString(), r.remaining]).toEqual([text, text, 0]);
+    }
+  });
+
   it("writes null records", () => {
     const w = new Writer();
     w.writeRecords(null, false);
