@@ -23,7 +23,10 @@ export interface Gateway {
   readonly endpoints: readonly GatewayEndpoint[];
   /** Stops accepting, lets in-flight requests finish for up to drainTimeoutMs, then closes what is left. */
   close(drainTimeoutMs?: number): Promise<void>;
-  /** True when every physical cluster has a reachable bootstrap server. */
+  /**
+   * True when some physical cluster has a reachable bootstrap server. Not "every": one tenant's dead
+   * cluster must not take the gateway out of rotation for the tenants of the others (bulkheads).
+   */
   isReady(): Promise<boolean>;
   connectionCount(): number;
   /** Where the control server (health, readiness, metrics) listens. */
@@ -92,7 +95,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         () => false,
       ),
     );
-    return (await Promise.all(probes)).every(Boolean);
+    return (await Promise.all(probes)).some(Boolean);
   };
   let control: ControlServer;
   try {

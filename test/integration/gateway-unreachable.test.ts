@@ -54,7 +54,21 @@ describe("upstream unreachable", () => {
     // A broker port: the node's address is unknown and the Metadata fetch for it fails too.
     expect(await timeUntilClosed(bootstrapPort + 1)).toBeLessThan(2_500);
     expect(await upstreamErrorCount("dead")).toBeGreaterThanOrEqual(before + 2);
-    expect(await gateway.isReady()).toBe(false);
+  });
+
+  it("stays ready while one cluster is up; a gateway whose only cluster is down is not ready", async () => {
+    expect(await gateway.isReady()).toBe(true);
+    const onlyDead = await startGateway(
+      testGatewayConfig(
+        [{ name: "dead", bootstrap: [{ host: "127.0.0.1", port: await freePort() }] }],
+        [await testVirtualCluster("dead-only", "dead", 1, 0)],
+      ),
+    );
+    try {
+      expect(await onlyDead.isReady()).toBe(false);
+    } finally {
+      await onlyDead.close();
+    }
   });
 
   it("keeps serving the live virtual cluster meanwhile", async () => {
