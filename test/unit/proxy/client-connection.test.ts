@@ -201,6 +201,27 @@ describe("client connection", () => {
     expect(client.responses[0]!.size).toBe(8 + 5_000);
   });
 
+  it("survives garbage from clients and from the broker: the connection closes, the listener lives on", async () => {
+    const broker = await startFakeBroker();
+    cleanups.push(() => broker.close());
+    const listener = await startListener(broker.port, 256);
+    cleanups.push(() => listener.stopAccepting());
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
+    for (let round = 0; round < 20; round++) {
+      const client = await connect(listener);
+      // A plausible small size prefix, then junk: short "requests", bad headers, truncated frames.
+      const junk = Buffer.from(Array.from({ length: 64 }, random));
+      junk.writeInt32BE(round % 10, 0);
+      client.socket.end(junk);
+      await client.closed;
+    }
+    const healthy = await connect(listener);
+    healthy.socket.write(request(3, 12, 42));
+    await until(() => healthy.responses.length === 1, "a response after the junk");
+    healthy.socket.destroy();
+  });
+
   it("closes a connection that sends a frame over the maximum size", async () => {
     const broker = await startFakeBroker();
     cleanups.push(() => broker.close());
