@@ -201,7 +201,7 @@ describe("client connection", () => {
     expect(client.responses[0]!.size).toBe(8 + 5_000);
   });
 
-  it("survives garbage from clients and from the broker: the connection closes, the listener lives on", async () => {
+  it("survives garbage from clients: each such connection closes, the listener lives on", async () => {
     const broker = await startFakeBroker();
     cleanups.push(() => broker.close());
     const listener = await startListener(broker.port, 256);
