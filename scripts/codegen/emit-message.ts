@@ -503,7 +503,8 @@ class StructEmitter {
       const enc = (v: string): string => `encode${structs.get(f.type)!.tsName}(w, version, ${v});`;
       if (!hasNull) return [enc(value)];
       const d = this.depth;
-      const withMarker = [`if (s${d} === null) w.writeInt8(-1);`, `else {`, "  w.writeInt8(1);", `  ${enc(`s${d}`)}`, "}"];
+      // A nullable struct carries a marker byte: -1 for null, 1 before the struct's fields.
+      const withMarker = [`if (s${d} === null) {`, "  w.writeInt8(-1);", "} else {", "  w.writeInt8(1);", `  ${enc(`s${d}`)}`, "}"];
       if (nul === "true") return wrapBlock([`const s${d} = ${value};`, ...withMarker]);
       if (nul === "false") return [enc(`requireNonNull(${value}, ${path})`)];
       return wrapBlock([

@@ -230,8 +230,9 @@ export function encodeConsumerGroupHeartbeatResponse(w: Writer, version: number,
   w.writeInt32(o.heartbeatIntervalMs);
   {
     const s0 = o.assignment;
-    if (s0 === null) w.writeInt8(-1);
-    else {
+    if (s0 === null) {
+      w.writeInt8(-1);
+    } else {
       w.writeInt8(1);
       encodeAssignment(w, version, s0);
     }

@@ -66,8 +66,9 @@ export function encodeDescribeTopicPartitionsRequest(w: Writer, version: number,
   w.writeInt32(o.responsePartitionLimit);
   {
     const s0 = o.cursor;
-    if (s0 === null) w.writeInt8(-1);
-    else {
+    if (s0 === null) {
+      w.writeInt8(-1);
+    } else {
       w.writeInt8(1);
       encodeDescribeTopicPartitionsRequestCursor(w, version, s0);
     }
@@ -213,8 +214,9 @@ export function encodeDescribeTopicPartitionsResponse(w: Writer, version: number
   }
   {
     const s0 = o.nextCursor;
-    if (s0 === null) w.writeInt8(-1);
-    else {
+    if (s0 === null) {
+      w.writeInt8(-1);
+    } else {
       w.writeInt8(1);
       encodeDescribeTopicPartitionsResponseCursor(w, version, s0);
     }

@@ -144,8 +144,9 @@ export function encodeShareGroupHeartbeatResponse(w: Writer, version: number, o:
   w.writeInt32(o.heartbeatIntervalMs);
   {
     const s0 = o.assignment;
-    if (s0 === null) w.writeInt8(-1);
-    else {
+    if (s0 === null) {
+      w.writeInt8(-1);
+    } else {
       w.writeInt8(1);
       encodeAssignment(w, version, s0);
     }

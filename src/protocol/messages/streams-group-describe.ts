@@ -355,8 +355,9 @@ function encodeDescribedGroup(w: Writer, version: number, o: DescribedGroup): vo
   w.writeInt32(o.assignmentEpoch);
   {
     const s0 = o.topology;
-    if (s0 === null) w.writeInt8(-1);
-    else {
+    if (s0 === null) {
+      w.writeInt8(-1);
+    } else {
       w.writeInt8(1);
       encodeTopology(w, version, s0);
     }
@@ -369,8 +370,9 @@ function encodeDescribedGroup(w: Writer, version: number, o: DescribedGroup): vo
   w.writeInt32(o.authorizedOperations);
   if (version >= 1) {
     const s0 = o.topologyDescription === undefined ? null : o.topologyDescription;
-    if (s0 === null) w.writeInt8(-1);
-    else {
+    if (s0 === null) {
+      w.writeInt8(-1);
+    } else {
       w.writeInt8(1);
       encodeTopologyDescription(w, version, s0);
     }
@@ -576,8 +578,9 @@ function encodeMember(w: Writer, version: number, o: Member): void {
   w.writeCompactString(o.processId);
   {
     const s0 = o.userEndpoint;
-    if (s0 === null) w.writeInt8(-1);
-    else {
+    if (s0 === null) {
+      w.writeInt8(-1);
+    } else {
       w.writeInt8(1);
       encodeEndpoint(w, version, s0);
     }

@@ -237,8 +237,9 @@ export function encodeStreamsGroupHeartbeatRequest(w: Writer, version: number, o
   w.writeInt32(o.rebalanceTimeoutMs);
   {
     const s0 = o.topology;
-    if (s0 === null) w.writeInt8(-1);
-    else {
+    if (s0 === null) {
+      w.writeInt8(-1);
+    } else {
       w.writeInt8(1);
       encodeTopology(w, version, s0);
     }
@@ -273,8 +274,9 @@ export function encodeStreamsGroupHeartbeatRequest(w: Writer, version: number, o
   w.writeCompactNullableString(o.processId);
   {
     const s0 = o.userEndpoint;
-    if (s0 === null) w.writeInt8(-1);
-    else {
+    if (s0 === null) {
+      w.writeInt8(-1);
+    } else {
       w.writeInt8(1);
       encodeStreamsGroupHeartbeatRequestEndpoint(w, version, s0);
     }
