@@ -170,14 +170,19 @@ describe("generated codec details", () => {
     encodeFetchResponse(w, 16, msg);
     const chunks = w.toChunks();
     expect(chunks).toContain(records); // appended as-is, not copied
-    const decoded = decodeFetchResponse(new Reader(Buffer.concat(chunks)), 16);
+    const frame = Buffer.concat(chunks);
+    const decoded = decodeFetchResponse(new Reader(frame), 16);
+    // Decoded records are views into the received frame, not copies.
+    const slice = decoded.responses[0]!.partitions[0]!.records![0]!;
+    expect(slice.buffer).toBe(frame.buffer);
+    expect(slice.equals(records)).toBe(true);
     const p = decoded.responses[0]!.partitions[0]!;
     expect(p.currentLeader).toEqual({ leaderId: 1, leaderEpoch: 2 });
     expect(p.unknownTaggedFields).toEqual(msg.responses[0]!.partitions[0]!.unknownTaggedFields);
     // After the records: 3 tags in ascending order (known 1 = currentLeader, unknown 5 and 7),
     // then the topic's and the response's empty tag sections.
     const tail = [3, 1, 9, 0, 0, 0, 1, 0, 0, 0, 2, 0, 5, 1, 9, 7, 1, 8, 0, 0];
-    expect([...Buffer.concat(chunks).subarray(-tail.length)]).toEqual(tail);
+    expect([...frame.subarray(-tail.length)]).toEqual(tail);
   });
 });
 
