@@ -1,6 +1,8 @@
 // Splits a Kafka TCP byte stream into frames: int32 size prefix, then `size` body bytes.
 // Survives arbitrary chunking. Bodies are handed out as subarray views of the socket's chunks,
 // never concatenated; only the 4-byte size prefix is assembled when it straddles two chunks.
+// Optionally (streamFramesTo) a frame can be streamed: once its first bytes are in, the sink decides
+// to take the rest piece by piece as it arrives, so a passthrough frame is never held whole.
 
 export interface Frame {
   /** Body length in bytes (the size prefix's value). */
@@ -10,6 +12,17 @@ export interface Frame {
 }
 
 export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
+
+/** Receives streamed frames (see FrameSplitter.streamFramesTo). */
+export interface FrameStreamSink {
+  /**
+   * A frame starts; `head` holds its first min(size, headBytes) body bytes as views. Return true to
+   * stream it (its remaining bytes go to body(), then end()), false to get it whole from onFrame.
+   */
+  start(size: number, head: Buffer[]): boolean;
+  body(chunk: Buffer): void;
+  end(): void;
+}
 
 export class FrameTooLargeError extends Error {
   readonly code = "FRAME_TOO_LARGE";
@@ -26,16 +39,27 @@ export class FrameTooLargeError extends Error {
   }
 }
 
-const READING_SIZE = -1;
+const enum State {
+  Size,
+  /** Collecting the first headBytes of the body for the stream sink's decision. */
+  Head,
+  /** Collecting the body to hand out whole. */
+  Whole,
+  /** Passing body bytes to the stream sink as they arrive. */
+  Stream,
+}
 
 export class FrameSplitter {
   private listener: (frame: Frame) => void = () => {};
+  private sink: FrameStreamSink | undefined;
+  private headBytes = 0;
+  private state = State.Size;
   // Scratch for a size prefix that straddles chunks; reused, never handed out.
   private readonly sizeScratch = Buffer.alloc(4);
   private sizeBytesHave = 0;
-  /** Body bytes still missing for the current frame, or READING_SIZE. */
-  private bodyRemaining = READING_SIZE;
   private bodySize = 0;
+  /** Bytes still missing for the current state (head or body). */
+  private remaining = 0;
   private bodyChunks: Buffer[] = [];
 
   constructor(readonly maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES) {}
@@ -44,21 +68,27 @@ export class FrameSplitter {
     this.listener = listener;
   }
 
+  /** Offers every frame to `sink` once its first `headBytes` body bytes are in (see FrameStreamSink). */
+  streamFramesTo(sink: FrameStreamSink, headBytes: number): void {
+    this.sink = sink;
+    this.headBytes = headBytes;
+  }
+
   /** True while part of a frame (or of its size prefix) has been received. */
   get hasPartialFrame(): boolean {
-    return this.bodyRemaining !== READING_SIZE || this.sizeBytesHave > 0;
+    return this.state !== State.Size || this.sizeBytesHave > 0;
   }
 
   /**
-   * Feeds one chunk; calls the frame listener synchronously for each frame it completes.
+   * Feeds one chunk; calls the frame listener (or stream sink) synchronously for what it completes.
    * Throws FrameTooLargeError on an oversize/negative size: the stream can't be resynchronised,
    * so the caller must close the connection.
    */
   push(chunk: Buffer): void {
     const end = chunk.length;
     let offset = 0;
-    while (offset < end) {
-      if (this.bodyRemaining === READING_SIZE) {
+    while (offset < end || (this.state === State.Head && this.remaining === 0)) {
+      if (this.state === State.Size) {
         let size: number;
         if (this.sizeBytesHave === 0 && end - offset >= 4) {
           size = chunk.readInt32BE(offset); // common case: the prefix is whole in this chunk
@@ -73,26 +103,63 @@ export class FrameSplitter {
           size = this.sizeScratch.readInt32BE(0);
         }
         if (size < 0 || size > this.maxFrameBytes) throw new FrameTooLargeError(size, this.maxFrameBytes);
-        if (size === 0) {
-          this.listener({ size: 0, chunks: [] });
-          continue;
-        }
         this.bodySize = size;
-        this.bodyRemaining = size;
         this.bodyChunks = [];
+        if (this.sink === undefined) {
+          this.wholeBody(size);
+        } else {
+          this.state = State.Head;
+          this.remaining = Math.min(size, this.headBytes);
+        }
         continue;
       }
-      const take = Math.min(this.bodyRemaining, end - offset);
-      // A whole-chunk body needs no new view.
-      this.bodyChunks.push(offset === 0 && take === end ? chunk : chunk.subarray(offset, offset + take));
+      if (this.state === State.Head && this.remaining === 0) {
+        this.decide();
+        continue;
+      }
+      const take = Math.min(this.remaining, end - offset);
+      // A whole-chunk piece needs no new view.
+      const piece = offset === 0 && take === end ? chunk : chunk.subarray(offset, offset + take);
       offset += take;
-      this.bodyRemaining -= take;
-      if (this.bodyRemaining === 0) {
-        const frame: Frame = { size: this.bodySize, chunks: this.bodyChunks };
-        this.bodyRemaining = READING_SIZE;
-        this.bodyChunks = [];
-        this.listener(frame);
+      this.remaining -= take;
+      if (this.state === State.Stream) {
+        this.sink!.body(piece);
+        if (this.remaining === 0) this.endStream();
+      } else {
+        this.bodyChunks.push(piece);
+        if (this.remaining === 0 && this.state === State.Whole) this.emitWhole();
       }
     }
+  }
+
+  /** The head is in: the sink says whether to stream the rest of the frame. */
+  private decide(): void {
+    const headLength = Math.min(this.bodySize, this.headBytes);
+    if (this.sink!.start(this.bodySize, this.bodyChunks)) {
+      this.bodyChunks = [];
+      this.state = State.Stream;
+      this.remaining = this.bodySize - headLength;
+      if (this.remaining === 0) this.endStream();
+    } else {
+      this.wholeBody(this.bodySize - headLength);
+    }
+  }
+
+  private wholeBody(missing: number): void {
+    this.state = State.Whole;
+    this.remaining = missing;
+    if (missing === 0) this.emitWhole();
+  }
+
+  private emitWhole(): void {
+    const frame: Frame = { size: this.bodySize, chunks: this.bodyChunks };
+    this.state = State.Size;
+    this.bodyChunks = [];
+    this.listener(frame);
+  }
+
+  private endStream(): void {
+    this.state = State.Size;
+    this.sink!.end();
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FrameSplitter, FrameTooLargeError, type Frame } from "../../../src/protocol/frame-splitter.js";
+import { FrameSplitter, FrameTooLargeError, type Frame, type FrameStreamSink } from "../../../src/protocol/frame-splitter.js";
 
 function encode(bodies: Buffer[]): Buffer {
   const parts: Buffer[] = [];
@@ -124,5 +124,68 @@ describe("FrameSplitter", () => {
     })();
     expect(err).toBeInstanceOf(FrameTooLargeError);
     expect((err as FrameTooLargeError).code).toBe("FRAME_TOO_LARGE");
+  });
+});
+
+/**
+ * Streams the frames whose first body byte is odd (and empty frames), takes the others whole; records
+ * every frame's body in arrival order, tagged with how it was delivered.
+ */
+function streamOddFrames(splitter: FrameSplitter, headBytes: number): string[] {
+  const out: string[] = [];
+  let streaming: Buffer[] | undefined;
+  const sink: FrameStreamSink = {
+    start(size, head) {
+      const headLength = head.reduce((n, c) => n + c.length, 0);
+      expect(headLength).toBe(Math.min(size, headBytes));
+      const first = head[0]?.[0];
+      if (first !== undefined && first % 2 === 0) return false;
+      streaming = [...head];
+      return true;
+    },
+    body(chunk) {
+      expect(chunk.length).toBeGreaterThan(0);
+      streaming!.push(chunk);
+    },
+    end() {
+      out.push(`streamed:${Buffer.concat(streaming!).toString("hex")}`);
+      streaming = undefined;
+    },
+  };
+  splitter.streamFramesTo(sink, headBytes);
+  splitter.onFrame((frame) => out.push(`whole:${Buffer.concat(frame.chunks).toString("hex")}`));
+  return out;
+}
+
+describe("FrameSplitter streaming", () => {
+  const mixed = [Buffer.from([1, 2, 3, 4, 5, 6]), Buffer.from([2, 9, 9]), Buffer.alloc(0), Buffer.from([3]), Buffer.from([4, 4, 4, 4, 4, 4, 4])];
+  const mixedStream = encode(mixed);
+  const expectedMixed = mixed.map((b) => `${b.length > 0 && b[0]! % 2 === 0 ? "whole" : "streamed"}:${b.toString("hex")}`);
+
+  it.each([1, 4, 8])("streams or collects each frame as the sink decides, at every split point (head %i)", (headBytes) => {
+    for (let i = 0; i <= mixedStream.length; i++) {
+      for (let j = i; j <= mixedStream.length; j++) {
+        const splitter = new FrameSplitter();
+        const out = streamOddFrames(splitter, headBytes);
+        splitter.push(mixedStream.subarray(0, i));
+        splitter.push(mixedStream.subarray(i, j));
+        splitter.push(mixedStream.subarray(j));
+        expect(out, `split at ${i},${j}`).toEqual(expectedMixed);
+        expect(splitter.hasPartialFrame).toBe(false);
+      }
+    }
+  });
+
+  it("hands a streamed frame's bytes on as soon as they arrive", () => {
+    const splitter = new FrameSplitter();
+    const pieces: number[] = [];
+    splitter.streamFramesTo({ start: () => true, body: (c) => pieces.push(c.length), end: () => pieces.push(-1) }, 4);
+    const frame = encode([Buffer.alloc(100, 1)]);
+    splitter.push(frame.subarray(0, 10)); // size + 6 body bytes: head (4) decided, 2 streamed
+    expect(pieces).toEqual([2]);
+    splitter.push(frame.subarray(10, 50));
+    expect(pieces).toEqual([2, 40]);
+    splitter.push(frame.subarray(50));
+    expect(pieces).toEqual([2, 40, 54, -1]);
   });
 });
