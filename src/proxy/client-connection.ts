@@ -6,7 +6,13 @@ import type { Logger } from "pino";
 import type { HostPort } from "../config/types.js";
 import type { ResponseFilter } from "../filters/response-filter.js";
 import { ProtocolError } from "../protocol/errors.js";
-import { DEFAULT_MAX_FRAME_BYTES, FrameSplitter, FrameTooLargeError, type Frame } from "../protocol/frame-splitter.js";
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  FrameSplitter,
+  FrameTooLargeError,
+  type Frame,
+  type FrameStreamSink,
+} from "../protocol/frame-splitter.js";
 import type { BrokerAddressMap } from "./broker-address-map.js";
 import { byteLength, writeFrame } from "./frame-write.js";
 import { InFlightQueue, type InFlightRequest } from "./in-flight.js";
@@ -29,6 +35,9 @@ export interface ListenerContext {
 }
 
 export type ResponseTap = (request: InFlightRequest, body: readonly Buffer[]) => void;
+
+/** A response body starts with the correlation id: enough to pair it with its request. */
+const CORRELATION_ID_BYTES = 4;
 
 /** How long a gracefully closed connection may take to flush before it is destroyed. */
 const GRACEFUL_CLOSE_MS = 5_000;
@@ -57,6 +66,7 @@ export class ClientConnection {
     this.fromUpstream = new FrameSplitter(Math.max(ctx.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES));
     this.fromClient.onFrame(this.onRequest);
     this.fromUpstream.onFrame(this.onResponse);
+    this.fromUpstream.streamFramesTo(this.responseSink, CORRELATION_ID_BYTES);
   }
 
   /** Requests forwarded and not yet answered. */
@@ -81,7 +91,7 @@ export class ClientConnection {
     if (this.closed || this.draining) return;
     this.draining = true;
     this.client.pause();
-    if (this.inFlight.size === 0) this.close("drained", undefined, true);
+    if (this.inFlight.size === 0 && this.answering === undefined) this.close("drained", undefined, true);
   }
 
   close(reason: string, err?: unknown, graceful = false): void {
@@ -192,17 +202,48 @@ export class ClientConnection {
     writeFrame(this.upstream!, frame.size, frame.chunks);
   };
 
+  /** The request whose response is being received (set from a response's first bytes to its end). */
+  private answering: InFlightRequest | undefined;
+  /** Test-only: a streamed response's chunks, for the response tap. */
+  private tapped: Buffer[] | undefined;
+
+  /**
+   * Pairs each response with its request as soon as the correlation id is in. A response no filter
+   * wants is streamed to the client as its bytes arrive (never held whole); the others are collected
+   * whole for onResponse.
+   */
+  private readonly responseSink: FrameStreamSink = {
+    start: (size, head) => {
+      const request = this.inFlight.shift();
+      if (request === undefined) throw new ProtocolError("ERR_PROTOCOL_TRUNCATED", "response with no request in flight");
+      const correlationId = peekInt32({ size, chunks: head }, 0);
+      if (correlationId !== request.correlationId) {
+        throw new ProtocolError(
+          "ERR_PROTOCOL_TRUNCATED",
+          `response correlation id ${correlationId} does not match request ${request.correlationId}`,
+        );
+      }
+      this.answering = request;
+      if (request.rewrite) return false;
+      writeFrame(this.client, size, head);
+      if (this.ctx.responseTap) this.tapped = [...head];
+      return true;
+    },
+    body: (chunk) => {
+      this.client.write(chunk);
+      this.tapped?.push(chunk);
+    },
+    end: () => {
+      if (this.tapped) this.ctx.responseTap!(this.answering!, this.tapped);
+      this.tapped = undefined;
+      this.responseDone();
+    },
+  };
+
+  /** A whole response some filter wants (sink.start returned false). */
   private readonly onResponse = (frame: Frame): void => {
-    const request = this.inFlight.shift();
-    if (request === undefined) throw new ProtocolError("ERR_PROTOCOL_TRUNCATED", "response with no request in flight");
-    const correlationId = peekInt32(frame, 0);
-    if (correlationId !== request.correlationId) {
-      throw new ProtocolError(
-        "ERR_PROTOCOL_TRUNCATED",
-        `response correlation id ${correlationId} does not match request ${request.correlationId}`,
-      );
-    }
-    const rewritten = request.rewrite ? this.ctx.responseFilter.onResponse(request, frame) : undefined;
+    const request = this.answering!;
+    const rewritten = this.ctx.responseFilter.onResponse(request, frame);
     this.ctx.responseTap?.(request, rewritten ?? frame.chunks);
     if (rewritten === undefined) {
       writeFrame(this.client, frame.size, frame.chunks);
@@ -211,8 +252,13 @@ export class ClientConnection {
       this.ctx.meters.bytesToClients.inc(size - frame.size); // the data handler counted the original
       writeFrame(this.client, size, rewritten);
     }
-    if (this.draining && this.inFlight.size === 0) this.close("drained", undefined, true);
+    this.responseDone();
   };
+
+  private responseDone(): void {
+    this.answering = undefined;
+    if (this.draining && this.inFlight.size === 0) this.close("drained", undefined, true);
+  }
 
   private frameError(side: "client" | "upstream", err: unknown): void {
     if (err instanceof FrameTooLargeError || err instanceof ProtocolError) {

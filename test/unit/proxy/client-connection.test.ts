@@ -222,6 +222,34 @@ describe("client connection", () => {
     healthy.socket.destroy();
   });
 
+  it("streams a passthrough response: its first half reaches the client before the broker sends the rest", async () => {
+    const half = 50_000;
+    let sendRest: (() => void) | undefined;
+    const slowBroker = net.createServer((socket) => {
+      socket.once("data", (requestBytes) => {
+        const response = Buffer.alloc(4 + 4 + 2 * half, 7);
+        response.writeInt32BE(4 + 2 * half, 0);
+        response.writeInt32BE(requestBytes.readInt32BE(8), 4); // echo the correlation id
+        socket.write(response.subarray(0, 8 + half));
+        sendRest = () => socket.end(response.subarray(8 + half));
+      });
+    });
+    await new Promise<void>((resolve) => slowBroker.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => slowBroker.close(() => resolve())));
+    const listener = await startListener((slowBroker.address() as net.AddressInfo).port);
+    cleanups.push(() => listener.stopAccepting());
+    cleanups.push(() => listener.closeAll("test"));
+    const client = await connect(listener);
+    let received = 0;
+    client.socket.on("data", (chunk: Buffer) => (received += chunk.length));
+    client.socket.write(request(1, 4, 5));
+    await until(() => received >= 8 + half, "the first half at the client");
+    expect(client.responses).toEqual([]); // not whole yet: the gateway did not wait for it
+    sendRest!();
+    await until(() => client.responses.length === 1, "the whole response");
+    expect(client.responses[0]!.size).toBe(4 + 2 * half);
+  });
+
   it("closes a connection that sends a frame over the maximum size", async () => {
     const broker = await startFakeBroker();
     cleanups.push(() => broker.close());
