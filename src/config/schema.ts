@@ -1,9 +1,10 @@
 // The config file's shape as a zod schema. Objects are strict so a misspelt key is an error, not a silent default.
 // Cross-field rules (references, duplicates, port clashes) live in semantic.ts, which runs on the parsed result.
-// To add a section (e.g. tenant prefixes on virtual clusters), add it here and to types.ts; the compiler checks
+// To add a section, add it here and to types.ts; the compiler checks
 // that the two agree where load.ts assigns the parse result to GatewayConfig.
 import { z } from "zod";
 import { MAX_PORT, MIN_PORT, parseHostPort, parsePortRange } from "./addresses.js";
+import { DEFAULT_TOPIC_CONFIG_ALLOWLIST } from "./topic-configs.js";
 import { LOG_LEVELS } from "./types.js";
 
 const DEFAULT_MAX_FRAME_BYTES = 104_857_600; // Kafka's own socket.request.max.bytes default (100 MiB)
@@ -42,11 +43,21 @@ const listener = z.strictObject({
   advertisedHost: host,
 });
 
-const virtualCluster = z.strictObject({
-  name,
-  cluster: z.string(),
-  listeners: z.array(listener).min(1, "needs at least one listener"),
-});
+// Only the characters Kafka allows in topic names; length, internal topics and overlaps are checked in prefixes.ts.
+const prefix = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]+$/, "must be non-empty and only letters, digits, '.', '_' or '-' (Kafka's topic name characters)");
+const topicConfigName = z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*$/, 'must be a topic config name, e.g. "retention.ms"');
+
+const virtualCluster = z
+  .strictObject({
+    name,
+    cluster: z.string(),
+    prefix: prefix.optional(),
+    topicConfigAllowlist: z.array(topicConfigName).default(() => [...DEFAULT_TOPIC_CONFIG_ALLOWLIST]),
+    listeners: z.array(listener).min(1, "needs at least one listener"),
+  })
+  .transform(({ prefix, ...vc }) => ({ ...vc, prefix: prefix ?? `${vc.name}.` }));
 
 const physicalCluster = z.strictObject({ name, bootstrap });
 

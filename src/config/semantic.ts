@@ -1,7 +1,8 @@
 // Rules that span several fields and so cannot live in the schema: references between sections, unique names,
-// and ports that would clash when the listeners bind.
+// tenant prefixes (prefixes.ts), and ports that would clash when the listeners bind.
 import { formatRange } from "./addresses.js";
 import { formatPath, type ConfigPath } from "./errors.js";
+import { checkPrefixes } from "./prefixes.js";
 import type { GatewayConfig, PortRange } from "./types.js";
 
 export interface SemanticIssue {
@@ -85,6 +86,7 @@ export function checkSemantics(config: GatewayConfig): SemanticIssue[] {
       checkUniqueNames(vc.listeners, ["virtualClusters", v, "listeners"], "listener"),
     ),
     ...unknownClusters,
+    ...checkPrefixes(config),
     ...checkPortClashes(portClaims(config)),
   ];
 }

@@ -39,6 +39,13 @@ export interface VirtualClusterConfig {
   readonly name: string;
   /** Name of the physical cluster (`clusters[].name`). */
   readonly cluster: string;
+  /**
+   * Namespace of the tenant on its physical cluster: its topics, group ids and transactional ids are stored there
+   * as `prefix + name`. Default `${name}.`. Unique per physical cluster: no prefix starts with another's.
+   */
+  readonly prefix: string;
+  /** Topic configs the tenant may set (CreateTopics, AlterConfigs, IncrementalAlterConfigs). Default: DEFAULT_TOPIC_CONFIG_ALLOWLIST. */
+  readonly topicConfigAllowlist: readonly string[];
   readonly listeners: readonly ListenerConfig[];
 }
 

@@ -34,7 +34,7 @@ describe.concurrent("bulkhead check-config", { timeout: 30_000 }, () => {
   it("prints OK and a one-line summary for a valid file", async () => {
     const { code, stdout } = await cli("check-config", EXAMPLE);
     expect(code).toBe(0);
-    expect(stdout).toBe(`OK ${EXAMPLE}: 1 cluster, 1 virtual cluster, 1 listener, control 127.0.0.1:9190\n`);
+    expect(stdout).toBe(`OK ${EXAMPLE}: 1 cluster, 2 virtual clusters, 2 listeners, control 127.0.0.1:9190\n`);
   });
 
   it("prints every problem with file, line:col and path, and exits 2", async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { ConfigError, loadConfig, parseConfig } from "../../../src/config/index.js";
+import { ConfigError, DEFAULT_TOPIC_CONFIG_ALLOWLIST, loadConfig, parseConfig } from "../../../src/config/index.js";
 
 const EXAMPLE = new URL("../../../config/bulkhead.example.yaml", import.meta.url).pathname;
 
@@ -38,15 +38,30 @@ function issuesOf(text: string, fileName = "test.yaml") {
 describe("parseConfig: valid configs", () => {
   it("loads the documented example into a typed, deep-frozen snapshot", async () => {
     const config = await loadConfig(EXAMPLE);
+    const plain = (bootstrapPort: number, first: number) => ({
+      name: "plain",
+      bind: "0.0.0.0",
+      bootstrapPort,
+      brokerPorts: { first, last: first + 2 },
+      nodeIdBase: 0,
+      advertisedHost: "localhost",
+    });
     expect(config).toEqual({
       clusters: [{ name: "local", bootstrap: [{ host: "127.0.0.1", port: 9092 }] }],
       virtualClusters: [
         {
-          name: "demo",
+          name: "payments",
           cluster: "local",
-          listeners: [
-            { name: "plain", bind: "0.0.0.0", bootstrapPort: 19092, brokerPorts: { first: 19093, last: 19095 }, nodeIdBase: 0, advertisedHost: "localhost" },
-          ],
+          prefix: "payments.",
+          topicConfigAllowlist: DEFAULT_TOPIC_CONFIG_ALLOWLIST,
+          listeners: [plain(19092, 19093)],
+        },
+        {
+          name: "analytics",
+          cluster: "local",
+          prefix: "analytics.",
+          topicConfigAllowlist: ["retention.ms", "retention.bytes", "cleanup.policy"],
+          listeners: [plain(29092, 29093)],
         },
       ],
       control: { listen: { host: "127.0.0.1", port: 9190 } },
@@ -72,6 +87,36 @@ describe("parseConfig: valid configs", () => {
     expect(config.log.level).toBe("info");
   });
 
+  it("defaults a virtual cluster's prefix to its name and a dot, and its topic config allowlist to the default set", () => {
+    const config = parseConfig(stringify(base()), "test.yaml");
+    expect(config.virtualClusters[0]!.prefix).toBe("demo.");
+    expect(config.virtualClusters[0]!.topicConfigAllowlist).toEqual(DEFAULT_TOPIC_CONFIG_ALLOWLIST);
+    expect(DEFAULT_TOPIC_CONFIG_ALLOWLIST).toContain("retention.ms");
+    expect(DEFAULT_TOPIC_CONFIG_ALLOWLIST).not.toContain("unclean.leader.election.enable");
+  });
+
+  it("keeps an explicit prefix and allowlist (an empty allowlist lets the tenant set no topic config)", () => {
+    const data = base();
+    Object.assign(data.virtualClusters[0]!, { prefix: "team-7_", topicConfigAllowlist: [] });
+    const config = parseConfig(stringify(data), "test.yaml");
+    expect(config.virtualClusters[0]).toMatchObject({ prefix: "team-7_", topicConfigAllowlist: [] });
+  });
+
+  it("lets prefixes overlap on different physical clusters", () => {
+    const data = base();
+    data.clusters.push({ name: "remote", bootstrap: ["10.0.0.1:9092"] });
+    data.virtualClusters[0].prefix = "a.";
+    data.virtualClusters.push({ ...vc2, cluster: "remote", prefix: "a.b." });
+    expect(parseConfig(stringify(data), "test.yaml").virtualClusters.map((vc) => vc.prefix)).toEqual(["a.", "a.b."]);
+  });
+
+  it("accepts prefixes that only share a start short of either's end, and leading single underscores", () => {
+    const data = base();
+    data.virtualClusters[0].prefix = "_team.";
+    data.virtualClusters.push({ ...vc2, prefix: "_tea." });
+    expect(parseConfig(stringify(data), "test.yaml").virtualClusters).toHaveLength(2);
+  });
+
   it("lets listeners on different specific addresses share ports", () => {
     const data = base();
     data.virtualClusters[0].listeners[0].bind = "127.0.0.1";
@@ -82,6 +127,14 @@ describe("parseConfig: valid configs", () => {
 
 type Edit = (data: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 const L0 = "virtualClusters[0].listeners[0]";
+const VC1P = "virtualClusters[1].prefix";
+/** A valid second virtual cluster ("other") whose ports don't clash with base(). */
+const vc2 = secondVirtualCluster({ bind: "0.0.0.0", bootstrapPort: 29092, brokerPorts: "29093-29095" });
+/** base() plus vc2, with these two prefixes. */
+const twoPrefixes = (first: string | undefined, second: string | undefined, name = "other"): Edit => (d) => {
+  d.virtualClusters[0].prefix = first;
+  d.virtualClusters.push({ ...vc2, name, prefix: second });
+};
 const listener0 = (d: Parameters<Edit>[0]) => d.virtualClusters[0].listeners[0];
 
 describe("parseConfig: each problem names its path and reason", () => {
@@ -109,7 +162,7 @@ describe("parseConfig: each problem names its path and reason", () => {
     ],
     [
       "duplicate virtual cluster",
-      (d) => d.virtualClusters.push({ ...secondVirtualCluster({ bind: "0.0.0.0", bootstrapPort: 29092, brokerPorts: "29093-29095" }), name: "demo" }),
+      (d) => d.virtualClusters.push({ ...vc2, name: "demo", prefix: "demo2." }),
       "virtualClusters[1].name",
       'duplicate virtual cluster name "demo" (first at virtualClusters[0])',
     ],
@@ -137,6 +190,89 @@ describe("parseConfig: each problem names its path and reason", () => {
       `${L0}.brokerPorts`,
       /clashes with virtualClusters\[0\]\.listeners\[0\]\.bootstrapPort/,
     ],
+    ["empty prefix", (d) => (d.virtualClusters[0].prefix = ""), "virtualClusters[0].prefix", /must be non-empty/],
+    ["prefix with a space", (d) => (d.virtualClusters[0].prefix = "pay ments."), "virtualClusters[0].prefix", /only letters, digits/],
+    ["prefix with a slash", (d) => (d.virtualClusters[0].prefix = "pay/"), "virtualClusters[0].prefix", /Kafka's topic name characters/],
+    ["prefix not a string", (d) => (d.virtualClusters[0].prefix = 7), "virtualClusters[0].prefix", /expected string/],
+    [
+      "prefix too long",
+      (d) => (d.virtualClusters[0].prefix = `${"p".repeat(100)}.`),
+      "virtualClusters[0].prefix",
+      /is 101 characters; at most 100, to leave room .* 249-character topic name limit/,
+    ],
+    [
+      "default prefix too long (from a long name)",
+      (d) => (d.virtualClusters[0].name = "n".repeat(100)),
+      "virtualClusters[0].prefix",
+      /is 101 characters; at most 100/,
+    ],
+    [
+      "prefix starting with __",
+      (d) => (d.virtualClusters[0].prefix = "__tenant."),
+      "virtualClusters[0].prefix",
+      'prefix "__tenant." starts with "__", which Kafka reserves for internal topics',
+    ],
+    [
+      "prefix of an internal topic",
+      (d) => (d.virtualClusters[0].prefix = "_"),
+      "virtualClusters[0].prefix",
+      'prefix "_" is the start of the internal topic "__consumer_offsets"',
+    ],
+    [
+      "prefix equal to the start of __transaction_state",
+      (d) => (d.virtualClusters[0].prefix = "__transaction"),
+      "virtualClusters[0].prefix",
+      /starts with "__"/,
+    ],
+    [
+      "prefix that Kafka reads as __ ('.' and '_' collide)",
+      (d) => (d.virtualClusters[0].prefix = "_."),
+      "virtualClusters[0].prefix",
+      `prefix "_." reads as "__" once '.' and '_' are taken as alike, as Kafka does for topic names; names starting with "__" are reserved for internal topics`,
+    ],
+    [
+      "prefix '.', read as the start of an internal topic",
+      (d) => (d.virtualClusters[0].prefix = "."),
+      "virtualClusters[0].prefix",
+      `prefix "." is the start of the internal topic "__consumer_offsets" once '.' and '_' are taken as alike, as Kafka does for topic names`,
+    ],
+    [
+      "overlapping prefixes (a. then a.b.)",
+      twoPrefixes("a.", "a.b."),
+      VC1P,
+      `prefix "a.b." overlaps "a." of virtual cluster "demo" (virtualClusters[0].prefix) on cluster "local": ` +
+        "one tenant's names would fall in the other's namespace; give each a prefix that does not start with the other",
+    ],
+    ["overlapping prefixes (a.b. then a.)", twoPrefixes("a.b.", "a."), VC1P, /^prefix "a\." overlaps "a\.b\." of virtual cluster "demo"/],
+    ["equal prefixes", twoPrefixes("shared.", "shared."), VC1P, /^prefix "shared\." is the same as "shared\." of virtual cluster "demo"/],
+    ["prefixes without separators", twoPrefixes("team", "team2"), VC1P, /^prefix "team2" overlaps "team"/],
+    [
+      "prefixes equal once '.' and '_' are alike",
+      twoPrefixes("a.b.", "a_b_"),
+      VC1P,
+      /^prefix "a_b_" collides with "a\.b\." of virtual cluster "demo" \(virtualClusters\[0\]\.prefix\) on cluster "local" once '\.' and '_' are taken as alike/,
+    ],
+    [
+      "default prefixes that overlap (names a and a.b)",
+      (d) => {
+        twoPrefixes(undefined, undefined, "a.b")(d);
+        d.virtualClusters[0].name = "a";
+      },
+      VC1P,
+      /^prefix "a\.b\." overlaps "a\." of virtual cluster "a" \(virtualClusters\[0\]\.prefix\)/,
+    ],
+    [
+      "overlapping prefixes on two cluster names sharing a bootstrap address",
+      (d) => {
+        d.clusters.push({ name: "alias", bootstrap: ["10.0.0.9:9092", "127.0.0.1:9092"] });
+        twoPrefixes("a.", "a.b.")(d);
+        d.virtualClusters[1].cluster = "alias";
+      },
+      VC1P,
+      /on clusters "local" and "alias", which share the bootstrap address 127\.0\.0\.1:9092/,
+    ],
+    ["topic config name in capitals", (d) => (d.virtualClusters[0].topicConfigAllowlist = ["Retention.MS"]), "virtualClusters[0].topicConfigAllowlist[0]", /must be a topic config name/],
+    ["topic config allowlist not a list", (d) => (d.virtualClusters[0].topicConfigAllowlist = "retention.ms"), "virtualClusters[0].topicConfigAllowlist", /expected array/],
     [
       "control port on a data port",
       (d) => (d.control = { listen: "127.0.0.1:19092" }),
@@ -190,6 +326,35 @@ describe("ConfigError", () => {
     ]);
     expect(message).toContain("Invalid config /etc/bulkhead/gw.yaml (3 problems)");
     expect(message).toContain("/etc/bulkhead/gw.yaml:13:9 virtualClusters[0].listeners[0].tls: unknown key");
+  });
+
+  it("points a prefix problem at the prefix key, or at its virtual cluster when the prefix is the default", () => {
+    const lines = [
+      "clusters: [{ name: local, bootstrap: 127.0.0.1:9092 }]",
+      "virtualClusters:",
+      "  - name: a",
+      "    cluster: local",
+      "    listeners: [{ name: p, bind: 0.0.0.0, bootstrapPort: 19092, brokerPorts: 19093-19095, advertisedHost: localhost }]",
+      "  - name: b",
+      "    cluster: local",
+      "    prefix: a.b.",
+      "    listeners: [{ name: p, bind: 0.0.0.0, bootstrapPort: 29092, brokerPorts: 29093-29095, advertisedHost: localhost }]",
+      `  - name: ${"n".repeat(100)}`,
+      "    cluster: local",
+      "    listeners: [{ name: p, bind: 0.0.0.0, bootstrapPort: 39092, brokerPorts: 39093-39095, advertisedHost: localhost }]",
+    ];
+    let error: unknown;
+    try {
+      parseConfig(lines.join("\n"), "t.yaml");
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const where = (error as ConfigError).issues.map(({ path, line, col }) => ({ path, line, col }));
+    expect(where).toEqual([
+      { path: "virtualClusters[1].prefix", line: 8, col: 5 },
+      { path: "virtualClusters[2].prefix", line: 10, col: 5 }, // default prefix "nnn….", 101 characters
+    ]);
   });
 
   it("reports all cross-field problems together", () => {
