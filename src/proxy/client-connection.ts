@@ -1,6 +1,7 @@
 // One client connection and the one upstream broker connection that serves it. Requests are
 // forwarded in order as their original chunks; the in-flight queue pairs each response with its
-// request. Everything per frame is synchronous; the only Promise is the upstream connect.
+// request; responses no filter wants are streamed through as their bytes arrive. Everything per
+// frame is synchronous; the only Promise is the upstream connect.
 import type net from "node:net";
 import type { Logger } from "pino";
 import type { HostPort } from "../config/types.js";
