@@ -1,7 +1,7 @@
 // The harness itself: the shared cluster is real, complete, and usable from kafkajs and Kafka's own tools.
 import kafkajs from "kafkajs";
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { runKafkaTool } from "../harness/java-tools.js";
 import "../harness/provided.js";
 
@@ -13,7 +13,14 @@ describe("Kafka test cluster", () => {
 
   beforeAll(async () => {
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: false });
+    // Not kafkajs's waitForLeaders: it gives up on UNKNOWN_TOPIC_OR_PARTITION, the answer of a broker
+    // that has not yet applied the new topic from the metadata log.
+    await vi.waitFor(async () => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = topics[0]!.partitions;
+      expect(partitions.map((p) => [p.leader >= 0, p.replicas.length])).toEqual([[true, 3], [true, 3], [true, 3]]);
+    }, { timeout: 30_000, interval: 200 });
   });
   afterAll(async () => {
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
