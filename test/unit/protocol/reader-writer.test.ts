@@ -64,6 +64,7 @@ const cases: Case[] = [
   { name: "empty string", write: (w) => w.writeString(""), read: (r) => r.readString(), value: "" },
   { name: "null string", write: (w) => w.writeNullableString(null), read: (r) => r.readNullableString(), value: null },
   { name: "max string", write: (w) => w.writeString("x".repeat(32767)), read: (r) => r.readString(), value: "x".repeat(32767) },
+  { name: "compact string beyond the int16 limit", write: (w) => w.writeCompactString("y".repeat(40000)), read: (r) => r.readCompactString(), value: "y".repeat(40000) },
   { name: "compact string", write: (w) => w.writeCompactString("abc"), read: (r) => r.readCompactString(), value: "abc" },
   { name: "compact null string", write: (w) => w.writeCompactNullableString(null), read: (r) => r.readCompactNullableString(), value: null },
   { name: "compact empty string", write: (w) => w.writeCompactNullableString(""), read: (r) => r.readCompactNullableString(), value: "" },
