@@ -1,5 +1,5 @@
-// npm start: a local 3-broker Kafka (launched from the Maven download) with the gateway in front of it,
-// using config/bulkhead.example.yaml with the cluster's real bootstrap address swapped in.
+// npm start: a local 3-broker Kafka (launched from the Maven download) with the gateway in front of it, serving the
+// example's two tenants, using config/bulkhead.example.yaml with the cluster's real bootstrap address swapped in.
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../src/config/index.js";
 import type { GatewayConfig } from "../src/config/types.js";
@@ -25,21 +25,26 @@ try {
   throw err;
 }
 
-const first = gateway.endpoints[0]!;
 const control = `${gateway.controlAddress.host}:${gateway.controlAddress.port}`;
+const tenants = config.virtualClusters.map((vc) => ({
+  name: vc.name,
+  prefix: vc.prefix,
+  bootstrap: gateway.endpoints.find((e) => e.virtualCluster === vc.name)!.bootstrap,
+}));
+const width = Math.max(...tenants.map((t) => t.name.length));
+// Each tenant writes and reads its own "orders"; every later tenant first lists its topics to show the first's is absent.
+const kcat = tenants.flatMap((t, i) => [
+  ...(i > 0 ? [`  kcat -b ${t.bootstrap} -L     # ${t.name} sees no "orders" of ${tenants[0]!.name}`] : []),
+  `  echo "hi from ${t.name}" | kcat -b ${t.bootstrap} -t orders -P && kcat -b ${t.bootstrap} -t orders -C -e`,
+]);
 console.log(`
 Kafka ${kafka.version} is up (its own addresses stay hidden behind the gateway).
-Bulkhead is listening:
-${gateway.endpoints.map((e) => `  virtual cluster ${e.virtualCluster} / ${e.listener}: bootstrap ${e.bootstrap}`).join("\n")}
+Bulkhead serves ${tenants.length} tenants (virtual clusters) on it:
+${tenants.map((t) => `  ${t.name.padEnd(width)}  bootstrap ${t.bootstrap}   (its topics are "${t.prefix}<name>" upstream)`).join("\n")}
   control plane: http://${control}/healthz  /readyz  /metrics
 
-Try it with kcat:
-  kcat -b ${first.bootstrap} -L
-  echo hello | kcat -b ${first.bootstrap} -t greetings -P && kcat -b ${first.bootstrap} -t greetings -C -e
-
-or kafkajs:
-  const { Kafka } = require("kafkajs");
-  const kafka = new Kafka({ brokers: ["${first.bootstrap}"] });
+Try it with kcat: both tenants use the topic name "orders", and each sees only its own.
+${kcat.join("\n")}
 
 Ctrl-C stops the gateway (draining in-flight requests) and Kafka.`);
 
