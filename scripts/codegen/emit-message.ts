@@ -572,7 +572,7 @@ class StructEmitter {
 
   // -- schema data --
 
-  emitSchemaFields(level: number): string[] {
+  emitSchemaFields(): string[] {
     const out: string[] = [];
     for (const f of this.fields) {
       const props = [`name: "${camel(f.name)}"`, `type: "${f.type}"`, `versions: ${tuple(presence(f, this.ctx)!)}`];
@@ -587,7 +587,7 @@ class StructEmitter {
         out.push(`{ ${props.join(", ")} },`);
       } else {
         const child = new StructEmitter(this.model, sub, sub.ctx!);
-        out.push(`{ ${props.join(", ")}, fields: [`, ...indent(child.emitSchemaFields(level + 1)), "] },");
+        out.push(`{ ${props.join(", ")}, fields: [`, ...indent(child.emitSchemaFields()), "] },");
       }
     }
     return out;
@@ -681,7 +681,7 @@ export function emitApiModule(request: MessageSpec, response: MessageSpec, sourc
       `  validVersions: ${tuple(model.valid)},`,
       `  flexibleVersions: ${flex},`,
       "  fields: [",
-      ...indent(indent(rootEmitter.emitSchemaFields(0))),
+      ...indent(indent(rootEmitter.emitSchemaFields())),
       "  ],",
       "};",
     );
