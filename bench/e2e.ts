@@ -4,7 +4,8 @@
 // Env: BULKHEAD_BENCH_BOOTSTRAP (use a running cluster instead of starting 3 brokers), BULKHEAD_KAFKA_VERSION,
 //   BULKHEAD_BENCH_RECORDS (300000), BULKHEAD_BENCH_RECORD_SIZE (1024), BULKHEAD_BENCH_ROUNDS (2),
 //   BULKHEAD_BENCH_PARTITIONS (6), BULKHEAD_BENCH_WARMUP_RECORDS (30000), BULKHEAD_BENCH_CPU_PROF=1 (gateway
-//   writes a V8 CPU profile to .cache/bench-profiles/).
+//   writes a V8 CPU profile to .cache/bench-profiles/), BULKHEAD_BENCH_GATEWAY_NODE_FLAGS (more node flags for the
+//   gateway child, e.g. "--perf-basic-prof" to read its threads with `perf`).
 import { cpus, loadavg, totalmem } from "node:os";
 import { randomBytes } from "node:crypto";
 import { startKafka } from "../scripts/kafka/launcher.js";
@@ -51,6 +52,9 @@ interface PhaseUsage {
   wallMs: number;
   /** Bytes the gateway received from plus sent to clients, in MB (10^6 bytes). */
   wireMb: number;
+  /** Client requests the gateway forwarded, and the bytes it received from clients. */
+  requests: number;
+  bytesFromClients: number;
 }
 
 interface TimedSample extends GatewaySample {
@@ -68,6 +72,8 @@ function usageBetween(before: TimedSample, after: TimedSample): PhaseUsage {
     wallMs: after.at - before.at,
     wireMb:
       (after.bytesFromClients - before.bytesFromClients + after.bytesToClients - before.bytesToClients) / 1e6,
+    requests: after.requests - before.requests,
+    bytesFromClients: after.bytesFromClients - before.bytesFromClients,
   };
 }
 
@@ -155,6 +161,10 @@ function summarize(results: readonly RunResult[], gatewayPid: number, idleCpuMsP
       consumeNetCpuMsPerMiB: (consumeCpu - idleMs("consumeGateway")) / consumedMiB,
       cpuMsPerWireMb: wireMb > 0 ? (produceCpu + consumeCpu) / wireMb : Number.NaN,
       systemShare: systemCpu / (produceCpu + consumeCpu),
+      produceRequestKiB:
+        rs.reduce((s, r) => s + r.produceGateway.bytesFromClients, 0) / rs.reduce((s, r) => s + r.produceGateway.requests, 0) / 1024,
+      produceRequests: rs.reduce((s, r) => s + r.produceGateway.requests, 0),
+      consumeRequests: rs.reduce((s, r) => s + r.consumeGateway.requests, 0),
     };
   };
   const direct = row("direct");
@@ -190,6 +200,10 @@ function summarize(results: readonly RunResult[], gatewayPid: number, idleCpuMsP
       `${fmt(gateway.consumeNetCpuMsPerMiB, 2)} ms per MiB consumed; during the direct runs it used ` +
       `${fmt(direct.produceCpuMsPerMiB, 2)} / ${fmt(direct.consumeCpuMsPerMiB, 2)} ms per MiB (idle check)`,
   );
+  console.log(
+    `gateway requests: ${gateway.produceRequests} while producing (${fmt(gateway.produceRequestKiB, 1)} KiB per request on average), ` +
+      `${gateway.consumeRequests} while consuming`,
+  );
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 }
 
@@ -209,7 +223,10 @@ async function main(): Promise<void> {
     gateway = await startGatewayProcess({
       kafkaBootstrap: kafka.bootstrap,
       nodeIds,
-      nodeFlags: process.env.BULKHEAD_BENCH_CPU_PROF === "1" ? ["--cpu-prof", "--cpu-prof-dir=.cache/bench-profiles"] : [],
+      nodeFlags: [
+        ...(process.env.BULKHEAD_BENCH_CPU_PROF === "1" ? ["--cpu-prof", "--cpu-prof-dir=.cache/bench-profiles"] : []),
+        ...(process.env.BULKHEAD_BENCH_GATEWAY_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
+      ],
     });
     console.log(`gateway pid ${gateway.pid} at ${gateway.bootstrap}`);
 

@@ -10,7 +10,7 @@ const send = (message: ChildMessage): void => {
   process.send?.(message);
 };
 
-async function counterTotal(counter: typeof metrics.bytesToClients): Promise<number> {
+async function counterTotal(counter: typeof metrics.bytesToClients | typeof metrics.requests): Promise<number> {
   const { values } = await counter.get();
   return values.reduce((sum, v) => sum + v.value, 0);
 }
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
           cpuSystemUs: cpu.system,
           bytesFromClients: await counterTotal(metrics.bytesFromClients),
           bytesToClients: await counterTotal(metrics.bytesToClients),
+          requests: await counterTotal(metrics.requests),
         });
       })();
     } else if (message.type === "stop") {

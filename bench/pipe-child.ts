@@ -30,7 +30,7 @@ server.listen(0, "127.0.0.1", () => {
 process.on("message", (message: ParentMessage) => {
   if (message.type === "sample") {
     const cpu = process.cpuUsage();
-    send({ type: "sample", cpuUserUs: cpu.user, cpuSystemUs: cpu.system, bytesFromClients, bytesToClients });
+    send({ type: "sample", cpuUserUs: cpu.user, cpuSystemUs: cpu.system, bytesFromClients, bytesToClients, requests: 0 });
   } else if (message.type === "stop") {
     server.close();
     process.exit(0);

@@ -13,6 +13,8 @@ export interface GatewaySample {
   cpuSystemUs: number;
   bytesFromClients: number;
   bytesToClients: number;
+  /** Requests received from clients (all APIs). */
+  requests: number;
 }
 
 export type ParentMessage = { type: "sample" } | { type: "stop" };
