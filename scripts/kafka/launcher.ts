@@ -19,6 +19,8 @@ export interface KafkaCluster {
   /** "127.0.0.1:p1,127.0.0.1:p2,..." */
   bootstrap: string;
   brokers: KafkaBroker[];
+  /** The run directory: node configs and data (removed by stop()), logs, pidfile. */
+  dir: string;
   /** One sub-directory per node with server.log (broker log) and stdout.log (JVM output). */
   logDir: string;
   stop(): Promise<void>;
@@ -103,7 +105,7 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaClust
     const bootstrap = nodes.map((n) => `${HOST}:${n.port}`).join(",");
     await waitUntilServing(bootstrap, count, jvms, options.startTimeoutMs ?? 120_000);
     return {
-      version, bootstrap, logDir, stop,
+      version, bootstrap, dir, logDir, stop,
       brokers: nodes.map((n) => ({ nodeId: n.nodeId, host: HOST, port: n.port })),
     };
   } catch (err) {
@@ -216,7 +218,9 @@ async function reapLeftovers(root: string, single = false): Promise<void> {
   for (const dir of dirs) {
     const pids = readPidfile(dir);
     if (pids === undefined || isAlive(pids.owner)) continue;
-    for (const pgid of pids.groups) if (groupRunsIn(pgid, dir)) killGroup(pgid, "SIGKILL");
+    // Only groups that still run something of this run: a recorded group id may have been reused since.
+    const ours = new Set(processesMentioning(dir).map((p) => p.pgid));
+    for (const pgid of pids.groups) if (ours.has(pgid)) killGroup(pgid, "SIGKILL");
     if (!single && Date.now() - statSync(join(dir, PIDFILE)).mtimeMs > LOG_RETENTION_MS) {
       await rm(dir, { recursive: true, force: true });
     }
@@ -240,19 +244,20 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Guards against pid reuse: only a group whose processes mention the run dir on their command line is ours. */
-function groupRunsIn(pgid: number, dir: string): boolean {
+/** Processes (Linux /proc) whose command line mentions `text`, e.g. a run directory, with their process group. */
+export function processesMentioning(text: string): { pid: number; pgid: number }[] {
+  const found: { pid: number; pgid: number }[] = [];
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(text)) continue;
       // /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may contain spaces, so split after ')'.
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-      if (pgrp === pgid && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dir)) return true;
+      found.push({ pid: Number(pid), pgid: Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) });
     } catch {
       // the process ended while we looked
     }
   }
-  return false;
+  return found;
 }
 
 /**

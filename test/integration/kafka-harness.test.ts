@@ -3,6 +3,7 @@ import kafkajs from "kafkajs";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { runKafkaTool } from "../harness/java-tools.js";
+import { processesMentioning, startKafka } from "../harness/kafka.js";
 import "../harness/provided.js";
 
 describe("Kafka test cluster", () => {
@@ -74,5 +75,26 @@ describe("Kafka test cluster", () => {
       "--bootstrap-server", kafka.bootstrap, "--topic", topic, "--from-beginning", "--max-messages", "32", "--timeout-ms", "30000",
     ], { timeoutMs: 60_000 });
     expect(consumed.stdout.split("\n")).toEqual(expect.arrayContaining(["from-stdin-1", "from-stdin-2"]));
+  });
+});
+
+describe("startKafka", () => {
+  it("starts a single-broker cluster that serves, and leaves no process behind when stopped", async () => {
+    const cluster = await startKafka({ brokers: 1 });
+    try {
+      expect(cluster.brokers).toHaveLength(1);
+      expect(processesMentioning(cluster.dir).length).toBeGreaterThan(0);
+      const result = await runKafkaTool("topics", ["--bootstrap-server", cluster.bootstrap, "--list"], { timeoutMs: 60_000 });
+      expect(result.code, result.stderr).toBe(0);
+    } finally {
+      await cluster.stop();
+    }
+    expect(processesMentioning(cluster.dir)).toEqual([]);
+  });
+
+  it("fails with the nodes' log tails when the cluster does not serve in time", async () => {
+    const failure = await startKafka({ brokers: 1, startTimeoutMs: 1 }).catch((err: Error) => err);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/did not start: not serving after 1 ms[\s\S]*--- node 0 \(.*\) ---[\s\S]*\[format\.log\]/);
   });
 });
