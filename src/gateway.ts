@@ -24,7 +24,7 @@ export interface Gateway {
   /** Stops accepting, lets in-flight requests finish for up to drainTimeoutMs, then closes what is left. */
   close(drainTimeoutMs?: number): Promise<void>;
   /**
-   * True when some physical cluster has a reachable bootstrap server. Not "every": one tenant's dead
+   * True when some physical cluster has a reachable bootstrap server, and close() hasn't begun. Not "every": one tenant's dead
    * cluster must not take the gateway out of rotation for the tenants of the others (bulkheads).
    */
   isReady(): Promise<boolean>;
@@ -88,7 +88,9 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   }));
   log.info({ endpoints }, "gateway listening");
 
+  let closing: Promise<void> | undefined;
   const isReady = async (): Promise<boolean> => {
+    if (closing !== undefined) return false; // draining: load balancers should stop sending clients
     const probes = [...clusters.values()].map((c) =>
       connectFirst(c.config.bootstrap, READY_PROBE_TIMEOUT_MS).then(
         (socket) => (socket.destroy(), true),
@@ -105,7 +107,6 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     throw err;
   }
 
-  let closing: Promise<void> | undefined;
   return {
     endpoints,
     controlAddress: control.address,

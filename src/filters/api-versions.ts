@@ -1,10 +1,8 @@
 // ApiVersions: clients are offered only the versions both the broker and the gateway's codec know,
 // so a client never picks a version the gateway can't decode.
-import { API_BY_KEY } from "../protocol/messages/index.js";
+import { API_BY_KEY, ApiKey } from "../protocol/messages/index.js";
 import type { InFlightRequest } from "../proxy/in-flight.js";
 import type { ResponseMessageFilter } from "./message-filter.js";
-
-const API_VERSIONS_KEY = 18;
 
 interface ApiVersionRange {
   apiKey: number;
@@ -16,8 +14,6 @@ interface CodecRange {
   readonly minVersion: number;
   readonly maxVersion: number;
 }
-
-const PRODUCE_API_KEY = 0;
 
 /**
  * The intersection of the broker's ranges with the codec's; keys the codec lacks or ranges that
@@ -33,7 +29,7 @@ export function intersectApiVersions(
   for (const range of broker) {
     const ours = codec.get(range.apiKey);
     if (ours === undefined) continue;
-    const minVersion = range.apiKey === PRODUCE_API_KEY ? range.minVersion : Math.max(range.minVersion, ours.minVersion);
+    const minVersion = range.apiKey === ApiKey.Produce ? range.minVersion : Math.max(range.minVersion, ours.minVersion);
     const maxVersion = Math.min(range.maxVersion, ours.maxVersion);
     if (minVersion > maxVersion) continue;
     if (minVersion === range.minVersion && maxVersion === range.maxVersion) out.push(range);
@@ -44,7 +40,7 @@ export function intersectApiVersions(
 
 export class ApiVersionsFilter implements ResponseMessageFilter {
   wants(apiKey: number): boolean {
-    return apiKey === API_VERSIONS_KEY;
+    return apiKey === ApiKey.ApiVersions;
   }
 
   apply(_request: InFlightRequest, response: unknown): boolean {

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { BrokerAddressMap } from "../proxy/broker-address-map.js";
 import type { ListenerEndpoint } from "../proxy/endpoint.js";
 import type { InFlightRequest } from "../proxy/in-flight.js";
+import { ApiKey } from "../protocol/messages/index.js";
 import type { ResponseMessageFilter } from "./message-filter.js";
 
 /** The shape shared by every struct that carries a broker endpoint. */
@@ -34,27 +35,16 @@ interface WithNodeEndpoints {
   nodeEndpoints?: NodeEndpoint[] | null;
 }
 
-const API = {
-  produce: 0,
-  fetch: 1,
-  metadata: 3,
-  findCoordinator: 10,
-  describeQuorum: 55,
-  describeCluster: 60,
-  shareFetch: 78,
-  shareAcknowledge: 79,
-} as const;
-
 /** First version whose response carries node endpoints (KIP-951 for Produce/Fetch). */
 const FIRST_VERSION_WITH_ENDPOINTS = new Map<number, number>([
-  [API.produce, 10],
-  [API.fetch, 16],
-  [API.metadata, 0],
-  [API.findCoordinator, 0],
-  [API.describeQuorum, 2],
-  [API.describeCluster, 0],
-  [API.shareFetch, 0],
-  [API.shareAcknowledge, 0],
+  [ApiKey.Produce, 10],
+  [ApiKey.Fetch, 16],
+  [ApiKey.Metadata, 0],
+  [ApiKey.FindCoordinator, 0],
+  [ApiKey.DescribeQuorum, 2],
+  [ApiKey.DescribeCluster, 0],
+  [ApiKey.ShareFetch, 0],
+  [ApiKey.ShareAcknowledge, 0],
 ]);
 
 /** DescribeCluster's endpoint_type 2 lists controllers, whose addresses must not be learned as brokers. */
@@ -76,21 +66,21 @@ export class BrokerAddressFilter implements ResponseMessageFilter {
 
   apply(request: InFlightRequest, response: unknown): boolean {
     switch (request.apiKey) {
-      case API.metadata:
+      case ApiKey.Metadata:
         return this.pointAll((response as WithBrokers).brokers, true);
-      case API.findCoordinator: {
+      case ApiKey.FindCoordinator: {
         const r = response as FindCoordinatorShape;
         if (r.coordinators !== undefined) return this.pointAll(r.coordinators, true); // v4+: batched
         return r.nodeId >= 0 && this.point(r.nodeId, r, true); // v0-3; -1 = no coordinator (error)
       }
-      case API.describeCluster: {
+      case ApiKey.DescribeCluster: {
         const r = response as DescribeClusterShape;
         const learn = r.endpointType !== CONTROLLER_ENDPOINT_TYPE;
         let changed = false;
         for (const b of r.brokers) changed = this.point(b.brokerId, b, learn) || changed;
         return changed;
       }
-      case API.describeQuorum: {
+      case ApiKey.DescribeQuorum: {
         // Controller listeners: hidden like brokers, never learned (clients can't be proxied to them).
         let changed = false;
         for (const node of (response as DescribeQuorumShape).nodes ?? []) {

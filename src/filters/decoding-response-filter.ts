@@ -2,7 +2,8 @@
 // of them changed it. Record fields stay slices of the received frame through decode and encode.
 import type { Frame } from "../protocol/frame-splitter.js";
 import { decodeResponseHeader, encodeResponseHeader, responseHeaderVersion } from "../protocol/headers.js";
-import { API_BY_KEY } from "../protocol/messages/index.js";
+import { API_BY_KEY, ApiKey } from "../protocol/messages/index.js";
+import { ErrorCode } from "../protocol/error-codes.js";
 import { ProtocolError } from "../protocol/errors.js";
 import { Reader } from "../protocol/reader.js";
 import { Writer } from "../protocol/writer.js";
@@ -10,9 +11,6 @@ import { peekInt16 } from "../proxy/frame-peek.js";
 import type { InFlightRequest } from "../proxy/in-flight.js";
 import type { ResponseMessageFilter } from "./message-filter.js";
 import type { ResponseFilter } from "./response-filter.js";
-
-const API_VERSIONS_KEY = 18;
-const UNSUPPORTED_VERSION = 35;
 
 /** Answers for api keys/versions in this range are memoised; clients may send any int16, those aren't. */
 const MEMO_KEYS = 128;
@@ -58,7 +56,7 @@ export class DecodingResponseFilter implements ResponseFilter {
  * ApiVersions request it doesn't support in v0 (with UNSUPPORTED_VERSION), so the client can retry.
  */
 function responseBodyVersion(request: InFlightRequest, frame: Frame): number {
-  if (request.apiKey !== API_VERSIONS_KEY || request.apiVersion === 0) return request.apiVersion;
+  if (request.apiKey !== ApiKey.ApiVersions || request.apiVersion === 0) return request.apiVersion;
   // ApiVersions responses always use header v0 (the correlation id alone), then error_code int16.
-  return peekInt16(frame, 4) === UNSUPPORTED_VERSION ? 0 : request.apiVersion;
+  return peekInt16(frame, 4) === ErrorCode.UNSUPPORTED_VERSION ? 0 : request.apiVersion;
 }

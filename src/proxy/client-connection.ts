@@ -18,7 +18,8 @@ import type { BrokerAddressMap } from "./broker-address-map.js";
 import { byteLength, writeFrame } from "./frame-write.js";
 import { InFlightQueue, type InFlightRequest } from "./in-flight.js";
 import type { ListenerMeters } from "./meters.js";
-import { PRODUCE_API_KEY, REQUEST_KEY_BYTES, isAcksZero, peekInt16, peekInt32 } from "./frame-peek.js";
+import { REQUEST_KEY_BYTES, isAcksZero, peekInt16, peekInt32 } from "./frame-peek.js";
+import { ApiKey } from "../protocol/messages/index.js";
 import { UpstreamConnectError, connectFirst } from "./upstream-connect.js";
 
 /** Everything a connection needs from its listener; built once per listener, shared by its connections. */
@@ -196,7 +197,7 @@ export class ClientConnection {
     const apiKey = peekInt16(frame, 0);
     const apiVersion = peekInt16(frame, 2);
     this.ctx.meters.request(apiKey).inc();
-    if (apiKey !== PRODUCE_API_KEY || !isAcksZero(frame, apiVersion)) {
+    if (apiKey !== ApiKey.Produce || !isAcksZero(frame, apiVersion)) {
       const rewrite = this.ctx.responseFilter.wantsResponse(apiKey, apiVersion);
       this.inFlight.push({ apiKey, apiVersion, correlationId: peekInt32(frame, 4), rewrite });
     }

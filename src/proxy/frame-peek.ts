@@ -5,7 +5,6 @@ import type { Frame } from "../protocol/frame-splitter.js";
 import { decodeRequestHeader } from "../protocol/headers.js";
 import { Reader } from "../protocol/reader.js";
 
-export const PRODUCE_API_KEY = 0;
 /** api key int16 + api version int16 + correlation id int32: every request header starts with them. */
 export const REQUEST_KEY_BYTES = 8;
 

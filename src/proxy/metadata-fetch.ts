@@ -3,13 +3,13 @@
 import type { HostPort } from "../config/types.js";
 import { FrameSplitter } from "../protocol/frame-splitter.js";
 import { decodeResponseHeader, encodeRequestHeader, responseHeaderVersion } from "../protocol/headers.js";
+import { ApiKey } from "../protocol/messages/index.js";
 import { decodeMetadataResponse, encodeMetadataRequest } from "../protocol/messages/metadata.js";
 import { Reader } from "../protocol/reader.js";
 import { Writer } from "../protocol/writer.js";
 import { byteLength, writeFrame } from "./frame-write.js";
 import { connectFirst } from "./upstream-connect.js";
 
-const METADATA_API_KEY = 3;
 /** v9: the first flexible version; every broker from Kafka 2.4 to 4.x accepts it. */
 const METADATA_VERSION = 9;
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
@@ -19,7 +19,7 @@ export type BrokerAddress = HostPort & { nodeId: number };
 export function encodeBrokersRequest(correlationId: number): Buffer[] {
   const writer = new Writer();
   encodeRequestHeader(writer, {
-    apiKey: METADATA_API_KEY,
+    apiKey: ApiKey.Metadata,
     apiVersion: METADATA_VERSION,
     correlationId,
     clientId: "bulkhead",
@@ -36,7 +36,7 @@ export function encodeBrokersRequest(correlationId: number): Buffer[] {
 
 export function decodeBrokersResponse(body: readonly Buffer[]): BrokerAddress[] {
   const reader = new Reader(body);
-  decodeResponseHeader(reader, responseHeaderVersion(METADATA_API_KEY, METADATA_VERSION));
+  decodeResponseHeader(reader, responseHeaderVersion(ApiKey.Metadata, METADATA_VERSION));
   return decodeMetadataResponse(reader, METADATA_VERSION).brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port }));
 }
 

@@ -4,6 +4,7 @@
  */
 import net from "node:net";
 import type { Admin } from "kafkajs";
+import { DEFAULT_TOPIC_CONFIG_ALLOWLIST } from "../../src/config/topic-configs.js";
 import type { GatewayConfig, HostPort, VirtualClusterConfig } from "../../src/config/types.js";
 import { startGateway, type Gateway } from "../../src/gateway.js";
 import type { ResponseTap } from "../../src/proxy/client-connection.js";
@@ -81,6 +82,8 @@ export async function testVirtualCluster(
   return {
     name,
     cluster,
+    prefix: `${name}.`,
+    topicConfigAllowlist: DEFAULT_TOPIC_CONFIG_ALLOWLIST,
     listeners: [
       {
         name: "plain",

@@ -78,6 +78,7 @@ describe("graceful drain", () => {
     const closed = gateway.gateway.close(10_000).then(() => performance.now());
     const bootstrapPort = parseHostPorts(gateway.bootstrap)[0]!.port;
     expect(await refused(bootstrapPort)).toBe(true);
+    expect(await gateway.gateway.isReady()).toBe(false);
 
     const [socketClosedAt, gatewayClosedAt] = await Promise.all([socketClosed, closed]);
     expect(responses).toEqual([99]);
