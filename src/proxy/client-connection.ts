@@ -5,6 +5,7 @@
 import type net from "node:net";
 import type { Logger } from "pino";
 import type { HostPort } from "../config/types.js";
+import type { RequestFilter } from "../filters/request-filter.js";
 import type { ResponseFilter } from "../filters/response-filter.js";
 import { ProtocolError } from "../protocol/errors.js";
 import {
@@ -28,6 +29,8 @@ export interface ListenerContext {
   readonly bootstrap: readonly HostPort[];
   readonly addressMap: BrokerAddressMap;
   readonly responseFilter: ResponseFilter;
+  /** Looks at (rewrites, answers, refuses) requests before they go upstream; none = forward all as they are. */
+  readonly requestFilter?: RequestFilter | undefined;
   readonly maxFrameBytes: number;
   readonly connectTimeoutMs: number;
   readonly meters: ListenerMeters;
@@ -145,12 +148,18 @@ export class ClientConnection {
     upstream.on("close", () => this.upstreamFailed("upstream closed"));
     upstream.on("data", this.onUpstreamData);
     // Backpressure: a full socket pauses the socket that feeds it until it drains.
-    upstream.on("drain", () => {
-      if (!this.draining) this.client.resume();
+    upstream.on("drain", () => this.resumeClient());
+    this.client.on("drain", () => {
+      upstream.resume();
+      this.resumeClient(); // it may have been paused for the gateway's own responses
     });
-    this.client.on("drain", () => upstream.resume());
     this.client.on("data", this.onClientData);
-    if (!this.draining) this.client.resume();
+    this.resumeClient();
+  }
+
+  /** Reads requests again unless draining or either way out is full. */
+  private resumeClient(): void {
+    if (!this.draining && !this.upstream!.writableNeedDrain && !this.client.writableNeedDrain) this.client.resume();
   }
 
   private upstreamFailed(reason: string, err?: Error): void {
@@ -173,7 +182,8 @@ export class ClientConnection {
     } finally {
       upstream.uncork();
     }
-    if (upstream.writableNeedDrain) this.client.pause();
+    // A full upstream, or a client not reading what the gateway answered itself, stops the reading.
+    if (upstream.writableNeedDrain || this.client.writableNeedDrain) this.client.pause();
   };
 
   private readonly onUpstreamData = (chunk: Buffer): void => {
@@ -196,13 +206,43 @@ export class ClientConnection {
     }
     const apiKey = peekInt16(frame, 0);
     const apiVersion = peekInt16(frame, 2);
+    const correlationId = peekInt32(frame, 4);
     this.ctx.meters.request(apiKey).inc();
+    let size = frame.size;
+    let body = frame.chunks;
+    const filter = this.ctx.requestFilter;
+    if (filter !== undefined && filter.wantsRequest(apiKey, apiVersion)) {
+      const verdict = filter.onRequest({ apiKey, apiVersion, correlationId }, frame);
+      if ("respond" in verdict) {
+        this.answerLocally({ apiKey, apiVersion, correlationId, rewrite: false, localResponse: verdict.respond });
+        return;
+      }
+      if ("close" in verdict) throw new RequestRefusedError(verdict.close);
+      if (verdict.forward !== undefined) {
+        body = verdict.forward;
+        size = byteLength(body);
+      }
+    }
     if (apiKey !== ApiKey.Produce || !isAcksZero(frame, apiVersion)) {
       const rewrite = this.ctx.responseFilter.wantsResponse(apiKey, apiVersion);
-      this.inFlight.push({ apiKey, apiVersion, correlationId: peekInt32(frame, 4), rewrite });
+      this.inFlight.push({ apiKey, apiVersion, correlationId, rewrite });
     }
-    writeFrame(this.upstream!, frame.size, frame.chunks);
+    writeFrame(this.upstream!, size, body);
   };
+
+  /** A response made by the gateway goes out now if nothing is ahead of it, else queues in request order. */
+  private answerLocally(request: InFlightRequest): void {
+    if (this.inFlight.size === 0 && this.answering === undefined) this.sendLocal(request);
+    else this.inFlight.push(request);
+  }
+
+  private sendLocal(request: InFlightRequest): void {
+    const body = request.localResponse!;
+    const size = byteLength(body);
+    this.ctx.responseTap?.(request, body);
+    this.ctx.meters.bytesToClients.inc(4 + size);
+    writeFrame(this.client, size, body);
+  }
 
   /** The request whose response is being received (set from a response's first bytes to its end). */
   private answering: InFlightRequest | undefined;
@@ -259,11 +299,15 @@ export class ClientConnection {
 
   private responseDone(): void {
     this.answering = undefined;
+    // Gateway-made responses that were waiting behind this one are due now.
+    for (let next = this.inFlight.peek(); next?.localResponse !== undefined; next = this.inFlight.peek()) {
+      this.sendLocal(this.inFlight.shift()!);
+    }
     if (this.draining && this.inFlight.size === 0) this.close("drained", undefined, true);
   }
 
   private frameError(side: "client" | "upstream", err: unknown): void {
-    if (err instanceof FrameTooLargeError || err instanceof ProtocolError) {
+    if (err instanceof FrameTooLargeError || err instanceof ProtocolError || err instanceof RequestRefusedError) {
       if (side === "upstream") this.ctx.meters.upstreamError("protocol");
       this.log.warn({ side, code: err.code, reason: err.message }, "bad frame, closing connection");
       this.close(`bad ${side} frame`, err);
@@ -272,4 +316,10 @@ export class ClientConnection {
     this.log.error({ side, err }, "unexpected error handling a frame, closing connection");
     this.close("internal error", err);
   }
+}
+
+/** A request filter decided the connection must close (see RequestVerdict). */
+export class RequestRefusedError extends Error {
+  readonly code = "REQUEST_REFUSED";
+  override readonly name = "RequestRefusedError";
 }

@@ -1,6 +1,8 @@
 // The requests a client connection has forwarded upstream and not yet seen answered, oldest first.
 // A broker answers one connection's requests strictly in order, so the head is always the request the
 // next response belongs to: it tells which response header version to read and whether to rewrite.
+// Requests the gateway answers itself queue here too (with their response), so that every client
+// sees its responses in request order.
 
 export interface InFlightRequest {
   readonly apiKey: number;
@@ -8,6 +10,8 @@ export interface InFlightRequest {
   readonly correlationId: number;
   /** Whether some response filter has to decode this response; decided once, when the request passes. */
   readonly rewrite: boolean;
+  /** Set when the gateway answers this request itself: the response body, sent once it reaches the head. */
+  readonly localResponse?: Buffer[];
 }
 
 /** FIFO without Array.shift's O(n) moves: a head index that resets whenever the queue empties. */
@@ -21,6 +25,11 @@ export class InFlightQueue {
 
   push(request: InFlightRequest): void {
     this.items.push(request);
+  }
+
+  /** The oldest request, left in the queue. */
+  peek(): InFlightRequest | undefined {
+    return this.items[this.head];
   }
 
   /** The request the next response answers, removed from the queue; undefined when nothing is in flight. */

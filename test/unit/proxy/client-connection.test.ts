@@ -2,6 +2,7 @@
 // with a frame echoing its correlation id): ordering, acks=0, drain, unreachable upstream, oversize.
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import type { RequestFilter } from "../../../src/filters/request-filter.js";
 import type { ResponseFilter } from "../../../src/filters/response-filter.js";
 import { FrameSplitter, type Frame } from "../../../src/protocol/frame-splitter.js";
 import { encodeRequestHeader } from "../../../src/protocol/headers.js";
@@ -20,6 +21,8 @@ interface FakeBroker {
   port: number;
   /** Correlation ids of the requests received, in order. */
   received: number[];
+  /** The request bodies received, in order. */
+  bodies: Buffer[];
   close(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ interface FakeBroker {
  */
 async function startFakeBroker(delayMs = 0, padding = 0): Promise<FakeBroker> {
   const received: number[] = [];
+  const bodies: Buffer[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -37,6 +41,7 @@ async function startFakeBroker(delayMs = 0, padding = 0): Promise<FakeBroker> {
       const body = Buffer.concat(frame.chunks);
       const correlationId = body.readInt32BE(4);
       received.push(correlationId);
+      bodies.push(body);
       if (body.readInt16BE(0) === 0 && correlationId < 0) return; // our acks=0 stand-in: no response
       const response = Buffer.alloc(12 + padding);
       response.writeInt32BE(8 + padding, 0);
@@ -51,6 +56,7 @@ async function startFakeBroker(delayMs = 0, padding = 0): Promise<FakeBroker> {
   return {
     port: (server.address() as net.AddressInfo).port,
     received,
+    bodies,
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
@@ -76,7 +82,7 @@ function produceBody(acks: number): Buffer {
   return body;
 }
 
-async function startListener(upstreamPort: number, maxFrameBytes = 1024): Promise<Listener> {
+async function startListener(upstreamPort: number, maxFrameBytes = 1024, requestFilter?: RequestFilter): Promise<Listener> {
   const port = await freePort();
   const endpoint = new ListenerEndpoint("vc", {
     name: "plain",
@@ -92,6 +98,7 @@ async function startListener(upstreamPort: number, maxFrameBytes = 1024): Promis
     bootstrap,
     addressMap: new BrokerAddressMap(async () => []),
     responseFilter: passthrough,
+    requestFilter,
     maxFrameBytes,
     connectTimeoutMs: 1_000,
     meters: new ListenerMeters("vc", "plain", "fake"),
@@ -257,6 +264,69 @@ describe("client connection", () => {
     cleanups.push(() => listener.stopAccepting());
     const client = await connect(listener);
     client.socket.write(request(3, 12, 1, Buffer.alloc(100)));
+    await client.closed;
+    expect(broker.received).toEqual([]);
+  });
+});
+
+/** The response a test filter makes itself: correlation id + a marker int32. */
+function localResponse(correlationId: number): Buffer[] {
+  const body = Buffer.alloc(8);
+  body.writeInt32BE(correlationId, 0);
+  body.writeInt32BE(-7, 4);
+  return [body];
+}
+
+const correlationIds = (client: TestClient) => client.responses.map((f) => Buffer.concat(f.chunks).readInt32BE(0));
+
+describe("request filter", () => {
+  // api key 3: forwarded with its last byte replaced; 17: answered by the gateway; 99: refused.
+  const filter: RequestFilter = {
+    wantsRequest: (apiKey) => apiKey === 3 || apiKey === 17 || apiKey === 99,
+    onRequest: (key, frame) => {
+      if (key.apiKey === 17) return { respond: localResponse(key.correlationId) };
+      if (key.apiKey === 99) return { close: "api 99 is not allowed" };
+      const body = Buffer.concat(frame.chunks);
+      body[body.length - 1] = 0xee;
+      return { forward: [body] };
+    },
+  };
+
+  it("forwards the filter's rewritten request instead of the original", async () => {
+    const broker = await startFakeBroker();
+    cleanups.push(() => broker.close());
+    const listener = await startListener(broker.port, 1024, filter);
+    cleanups.push(() => listener.stopAccepting());
+    cleanups.push(() => listener.closeAll("test"));
+    const client = await connect(listener);
+    client.socket.write(request(3, 12, 1, Buffer.from([1, 2, 3])));
+    await until(() => client.responses.length === 1, "the response");
+    expect([...broker.bodies[0]!.subarray(-3)]).toEqual([1, 2, 0xee]);
+  });
+
+  it("answers locally in request order, behind responses still coming from the broker", async () => {
+    const broker = await startFakeBroker(150);
+    cleanups.push(() => broker.close());
+    const listener = await startListener(broker.port, 1024, filter);
+    cleanups.push(() => listener.stopAccepting());
+    cleanups.push(() => listener.closeAll("test"));
+    const client = await connect(listener);
+    client.socket.write(Buffer.concat([request(18, 3, 1), request(17, 0, 2), request(18, 3, 3), request(17, 0, 4)]));
+    await until(() => client.responses.length === 4, "4 responses");
+    expect(correlationIds(client)).toEqual([1, 2, 3, 4]);
+    expect(broker.received).toEqual([1, 3]); // the gateway's own answers never reached the broker
+    // With nothing in flight, a local answer goes out at once.
+    client.socket.write(request(17, 0, 5));
+    await until(() => client.responses.length === 5, "the immediate local response");
+  });
+
+  it("closes the connection when the filter refuses, forwarding nothing after it", async () => {
+    const broker = await startFakeBroker();
+    cleanups.push(() => broker.close());
+    const listener = await startListener(broker.port, 1024, filter);
+    cleanups.push(() => listener.stopAccepting());
+    const client = await connect(listener);
+    client.socket.write(Buffer.concat([request(99, 0, 1), request(18, 3, 2)]));
     await client.closed;
     expect(broker.received).toEqual([]);
   });
