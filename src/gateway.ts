@@ -2,7 +2,7 @@
 // virtual-cluster listener; and owns the lifecycle (start, readiness, graceful drain).
 import type { GatewayConfig, HostPort, PhysicalClusterConfig } from "./config/types.js";
 import { startControlServer, type ControlServer } from "./control/server.js";
-import { createResponseFilter } from "./filters/index.js";
+import { createRequestFilter, createResponseFilter } from "./filters/index.js";
 import { childLogger } from "./log.js";
 import { BrokerAddressMap } from "./proxy/broker-address-map.js";
 import type { ResponseTap } from "./proxy/client-connection.js";
@@ -64,6 +64,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           bootstrap: cluster.config.bootstrap,
           addressMap: cluster.addressMap,
           responseFilter: createResponseFilter(endpoint, cluster.addressMap, log),
+          requestFilter: createRequestFilter(virtualCluster),
           maxFrameBytes: config.limits.maxFrameBytes,
           connectTimeoutMs,
           meters: new ListenerMeters(virtualCluster.name, listenerConfig.name, cluster.config.name),
