@@ -13,6 +13,7 @@ export interface BenchRow {
   name: string;
   opsPerSec: number;
   meanUs: number;
+  p50Us: number;
   p99Us: number;
   mbPerSec: number | null;
   samples: number;
@@ -36,6 +37,7 @@ export async function runCases(title: string, cases: readonly BenchCase[]): Prom
       name: task.name,
       opsPerSec,
       meanUs: result.latency.mean * 1000,
+      p50Us: result.latency.p50 * 1000,
       p99Us: result.latency.p99 * 1000,
       mbPerSec: bytes === undefined ? null : (bytes * opsPerSec) / 1e6,
       samples: result.latency.samplesCount,
@@ -48,6 +50,8 @@ export async function runCases(title: string, cases: readonly BenchCase[]): Prom
       case: r.name,
       "ops/s": Math.round(r.opsPerSec).toLocaleString("en-US"),
       "mean (µs)": r.meanUs.toFixed(2),
+      // The median resists the descheduling outliers of a busy machine that inflate the mean.
+      "p50 (µs)": r.p50Us.toFixed(2),
       "p99 (µs)": r.p99Us.toFixed(2),
       "MB/s": r.mbPerSec === null ? "" : r.mbPerSec.toFixed(0),
       samples: r.samples,
