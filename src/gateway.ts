@@ -11,6 +11,7 @@ import { Listener } from "./proxy/listener.js";
 import { ListenerMeters } from "./proxy/meters.js";
 import { fetchClusterBrokers } from "./proxy/metadata-fetch.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS, connectFirst } from "./proxy/upstream-connect.js";
+import { LogThrottle } from "./proxy/log-throttle.js";
 
 export interface GatewayEndpoint {
   virtualCluster: string;
@@ -69,6 +70,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           connectTimeoutMs,
           meters: new ListenerMeters(virtualCluster.name, listenerConfig.name, cluster.config.name),
           log,
+          unreachableLog: new LogThrottle(),
           responseTap: options.responseTap,
         }),
       );

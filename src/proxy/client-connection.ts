@@ -18,6 +18,7 @@ import {
 import type { BrokerAddressMap } from "./broker-address-map.js";
 import { byteLength, writeFrame } from "./frame-write.js";
 import { InFlightQueue, type InFlightRequest } from "./in-flight.js";
+import type { LogThrottle } from "./log-throttle.js";
 import type { ListenerMeters } from "./meters.js";
 import { REQUEST_KEY_BYTES, isAcksZero, peekInt16, peekInt32 } from "./frame-peek.js";
 import { ApiKey } from "../protocol/messages/index.js";
@@ -35,6 +36,8 @@ export interface ListenerContext {
   readonly connectTimeoutMs: number;
   readonly meters: ListenerMeters;
   readonly log: Logger;
+  /** Keeps "upstream unreachable" from logging once per connection attempt while a cluster is down. */
+  readonly unreachableLog: LogThrottle;
   /** Test-only view of every response body sent to a client (see GatewayOptions.responseTap). */
   readonly responseTap?: ResponseTap | undefined;
 }
@@ -133,7 +136,10 @@ export class ClientConnection {
     if (this.closed) return;
     const reason = err instanceof UpstreamConnectError ? err.reason : "connect";
     this.ctx.meters.upstreamError(reason);
-    this.log.warn({ cluster: this.ctx.physicalCluster, target: this.target, reason: (err as Error).message }, "upstream broker unreachable, closing client");
+    const heldBack = this.ctx.unreachableLog.take();
+    const details = { cluster: this.ctx.physicalCluster, target: this.target, reason: (err as Error).message, heldBack };
+    if (heldBack !== undefined) this.log.warn(details, "upstream broker unreachable, closing client");
+    else this.log.debug(details, "upstream broker unreachable, closing client");
     this.close("upstream unreachable", err);
   }
 

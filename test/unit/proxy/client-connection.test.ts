@@ -14,6 +14,7 @@ import { Listener } from "../../../src/proxy/listener.js";
 import { ListenerMeters } from "../../../src/proxy/meters.js";
 import { logger } from "../../../src/log.js";
 import { freePort } from "../../harness/gateway.js";
+import { LogThrottle } from "../../../src/proxy/log-throttle.js";
 
 const passthrough: ResponseFilter = { wantsResponse: () => false, onResponse: () => undefined };
 
@@ -103,6 +104,7 @@ async function startListener(upstreamPort: number, maxFrameBytes = 1024, request
     connectTimeoutMs: 1_000,
     meters: new ListenerMeters("vc", "plain", "fake"),
     log: logger.child({ test: "client-connection" }),
+    unreachableLog: new LogThrottle(),
   };
   const listener = new Listener(endpoint, ctx);
   await listener.start();

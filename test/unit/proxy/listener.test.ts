@@ -6,6 +6,7 @@ import { ListenerEndpoint } from "../../../src/proxy/endpoint.js";
 import { Listener } from "../../../src/proxy/listener.js";
 import { ListenerMeters } from "../../../src/proxy/meters.js";
 import { freePortRange } from "../../harness/gateway.js";
+import { LogThrottle } from "../../../src/proxy/log-throttle.js";
 
 function listenerOn(first: number): Listener {
   const endpoint = new ListenerEndpoint("vc", {
@@ -25,6 +26,7 @@ function listenerOn(first: number): Listener {
     connectTimeoutMs: 100,
     meters: new ListenerMeters("vc", "plain", "none"),
     log: logger,
+    unreachableLog: new LogThrottle(),
   });
 }
 
