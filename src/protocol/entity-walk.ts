@@ -1,64 +1,99 @@
 /**
- * Visits the entity fields (topicName, groupId, transactionalId, brokerId, producerId) of a decoded
- * message, driven by the generated schema: the basis of generic tenancy rewriting.
+ * Visits selected fields of a decoded message, driven by the generated schema: the basis of generic
+ * tenancy rewriting. The usual selection is Kafka's entity annotations (topicName, groupId,
+ * transactionalId, brokerId, producerId); `fieldPlan` takes any classifier (e.g. topic ids, error messages).
  *
- * A plan is compiled once per (schema, version, entity types) and keeps only the paths that lead
- * to such fields, so a walk touches nothing else (a Fetch response's records are never visited).
+ * A plan is compiled once per (schema, version, selection) and keeps only the paths that lead to
+ * selected fields, so a walk touches nothing else (a Fetch response's records are never visited).
  */
 import type { EntityType, FieldSchema, MessageSchema } from "./schema.js";
 import { inVersionRange } from "./schema.js";
 
-/** Returned by a visitor: remove the nearest array element holding the value (see walkEntities). */
+/** Returned by a visitor: remove the nearest array element holding the value (see walkFields). */
 export const DROP_ELEMENT: unique symbol = Symbol("DROP_ELEMENT");
 
 export type EntityValue = string | number | bigint;
 
 /**
- * Called for every non-null entity value. Return undefined to keep it, a new value to replace it,
- * or DROP_ELEMENT to remove the element of the nearest enclosing array: the string itself in a
+ * Called for every non-null selected value. Return undefined to keep it, a new value to replace it,
+ * or DROP_ELEMENT to remove the element of the nearest enclosing array: the value itself in a
  * `[]string` field, else the struct (e.g. a Metadata topic) that holds the field.
+ * `holder` is the struct holding the field (for a `[]string`, the struct holding the array).
  */
-export type EntityVisitor = (value: EntityValue, entityType: EntityType) => EntityValue | typeof DROP_ELEMENT | undefined;
+export type FieldVisitor<L extends string = string> = (
+  value: EntityValue,
+  label: L,
+  holder: Record<string, unknown>,
+) => EntityValue | typeof DROP_ELEMENT | undefined;
 
-export interface EntityPlanNode {
+export type EntityVisitor = FieldVisitor<EntityType>;
+
+/** Names what a field is (its label) when the walk should visit it; undefined skips it. */
+export type FieldClassifier<L extends string = string> = (field: FieldSchema) => L | undefined;
+
+export interface FieldPlanNode<L extends string = string> {
   /** Property name in the decoded object. */
   readonly key: string;
   readonly array: boolean;
-  /** Set on entity fields (scalars or arrays of scalars). */
+  /** Set on selected fields (scalars or arrays of scalars). */
+  readonly label?: L;
+  /** Set on struct fields that lead to selected fields. */
+  readonly children?: readonly FieldPlanNode<L>[];
+}
+
+export interface EntityPlanNode extends FieldPlanNode<EntityType> {
+  /** Same as `label`. */
   readonly entityType?: EntityType;
-  /** Set on struct fields that lead to entity fields. */
   readonly children?: readonly EntityPlanNode[];
 }
 
-const plans = new WeakMap<MessageSchema, Map<string, readonly EntityPlanNode[]>>();
+const plans = new WeakMap<MessageSchema, Map<string, readonly FieldPlanNode[]>>();
 
-/** The paths to entity fields of the given types in one version; empty when there are none. */
-export function entityPlan(schema: MessageSchema, version: number, types: readonly EntityType[]): readonly EntityPlanNode[] {
+/**
+ * The paths to the fields `classify` selects in one version; empty when there are none. Memoised per
+ * schema, version and `selection` (a name that must identify the classifier).
+ */
+export function fieldPlan<L extends string>(
+  schema: MessageSchema,
+  version: number,
+  selection: string,
+  classify: FieldClassifier<L>,
+): readonly FieldPlanNode<L>[] {
   let byKey = plans.get(schema);
   if (byKey === undefined) {
     byKey = new Map();
     plans.set(schema, byKey);
   }
-  const key = `${version}|${types.join(",")}`;
+  const key = `${version}|${selection}`;
   let plan = byKey.get(key);
   if (plan === undefined) {
-    plan = compile(schema.fields, version, new Set(types));
+    plan = compile(schema.fields, version, classify);
     byKey.set(key, plan);
   }
-  return plan;
+  return plan as readonly FieldPlanNode<L>[];
 }
 
-function compile(fields: readonly FieldSchema[], version: number, types: ReadonlySet<string>): EntityPlanNode[] {
-  const out: EntityPlanNode[] = [];
+/** The paths to entity fields of the given types in one version; empty when there are none. */
+export function entityPlan(schema: MessageSchema, version: number, types: readonly EntityType[]): readonly EntityPlanNode[] {
+  const wanted = new Set<string>(types);
+  return fieldPlan(schema, version, `entity:${types.join(",")}`, (f) =>
+    f.entityType !== undefined && wanted.has(f.entityType) ? f.entityType : undefined,
+  ) as readonly EntityPlanNode[];
+}
+
+function compile<L extends string>(fields: readonly FieldSchema[], version: number, classify: FieldClassifier<L>): FieldPlanNode<L>[] {
+  const out: (FieldPlanNode<L> & { entityType?: L })[] = [];
   for (const f of fields) {
     if (!inVersionRange(f.versions, version)) continue;
     const array = f.type.startsWith("[]");
     if (f.fields !== undefined) {
-      const children = compile(f.fields, version, types);
+      const children = compile(f.fields, version, classify);
       if (children.length > 0) out.push({ key: f.name, array, children });
-    } else if (f.entityType !== undefined && types.has(f.entityType)) {
-      out.push({ key: f.name, array, entityType: f.entityType });
+      continue;
     }
+    const label = classify(f);
+    // entityType mirrors label for the entity plans' callers.
+    if (label !== undefined) out.push({ key: f.name, array, label, entityType: label });
   }
   return out;
 }
@@ -70,7 +105,14 @@ export interface WalkResult {
   droppedRoot: boolean;
 }
 
-/** Walks `message` (decoded with `schema` at `version`) and applies the visitor's answers in place. */
+/** Walks `message` along `plan` and applies the visitor's answers in place. */
+export function walkFields<L extends string>(plan: readonly FieldPlanNode<L>[], message: object, visit: FieldVisitor<L>): WalkResult {
+  const result: WalkResult = { changes: 0, droppedRoot: false };
+  if (plan.length > 0 && walkStruct(plan, message as Record<string, unknown>, visit, result)) result.droppedRoot = true;
+  return result;
+}
+
+/** Walks `message` (decoded with `schema` at `version`) and applies the visitor's answers to its entity fields. */
 export function walkEntities(
   schema: MessageSchema,
   version: number,
@@ -78,14 +120,16 @@ export function walkEntities(
   types: readonly EntityType[],
   visit: EntityVisitor,
 ): WalkResult {
-  const plan = entityPlan(schema, version, types);
-  const result: WalkResult = { changes: 0, droppedRoot: false };
-  if (plan.length > 0 && walkStruct(plan, message as Record<string, unknown>, visit, result)) result.droppedRoot = true;
-  return result;
+  return walkFields(entityPlan(schema, version, types), message, visit);
 }
 
 /** Returns true when the struct itself must be dropped by its enclosing array. */
-function walkStruct(plan: readonly EntityPlanNode[], obj: Record<string, unknown>, visit: EntityVisitor, result: WalkResult): boolean {
+function walkStruct<L extends string>(
+  plan: readonly FieldPlanNode<L>[],
+  obj: Record<string, unknown>,
+  visit: FieldVisitor<L>,
+  result: WalkResult,
+): boolean {
   let drop = false;
   for (const node of plan) {
     const value = obj[node.key];
@@ -108,7 +152,7 @@ function walkStruct(plan: readonly EntityPlanNode[], obj: Record<string, unknown
       const items = value as EntityValue[];
       let kept = 0;
       for (let i = 0; i < items.length; i++) {
-        const answer = visit(items[i]!, node.entityType!);
+        const answer = visit(items[i]!, node.label!, obj);
         if (answer === DROP_ELEMENT) {
           result.changes++;
           continue;
@@ -121,7 +165,7 @@ function walkStruct(plan: readonly EntityPlanNode[], obj: Record<string, unknown
       }
       items.length = kept;
     } else {
-      const answer = visit(value as EntityValue, node.entityType!);
+      const answer = visit(value as EntityValue, node.label!, obj);
       if (answer === DROP_ELEMENT) drop = true;
       else if (answer !== undefined && answer !== value) {
         obj[node.key] = answer;

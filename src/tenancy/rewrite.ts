@@ -1,0 +1,150 @@
+// Tenancy rewriting, free of sockets: requests get the tenant prefix on every topic name, group id and
+// transactional id; responses get it stripped, and whatever is not the tenant's is dropped. One generic walk over
+// the generated schemas does it (see tenancy-plan.ts); the few fields whose meaning the schema can't express
+// (coordinator keys, config resources, regexes...) have one small file each, registered in IRREGULAR below.
+import { DROP_ELEMENT, walkFields, type EntityValue } from "../protocol/entity-walk.js";
+import { ApiKey } from "../protocol/messages/index.js";
+import { alterConfigsRewrite, describeConfigsRewrite, incrementalAlterConfigsRewrite } from "./config-resources.js";
+import { createTopicsRewrite } from "./create-topics-policy.js";
+import { describeTopicPartitionsRewrite } from "./describe-topic-partitions.js";
+import { findCoordinatorRewrite } from "./find-coordinator-keys.js";
+import { RewriteState } from "./rewrite-state.js";
+import type { IrregularRewrite, RequestOutcome, TenantContext } from "./tenant-context.js";
+import { tenancyPlan, type TenancyLabel } from "./tenancy-plan.js";
+import { ZERO_UUID } from "./topic-ids.js";
+import { consumerGroupDescribeRewrite, consumerGroupHeartbeatRewrite, listTransactionsRewrite } from "./topic-regex.js";
+
+export { buildErrorResponse } from "./error-response.js";
+export type { RequestOutcome, TenantContext } from "./tenant-context.js";
+export { RewriteState } from "./rewrite-state.js";
+
+const IRREGULAR: ReadonlyMap<number, IrregularRewrite> = new Map<number, IrregularRewrite>([
+  [ApiKey.FindCoordinator, findCoordinatorRewrite],
+  [ApiKey.DescribeConfigs, describeConfigsRewrite],
+  [ApiKey.AlterConfigs, alterConfigsRewrite],
+  [ApiKey.IncrementalAlterConfigs, incrementalAlterConfigsRewrite],
+  [ApiKey.CreateTopics, createTopicsRewrite],
+  [ApiKey.DescribeTopicPartitions, describeTopicPartitionsRewrite],
+  [ApiKey.ConsumerGroupHeartbeat, consumerGroupHeartbeatRewrite],
+  [ApiKey.ConsumerGroupDescribe, consumerGroupDescribeRewrite],
+  [ApiKey.ListTransactions, listTransactionsRewrite],
+]);
+
+const FORWARD: RequestOutcome = Object.freeze({ kind: "forward" });
+
+/** Whether requests / responses of this API version need decoding for tenancy (memoised). */
+export function wantsTenancy(apiKey: number, version: number): { request: boolean; response: boolean } {
+  const key = apiKey * 0x10000 + version;
+  let wants = wanted.get(key);
+  if (wants === undefined) {
+    const irregular = IRREGULAR.get(apiKey);
+    wants = Object.freeze({
+      request: irregular?.request !== undefined || tenancyPlan(apiKey, version, "request").length > 0,
+      response: irregular?.response !== undefined || tenancyPlan(apiKey, version, "response").length > 0,
+    });
+    wanted.set(key, wants);
+  }
+  return wants;
+}
+const wanted = new Map<number, { request: boolean; response: boolean }>();
+
+/**
+ * Rewrites a decoded request in place for the upstream cluster. Sync, unless a topic id misses the id map:
+ * then the outcome comes once the map has refreshed.
+ */
+export function rewriteRequest(
+  ctx: TenantContext,
+  apiKey: number,
+  version: number,
+  request: object,
+): RequestOutcome | Promise<RequestOutcome> {
+  const irregular = IRREGULAR.get(apiKey);
+  let state: RewriteState | undefined;
+  if (irregular?.request !== undefined) {
+    state = new RewriteState();
+    const decided = irregular.request(ctx, version, request, state);
+    if (decided !== undefined) return decided;
+  }
+  const plan = tenancyPlan(apiKey, version, "request");
+  let unresolved: Record<string, unknown>[] | undefined;
+  if (plan.length > 0) {
+    walkFields<TenancyLabel>(plan, request, (value, label, holder) => {
+      if (label !== "topicId") return label === "message" ? undefined : ctx.ns.add(value as string);
+      const id = value as string;
+      if (id === ZERO_UUID) return undefined;
+      const name = ctx.topicIds.nameOf(id);
+      if (name === undefined) {
+        (unresolved ??= []).push(holder);
+        return undefined;
+      }
+      if (ctx.ns.owns(name)) return undefined;
+      return standIn(ctx, (state ??= new RewriteState()), id);
+    });
+  }
+  if (unresolved === undefined) return outcome(state);
+  return resolveTopicIds(ctx, unresolved, state ?? new RewriteState());
+}
+
+/** Stand-in for an id the tenant may not name: the broker answers UNKNOWN_TOPIC_ID for it, as for any absent id. */
+function standIn(ctx: TenantContext, state: RewriteState, id: string): string {
+  const sent = ctx.topicIds.standInFor(id);
+  (state.standIns ??= new Map()).set(sent, id);
+  return sent;
+}
+
+async function resolveTopicIds(ctx: TenantContext, holders: Record<string, unknown>[], state: RewriteState): Promise<RequestOutcome> {
+  const ids = [...new Set(holders.map((h) => h.topicId as string))];
+  const names = new Map(await Promise.all(ids.map(async (id) => [id, await ctx.topicIds.resolve(id)] as const)));
+  for (const holder of holders) {
+    const id = holder.topicId as string;
+    const name = names.get(id);
+    // Unknown even after a refresh, or another tenant's: indistinguishable for the client.
+    if (name === undefined || !ctx.ns.owns(name)) holder.topicId = standIn(ctx, state, id);
+  }
+  return outcome(state);
+}
+
+function outcome(state: RewriteState | undefined): RequestOutcome {
+  if (state === undefined || (state.standIns === undefined && state.regex === undefined && state.localResults === undefined)) {
+    return FORWARD;
+  }
+  return { kind: "forward", state };
+}
+
+/**
+ * Rewrites a decoded response in place for the tenant: strips the prefix, drops entries that are not the tenant's
+ * (listings, foreign topic ids), restores stand-in topic ids, scrubs error messages, and teaches the topic id map
+ * every (id, physical name) pair it carries.
+ */
+export function rewriteResponse(ctx: TenantContext, apiKey: number, version: number, response: object, state: unknown): void {
+  const rewriteState = state instanceof RewriteState ? state : undefined;
+  IRREGULAR.get(apiKey)?.response?.(ctx, version, response, rewriteState);
+  const plan = tenancyPlan(apiKey, version, "response");
+  if (plan.length === 0) return;
+  const { ns, topicIds } = ctx;
+  walkFields<TenancyLabel>(plan, response, (value, label, holder): EntityValue | typeof DROP_ELEMENT | undefined => {
+    switch (label) {
+      case "topicName": {
+        const id = holder.topicId;
+        if (typeof id === "string" && id !== ZERO_UUID && rewriteState?.standIns?.has(id) !== true) topicIds.learn(id, value as string);
+        return ns.strip(value as string) ?? DROP_ELEMENT;
+      }
+      case "groupId":
+      case "transactionalId":
+        return ns.strip(value as string) ?? DROP_ELEMENT;
+      case "topicId": {
+        const id = value as string;
+        const original = rewriteState?.standIns?.get(id) ?? topicIds.originalOf(id);
+        if (original !== undefined) return original;
+        const name = topicIds.nameOf(id);
+        return name !== undefined && !ns.owns(name) ? DROP_ELEMENT : undefined;
+      }
+      case "message": {
+        let text = value as string;
+        const regex = rewriteState?.regex;
+        if (regex !== undefined) text = text.replaceAll(regex.sent, regex.original);
+        return ns.scrub(text);
+      }
+    }
+  });
+}
