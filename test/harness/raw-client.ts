@@ -1,0 +1,201 @@
+/**
+ * A minimal Kafka client for tests that need requests no real client sends: any API key and version,
+ * built with the generated codec (Writer + request header) and decoded with it, over one TCP socket.
+ * Used by the isolation probes (topic-id versions of Produce/Fetch/OffsetCommit..., denied admin APIs,
+ * unknown api keys) against the gateway, and against the physical cluster to check what reached it.
+ */
+import net from "node:net";
+import { FrameSplitter, type Frame } from "../../src/protocol/frame-splitter.js";
+import { decodeResponseHeader, encodeRequestHeader, responseHeaderVersion } from "../../src/protocol/headers.js";
+import { API_BY_KEY } from "../../src/protocol/messages/index.js";
+import { Reader } from "../../src/protocol/reader.js";
+import type { FieldSchema } from "../../src/protocol/schema.js";
+import { Writer } from "../../src/protocol/writer.js";
+
+export interface VersionRange {
+  min: number;
+  max: number;
+}
+
+interface Pending {
+  resolve(frame: Frame): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+  what: string;
+}
+
+const API_VERSIONS_KEY = 18;
+
+/** Thrown when the peer closed the connection instead of answering (what a broker does for unknown api keys). */
+export class ConnectionClosedError extends Error {
+  constructor(what: string) {
+    super(`connection closed before the response to ${what}`);
+  }
+}
+
+export class RawKafkaConnection {
+  private readonly pending = new Map<number, Pending>();
+  private nextCorrelationId = 1;
+  private isClosed = false;
+  /** Resolves when the peer (or we) closed the socket. */
+  readonly closed: Promise<void>;
+
+  private constructor(
+    private readonly socket: net.Socket,
+    readonly address: string,
+    private readonly clientId: string,
+    private readonly timeoutMs: number,
+  ) {
+    const splitter = new FrameSplitter();
+    splitter.onFrame((frame) => this.onFrame(frame));
+    socket.on("data", (chunk: Buffer) => splitter.push(chunk));
+    this.closed = new Promise((resolve) => {
+      socket.on("close", () => {
+        this.isClosed = true;
+        for (const [id, p] of this.pending) {
+          clearTimeout(p.timer);
+          p.reject(new ConnectionClosedError(p.what));
+          this.pending.delete(id);
+        }
+        resolve();
+      });
+    });
+    socket.on("error", () => undefined); // surfaces as "close"
+  }
+
+  /** Connects to "host:port". */
+  static connect(address: string, clientId = "bulkhead-raw-test", timeoutMs = 30_000): Promise<RawKafkaConnection> {
+    const at = address.lastIndexOf(":");
+    const socket = net.connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)) });
+    socket.setNoDelay(true);
+    return new Promise((resolve, reject) => {
+      socket.once("error", reject);
+      socket.once("connect", () => {
+        socket.off("error", reject);
+        resolve(new RawKafkaConnection(socket, address, clientId, timeoutMs));
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.isClosed;
+  }
+
+  /**
+   * Sends a request encoded by the codec and decodes the response (typed loosely: tests read the fields they
+   * know). `request` may leave out fields: see `completeRequest`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any API's decoded response; tests read the fields they know
+  async send<Res = any>(apiKey: number, version: number, request: object): Promise<Res> {
+    const api = API_BY_KEY.get(apiKey);
+    if (!api) throw new Error(`the codec has no api key ${apiKey}; use sendRaw`);
+    const body = new Writer();
+    api.encodeRequest(body, version, completeRequest(apiKey, version, request));
+    const frame = await this.sendRaw(apiKey, version, body.toChunks(), `${api.name} v${version}`);
+    const reader = new Reader(frame.chunks);
+    decodeResponseHeader(reader, responseHeaderVersion(apiKey, version));
+    const response = api.decodeResponse(reader, version) as Res;
+    if (reader.remaining !== 0) throw new Error(`${api.name} v${version} response: ${reader.remaining} bytes left after decoding`);
+    return response;
+  }
+
+  /** Sends a request whose body is given as bytes; resolves with the response frame (header included). */
+  sendRaw(apiKey: number, version: number, body: readonly Buffer[], what = `api ${apiKey} v${version}`): Promise<Frame> {
+    if (this.isClosed) return Promise.reject(new ConnectionClosedError(what));
+    const correlationId = this.nextCorrelationId++;
+    const w = Writer.forFrame();
+    encodeRequestHeader(w, { apiKey, apiVersion: version, correlationId, clientId: this.clientId });
+    for (const part of body) w.writeRaw(part);
+    const chunks = w.toFrame();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(correlationId);
+        reject(new Error(`no response to ${what} from ${this.address} within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      this.pending.set(correlationId, { resolve, reject, timer, what });
+      this.socket.write(Buffer.concat(chunks));
+    });
+  }
+
+  /** The API version ranges the peer advertises (ApiVersions v3). */
+  async apiVersions(): Promise<Map<number, VersionRange>> {
+    const response = await this.send(API_VERSIONS_KEY, 3, { clientSoftwareName: "bulkhead-test", clientSoftwareVersion: "1" });
+    if (response.errorCode !== 0) throw new Error(`ApiVersions failed with error ${response.errorCode}`);
+    return new Map(
+      (response.apiKeys as { apiKey: number; minVersion: number; maxVersion: number }[]).map((k) => [
+        k.apiKey,
+        { min: k.minVersion, max: k.maxVersion },
+      ]),
+    );
+  }
+
+  close(): Promise<void> {
+    this.socket.destroy();
+    return this.closed;
+  }
+
+  private onFrame(frame: Frame): void {
+    // The correlation id leads every response header.
+    const correlationId = new Reader(frame.chunks).readInt32();
+    const pending = this.pending.get(correlationId);
+    if (!pending) return; // a late answer to a request that timed out
+    this.pending.delete(correlationId);
+    clearTimeout(pending.timer);
+    pending.resolve(frame);
+  }
+}
+
+const ZERO_UUID = "AAAAAAAAAAAAAAAAAAAAAA";
+
+function zeroValue(field: FieldSchema, version: number, range: readonly [number, number]): unknown {
+  const type = field.type;
+  if (type.startsWith("[]")) return [];
+  switch (type) {
+    case "int64":
+      return 0n;
+    case "int8": case "int16": case "int32": case "uint16": case "uint32": case "float64":
+      return 0;
+    case "bool":
+      return false;
+    case "string":
+      return "";
+    case "uuid":
+      return ZERO_UUID;
+    case "bytes":
+      return Buffer.alloc(0);
+    case "records":
+      return null;
+    default: // a struct
+      return fill(field.fields ?? [], version, {}, range);
+  }
+}
+
+function fill(fields: readonly FieldSchema[], version: number, obj: Record<string, unknown>, range: readonly [number, number]): Record<string, unknown> {
+  // A misspelt field would otherwise be ignored and the real one zero-filled: a probe testing something else.
+  const unknown = Object.keys(obj).filter((key) => key !== "unknownTaggedFields" && !fields.some((f) => f.name === key));
+  if (unknown.length > 0) throw new Error(`no such request field(s): ${unknown.join(", ")} (known: ${fields.map((f) => f.name).join(", ")})`);
+  for (const field of fields) {
+    if (version < field.versions[0] || version > field.versions[1]) continue;
+    const own: [number, number] = [Math.max(range[0], field.versions[0]), Math.min(range[1], field.versions[1])];
+    const value = obj[field.name];
+    if (value === undefined) {
+      // Fields of only some versions (and tagged ones) are optional: the encoder writes Kafka's default for them.
+      const required = field.taggedVersions === undefined && field.versions[0] <= range[0] && field.versions[1] >= range[1];
+      if (required) obj[field.name] = zeroValue(field, version, own);
+    } else if (field.fields && value !== null) {
+      for (const element of Array.isArray(value) ? value : [value]) fill(field.fields, version, element as Record<string, unknown>, own);
+    }
+  }
+  return obj;
+}
+
+/**
+ * Completes `partial` in place: every required field it leaves out is set to zero, "", [], false, the zero uuid or
+ * a completed struct, also inside the structs it gives, so tests write only the fields that matter to them.
+ * Version-dependent fields it leaves out stay unset, so the encoder writes Kafka's default (-1 epochs and such).
+ */
+export function completeRequest(apiKey: number, version: number, partial: object): object {
+  const api = API_BY_KEY.get(apiKey);
+  if (!api) throw new Error(`the codec has no api key ${apiKey}`);
+  return fill(api.requestSchema.fields, version, partial as Record<string, unknown>, api.requestSchema.validVersions);
+}

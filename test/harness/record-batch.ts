@@ -1,0 +1,58 @@
+/**
+ * Builds small, valid (CRC-checked) v2 record batches for raw Produce requests in tests, so a probe that
+ * wrongly reached a topic would really write there instead of failing on a corrupt batch.
+ */
+import { Writer } from "../../src/protocol/writer.js";
+
+/** CRC-32C (Castagnoli), the checksum of record batch v2. */
+const CRC32C_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+export function crc32c(data: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of data) crc = CRC32C_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** One uncompressed, non-transactional batch (magic 2) holding one record per value, without keys. */
+export function recordBatch(values: readonly string[], timestamp = Date.now()): Buffer {
+  const records = new Writer();
+  values.forEach((value, offsetDelta) => {
+    const record = new Writer();
+    record.writeInt8(0); // attributes
+    record.writeVarlong(0n); // timestamp delta
+    record.writeVarint(offsetDelta);
+    record.writeVarint(-1); // null key
+    const bytes = Buffer.from(value);
+    record.writeVarint(bytes.length);
+    record.writeRaw(bytes);
+    record.writeVarint(0); // no headers
+    const body = Buffer.concat(record.toChunks());
+    records.writeVarint(body.length);
+    records.writeRaw(body);
+  });
+  const afterCrc = new Writer();
+  afterCrc.writeInt16(0); // attributes: no compression, not transactional
+  afterCrc.writeInt32(values.length - 1); // last offset delta
+  afterCrc.writeInt64(BigInt(timestamp));
+  afterCrc.writeInt64(BigInt(timestamp));
+  afterCrc.writeInt64(-1n); // producer id
+  afterCrc.writeInt16(-1); // producer epoch
+  afterCrc.writeInt32(-1); // base sequence
+  afterCrc.writeInt32(values.length);
+  const checked = Buffer.concat([...afterCrc.toChunks(), ...records.toChunks()]);
+  const head = Buffer.alloc(21);
+  head.writeBigInt64BE(0n, 0); // base offset
+  head.writeInt32BE(checked.length + 9, 8); // batch length: from the leader epoch on
+  head.writeInt32BE(-1, 12); // partition leader epoch
+  head.writeInt8(2, 16); // magic
+  head.writeUInt32BE(crc32c(checked), 17);
+  return Buffer.concat([head, checked]);
+}
