@@ -1,0 +1,133 @@
+// The generic walk, one sample per allowlisted API (Kroxylicious style: message in → expected message out).
+// Messages are partial: the walk reads only the fields on its precompiled paths.
+import { describe, expect, it } from "vitest";
+import { ApiKey } from "../../../src/protocol/messages/index.js";
+import { rewriteRequest, rewriteResponse, wantsTenancy } from "../../../src/tenancy/rewrite.js";
+import { tenant } from "./tenant-fixture.js";
+
+type Row = [api: keyof typeof ApiKey, version: number, input: object, expected: object];
+
+const requests: Row[] = [
+  ["Produce", 9, { transactionalId: "tx", topicData: [{ name: "orders", partitionData: [] }] }, { transactionalId: "payments.tx", topicData: [{ name: "payments.orders", partitionData: [] }] }],
+  ["Produce", 9, { transactionalId: null, topicData: [] }, { transactionalId: null, topicData: [] }],
+  ["Fetch", 12, { topics: [{ topic: "orders", partitions: [] }], forgottenTopicsData: [{ topic: "old", partitions: [] }] }, { topics: [{ topic: "payments.orders", partitions: [] }], forgottenTopicsData: [{ topic: "payments.old", partitions: [] }] }],
+  ["ListOffsets", 7, { topics: [{ name: "orders", partitions: [] }] }, { topics: [{ name: "payments.orders", partitions: [] }] }],
+  ["Metadata", 9, { topics: [{ name: "orders" }, { name: "__consumer_offsets" }] }, { topics: [{ name: "payments.orders" }, { name: "payments.__consumer_offsets" }] }],
+  ["Metadata", 9, { topics: null }, { topics: null }], // all topics: filtered in the response
+  ["Metadata", 0, { topics: [] }, { topics: [] }], // v0: empty = all topics
+  ["OffsetCommit", 8, { groupId: "g", topics: [{ name: "orders", partitions: [] }] }, { groupId: "payments.g", topics: [{ name: "payments.orders", partitions: [] }] }],
+  ["OffsetFetch", 7, { groupId: "g", topics: null }, { groupId: "payments.g", topics: null }],
+  ["OffsetFetch", 8, { groups: [{ groupId: "g", topics: [{ name: "orders", partitionIndexes: [0] }] }] }, { groups: [{ groupId: "payments.g", topics: [{ name: "payments.orders", partitionIndexes: [0] }] }] }],
+  ["JoinGroup", 9, { groupId: "g", memberId: "m", protocolType: "consumer" }, { groupId: "payments.g", memberId: "m", protocolType: "consumer" }],
+  ["Heartbeat", 4, { groupId: "g", memberId: "m" }, { groupId: "payments.g", memberId: "m" }],
+  ["LeaveGroup", 5, { groupId: "g", members: [{ memberId: "m" }] }, { groupId: "payments.g", members: [{ memberId: "m" }] }],
+  ["SyncGroup", 5, { groupId: "g", assignments: [{ memberId: "m" }] }, { groupId: "payments.g", assignments: [{ memberId: "m" }] }],
+  ["DescribeGroups", 5, { groups: ["a", "analytics.b"] }, { groups: ["payments.a", "payments.analytics.b"] }],
+  ["CreateTopics", 7, { topics: [{ name: "orders", configs: [{ name: "retention.ms", value: "1" }] }] }, { topics: [{ name: "payments.orders", configs: [{ name: "retention.ms", value: "1" }] }] }],
+  ["DeleteTopics", 5, { topicNames: ["orders"] }, { topicNames: ["payments.orders"] }],
+  ["DeleteRecords", 2, { topics: [{ name: "orders", partitions: [] }] }, { topics: [{ name: "payments.orders", partitions: [] }] }],
+  ["InitProducerId", 4, { transactionalId: "tx" }, { transactionalId: "payments.tx" }],
+  ["InitProducerId", 4, { transactionalId: null }, { transactionalId: null }], // idempotent producer: nothing to name
+  ["OffsetForLeaderEpoch", 4, { topics: [{ topic: "orders", partitions: [] }] }, { topics: [{ topic: "payments.orders", partitions: [] }] }],
+  ["AddPartitionsToTxn", 3, { v3AndBelowTransactionalId: "tx", v3AndBelowTopics: [{ name: "orders", partitions: [0] }] }, { v3AndBelowTransactionalId: "payments.tx", v3AndBelowTopics: [{ name: "payments.orders", partitions: [0] }] }],
+  ["AddPartitionsToTxn", 4, { transactions: [{ transactionalId: "tx", topics: [{ name: "orders", partitions: [0] }] }] }, { transactions: [{ transactionalId: "payments.tx", topics: [{ name: "payments.orders", partitions: [0] }] }] }],
+  ["AddOffsetsToTxn", 4, { transactionalId: "tx", groupId: "g" }, { transactionalId: "payments.tx", groupId: "payments.g" }],
+  ["EndTxn", 4, { transactionalId: "tx" }, { transactionalId: "payments.tx" }],
+  ["TxnOffsetCommit", 3, { transactionalId: "tx", groupId: "g", topics: [{ name: "orders", partitions: [] }] }, { transactionalId: "payments.tx", groupId: "payments.g", topics: [{ name: "payments.orders", partitions: [] }] }],
+  ["CreatePartitions", 3, { topics: [{ name: "orders", count: 3 }] }, { topics: [{ name: "payments.orders", count: 3 }] }],
+  ["DeleteGroups", 2, { groupsNames: ["g", ""] }, { groupsNames: ["payments.g", "payments."] }],
+  ["OffsetDelete", 0, { groupId: "g", topics: [{ name: "orders", partitions: [] }] }, { groupId: "payments.g", topics: [{ name: "payments.orders", partitions: [] }] }],
+  ["DescribeProducers", 0, { topics: [{ name: "orders", partitionIndexes: [0] }] }, { topics: [{ name: "payments.orders", partitionIndexes: [0] }] }],
+  ["DescribeTransactions", 0, { transactionalIds: ["tx"] }, { transactionalIds: ["payments.tx"] }],
+  ["ConsumerGroupHeartbeat", 0, { groupId: "g", subscribedTopicNames: ["orders"], topicPartitions: null }, { groupId: "payments.g", subscribedTopicNames: ["payments.orders"], topicPartitions: null }],
+  ["ConsumerGroupDescribe", 0, { groupIds: ["g"] }, { groupIds: ["payments.g"] }],
+  ["DescribeTopicPartitions", 0, { topics: [{ name: "orders" }], cursor: { topicName: "orders", partitionIndex: 2 } }, { topics: [{ name: "payments.orders" }], cursor: { topicName: "payments.orders", partitionIndex: 2 } }],
+];
+
+describe("generic request rewrite: every name gets the tenant prefix", () => {
+  it.each(requests)("%s v%i", (api, version, input, expected) => {
+    const request = structuredClone(input);
+    expect(rewriteRequest(tenant(), ApiKey[api], version, request)).toEqual({ kind: "forward" });
+    expect(request).toEqual(expected);
+  });
+});
+
+const responses: Row[] = [
+  [
+    "Produce",
+    9,
+    { responses: [{ name: "payments.orders", partitionResponses: [{ errorMessage: "payments.orders is full", recordErrors: [{ batchIndexErrorMessage: "bad in payments.orders" }] }] }, { name: "analytics.orders", partitionResponses: [] }] },
+    { responses: [{ name: "orders", partitionResponses: [{ errorMessage: "orders is full", recordErrors: [{ batchIndexErrorMessage: "bad in orders" }] }] }] },
+  ],
+  ["Fetch", 12, { responses: [{ topic: "payments.orders", partitions: [] }, { topic: "__consumer_offsets", partitions: [] }] }, { responses: [{ topic: "orders", partitions: [] }] }],
+  ["ListOffsets", 7, { topics: [{ name: "payments.orders", partitions: [] }] }, { topics: [{ name: "orders", partitions: [] }] }],
+  [
+    "Metadata",
+    9,
+    { topics: [{ name: "payments.orders" }, { name: "analytics.orders" }, { name: "__consumer_offsets" }, { name: "payments" }, { name: "payments.__x" }] },
+    { topics: [{ name: "orders" }, { name: "__x" }] },
+  ],
+  ["OffsetCommit", 8, { topics: [{ name: "payments.orders", partitions: [] }] }, { topics: [{ name: "orders", partitions: [] }] }],
+  ["OffsetFetch", 7, { topics: [{ name: "payments.orders" }, { name: "analytics.orders" }] }, { topics: [{ name: "orders" }] }],
+  [
+    "OffsetFetch",
+    8,
+    { groups: [{ groupId: "payments.g", topics: [{ name: "payments.orders" }, { name: "x" }] }, { groupId: "analytics.g", topics: [] }] },
+    { groups: [{ groupId: "g", topics: [{ name: "orders" }] }] },
+  ],
+  ["DescribeGroups", 5, { groups: [{ groupId: "payments.g", errorMessage: null }, { groupId: "analytics.g", errorMessage: null }] }, { groups: [{ groupId: "g", errorMessage: null }] }],
+  ["ListGroups", 4, { groups: [{ groupId: "payments.g" }, { groupId: "analytics.g" }, { groupId: "console-consumer-1" }, { groupId: "payments." }] }, { groups: [{ groupId: "g" }, { groupId: "" }] }],
+  ["CreateTopics", 5, { topics: [{ name: "payments.orders", errorMessage: "Topic 'payments.orders' already exists." }] }, { topics: [{ name: "orders", errorMessage: "Topic 'orders' already exists." }] }],
+  ["DeleteTopics", 5, { responses: [{ name: "payments.orders", errorMessage: null }] }, { responses: [{ name: "orders", errorMessage: null }] }],
+  ["DeleteRecords", 2, { topics: [{ name: "payments.orders", partitions: [] }] }, { topics: [{ name: "orders", partitions: [] }] }],
+  ["OffsetForLeaderEpoch", 4, { topics: [{ topic: "payments.orders", partitions: [] }] }, { topics: [{ topic: "orders", partitions: [] }] }],
+  ["AddPartitionsToTxn", 3, { resultsByTopicV3AndBelow: [{ name: "payments.orders", resultsByPartition: [] }] }, { resultsByTopicV3AndBelow: [{ name: "orders", resultsByPartition: [] }] }],
+  ["AddPartitionsToTxn", 4, { resultsByTransaction: [{ transactionalId: "payments.tx", topicResults: [{ name: "payments.orders" }] }] }, { resultsByTransaction: [{ transactionalId: "tx", topicResults: [{ name: "orders" }] }] }],
+  ["TxnOffsetCommit", 3, { topics: [{ name: "payments.orders", partitions: [] }] }, { topics: [{ name: "orders", partitions: [] }] }],
+  ["CreatePartitions", 3, { results: [{ name: "payments.orders", errorMessage: "payments.orders has 3 partitions" }] }, { results: [{ name: "orders", errorMessage: "orders has 3 partitions" }] }],
+  ["DeleteGroups", 2, { results: [{ groupId: "payments.g" }] }, { results: [{ groupId: "g" }] }],
+  ["OffsetDelete", 0, { topics: [{ name: "payments.orders", partitions: [] }] }, { topics: [{ name: "orders", partitions: [] }] }],
+  ["DescribeCluster", 1, { errorMessage: "no payments.x here", brokers: [] }, { errorMessage: "no x here", brokers: [] }],
+  ["DescribeProducers", 0, { topics: [{ name: "payments.orders", partitions: [{ errorMessage: null }] }] }, { topics: [{ name: "orders", partitions: [{ errorMessage: null }] }] }],
+  [
+    "DescribeTransactions",
+    0,
+    { transactionStates: [{ transactionalId: "payments.tx", topics: [{ topic: "payments.orders", partitions: [0] }] }] },
+    { transactionStates: [{ transactionalId: "tx", topics: [{ topic: "orders", partitions: [0] }] }] },
+  ],
+  ["ListTransactions", 1, { transactionStates: [{ transactionalId: "payments.tx" }, { transactionalId: "analytics.tx" }] }, { transactionStates: [{ transactionalId: "tx" }] }],
+  ["ConsumerGroupHeartbeat", 0, { errorMessage: "payments.g is fenced", assignment: null }, { errorMessage: "g is fenced", assignment: null }],
+  [
+    "ConsumerGroupDescribe",
+    0,
+    { groups: [{ groupId: "payments.g", errorMessage: null, members: [{ subscribedTopicNames: ["payments.orders", "analytics.orders"], subscribedTopicRegex: null, assignment: { topicPartitions: [{ topicName: "payments.orders", partitions: [0] }] }, targetAssignment: { topicPartitions: [] } }] }] },
+    { groups: [{ groupId: "g", errorMessage: null, members: [{ subscribedTopicNames: ["orders"], subscribedTopicRegex: null, assignment: { topicPartitions: [{ topicName: "orders", partitions: [0] }] }, targetAssignment: { topicPartitions: [] } }] }] },
+  ],
+  ["DescribeTopicPartitions", 0, { topics: [{ name: "payments.orders" }, { name: "payments.x" }], nextCursor: { topicName: "payments.y", partitionIndex: 0 } }, { topics: [{ name: "orders" }, { name: "x" }], nextCursor: { topicName: "y", partitionIndex: 0 } }],
+];
+
+describe("generic response rewrite: prefix stripped, what is not the tenant's dropped, messages scrubbed", () => {
+  it.each(responses)("%s v%i", (api, version, input, expected) => {
+    const response = structuredClone(input);
+    rewriteResponse(tenant(), ApiKey[api], version, response, undefined);
+    expect(response).toEqual(expected);
+  });
+});
+
+describe("wantsTenancy", () => {
+  it.each([
+    ["ApiVersions", 3, false, false],
+    ["Heartbeat", 4, true, false],
+    ["Metadata", 12, true, true],
+    ["ListGroups", 4, false, true],
+    ["DescribeCluster", 1, false, true], // error message only
+    ["FindCoordinator", 0, true, true],
+  ] as const)("%s v%i → request %s, response %s", (api, version, request, response) => {
+    expect(wantsTenancy(ApiKey[api], version)).toEqual({ request, response });
+  });
+
+  it("is false for unknown keys and versions outside the codec", () => {
+    expect(wantsTenancy(9999, 0)).toEqual({ request: false, response: false });
+    expect(wantsTenancy(ApiKey.Metadata, 99)).toEqual({ request: false, response: false });
+  });
+});

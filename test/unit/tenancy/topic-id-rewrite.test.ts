@@ -1,0 +1,126 @@
+// Topic ids in requests and responses: a foreign id is answered exactly like a nonexistent one (the broker itself
+// answers UNKNOWN_TOPIC_ID for a stand-in), and responses never show another tenant's topic by id.
+import { describe, expect, it } from "vitest";
+import { ApiKey } from "../../../src/protocol/messages/index.js";
+import { rewriteRequest, rewriteResponse, type RequestOutcome } from "../../../src/tenancy/rewrite.js";
+import { ZERO_UUID } from "../../../src/tenancy/topic-ids.js";
+import { ABSENT_ID, FOREIGN_ID, INTERNAL_ID, OUR_ID, tenant } from "./tenant-fixture.js";
+
+type Obj = Record<string, any>;
+const stateOf = (outcome: RequestOutcome): unknown => (outcome.kind === "forward" ? outcome.state : undefined);
+
+// [api, version, request with topic id X, path to the id in the request, response to that request, path in the response]
+const cases: [keyof typeof ApiKey, number, (id: string) => Obj, (m: Obj) => string, (id: string) => Obj, (m: Obj) => string][] = [
+  ["Fetch", 13, (id) => ({ topics: [{ topicId: id, partitions: [] }], forgottenTopicsData: [] }), (m) => m.topics[0].topicId, (id) => ({ responses: [{ topicId: id, partitions: [] }] }), (m) => m.responses[0].topicId],
+  ["Fetch", 17, (id) => ({ topics: [], forgottenTopicsData: [{ topicId: id, partitions: [0] }] }), (m) => m.forgottenTopicsData[0].topicId, (id) => ({ responses: [{ topicId: id, partitions: [] }] }), (m) => m.responses[0].topicId],
+  ["Metadata", 12, (id) => ({ topics: [{ topicId: id, name: null }] }), (m) => m.topics[0].topicId, (id) => ({ topics: [{ topicId: id, name: null, errorCode: 100 }] }), (m) => m.topics[0].topicId],
+  ["DeleteTopics", 6, (id) => ({ topics: [{ name: null, topicId: id }] }), (m) => m.topics[0].topicId, (id) => ({ responses: [{ name: null, topicId: id, errorCode: 100 }] }), (m) => m.responses[0].topicId],
+  ["Produce", 13, (id) => ({ transactionalId: null, topicData: [{ topicId: id, partitionData: [] }] }), (m) => m.topicData[0].topicId, (id) => ({ responses: [{ topicId: id, partitionResponses: [] }] }), (m) => m.responses[0].topicId],
+  ["OffsetCommit", 10, (id) => ({ groupId: "g", topics: [{ topicId: id, partitions: [] }] }), (m) => m.topics[0].topicId, (id) => ({ topics: [{ topicId: id, partitions: [] }] }), (m) => m.topics[0].topicId],
+  ["OffsetFetch", 10, (id) => ({ groups: [{ groupId: "g", topics: [{ topicId: id, partitionIndexes: [0] }] }] }), (m) => m.groups[0].topics[0].topicId, (id) => ({ groups: [{ groupId: "payments.g", topics: [{ topicId: id, partitions: [] }] }] }), (m) => m.groups[0].topics[0].topicId],
+  ["TxnOffsetCommit", 6, (id) => ({ transactionalId: "t", groupId: "g", topics: [{ topicId: id, partitions: [] }] }), (m) => m.topics[0].topicId, (id) => ({ topics: [{ topicId: id, partitions: [] }] }), (m) => m.topics[0].topicId],
+  ["ConsumerGroupHeartbeat", 1, (id) => ({ groupId: "g", subscribedTopicNames: null, topicPartitions: [{ topicId: id, partitions: [0] }] }), (m) => m.topicPartitions[0].topicId, (id) => ({ errorMessage: null, assignment: { topicPartitions: [{ topicId: id, partitions: [0] }] } }), (m) => m.assignment.topicPartitions[0].topicId],
+];
+
+describe("topic ids in requests", () => {
+  it.each(cases)("%s v%i: the tenant's own id is forwarded as is", (api, version, request, at) => {
+    const msg = request(OUR_ID);
+    expect(rewriteRequest(tenant(), ApiKey[api], version, msg)).toEqual({ kind: "forward" });
+    expect(at(msg)).toBe(OUR_ID);
+  });
+
+  it.each(cases)("%s v%i: a foreign, internal or absent id is replaced by its stand-in and restored in the response", async (api, version, request, at, response, atResponse) => {
+    const t = tenant();
+    for (const id of [FOREIGN_ID, INTERNAL_ID, ABSENT_ID]) {
+      const msg = request(id);
+      const outcome = await rewriteRequest(t, ApiKey[api], version, msg);
+      expect(outcome.kind).toBe("forward");
+      const sent = at(msg);
+      expect(sent).not.toBe(id);
+      expect(sent).toBe(t.topicIds.standInFor(id));
+      const answer = response(sent);
+      rewriteResponse(t, ApiKey[api], version, answer, stateOf(outcome));
+      expect(atResponse(answer)).toBe(id);
+    }
+  });
+
+  it("foreign and absent ids take the same path: both refresh once, both get stand-ins", async () => {
+    const t = tenant([{ id: FOREIGN_ID, name: "analytics.orders" }], false);
+    const foreign = { topics: [{ topicId: FOREIGN_ID, partitions: [] }], forgottenTopicsData: [] };
+    const absent = { topics: [{ topicId: ABSENT_ID, partitions: [] }], forgottenTopicsData: [] };
+    const a = rewriteRequest(t, ApiKey.Fetch, 13, foreign);
+    const b = rewriteRequest(t, ApiKey.Fetch, 13, absent);
+    expect(a).toBeInstanceOf(Promise);
+    expect(b).toBeInstanceOf(Promise);
+    await Promise.all([a, b]);
+    expect(t.refreshes).toBe(1);
+    expect(foreign.topics[0]!.topicId).toBe(t.topicIds.standInFor(FOREIGN_ID));
+    expect(absent.topics[0]!.topicId).toBe(t.topicIds.standInFor(ABSENT_ID));
+  });
+
+  it("an id unknown to the cache but the tenant's after a refresh is forwarded as is", async () => {
+    const t = tenant([{ id: OUR_ID, name: "payments.orders" }], false);
+    const msg = { topics: [{ topicId: OUR_ID, partitions: [] }], forgottenTopicsData: [] };
+    expect(await rewriteRequest(t, ApiKey.Fetch, 13, msg)).toEqual({ kind: "forward" });
+    expect(msg.topics[0]!.topicId).toBe(OUR_ID);
+  });
+
+  it("the zero uuid (topics named by name) is left alone and never looked up", () => {
+    const t = tenant([], false);
+    const msg = { topics: [{ name: "orders", topicId: ZERO_UUID }] };
+    expect(rewriteRequest(t, ApiKey.Metadata, 11, msg)).toEqual({ kind: "forward" });
+    expect(msg).toEqual({ topics: [{ name: "payments.orders", topicId: ZERO_UUID }] });
+    expect(t.refreshes).toBe(0);
+  });
+});
+
+describe("topic ids in responses", () => {
+  it("entries with another tenant's id are dropped; the tenant's and unknown ones kept", () => {
+    const response = { responses: [{ topicId: OUR_ID, partitions: [] }, { topicId: FOREIGN_ID, partitions: [] }, { topicId: INTERNAL_ID, partitions: [] }, { topicId: ABSENT_ID, partitions: [] }] };
+    rewriteResponse(tenant(), ApiKey.Fetch, 16, response, undefined);
+    expect(response.responses.map((r) => r.topicId)).toEqual([OUR_ID, ABSENT_ID]);
+  });
+
+  it.each([
+    ["Metadata", 12, { topics: [{ name: "payments.new", topicId: "AAAAAAAAAAAAAAAAAAAABQ" }] }],
+    ["CreateTopics", 7, { topics: [{ name: "payments.new", topicId: "AAAAAAAAAAAAAAAAAAAABQ", errorMessage: null }] }],
+    ["DeleteTopics", 6, { responses: [{ name: "payments.new", topicId: "AAAAAAAAAAAAAAAAAAAABQ", errorMessage: null }] }],
+    ["DescribeTopicPartitions", 0, { topics: [{ name: "payments.new", topicId: "AAAAAAAAAAAAAAAAAAAABQ" }], nextCursor: null }],
+  ] as const)("%s v%i teaches the map (id → physical name) before stripping", (api, version, response) => {
+    const t = tenant();
+    const msg = structuredClone(response) as Obj;
+    rewriteResponse(t, ApiKey[api], version, msg, undefined);
+    expect(t.topicIds.nameOf("AAAAAAAAAAAAAAAAAAAABQ")).toBe("payments.new");
+    expect(JSON.stringify(msg)).not.toContain("payments.");
+  });
+
+  it("learns other tenants' pairs too (listing all topics), then drops them", () => {
+    const t = tenant([], false);
+    const msg = { topics: [{ name: "analytics.x", topicId: "AAAAAAAAAAAAAAAAAAAABg" }, { name: "payments.y", topicId: "AAAAAAAAAAAAAAAAAAAABw" }] };
+    rewriteResponse(t, ApiKey.Metadata, 12, msg, undefined);
+    expect(msg.topics).toEqual([{ name: "y", topicId: "AAAAAAAAAAAAAAAAAAAABw" }]);
+    expect(t.topicIds.nameOf("AAAAAAAAAAAAAAAAAAAABg")).toBe("analytics.x");
+  });
+
+  it("ConsumerGroupDescribe: assignments name topics by id and name; a foreign one is dropped", () => {
+    const t = tenant();
+    const msg = {
+      groups: [
+        {
+          groupId: "payments.g",
+          errorMessage: null,
+          members: [
+            {
+              subscribedTopicNames: [],
+              subscribedTopicRegex: null,
+              assignment: { topicPartitions: [{ topicId: OUR_ID, topicName: "payments.orders", partitions: [0] }, { topicId: FOREIGN_ID, topicName: "analytics.orders", partitions: [0] }] },
+              targetAssignment: { topicPartitions: [] },
+            },
+          ],
+        },
+      ],
+    };
+    rewriteResponse(t, ApiKey.ConsumerGroupDescribe, 1, msg, undefined);
+    expect(msg.groups[0]!.members[0]!.assignment.topicPartitions).toEqual([{ topicId: OUR_ID, topicName: "orders", partitions: [0] }]);
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { TopicIdMap, ZERO_UUID } from "../../../src/tenancy/topic-ids.js";
+
+const ID = "AAAAAAAAAAAAAAAAAAAAAQ";
+
+describe("TopicIdMap", () => {
+  it("learns pairs and ignores the zero uuid", () => {
+    const map = new TopicIdMap(async () => []);
+    map.learn(ID, "payments.orders");
+    map.learn(ZERO_UUID, "payments.x");
+    expect(map.nameOf(ID)).toBe("payments.orders");
+    expect(map.nameOf(ZERO_UUID)).toBeUndefined();
+  });
+
+  it("resolves a miss with one refresh shared by concurrent misses", async () => {
+    let refreshes = 0;
+    const map = new TopicIdMap(async () => {
+      refreshes++;
+      await new Promise((r) => setTimeout(r, 5));
+      return [{ id: ID, name: "payments.orders" }];
+    });
+    const names = await Promise.all([map.resolve(ID), map.resolve(ID), map.resolve("AAAAAAAAAAAAAAAAAAAAAg")]);
+    expect(names).toEqual(["payments.orders", "payments.orders", undefined]);
+    expect(refreshes).toBe(1);
+    expect(await map.resolve(ID)).toBe("payments.orders"); // now cached
+    expect(refreshes).toBe(1);
+  });
+
+  it("misses soon after a refresh reuse it (probing random ids can't flood the cluster)", async () => {
+    let refreshes = 0;
+    let now = 1_000;
+    const map = new TopicIdMap(
+      async () => {
+        refreshes++;
+        return [];
+      },
+      10,
+      { minRefreshIntervalMs: 1000, now: () => now },
+    );
+    for (let i = 0; i < 5; i++) expect(await map.resolve(`AAAAAAAAAAAAAAAAAAAAB${i}`)).toBeUndefined();
+    expect(refreshes).toBe(1);
+    now += 1000;
+    await map.resolve("AAAAAAAAAAAAAAAAAAAACA");
+    expect(refreshes).toBe(2);
+  });
+
+  it("a failing refresh leaves the id unknown", async () => {
+    const map = new TopicIdMap(() => Promise.reject(new Error("cluster down")));
+    expect(await map.resolve(ID)).toBeUndefined();
+  });
+
+  it("stand-ins are random, stable per id, valid Kafka uuids, and map back to the client's id", () => {
+    const map = new TopicIdMap(async () => []);
+    const standIn = map.standInFor(ID);
+    expect(standIn).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+    expect(standIn).not.toBe(ID);
+    expect(map.standInFor(ID)).toBe(standIn);
+    expect(map.standInFor("AAAAAAAAAAAAAAAAAAAAAg")).not.toBe(standIn);
+    expect(map.originalOf(standIn)).toBe(ID);
+    expect(map.originalOf(ID)).toBeUndefined();
+  });
+
+  it("evicts least recently used pairs beyond its capacity", () => {
+    const map = new TopicIdMap(async () => [], 2);
+    map.learn("AAAAAAAAAAAAAAAAAAAAAQ", "a");
+    map.learn("AAAAAAAAAAAAAAAAAAAAAg", "b");
+    map.learn("AAAAAAAAAAAAAAAAAAAAAw", "c");
+    expect(map.nameOf("AAAAAAAAAAAAAAAAAAAAAQ")).toBeUndefined();
+    expect(map.nameOf("AAAAAAAAAAAAAAAAAAAAAw")).toBe("c");
+  });
+});
