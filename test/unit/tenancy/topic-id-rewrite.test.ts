@@ -6,6 +6,7 @@ import { rewriteRequest, rewriteResponse, type RequestOutcome } from "../../../s
 import { ZERO_UUID } from "../../../src/tenancy/topic-ids.js";
 import { ABSENT_ID, FOREIGN_ID, INTERNAL_ID, OUR_ID, tenant } from "./tenant-fixture.js";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tables reach into partial messages of many shapes
 type Obj = Record<string, any>;
 const stateOf = (outcome: RequestOutcome): unknown => (outcome.kind === "forward" ? outcome.state : undefined);
 
