@@ -6,6 +6,7 @@
 //   BULKHEAD_BENCH_PARTITIONS (6), BULKHEAD_BENCH_WARMUP_RECORDS (30000), BULKHEAD_BENCH_CPU_PROF=1 (gateway
 //   writes a V8 CPU profile to .cache/bench-profiles/), BULKHEAD_BENCH_GATEWAY_NODE_FLAGS (more node flags for the
 //   gateway child, e.g. "--perf-basic-prof" to read its threads with `perf`).
+import { execFileSync } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import { randomBytes } from "node:crypto";
 import { startKafka } from "../scripts/kafka/launcher.js";
@@ -31,6 +32,15 @@ const settings = {
   partitions: intFromEnv("BULKHEAD_BENCH_PARTITIONS", 6),
   warmupRecords: intFromEnv("BULKHEAD_BENCH_WARMUP_RECORDS", 30_000),
 };
+/** Which code was measured: the commit, and "-dirty" when the working tree differs from it. */
+function sourceRevision(): string {
+  try {
+    return execFileSync("git", ["describe", "--always", "--dirty"], { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
 const runId = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
 
 type Target = "direct" | "gateway";
@@ -228,7 +238,7 @@ async function main(): Promise<void> {
         ...(process.env.BULKHEAD_BENCH_GATEWAY_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
       ],
     });
-    console.log(`gateway pid ${gateway.pid} at ${gateway.bootstrap}`);
+    console.log(`gateway pid ${gateway.pid} at ${gateway.bootstrap}; source ${sourceRevision()}; ${new Date().toISOString()}`);
 
     // Warm up the JVM tools' path, the brokers and the gateway's JIT; not counted.
     for (const [target, bootstrap] of [["direct", kafka.bootstrap], ["gateway", gateway.bootstrap]] as const) {
