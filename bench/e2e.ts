@@ -127,11 +127,14 @@ async function runOne(
   console.log(
     `round ${round} ${target.padEnd(7)}: produce ${fmt(produce.recordsPerSec, 0)} rec/s ${fmt(produce.mbPerSec, 1)} MB/s p99 ${produce.p99Ms} ms; ` +
       `consume ${fmt(consume.fetchRecordsPerSec, 0)} rec/s ${fmt(consume.fetchMbPerSec, 1)} MB/s (fetch phase), ` +
-      `${fmt(consume.recordsPerSec, 0)} rec/s with group join; gateway cpu ${fmt(result.produceGateway.cpuMs, 0)} + ${fmt(result.consumeGateway.cpuMs, 0)} ms`,
+      `${fmt(consume.recordsPerSec, 0)} rec/s with group join; gateway cpu ${fmt(result.produceGateway.cpuMs, 0)} + ${fmt(result.consumeGateway.cpuMs, 0)} ms; ` +
+      `producer request latency ${fmt(metric(produce, "request-latency-avg"), 1)} ms, request ${fmt(metric(produce, "request-size-avg") / 1024, 1)} KiB (avg)`,
   );
   return result;
 }
 
+/** A producer metric (--print-metrics), NaN when the tool didn't print it. */
+const metric = (produce: ProducerPerfResult, name: string): number => produce.metrics[name] ?? Number.NaN;
 const fmt = (n: number, digits: number): string =>
   n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -162,6 +165,9 @@ function summarize(results: readonly RunResult[], gatewayPid: number, idleCpuMsP
       produceMbPerSec: mean(rs.map((r) => r.produce.mbPerSec)),
       produceP99: mean(rs.map((r) => r.produce.p99Ms)),
       produceP50: mean(rs.map((r) => r.produce.p50Ms)),
+      requestLatencyMs: mean(rs.map((r) => metric(r.produce, "request-latency-avg"))),
+      requestKiB: mean(rs.map((r) => metric(r.produce, "request-size-avg") / 1024)),
+      recordsPerRequest: mean(rs.map((r) => metric(r.produce, "records-per-request-avg"))),
       consumeRecPerSec: mean(rs.map((r) => r.consume.fetchRecordsPerSec)),
       consumeMbPerSec: mean(rs.map((r) => r.consume.fetchMbPerSec)),
       consumeWithJoinRecPerSec: mean(rs.map((r) => r.consume.recordsPerSec)),
@@ -198,6 +204,12 @@ function summarize(results: readonly RunResult[], gatewayPid: number, idleCpuMsP
     return `${fmt(g.produce.recordsPerSec / d.produce.recordsPerSec, 2)}/${fmt(g.consume.fetchRecordsPerSec / d.consume.fetchRecordsPerSec, 2)}`;
   });
   console.log(`per round (produce/consume): ${perRound.join(", ")}`);
+  for (const [name, r] of [["direct", direct], ["gateway", gateway]] as const) {
+    console.log(
+      `${name} producer (its own metrics): request latency ${fmt(r.requestLatencyMs, 1)} ms avg, request ${fmt(r.requestKiB, 1)} KiB avg, ` +
+        `${fmt(r.recordsPerRequest, 1)} records per request`,
+    );
+  }
   console.log(`gateway/direct produce p99 latency: ${fmt(gateway.produceP99 / direct.produceP99, 2)}x`);
   console.log(
     `gateway CPU (pid ${gatewayPid}): ${fmt(gateway.produceCpuMsPerMiB, 2)} ms per MiB produced, ` +

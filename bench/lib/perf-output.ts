@@ -13,6 +13,8 @@ export interface ProducerPerfResult {
   p95Ms: number;
   p99Ms: number;
   p999Ms: number;
+  /** The producer's client-level metrics when the tool ran with --print-metrics, e.g. "request-latency-avg". */
+  metrics: Record<string, number>;
 }
 
 export interface ConsumerPerfResult {
@@ -49,6 +51,7 @@ export function parseProducerPerf(output: string): ProducerPerfResult {
     return {
       records: records!, recordsPerSec: recordsPerSec!, mbPerSec: mbPerSec!, avgLatencyMs: avg!,
       maxLatencyMs: max!, p50Ms: p50!, p95Ms: p95!, p99Ms: p99!, p999Ms: p999!,
+      metrics: parseClientMetrics(output, "producer-metrics"),
     };
   }
   throw new Error(`no ProducerPerformance summary line in its output:\n${tail(output)}`);
@@ -85,6 +88,21 @@ export function parseConsumerPerf(output: string): ConsumerPerfResult {
     fetchRecordsPerSec: value("fetch.nMsg.sec"),
     fetchMbPerSec: value("fetch.MB.sec"),
   };
+}
+
+// "producer-metrics:request-latency-avg:{client-id=perf-producer-client}     : 9.089"
+const METRIC_LINE = /^([\w-]+):([\w-]+):\{[^}]*\}\s*:\s*(\S+)\s*$/;
+
+/** One group of the metrics a Kafka tool prints with --print-metrics (only finite values). */
+export function parseClientMetrics(output: string, group: string): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  for (const line of output.split(/\r?\n/)) {
+    const m = METRIC_LINE.exec(line.trim());
+    if (!m || m[1] !== group) continue;
+    const value = num(m[3]!);
+    if (Number.isFinite(value)) metrics[m[2]!] = value;
+  }
+  return metrics;
 }
 
 function tail(output: string, lines = 15): string {

@@ -31,7 +31,7 @@ export async function runProducerPerf(version: string, o: ProducePerfOptions): P
   // --producer-props exists on 3.x and 4.x (deprecated, still accepted, on 4.x).
   const output = await runTool(version, "producer-perf", [
     "--topic", o.topic, "--num-records", String(o.records), "--record-size", String(o.recordSize),
-    "--throughput", "-1", "--producer-props", ...Object.entries(props).map(([k, v]) => `${k}=${v}`),
+    "--throughput", "-1", "--print-metrics", "--producer-props", ...Object.entries(props).map(([k, v]) => `${k}=${v}`),
   ]);
   const result = parseProducerPerf(output);
   if (result.records !== o.records) throw new Error(`ProducerPerformance sent ${result.records} of ${o.records} records:\n${output}`);
