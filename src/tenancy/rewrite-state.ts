@@ -7,4 +7,6 @@ export class RewriteState {
   regex: { sent: string; original: string } | undefined;
   /** Results answered by the gateway itself, merged into the broker's response (physical names). */
   localResults: object[] | undefined;
+  /** The request's group protocol type was "consumer" (JoinGroup responses before v7 don't repeat it). */
+  consumerProtocol = false;
 }

@@ -8,6 +8,7 @@ import { alterConfigsRewrite, describeConfigsRewrite, incrementalAlterConfigsRew
 import { createTopicsRewrite } from "./create-topics-policy.js";
 import { describeTopicPartitionsRewrite } from "./describe-topic-partitions.js";
 import { findCoordinatorRewrite } from "./find-coordinator-keys.js";
+import { describeGroupsRewrite, joinGroupRewrite, syncGroupRewrite } from "./group-protocol.js";
 import { RewriteState } from "./rewrite-state.js";
 import type { IrregularRewrite, RequestOutcome, TenantContext } from "./tenant-context.js";
 import { tenancyPlan, type TenancyLabel } from "./tenancy-plan.js";
@@ -20,6 +21,9 @@ export { RewriteState } from "./rewrite-state.js";
 
 const IRREGULAR: ReadonlyMap<number, IrregularRewrite> = new Map<number, IrregularRewrite>([
   [ApiKey.FindCoordinator, findCoordinatorRewrite],
+  [ApiKey.JoinGroup, joinGroupRewrite],
+  [ApiKey.SyncGroup, syncGroupRewrite],
+  [ApiKey.DescribeGroups, describeGroupsRewrite],
   [ApiKey.DescribeConfigs, describeConfigsRewrite],
   [ApiKey.AlterConfigs, alterConfigsRewrite],
   [ApiKey.IncrementalAlterConfigs, incrementalAlterConfigsRewrite],
@@ -105,7 +109,10 @@ async function resolveTopicIds(ctx: TenantContext, holders: Record<string, unkno
 }
 
 function outcome(state: RewriteState | undefined): RequestOutcome {
-  if (state === undefined || (state.standIns === undefined && state.regex === undefined && state.localResults === undefined)) {
+  if (
+    state === undefined ||
+    (state.standIns === undefined && state.regex === undefined && state.localResults === undefined && !state.consumerProtocol)
+  ) {
     return FORWARD;
   }
   return { kind: "forward", state };

@@ -18,10 +18,10 @@ const requests: Row[] = [
   ["OffsetCommit", 8, { groupId: "g", topics: [{ name: "orders", partitions: [] }] }, { groupId: "payments.g", topics: [{ name: "payments.orders", partitions: [] }] }],
   ["OffsetFetch", 7, { groupId: "g", topics: null }, { groupId: "payments.g", topics: null }],
   ["OffsetFetch", 8, { groups: [{ groupId: "g", topics: [{ name: "orders", partitionIndexes: [0] }] }] }, { groups: [{ groupId: "payments.g", topics: [{ name: "payments.orders", partitionIndexes: [0] }] }] }],
-  ["JoinGroup", 9, { groupId: "g", memberId: "m", protocolType: "consumer" }, { groupId: "payments.g", memberId: "m", protocolType: "consumer" }],
+  ["JoinGroup", 9, { groupId: "g", memberId: "m", protocolType: "consumer", protocols: [] }, { groupId: "payments.g", memberId: "m", protocolType: "consumer", protocols: [] }],
   ["Heartbeat", 4, { groupId: "g", memberId: "m" }, { groupId: "payments.g", memberId: "m" }],
   ["LeaveGroup", 5, { groupId: "g", members: [{ memberId: "m" }] }, { groupId: "payments.g", members: [{ memberId: "m" }] }],
-  ["SyncGroup", 5, { groupId: "g", assignments: [{ memberId: "m" }] }, { groupId: "payments.g", assignments: [{ memberId: "m" }] }],
+  ["SyncGroup", 5, { groupId: "g", protocolType: "connect", assignments: [{ memberId: "m" }] }, { groupId: "payments.g", protocolType: "connect", assignments: [{ memberId: "m" }] }],
   ["DescribeGroups", 5, { groups: ["a", "analytics.b"] }, { groups: ["payments.a", "payments.analytics.b"] }],
   ["CreateTopics", 7, { topics: [{ name: "orders", configs: [{ name: "retention.ms", value: "1" }] }] }, { topics: [{ name: "payments.orders", configs: [{ name: "retention.ms", value: "1" }] }] }],
   ["DeleteTopics", 5, { topicNames: ["orders"] }, { topicNames: ["payments.orders"] }],
@@ -47,7 +47,7 @@ const requests: Row[] = [
 describe("generic request rewrite: every name gets the tenant prefix", () => {
   it.each(requests)("%s v%i", (api, version, input, expected) => {
     const request = structuredClone(input);
-    expect(rewriteRequest(tenant(), ApiKey[api], version, request)).toEqual({ kind: "forward" });
+    expect(rewriteRequest(tenant(), ApiKey[api], version, request)).toMatchObject({ kind: "forward" });
     expect(request).toEqual(expected);
   });
 });
