@@ -77,12 +77,10 @@ export function rewriteRequest(
       const id = value as string;
       if (id === ZERO_UUID) return undefined;
       const name = ctx.topicIds.nameOf(id);
-      if (name === undefined) {
-        (unresolved ??= []).push(holder);
-        return undefined;
-      }
-      if (ctx.ns.owns(name)) return undefined;
-      return standIn(ctx, (state ??= new RewriteState()), id);
+      if (name !== undefined && ctx.ns.owns(name)) return undefined;
+      // Unknown, or another tenant's: both take the same (refreshing) path, so neither answers faster.
+      (unresolved ??= []).push(holder);
+      return undefined;
     });
   }
   if (unresolved === undefined) return outcome(state);
@@ -98,7 +96,7 @@ function standIn(ctx: TenantContext, state: RewriteState, id: string): string {
 
 async function resolveTopicIds(ctx: TenantContext, holders: Record<string, unknown>[], state: RewriteState): Promise<RequestOutcome> {
   const ids = [...new Set(holders.map((h) => h.topicId as string))];
-  const names = new Map(await Promise.all(ids.map(async (id) => [id, await ctx.topicIds.resolve(id)] as const)));
+  const names = new Map(await Promise.all(ids.map(async (id) => [id, await ctx.topicIds.resolveFresh(id)] as const)));
   for (const holder of holders) {
     const id = holder.topicId as string;
     const name = names.get(id);
@@ -150,6 +148,8 @@ export function rewriteResponse(ctx: TenantContext, apiKey: number, version: num
         let text = value as string;
         const regex = rewriteState?.regex;
         if (regex !== undefined) text = text.replaceAll(regex.sent, regex.original);
+        // "Topic id <stand-in> not found" must name the id the client sent.
+        if (rewriteState?.standIns !== undefined) for (const [sent, original] of rewriteState.standIns) text = text.replaceAll(sent, original);
         return ns.scrub(text);
       }
     }

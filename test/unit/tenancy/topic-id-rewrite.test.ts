@@ -59,6 +59,26 @@ describe("topic ids in requests", () => {
     expect(absent.topics[0]!.topicId).toBe(t.topicIds.standInFor(ABSENT_ID));
   });
 
+  it("another tenant's id, though cached, is answered as slowly as an absent one: same refresh, no timing oracle", async () => {
+    const t = tenant([]);
+    const msg = { topics: [{ topicId: FOREIGN_ID, partitions: [] }], forgottenTopicsData: [] };
+    const outcome = rewriteRequest(t, ApiKey.Fetch, 13, msg);
+    expect(outcome).toBeInstanceOf(Promise);
+    await outcome;
+    expect(t.refreshes).toBe(1);
+    expect(msg.topics[0]!.topicId).toBe(t.topicIds.standInFor(FOREIGN_ID));
+  });
+
+  it("the broker's error message about a stand-in names the client's id", async () => {
+    const t = tenant();
+    const msg = { topics: [{ topicId: FOREIGN_ID, name: null }] };
+    const outcome = await rewriteRequest(t, ApiKey.Metadata, 12, msg);
+    const sent = msg.topics[0]!.topicId;
+    const response = { errorMessage: `Topic id ${sent} not found`, topics: [{ topicId: sent, name: null, errorCode: 100 }] };
+    rewriteResponse(t, ApiKey.DescribeCluster, 1, response, stateOf(outcome)); // any response with a message
+    expect(response.errorMessage).toBe(`Topic id ${FOREIGN_ID} not found`);
+  });
+
   it("an id unknown to the cache but the tenant's after a refresh is forwarded as is", async () => {
     const t = tenant([{ id: OUR_ID, name: "payments.orders" }], false);
     const msg = { topics: [{ topicId: OUR_ID, partitions: [] }], forgottenTopicsData: [] };
