@@ -10,7 +10,7 @@ import type { RewriteState } from "./rewrite-state.js";
 import type { IrregularRewrite, RequestOutcome, TenantContext } from "./tenant-context.js";
 
 /** Kafka's message for a name it refuses (org.apache.kafka.common.internals.Topic.validate), or undefined. */
-function invalidTopicName(name: string): string | undefined {
+export function invalidTopicName(name: string): string | undefined {
   if (name === "") return "Topic name is illegal, it can't be empty";
   if (name === "." || name === "..") return 'Topic name cannot be "." or ".."';
   return undefined;

@@ -65,6 +65,7 @@ const MIRRORS: ReadonlyMap<number, Mirror> = new Map<number, Mirror>([
   [ApiKey.DescribeConfigs, (r) => ({ results: resources(r) })],
   [ApiKey.AlterConfigs, (r) => ({ responses: resources(r) })],
   [ApiKey.IncrementalAlterConfigs, (r) => ({ responses: resources(r) })],
+  [ApiKey.Metadata, (r) => ({ topics: list<{ name: string | null; topicId?: string }>(r.topics).map((t) => ({ name: t.name, topicId: t.topicId })) })],
   [ApiKey.CreateTopics, (r) => ({ topics: list<{ name: string }>(r.topics).map((t) => ({ name: t.name })) })],
   [ApiKey.CreatePartitions, (r) => ({ results: list<{ name: string }>(r.topics).map((t) => ({ name: t.name })) })],
   [
@@ -140,7 +141,7 @@ function fill(fields: readonly FieldSchema[], version: number, given: Obj, error
       const children = f.fields;
       if (f.type.startsWith("[]")) out[f.name] = ((value as Obj[] | undefined) ?? []).map((item) => fill(children, version, item, error));
       else out[f.name] = value === undefined && nullable ? null : fill(children, version, (value as Obj | undefined) ?? {}, error);
-    } else out[f.name] = value !== undefined ? value : zeroValue(f.type, nullable);
+    } else out[f.name] = value === undefined || (value === null && !nullable) ? zeroValue(f.type, nullable) : value;
   }
   return out;
 }

@@ -3,12 +3,13 @@
 // the generated schemas does it (see tenancy-plan.ts); the few fields whose meaning the schema can't express
 // (coordinator keys, config resources, regexes...) have one small file each, registered in IRREGULAR below.
 import { DROP_ELEMENT, walkFields, type EntityValue } from "../protocol/entity-walk.js";
-import { ApiKey } from "../protocol/messages/index.js";
+import { API_BY_KEY, ApiKey } from "../protocol/messages/index.js";
 import { alterConfigsRewrite, describeConfigsRewrite, incrementalAlterConfigsRewrite } from "./config-resources.js";
 import { createTopicsRewrite } from "./create-topics-policy.js";
 import { describeTopicPartitionsRewrite } from "./describe-topic-partitions.js";
 import { findCoordinatorRewrite } from "./find-coordinator-keys.js";
 import { describeGroupsRewrite, joinGroupRewrite, syncGroupRewrite } from "./group-protocol.js";
+import { metadataRewrite } from "./metadata-topics.js";
 import { RewriteState } from "./rewrite-state.js";
 import type { IrregularRewrite, RequestOutcome, TenantContext } from "./tenant-context.js";
 import { tenancyPlan, type TenancyLabel } from "./tenancy-plan.js";
@@ -20,6 +21,7 @@ export type { RequestOutcome, TenantContext } from "./tenant-context.js";
 export { RewriteState } from "./rewrite-state.js";
 
 const IRREGULAR: ReadonlyMap<number, IrregularRewrite> = new Map<number, IrregularRewrite>([
+  [ApiKey.Metadata, metadataRewrite],
   [ApiKey.FindCoordinator, findCoordinatorRewrite],
   [ApiKey.JoinGroup, joinGroupRewrite],
   [ApiKey.SyncGroup, syncGroupRewrite],
@@ -41,7 +43,9 @@ export function wantsTenancy(apiKey: number, version: number): { request: boolea
   const key = apiKey * 0x10000 + version;
   let wants = wanted.get(key);
   if (wants === undefined) {
-    const irregular = IRREGULAR.get(apiKey);
+    const api = API_BY_KEY.get(apiKey);
+    const known = api !== undefined && version >= api.minVersion && version <= api.maxVersion;
+    const irregular = known ? IRREGULAR.get(apiKey) : undefined;
     wants = Object.freeze({
       request: irregular?.request !== undefined || tenancyPlan(apiKey, version, "request").length > 0,
       response: irregular?.response !== undefined || tenancyPlan(apiKey, version, "response").length > 0,

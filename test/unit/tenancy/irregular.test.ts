@@ -111,6 +111,24 @@ describe("CreateTopics", () => {
   });
 });
 
+describe("Metadata: names Kafka refuses are answered by the gateway (never auto-created once prefixed)", () => {
+  it("v12: '', '.' and '..' are kept from the broker and answered INVALID_TOPIC_EXCEPTION", () => {
+    const t = tenant();
+    const request = { topics: [{ name: "orders", topicId: "AAAAAAAAAAAAAAAAAAAAAA" }, { name: "..", topicId: "AAAAAAAAAAAAAAAAAAAAAA" }, { name: "", topicId: "AAAAAAAAAAAAAAAAAAAAAA" }], allowAutoTopicCreation: true };
+    const state = stateOf(rewriteRequest(t, ApiKey.Metadata, 12, request));
+    expect(request.topics.map((x) => x.name)).toEqual(["payments.orders"]);
+    const response = { brokers: [], topics: [{ name: "payments.orders", topicId: "AAAAAAAAAAAAAAAAAAAAAA", errorCode: 0, partitions: [] }] };
+    rewriteResponse(t, ApiKey.Metadata, 12, response, state);
+    expect(response.topics.map((x) => [x.name, x.errorCode])).toEqual([["orders", 0], ["..", 17], ["", 17]]);
+  });
+
+  it("only invalid names: an empty list goes upstream (v1+: no topics, just brokers)", () => {
+    const request = { topics: [{ name: "." }], allowAutoTopicCreation: true };
+    stateOf(rewriteRequest(tenant(), ApiKey.Metadata, 4, request));
+    expect(request.topics).toEqual([]);
+  });
+});
+
 describe("regex subscriptions confined to the namespace", () => {
   const ns = tenant().ns;
   it.each([
