@@ -1,7 +1,8 @@
 // The generic walk, one sample per allowlisted API (Kroxylicious style: message in → expected message out).
 // Messages are partial: the walk reads only the fields on its precompiled paths.
 import { describe, expect, it } from "vitest";
-import { ApiKey } from "../../../src/protocol/messages/index.js";
+import { API_BY_KEY, ApiKey } from "../../../src/protocol/messages/index.js";
+import { TENANT_API_ALLOWLIST } from "../../../src/tenancy/api-policy.js";
 import { rewriteRequest, rewriteResponse, wantsTenancy } from "../../../src/tenancy/rewrite.js";
 import { tenant } from "./tenant-fixture.js";
 
@@ -129,5 +130,20 @@ describe("wantsTenancy", () => {
   it("is false for unknown keys and versions outside the codec", () => {
     expect(wantsTenancy(9999, 0)).toEqual({ request: false, response: false });
     expect(wantsTenancy(ApiKey.Metadata, 99)).toEqual({ request: false, response: false });
+  });
+});
+
+describe("every allowlisted API has a sample row", () => {
+  // The ones whose names depend on another field are sampled in irregular.test.ts.
+  const irregular = [ApiKey.FindCoordinator, ApiKey.DescribeConfigs, ApiKey.AlterConfigs, ApiKey.IncrementalAlterConfigs];
+  const sampled = new Set<number>([...[...requests, ...responses].map(([api]) => ApiKey[api]), ...irregular]);
+  it.each([...TENANT_API_ALLOWLIST.keys()].map((k) => [API_BY_KEY.get(k)!.name, k] as const))("%s", (_name, apiKey) => {
+    const { maxVersion } = TENANT_API_ALLOWLIST.get(apiKey)!;
+    // Either sampled above, or nothing in it names anything (e.g. ApiVersions).
+    const untouched = [...Array(maxVersion + 1).keys()].every((v) => {
+      const w = wantsTenancy(apiKey, v);
+      return !w.request && !w.response;
+    });
+    expect(sampled.has(apiKey) || untouched).toBe(true);
   });
 });
