@@ -168,6 +168,8 @@ function summarize(results: readonly RunResult[], gatewayPid: number, idleCpuMsP
       requestLatencyMs: mean(rs.map((r) => metric(r.produce, "request-latency-avg"))),
       requestKiB: mean(rs.map((r) => metric(r.produce, "request-size-avg") / 1024)),
       recordsPerRequest: mean(rs.map((r) => metric(r.produce, "records-per-request-avg"))),
+      fetchLatencyMs: mean(rs.map((r) => r.consume.fetchMetrics["fetch-latency-avg"] ?? Number.NaN)),
+      fetchKiB: mean(rs.map((r) => (r.consume.fetchMetrics["fetch-size-avg"] ?? Number.NaN) / 1024)),
       consumeRecPerSec: mean(rs.map((r) => r.consume.fetchRecordsPerSec)),
       consumeMbPerSec: mean(rs.map((r) => r.consume.fetchMbPerSec)),
       consumeWithJoinRecPerSec: mean(rs.map((r) => r.consume.recordsPerSec)),
@@ -207,7 +209,8 @@ function summarize(results: readonly RunResult[], gatewayPid: number, idleCpuMsP
   for (const [name, r] of [["direct", direct], ["gateway", gateway]] as const) {
     console.log(
       `${name} producer (its own metrics): request latency ${fmt(r.requestLatencyMs, 1)} ms avg, request ${fmt(r.requestKiB, 1)} KiB avg, ` +
-        `${fmt(r.recordsPerRequest, 1)} records per request`,
+        `${fmt(r.recordsPerRequest, 1)} records per request; consumer: fetch latency ${fmt(r.fetchLatencyMs, 1)} ms avg, ` +
+        `fetch ${fmt(r.fetchKiB, 0)} KiB avg`,
     );
   }
   console.log(`gateway/direct produce p99 latency: ${fmt(gateway.produceP99 / direct.produceP99, 2)}x`);

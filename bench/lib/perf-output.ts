@@ -29,6 +29,8 @@ export interface ConsumerPerfResult {
   fetchMs: number;
   fetchRecordsPerSec: number;
   fetchMbPerSec: number;
+  /** The consumer's fetch metrics when the tool ran with --print-metrics, e.g. "fetch-latency-avg". */
+  fetchMetrics: Record<string, number>;
 }
 
 const NUM = String.raw`(-?\d+(?:[.,]\d+)?)`;
@@ -87,6 +89,7 @@ export function parseConsumerPerf(output: string): ConsumerPerfResult {
     fetchMs: value("fetch.time.ms"),
     fetchRecordsPerSec: value("fetch.nMsg.sec"),
     fetchMbPerSec: value("fetch.MB.sec"),
+    fetchMetrics: parseClientMetrics(output, "consumer-fetch-manager-metrics"),
   };
 }
 

@@ -64,7 +64,7 @@ function consumerRecordCountFlag(version: string): Promise<string> {
 export async function runConsumerPerf(version: string, o: ConsumePerfOptions): Promise<ConsumerPerfResult> {
   const output = await runTool(version, "consumer-perf", [
     "--bootstrap-server", o.bootstrap, "--topic", o.topic, await consumerRecordCountFlag(version), String(o.records),
-    "--group", o.group, "--timeout", String(o.timeoutMs ?? 30_000),
+    "--group", o.group, "--timeout", String(o.timeoutMs ?? 30_000), "--print-metrics",
   ]);
   const result = parseConsumerPerf(output);
   if (result.records < o.records) throw new Error(`ConsumerPerformance read ${result.records} of ${o.records} records:\n${output}`);
