@@ -3,9 +3,10 @@
 //   npm run bench:e2e
 // Env: BULKHEAD_BENCH_BOOTSTRAP (use a running cluster instead of starting 3 brokers), BULKHEAD_KAFKA_VERSION,
 //   BULKHEAD_BENCH_RECORDS (300000), BULKHEAD_BENCH_RECORD_SIZE (1024), BULKHEAD_BENCH_ROUNDS (2),
-//   BULKHEAD_BENCH_PARTITIONS (6), BULKHEAD_BENCH_WARMUP_RECORDS (30000), BULKHEAD_BENCH_CPU_PROF=1 (gateway
-//   writes a V8 CPU profile to .cache/bench-profiles/), BULKHEAD_BENCH_GATEWAY_NODE_FLAGS (more node flags for the
-//   gateway child, e.g. "--perf-basic-prof" to read its threads with `perf`).
+//   BULKHEAD_BENCH_PARTITIONS (6), BULKHEAD_BENCH_WARMUP_RECORDS (30000),
+//   BULKHEAD_BENCH_PRODUCER_PROPS ("k=v k=v", added to acks=all), BULKHEAD_BENCH_CPU_PROF=1 (the gateway writes a
+//   V8 CPU profile to .cache/bench-profiles/), BULKHEAD_BENCH_GATEWAY_NODE_FLAGS (more node flags for the gateway
+//   child, e.g. "--perf-basic-prof" to read its threads with `perf`).
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
 import { randomBytes } from "node:crypto";
@@ -31,7 +32,19 @@ const settings = {
   rounds: intFromEnv("BULKHEAD_BENCH_ROUNDS", 2),
   partitions: intFromEnv("BULKHEAD_BENCH_PARTITIONS", 6),
   warmupRecords: intFromEnv("BULKHEAD_BENCH_WARMUP_RECORDS", 30_000),
+  producerProps: producerPropsFromEnv(),
 };
+
+/** BULKHEAD_BENCH_PRODUCER_PROPS="batch.size=131072 linger.ms=10": extra producer properties for every run. */
+function producerPropsFromEnv(): Record<string, string> {
+  const props: Record<string, string> = {};
+  for (const pair of (process.env.BULKHEAD_BENCH_PRODUCER_PROPS ?? "").split(/\s+/).filter(Boolean)) {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new Error(`BULKHEAD_BENCH_PRODUCER_PROPS: expected key=value, got ${JSON.stringify(pair)}`);
+    props[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return props;
+}
 /** Which code was measured: the commit, and "-dirty" when the working tree differs from it. */
 function sourceRevision(): string {
   try {
@@ -119,7 +132,9 @@ async function runOne(
   // Created through the target, as a client of that target would.
   await createTopic(bootstrap, topic, replicationFactor);
   const s0 = await timedSample(gateway);
-  const produce = await runProducerPerf(version, { bootstrap, topic, records: settings.records, recordSize: settings.recordSize });
+  const produce = await runProducerPerf(version, {
+    bootstrap, topic, records: settings.records, recordSize: settings.recordSize, props: settings.producerProps,
+  });
   const s1 = await timedSample(gateway);
   const consume = await runConsumerPerf(version, { bootstrap, topic, records: settings.records, group: `${topic}-group` });
   const s2 = await timedSample(gateway);
@@ -259,7 +274,9 @@ async function main(): Promise<void> {
     for (const [target, bootstrap] of [["direct", kafka.bootstrap], ["gateway", gateway.bootstrap]] as const) {
       const topic = `bench-${runId}-warmup-${target}`;
       await createTopic(bootstrap, topic, replicationFactor);
-      await runProducerPerf(kafka.version, { bootstrap, topic, records: settings.warmupRecords, recordSize: settings.recordSize });
+      await runProducerPerf(kafka.version, {
+        bootstrap, topic, records: settings.warmupRecords, recordSize: settings.recordSize, props: settings.producerProps,
+      });
     }
 
     const idleCpuMsPerSec = await idleCpuRate(gateway);
