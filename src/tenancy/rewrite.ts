@@ -5,6 +5,7 @@
 import { DROP_ELEMENT, walkFields, type EntityValue } from "../protocol/entity-walk.js";
 import { API_BY_KEY, ApiKey } from "../protocol/messages/index.js";
 import { alterConfigsRewrite, describeConfigsRewrite, incrementalAlterConfigsRewrite } from "./config-resources.js";
+import { learnPhysicalClusterId, scrubClusterId, tenantClusterId, upstreamClusterId } from "./cluster-id.js";
 import { createTopicsRewrite } from "./create-topics-policy.js";
 import { describeTopicPartitionsRewrite } from "./describe-topic-partitions.js";
 import { findCoordinatorRewrite } from "./find-coordinator-keys.js";
@@ -77,6 +78,13 @@ export function rewriteRequest(
   let unresolved: Record<string, unknown>[] | undefined;
   if (plan.length > 0) {
     walkFields<TenancyLabel>(plan, request, (value, label, holder) => {
+      if (label === "clusterId") {
+        // Only ever a top-level field named clusterId (tenancy-plan.ts); null when the physical id is not known yet.
+        const upstream = upstreamClusterId(ctx, value as string);
+        if (upstream !== null) return upstream;
+        holder.clusterId = null;
+        return undefined;
+      }
       if (label !== "topicId") return label === "message" ? undefined : ctx.ns.add(value as string);
       const id = value as string;
       if (id === ZERO_UUID) return undefined;
@@ -131,6 +139,9 @@ export function rewriteResponse(ctx: TenantContext, apiKey: number, version: num
   const plan = tenancyPlan(apiKey, version, "response");
   if (plan.length === 0) return;
   const { ns, topicIds } = ctx;
+  // Learned before the walk: a message may come before the id (DescribeCluster's errorMessage does).
+  const clusterId = (response as { clusterId?: unknown }).clusterId;
+  if (typeof clusterId === "string") learnPhysicalClusterId(ctx, clusterId);
   walkFields<TenancyLabel>(plan, response, (value, label, holder): EntityValue | typeof DROP_ELEMENT | undefined => {
     switch (label) {
       case "topicName": {
@@ -148,8 +159,10 @@ export function rewriteResponse(ctx: TenantContext, apiKey: number, version: num
         const name = topicIds.nameOf(id);
         return name !== undefined && !ns.owns(name) ? DROP_ELEMENT : undefined;
       }
+      case "clusterId":
+        return tenantClusterId(ctx, value as string);
       case "message": {
-        let text = value as string;
+        let text = scrubClusterId(ctx, value as string);
         const regex = rewriteState?.regex;
         if (regex !== undefined) text = text.replaceAll(regex.sent, regex.original);
         // "Topic id <stand-in> not found" must name the id the client sent.

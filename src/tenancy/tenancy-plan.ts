@@ -1,11 +1,11 @@
 // Which fields of a message the tenancy layer rewrites, as precompiled paths per (api key, version, direction):
-// names in the tenant namespace (Kafka's entityType annotations), topic ids, and free-text error messages.
+// names in the tenant namespace (Kafka's entityType annotations), topic ids, cluster ids, and free-text error messages.
 import type { FieldPlanNode } from "../protocol/entity-walk.js";
 import { fieldPlan } from "../protocol/entity-walk.js";
 import { API_BY_KEY } from "../protocol/messages/index.js";
 import type { FieldSchema } from "../protocol/schema.js";
 
-export type TenancyLabel = "topicName" | "groupId" | "transactionalId" | "topicId" | "message";
+export type TenancyLabel = "topicName" | "groupId" | "transactionalId" | "topicId" | "clusterId" | "message";
 export type TenancyPlan = readonly FieldPlanNode<TenancyLabel>[];
 
 const EMPTY: TenancyPlan = [];
@@ -19,6 +19,8 @@ function classify(field: FieldSchema): TenancyLabel | undefined {
   }
   // Every topic id field of the allowlisted APIs is called topicId (checked by a unit test over the specs).
   if (field.name === "topicId" && field.type === "uuid") return "topicId";
+  // The physical cluster id: Metadata and DescribeCluster responses; ApiVersions v5 and Fetch v12+ requests.
+  if (field.name === "clusterId" && field.type === "string") return "clusterId";
   if (field.type === "string" && /(?:^e|E)rrorMessage$/.test(field.name)) return "message";
   return undefined;
 }

@@ -42,6 +42,8 @@ const requests: Row[] = [
   ["DescribeTransactions", 0, { transactionalIds: ["tx"] }, { transactionalIds: ["payments.tx"] }],
   ["ConsumerGroupHeartbeat", 0, { groupId: "g", subscribedTopicNames: ["orders"], topicPartitions: null }, { groupId: "payments.g", subscribedTopicNames: ["payments.orders"], topicPartitions: null }],
   ["ConsumerGroupDescribe", 0, { groupIds: ["g"] }, { groupIds: ["payments.g"] }],
+  ["ApiVersions", 5, { clusterId: "x" }, { clusterId: null }], // the tenant's cluster id: cluster-id.test.ts
+  ["ApiVersions", 5, { clusterId: null }, { clusterId: null }],
   ["DescribeTopicPartitions", 0, { topics: [{ name: "orders" }], cursor: { topicName: "orders", partitionIndex: 2 } }, { topics: [{ name: "payments.orders" }], cursor: { topicName: "payments.orders", partitionIndex: 2 } }],
 ];
 
@@ -121,7 +123,8 @@ describe("wantsTenancy", () => {
     ["Heartbeat", 4, true, false],
     ["Metadata", 12, true, true],
     ["ListGroups", 4, false, true],
-    ["DescribeCluster", 1, false, true], // error message only
+    ["ApiVersions", 5, true, false], // v5: the client's cluster id
+    ["DescribeCluster", 1, false, true], // cluster id, error message
     ["FindCoordinator", 0, true, true],
   ] as const)("%s v%i → request %s, response %s", (api, version, request, response) => {
     expect(wantsTenancy(ApiKey[api], version)).toEqual({ request, response });
