@@ -1,5 +1,6 @@
-// Wires a config snapshot to the data plane: one address map per physical cluster, one Listener per
-// virtual-cluster listener; and owns the lifecycle (start, readiness, graceful drain).
+// Wires a config snapshot to the data plane: one address map and one topic id map per physical cluster,
+// one tenant context per virtual cluster, one Listener per virtual-cluster listener; and owns the
+// lifecycle (start, readiness, graceful drain).
 import type { GatewayConfig, HostPort, PhysicalClusterConfig } from "./config/types.js";
 import { startControlServer, type ControlServer } from "./control/server.js";
 import { createRequestFilter, createResponseFilter } from "./filters/index.js";
@@ -9,9 +10,12 @@ import type { ResponseTap } from "./proxy/client-connection.js";
 import { ListenerEndpoint } from "./proxy/endpoint.js";
 import { Listener } from "./proxy/listener.js";
 import { ListenerMeters } from "./proxy/meters.js";
-import { fetchClusterBrokers } from "./proxy/metadata-fetch.js";
+import { fetchClusterBrokers, fetchTopicIds } from "./proxy/metadata-fetch.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS, connectFirst } from "./proxy/upstream-connect.js";
 import { LogThrottle } from "./proxy/log-throttle.js";
+import { TenantNamespace } from "./tenancy/namespace.js";
+import type { TenantContext } from "./tenancy/rewrite.js";
+import { TopicIdMap } from "./tenancy/topic-ids.js";
 
 export interface GatewayEndpoint {
   virtualCluster: string;
@@ -39,16 +43,22 @@ export interface GatewayOptions {
   connectTimeoutMs?: number;
   /** Test-only: sees every response frame sent to a client. Unset in production. */
   responseTap?: ResponseTap;
+  /**
+   * Test-only: called for every request forwarded to a broker (after tenancy decided to forward it; never for a
+   * request the gateway answered itself). Unset in production.
+   */
+  upstreamRequestTap?: (info: { virtualCluster: string; apiKey: number; apiVersion: number }) => void;
 }
 
 const READY_PROBE_TIMEOUT_MS = 2_000;
 
 export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const clusters = new Map<string, { config: PhysicalClusterConfig; addressMap: BrokerAddressMap }>();
+  const clusters = new Map<string, { config: PhysicalClusterConfig; addressMap: BrokerAddressMap; topicIds: TopicIdMap }>();
   for (const cluster of config.clusters) {
     const addressMap = new BrokerAddressMap(() => fetchClusterBrokers(cluster.bootstrap, connectTimeoutMs));
-    clusters.set(cluster.name, { config: cluster, addressMap });
+    const topicIds = new TopicIdMap(() => fetchTopicIds(cluster.bootstrap, connectTimeoutMs));
+    clusters.set(cluster.name, { config: cluster, addressMap, topicIds });
   }
 
   const listeners: Listener[] = [];
@@ -56,6 +66,14 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const cluster = clusters.get(virtualCluster.cluster);
     // The config loader already checks this reference; guard anyway for hand-built configs.
     if (!cluster) throw new Error(`virtual cluster ${virtualCluster.name} names unknown cluster ${virtualCluster.cluster}`);
+    const tenant: TenantContext = {
+      ns: new TenantNamespace(virtualCluster.name, virtualCluster.prefix),
+      topicIds: cluster.topicIds,
+      topicConfigAllowlist: new Set(virtualCluster.topicConfigAllowlist),
+    };
+    const tap = options.upstreamRequestTap;
+    const upstreamRequestTap =
+      tap && ((apiKey: number, apiVersion: number) => tap({ virtualCluster: virtualCluster.name, apiKey, apiVersion }));
     for (const listenerConfig of virtualCluster.listeners) {
       const endpoint = new ListenerEndpoint(virtualCluster.name, listenerConfig);
       const log = childLogger({ virtualCluster: virtualCluster.name, listener: listenerConfig.name });
@@ -64,14 +82,15 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           physicalCluster: cluster.config.name,
           bootstrap: cluster.config.bootstrap,
           addressMap: cluster.addressMap,
-          responseFilter: createResponseFilter(endpoint, cluster.addressMap, log),
-          requestFilter: createRequestFilter(virtualCluster),
+          responseFilter: createResponseFilter(endpoint, cluster.addressMap, tenant, log),
+          requestFilter: createRequestFilter(tenant, log),
           maxFrameBytes: config.limits.maxFrameBytes,
           connectTimeoutMs,
           meters: new ListenerMeters(virtualCluster.name, listenerConfig.name, cluster.config.name),
           log,
           unreachableLog: new LogThrottle(),
           responseTap: options.responseTap,
+          upstreamRequestTap,
         }),
       );
     }

@@ -1,5 +1,5 @@
-// ApiVersions: clients are offered only the versions both the broker and the gateway's codec know,
-// so a client never picks a version the gateway can't decode.
+// ApiVersions: clients are offered only the versions both the broker and the gateway serve (the codec's
+// ranges, cut to the tenant allowlist), so a client never picks a version the gateway can't decode and rewrite.
 import { API_BY_KEY, ApiKey } from "../protocol/messages/index.js";
 import type { InFlightRequest } from "../proxy/in-flight.js";
 import type { ResponseMessageFilter } from "./message-filter.js";
@@ -16,10 +16,11 @@ interface CodecRange {
 }
 
 /**
- * The intersection of the broker's ranges with the codec's; keys the codec lacks or ranges that
+ * The intersection of the broker's ranges with the gateway's; keys the gateway lacks or ranges that
  * don't overlap are dropped. Produce's minimum is never raised: librdkafka turns compression off
- * unless Produce v0 is advertised (KAFKA-18659; Kafka 4 advertises 0 and rejects v0-2 itself), and the
- * gateway never decodes Produce requests, it only peeks acks, which it can do in every version.
+ * unless Produce v0 is advertised (KAFKA-18659). Kafka 4 advertises 0 and rejects v0-2 itself; the
+ * gateway, which can't rewrite Produce below the codec's range, closes such a connection, as for any
+ * request it can neither serve nor answer (no client picks v0-2 when v3+ is offered).
  */
 export function intersectApiVersions(
   broker: readonly ApiVersionRange[],
@@ -39,13 +40,16 @@ export function intersectApiVersions(
 }
 
 export class ApiVersionsFilter implements ResponseMessageFilter {
+  /** `served`: the versions the gateway handles per api key (the codec's, or a tenant's allowlist within it). */
+  constructor(private readonly served: ReadonlyMap<number, CodecRange> = API_BY_KEY) {}
+
   wants(apiKey: number): boolean {
     return apiKey === ApiKey.ApiVersions;
   }
 
   apply(_request: InFlightRequest, response: unknown): boolean {
     const r = response as { apiKeys: ApiVersionRange[] };
-    const intersected = intersectApiVersions(r.apiKeys, API_BY_KEY);
+    const intersected = intersectApiVersions(r.apiKeys, this.served);
     const changed = intersected.length !== r.apiKeys.length || intersected.some((range, i) => range !== r.apiKeys[i]);
     r.apiKeys = intersected;
     return changed;

@@ -11,12 +11,20 @@ export interface RequestKey {
 
 /** What to do with a request the filter looked at. */
 export type RequestVerdict =
-  /** Send upstream: `body` (request header + message, no size prefix) replaces the original, or undefined keeps it. */
-  | { readonly forward: Buffer[] | undefined }
+  /**
+   * Send upstream: `forward` (request header + message, no size prefix) replaces the original, or undefined keeps it.
+   * `state` travels with the request (InFlightRequest.state) to the response filters.
+   */
+  | { readonly forward: Buffer[] | undefined; readonly state?: unknown }
   /** Answer from the gateway without asking the broker: a response body (response header + message). */
   | { readonly respond: Buffer[] }
   /** Close the connection (e.g. a denied acks=0 Produce, which can't be answered): `reason` is logged. */
-  | { readonly close: string };
+  | { readonly close: string }
+  /**
+   * Decided later (e.g. once a topic id lookup is back): this request and every later one of the connection wait,
+   * in order, and the client is not read meanwhile. The rare case: the common verdicts are synchronous.
+   */
+  | { readonly pending: Promise<RequestVerdict> };
 
 export const FORWARD_UNCHANGED: RequestVerdict = Object.freeze({ forward: undefined });
 

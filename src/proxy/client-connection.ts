@@ -1,11 +1,12 @@
 // One client connection and the one upstream broker connection that serves it. Requests are
-// forwarded in order as their original chunks; the in-flight queue pairs each response with its
-// request; responses no filter wants are streamed through as their bytes arrive. Everything per
-// frame is synchronous; the only Promise is the upstream connect.
+// forwarded in order as their original chunks (or as the request filter rewrote them); the in-flight
+// queue pairs each response with its request; responses no filter wants are streamed through as their
+// bytes arrive. Everything per frame is synchronous; the Promises are the upstream connect and the rare
+// request verdict that has to wait (a topic id lookup), which holds the connection's later requests.
 import type net from "node:net";
 import type { Logger } from "pino";
 import type { HostPort } from "../config/types.js";
-import type { RequestFilter } from "../filters/request-filter.js";
+import type { RequestFilter, RequestKey, RequestVerdict } from "../filters/request-filter.js";
 import type { ResponseFilter } from "../filters/response-filter.js";
 import { ProtocolError } from "../protocol/errors.js";
 import {
@@ -40,6 +41,8 @@ export interface ListenerContext {
   readonly unreachableLog: LogThrottle;
   /** Test-only view of every response body sent to a client (see GatewayOptions.responseTap). */
   readonly responseTap?: ResponseTap | undefined;
+  /** Test-only: called for every request forwarded upstream (see GatewayOptions.upstreamRequestTap). */
+  readonly upstreamRequestTap?: ((apiKey: number, apiVersion: number) => void) | undefined;
 }
 
 export type ResponseTap = (request: InFlightRequest, body: readonly Buffer[]) => void;
@@ -60,6 +63,11 @@ export class ClientConnection {
   private readonly fromUpstream: FrameSplitter;
   private closed = false;
   private draining = false;
+  /**
+   * Set while a request's verdict is pending: the frames that arrived after it, handled once it is decided
+   * (the client is paused meanwhile; these are the rest of what was already read).
+   */
+  private held: Frame[] | undefined;
   private readonly log: Logger;
 
   constructor(
@@ -99,7 +107,12 @@ export class ClientConnection {
     if (this.closed || this.draining) return;
     this.draining = true;
     this.client.pause();
-    if (this.inFlight.size === 0 && this.answering === undefined) this.close("drained", undefined, true);
+    if (this.idle) this.close("drained", undefined, true);
+  }
+
+  /** Nothing forwarded is unanswered, nothing is being received and no request is waiting for its verdict. */
+  private get idle(): boolean {
+    return this.inFlight.size === 0 && this.answering === undefined && this.held === undefined;
   }
 
   close(reason: string, err?: unknown, graceful = false): void {
@@ -163,9 +176,11 @@ export class ClientConnection {
     this.resumeClient();
   }
 
-  /** Reads requests again unless draining or either way out is full. */
+  /** Reads requests again unless draining, holding requests behind a pending verdict, or either way out is full. */
   private resumeClient(): void {
-    if (!this.draining && !this.upstream!.writableNeedDrain && !this.client.writableNeedDrain) this.client.resume();
+    if (!this.draining && this.held === undefined && !this.upstream!.writableNeedDrain && !this.client.writableNeedDrain) {
+      this.client.resume();
+    }
   }
 
   private upstreamFailed(reason: string, err?: Error): void {
@@ -202,11 +217,15 @@ export class ClientConnection {
     } finally {
       this.client.uncork();
     }
-    this.ctx.meters.bytesToClients.inc(chunk.length);
     if (this.client.writableNeedDrain) this.upstream!.pause();
   };
 
   private readonly onRequest = (frame: Frame): void => {
+    if (this.held !== undefined) this.held.push(frame);
+    else this.handleRequest(frame);
+  };
+
+  private handleRequest(frame: Frame): void {
     if (frame.size < REQUEST_KEY_BYTES) {
       throw new ProtocolError("ERR_PROTOCOL_TRUNCATED", `request of ${frame.size} bytes has no header`);
     }
@@ -214,27 +233,77 @@ export class ClientConnection {
     const apiVersion = peekInt16(frame, 2);
     const correlationId = peekInt32(frame, 4);
     this.ctx.meters.request(apiKey).inc();
-    let size = frame.size;
-    let body = frame.chunks;
+    const key: RequestKey = { apiKey, apiVersion, correlationId };
     const filter = this.ctx.requestFilter;
-    if (filter !== undefined && filter.wantsRequest(apiKey, apiVersion)) {
-      const verdict = filter.onRequest({ apiKey, apiVersion, correlationId }, frame);
-      if ("respond" in verdict) {
-        this.answerLocally({ apiKey, apiVersion, correlationId, rewrite: false, localResponse: verdict.respond });
-        return;
-      }
-      if ("close" in verdict) throw new RequestRefusedError(verdict.close);
-      if (verdict.forward !== undefined) {
-        body = verdict.forward;
-        size = byteLength(body);
-      }
+    if (filter !== undefined && filter.wantsRequest(apiKey, apiVersion)) this.apply(key, frame, filter.onRequest(key, frame));
+    else this.forward(key, frame, frame.size, frame.chunks, undefined);
+  }
+
+  private apply(key: RequestKey, frame: Frame, verdict: RequestVerdict): void {
+    if ("forward" in verdict) {
+      const body = verdict.forward;
+      if (body === undefined) this.forward(key, frame, frame.size, frame.chunks, verdict.state);
+      else this.forward(key, frame, byteLength(body), body, verdict.state);
+    } else if ("respond" in verdict) {
+      this.answerLocally({ ...key, rewrite: false, localResponse: verdict.respond });
+    } else if ("close" in verdict) {
+      throw new RequestRefusedError(verdict.close);
+    } else {
+      this.hold(key, frame, verdict.pending);
     }
+  }
+
+  private forward(key: RequestKey, frame: Frame, size: number, body: readonly Buffer[], state: unknown): void {
+    const { apiKey, apiVersion } = key;
     if (apiKey !== ApiKey.Produce || !isAcksZero(frame, apiVersion)) {
       const rewrite = this.ctx.responseFilter.wantsResponse(apiKey, apiVersion);
-      this.inFlight.push({ apiKey, apiVersion, correlationId, rewrite });
+      this.inFlight.push({ apiKey, apiVersion, correlationId: key.correlationId, rewrite, state });
     }
+    this.ctx.upstreamRequestTap?.(apiKey, apiVersion);
     writeFrame(this.upstream!, size, body);
-  };
+  }
+
+  /** This request's verdict comes later: it, and every request after it, waits (in order) with the client paused. */
+  private hold(key: RequestKey, frame: Frame, pending: Promise<RequestVerdict>): void {
+    this.held = [];
+    this.client.pause();
+    pending.then(
+      (verdict) => this.release(key, frame, verdict),
+      (err: unknown) => {
+        this.log.warn({ apiKey: key.apiKey, apiVersion: key.apiVersion, err }, "request filter failed, closing connection");
+        this.close("request filter failed", err);
+      },
+    );
+  }
+
+  /** A pending verdict is in: act on it, then on the requests that waited behind it (until one pends again). */
+  private release(key: RequestKey, frame: Frame, verdict: RequestVerdict): void {
+    if (this.closed) return;
+    const waiting = this.held!;
+    this.held = undefined;
+    const upstream = this.upstream!;
+    upstream.cork();
+    this.client.cork();
+    try {
+      this.apply(key, frame, verdict);
+      for (let i = 0; i < waiting.length; i++) {
+        if (this.held !== undefined) {
+          // Pending again: the rest keeps waiting, still ahead of anything read later.
+          (this.held as Frame[]).push(...waiting.slice(i));
+          break;
+        }
+        this.handleRequest(waiting[i]!);
+      }
+    } catch (err) {
+      this.frameError("client", err);
+      return;
+    } finally {
+      upstream.uncork();
+      this.client.uncork();
+    }
+    if (this.draining && this.idle) this.close("drained", undefined, true);
+    else this.resumeClient();
+  }
 
   /** A response made by the gateway goes out now if nothing is ahead of it, else queues in request order. */
   private answerLocally(request: InFlightRequest): void {
@@ -274,11 +343,13 @@ export class ClientConnection {
       this.answering = request;
       if (request.rewrite) return false;
       writeFrame(this.client, size, head);
+      this.ctx.meters.bytesToClients.inc(4 + byteLength(head));
       if (this.ctx.responseTap) this.tapped = [...head];
       return true;
     },
     body: (chunk) => {
       this.client.write(chunk);
+      this.ctx.meters.bytesToClients.inc(chunk.length);
       this.tapped?.push(chunk);
     },
     end: () => {
@@ -295,10 +366,11 @@ export class ClientConnection {
     this.ctx.responseTap?.(request, rewritten ?? frame.chunks);
     if (rewritten === undefined) {
       writeFrame(this.client, frame.size, frame.chunks);
+      this.ctx.meters.bytesToClients.inc(4 + frame.size);
     } else {
       const size = byteLength(rewritten);
-      this.ctx.meters.bytesToClients.inc(size - frame.size); // the data handler counted the original
       writeFrame(this.client, size, rewritten);
+      this.ctx.meters.bytesToClients.inc(4 + size);
     }
     this.responseDone();
   };
@@ -309,7 +381,7 @@ export class ClientConnection {
     for (let next = this.inFlight.peek(); next?.localResponse !== undefined; next = this.inFlight.peek()) {
       this.sendLocal(this.inFlight.shift()!);
     }
-    if (this.draining && this.inFlight.size === 0) this.close("drained", undefined, true);
+    if (this.draining && this.idle) this.close("drained", undefined, true);
   }
 
   private frameError(side: "client" | "upstream", err: unknown): void {

@@ -12,6 +12,8 @@ export interface InFlightRequest {
   readonly rewrite: boolean;
   /** Set when the gateway answers this request itself: the response body, sent once it reaches the head. */
   readonly localResponse?: Buffer[];
+  /** What the request filter remembered for the response filters (e.g. tenancy's substituted topic ids). */
+  readonly state?: unknown;
 }
 
 /** FIFO without Array.shift's O(n) moves: a head index that resets whenever the queue empties. */

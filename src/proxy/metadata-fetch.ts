@@ -1,32 +1,54 @@
-// The gateway's own Metadata round trip, over a short-lived connection to a bootstrap server: used
-// when a client dials a broker port before any Metadata response has taught us that node's address.
+// The gateway's own Metadata round trips, over a short-lived connection to a bootstrap server: the
+// brokers, when a client dials a broker port before any Metadata response has taught us that node's
+// address; and every topic's id, when a tenant names a topic id the cluster's TopicIdMap doesn't know.
 import type { HostPort } from "../config/types.js";
 import { FrameSplitter } from "../protocol/frame-splitter.js";
 import { decodeResponseHeader, encodeRequestHeader, responseHeaderVersion } from "../protocol/headers.js";
 import { ApiKey } from "../protocol/messages/index.js";
-import { decodeMetadataResponse, encodeMetadataRequest } from "../protocol/messages/metadata.js";
+import { decodeMetadataResponse, encodeMetadataRequest, type MetadataResponse } from "../protocol/messages/metadata.js";
 import { Reader } from "../protocol/reader.js";
 import { Writer } from "../protocol/writer.js";
 import { byteLength, writeFrame } from "./frame-write.js";
+import { ZERO_UUID } from "../tenancy/topic-ids.js";
 import { connectFirst } from "./upstream-connect.js";
 
 /** v9: the first flexible version; every broker from Kafka 2.4 to 4.x accepts it. */
 const METADATA_VERSION = 9;
+/** v12: topic ids with nullable names (v10+ has ids); served by Kafka 3.1 to 4.x. */
+const TOPIC_IDS_METADATA_VERSION = 12;
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** All topics of a big cluster: ids, names and every partition's replicas. */
+const MAX_TOPICS_RESPONSE_BYTES = 256 * 1024 * 1024;
 
 export type BrokerAddress = HostPort & { nodeId: number };
 
 export function encodeBrokersRequest(correlationId: number): Buffer[] {
+  return encodeMetadata(correlationId, METADATA_VERSION, []); // an empty topic list (not null): brokers only
+}
+
+export function decodeBrokersResponse(body: readonly Buffer[]): BrokerAddress[] {
+  return decodeMetadata(body, METADATA_VERSION).brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port }));
+}
+
+/** Every topic of the cluster (topics = null). */
+export function encodeTopicIdsRequest(correlationId: number): Buffer[] {
+  return encodeMetadata(correlationId, TOPIC_IDS_METADATA_VERSION, null);
+}
+
+/** (id, physical name) of every topic in a Metadata response; topics without an id (zero uuid) are left out. */
+export function decodeTopicIdsResponse(body: readonly Buffer[]): { id: string; name: string }[] {
+  const out: { id: string; name: string }[] = [];
+  for (const { topicId, name } of decodeMetadata(body, TOPIC_IDS_METADATA_VERSION).topics) {
+    if (name !== null && topicId !== undefined && topicId !== ZERO_UUID) out.push({ id: topicId, name });
+  }
+  return out;
+}
+
+function encodeMetadata(correlationId: number, version: number, topics: [] | null): Buffer[] {
   const writer = new Writer();
-  encodeRequestHeader(writer, {
-    apiKey: ApiKey.Metadata,
-    apiVersion: METADATA_VERSION,
-    correlationId,
-    clientId: "bulkhead",
-  });
-  // An empty topic list (not null): brokers only, no topics.
-  encodeMetadataRequest(writer, METADATA_VERSION, {
-    topics: [],
+  encodeRequestHeader(writer, { apiKey: ApiKey.Metadata, apiVersion: version, correlationId, clientId: "bulkhead" });
+  encodeMetadataRequest(writer, version, {
+    topics,
     allowAutoTopicCreation: false,
     includeClusterAuthorizedOperations: false,
     includeTopicAuthorizedOperations: false,
@@ -34,14 +56,29 @@ export function encodeBrokersRequest(correlationId: number): Buffer[] {
   return writer.toChunks();
 }
 
-export function decodeBrokersResponse(body: readonly Buffer[]): BrokerAddress[] {
+function decodeMetadata(body: readonly Buffer[], version: number): MetadataResponse {
   const reader = new Reader(body);
-  decodeResponseHeader(reader, responseHeaderVersion(ApiKey.Metadata, METADATA_VERSION));
-  return decodeMetadataResponse(reader, METADATA_VERSION).brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port }));
+  decodeResponseHeader(reader, responseHeaderVersion(ApiKey.Metadata, version));
+  return decodeMetadataResponse(reader, version);
 }
 
 /** The cluster's brokers as the first reachable bootstrap server reports them. */
-export async function fetchClusterBrokers(bootstrap: readonly HostPort[], timeoutMs: number): Promise<BrokerAddress[]> {
+export function fetchClusterBrokers(bootstrap: readonly HostPort[], timeoutMs: number): Promise<BrokerAddress[]> {
+  return metadataRoundTrip(bootstrap, timeoutMs, encodeBrokersRequest(1), MAX_RESPONSE_BYTES, decodeBrokersResponse);
+}
+
+/** (id, physical name) of every topic of the cluster: the refresh of its TopicIdMap. */
+export function fetchTopicIds(bootstrap: readonly HostPort[], timeoutMs: number): Promise<{ id: string; name: string }[]> {
+  return metadataRoundTrip(bootstrap, timeoutMs, encodeTopicIdsRequest(1), MAX_TOPICS_RESPONSE_BYTES, decodeTopicIdsResponse);
+}
+
+async function metadataRoundTrip<T>(
+  bootstrap: readonly HostPort[],
+  timeoutMs: number,
+  request: Buffer[],
+  maxResponseBytes: number,
+  decode: (body: readonly Buffer[]) => T,
+): Promise<T> {
   const socket = await connectFirst(bootstrap, timeoutMs);
   return new Promise((resolve, reject) => {
     const fail = (err: Error) => {
@@ -50,12 +87,12 @@ export async function fetchClusterBrokers(bootstrap: readonly HostPort[], timeou
       reject(err);
     };
     const timer = setTimeout(() => fail(new Error(`metadata request timed out after ${timeoutMs} ms`)), timeoutMs);
-    const splitter = new FrameSplitter(MAX_RESPONSE_BYTES);
+    const splitter = new FrameSplitter(maxResponseBytes);
     splitter.onFrame((frame) => {
       clearTimeout(timer);
       socket.destroy();
       try {
-        resolve(decodeBrokersResponse(frame.chunks));
+        resolve(decode(frame.chunks));
       } catch (err) {
         reject(err as Error);
       }
@@ -69,7 +106,6 @@ export async function fetchClusterBrokers(bootstrap: readonly HostPort[], timeou
     });
     socket.on("error", fail);
     socket.on("close", () => fail(new Error("connection closed before the metadata response")));
-    const body = encodeBrokersRequest(1);
-    writeFrame(socket, byteLength(body), body);
+    writeFrame(socket, byteLength(request), request);
   });
 }

@@ -12,11 +12,12 @@ import { decodeBrokersResponse, encodeBrokersRequest } from "../../src/proxy/met
 import { decodeResponseHeader, encodeRequestHeader } from "../../src/protocol/headers.js";
 import { decodeApiVersionsResponse, encodeApiVersionsRequest } from "../../src/protocol/messages/api-versions.js";
 import { decodeFetchResponse, encodeFetchRequest } from "../../src/protocol/messages/fetch.js";
-import { API_BY_KEY } from "../../src/protocol/messages/index.js";
+import { ApiKey } from "../../src/protocol/messages/index.js";
 import { decodeMetadataResponse, encodeMetadataRequest } from "../../src/protocol/messages/metadata.js";
 import { Reader } from "../../src/protocol/reader.js";
 import { Writer } from "../../src/protocol/writer.js";
 import { byteLength, writeFrame } from "../../src/proxy/frame-write.js";
+import { TENANT_VERSION_RANGES } from "../../src/tenancy/api-policy.js";
 import { kafkajsClient, uniqueName } from "../harness/clients.js";
 import { createReadyTopic, leakRecorder, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
 
@@ -142,17 +143,24 @@ describe("gateway passthrough", () => {
     expect(viaGateway.map((b) => `${b.host}:${b.port}`)).not.toContain(upstream.bootstrap.split(",")[0]);
   });
 
-  it("offers only versions the codec decodes, and the broker's own Produce minimum", async () => {
+  it("offers broker ∩ codec ∩ tenant allowlist, and the broker's own Produce minimum", async () => {
     const direct = parseHostPorts(upstream.bootstrap)[0]!;
     const gw = parseHostPorts(gateway.bootstrap)[0]!;
     const [broker, offered] = await Promise.all([apiVersions(direct.host, direct.port), apiVersions(gw.host, gw.port)]);
-    expect(offered.size).toBeGreaterThan(10);
-    for (const [apiKey, range] of offered) {
-      const codec = API_BY_KEY.get(apiKey)!;
-      expect(codec, `api ${apiKey}`).toBeDefined();
-      expect(range.maxVersion).toBeLessThanOrEqual(Math.min(codec.maxVersion, broker.get(apiKey)!.maxVersion));
+    const expected = new Map<number, { minVersion: number; maxVersion: number }>();
+    for (const [apiKey, ours] of TENANT_VERSION_RANGES) {
+      const theirs = broker.get(apiKey);
+      if (theirs === undefined) continue;
+      const minVersion = apiKey === 0 ? theirs.minVersion : Math.max(theirs.minVersion, ours.minVersion);
+      const maxVersion = Math.min(theirs.maxVersion, ours.maxVersion);
+      if (minVersion <= maxVersion) expected.set(apiKey, { minVersion, maxVersion });
     }
+    expect(offered.size).toBeGreaterThan(20);
+    expect(new Map([...offered].map(([k, r]) => [k, { minVersion: r.minVersion, maxVersion: r.maxVersion }]))).toEqual(expected);
     expect(offered.get(0)!.minVersion).toBe(broker.get(0)!.minVersion);
+    for (const name of ["CreateAcls", "DescribeLogDirs", "SaslHandshake", "AlterClientQuotas"] as const) {
+      expect(offered.has(ApiKey[name]), name).toBe(false);
+    }
   });
 
   it("a client whose first contact is a broker port reaches that broker (the gateway fetches Metadata itself)", async () => {

@@ -9,6 +9,8 @@ import { Reader } from "../../../src/protocol/reader.js";
 import { Writer } from "../../../src/protocol/writer.js";
 import { BrokerAddressMap } from "../../../src/proxy/broker-address-map.js";
 import { ListenerEndpoint } from "../../../src/proxy/endpoint.js";
+import { TENANT_VERSION_RANGES } from "../../../src/tenancy/api-policy.js";
+import { tenant } from "../tenancy/tenant-fixture.js";
 
 const codec = new Map([
   [0, { minVersion: 3, maxVersion: 11 }],
@@ -44,6 +46,7 @@ describe("ApiVersions response filter", () => {
       advertisedHost: "h",
     }),
     new BrokerAddressMap(async () => []),
+    tenant(),
     logger,
   );
 
@@ -71,6 +74,21 @@ describe("ApiVersions response filter", () => {
       throttleTimeMs: 0,
     });
     expect(decoded.apiKeys.map((k) => [k.apiKey, k.minVersion, k.maxVersion])).toEqual([[3, 0, metadataMax]]);
+  });
+
+  it("offers tenants only allowlisted APIs, up to the policy's version, and the broker's own Produce minimum", () => {
+    const fetchMax = TENANT_VERSION_RANGES.get(1)!.maxVersion;
+    const decoded = respond(3, 3, {
+      errorCode: 0,
+      apiKeys: [range(0, 0, 20), range(1, 0, fetchMax + 3), range(30, 0, 3), range(29, 0, 3), range(17, 0, 1), range(18, 0, 4)],
+      throttleTimeMs: 0,
+    });
+    // CreateAcls, DescribeAcls and SaslHandshake are not for tenants; Fetch's minimum rises to the codec's.
+    expect(decoded.apiKeys.map((k) => [k.apiKey, k.minVersion, k.maxVersion])).toEqual([
+      [0, 0, TENANT_VERSION_RANGES.get(0)!.maxVersion],
+      [1, TENANT_VERSION_RANGES.get(1)!.minVersion, fetchMax],
+      [18, 0, 4],
+    ]);
   });
 
   it("reads a v0 answer to a version the broker doesn't support (UNSUPPORTED_VERSION)", () => {

@@ -1,8 +1,10 @@
 // Broker-address rewriting on codec-built response frames: every broker endpoint must come out as the
 // listener's advertised host and port-per-broker, real addresses are learned, and responses without
-// endpoints are passed through untouched (not re-encoded).
+// endpoints are passed through untouched (not re-encoded). The filter alone: tenancy runs before it in
+// the listener's pipeline (see the tenancy filter tests).
 import { describe, expect, it } from "vitest";
-import { createResponseFilter } from "../../../src/filters/index.js";
+import { BrokerAddressFilter } from "../../../src/filters/broker-addresses.js";
+import { DecodingResponseFilter } from "../../../src/filters/decoding-response-filter.js";
 import { logger } from "../../../src/log.js";
 import type { Frame } from "../../../src/protocol/frame-splitter.js";
 import { decodeResponseHeader, encodeResponseHeader, responseHeaderVersion } from "../../../src/protocol/headers.js";
@@ -23,7 +25,7 @@ const endpoint = new ListenerEndpoint("demo", {
 
 function setup() {
   const addressMap = new BrokerAddressMap(async () => []);
-  return { addressMap, filter: createResponseFilter(endpoint, addressMap, logger) };
+  return { addressMap, filter: new DecodingResponseFilter([new BrokerAddressFilter(endpoint, addressMap, logger)]) };
 }
 
 /** A response frame body as the broker would send it, split into several chunks. */

@@ -2,7 +2,7 @@
 // with a frame echoing its correlation id): ordering, acks=0, drain, unreachable upstream, oversize.
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { RequestFilter } from "../../../src/filters/request-filter.js";
+import type { RequestFilter, RequestVerdict } from "../../../src/filters/request-filter.js";
 import type { ResponseFilter } from "../../../src/filters/response-filter.js";
 import { FrameSplitter, type Frame } from "../../../src/protocol/frame-splitter.js";
 import { encodeRequestHeader } from "../../../src/protocol/headers.js";
@@ -331,5 +331,89 @@ describe("request filter", () => {
     client.socket.write(Buffer.concat([request(99, 0, 1), request(18, 3, 2)]));
     await client.closed;
     expect(broker.received).toEqual([]);
+  });
+});
+
+describe("request filter: verdicts that come later", () => {
+  // api key 17: answered by the gateway; 20: decided after `delays[correlationId]` ms (forward, or close for
+  // correlation id 66, or a rejected Promise for 67); everything else forwarded. `state` travels with the request.
+  function laterFilter(delays: Record<number, number>): RequestFilter & { decided: number[] } {
+    const decided: number[] = [];
+    return {
+      decided,
+      wantsRequest: () => true,
+      onRequest: (key) => {
+        if (key.apiKey === 17) return { respond: localResponse(key.correlationId) };
+        if (key.apiKey !== 20) return { forward: undefined };
+        const later = new Promise<RequestVerdict>((resolve, reject) =>
+          setTimeout(() => {
+            decided.push(key.correlationId);
+            if (key.correlationId === 67) reject(new Error("lookup failed"));
+            else resolve(key.correlationId === 66 ? { close: "refused later" } : { forward: undefined, state: key.correlationId });
+          }, delays[key.correlationId] ?? 0),
+        );
+        return { pending: later };
+      },
+    };
+  }
+
+  async function setup(filter: RequestFilter, brokerDelayMs = 0) {
+    const broker = await startFakeBroker(brokerDelayMs);
+    cleanups.push(() => broker.close());
+    const listener = await startListener(broker.port, 1024, filter);
+    cleanups.push(() => listener.stopAccepting());
+    cleanups.push(() => listener.closeAll("test"));
+    return { broker, listener, client: await connect(listener) };
+  }
+
+  it("holds every later request behind a pending one: forwarded and answered strictly in request order", async () => {
+    const filter = laterFilter({ 3: 100, 6: 30 });
+    const { broker, client } = await setup(filter, 20);
+    // 1 forwarded, 2 local, 3 pending (100 ms), 4 local, 5 forwarded, 6 pending again (30 ms), 7 local, 8 forwarded.
+    client.socket.write(Buffer.concat([request(18, 3, 1), request(17, 0, 2), request(20, 0, 3), request(17, 0, 4)]));
+    await new Promise((r) => setTimeout(r, 20));
+    client.socket.write(Buffer.concat([request(18, 3, 5), request(20, 0, 6), request(17, 0, 7), request(18, 3, 8)]));
+    await new Promise((r) => setTimeout(r, 60));
+    expect(broker.received).toEqual([1]); // 5 and 8 wait behind 3, although they need no decision
+    expect(correlationIds(client)).toEqual([1, 2]); // 4 is answered only after 3
+    await until(() => client.responses.length === 8, "8 responses");
+    expect(correlationIds(client)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(broker.received).toEqual([1, 3, 5, 6, 8]);
+    expect(filter.decided).toEqual([3, 6]);
+  });
+
+  it("keeps reading after the hold: later writes are forwarded at once", async () => {
+    const { broker, client } = await setup(laterFilter({ 1: 30 }));
+    client.socket.write(request(20, 0, 1));
+    await until(() => client.responses.length === 1, "the held request's response");
+    client.socket.write(Buffer.concat([request(18, 3, 2), request(17, 0, 3)]));
+    await until(() => client.responses.length === 3, "3 responses");
+    expect(correlationIds(client)).toEqual([1, 2, 3]);
+    expect(broker.received).toEqual([1, 2]);
+  });
+
+  it("a pending request that ends in a refusal closes the connection, forwarding nothing after it", async () => {
+    const { broker, client } = await setup(laterFilter({ 66: 30 }));
+    client.socket.write(Buffer.concat([request(18, 3, 1), request(20, 0, 66), request(18, 3, 2)]));
+    await client.closed;
+    expect(broker.received).toEqual([1]);
+  });
+
+  it("a failed decision closes the connection", async () => {
+    const { broker, client } = await setup(laterFilter({ 67: 10 }));
+    client.socket.write(Buffer.concat([request(20, 0, 67), request(18, 3, 2)]));
+    await client.closed;
+    expect(broker.received).toEqual([]);
+  });
+
+  it("drains only once held requests are decided and answered", async () => {
+    const { broker, listener, client } = await setup(laterFilter({ 1: 80 }));
+    client.socket.write(Buffer.concat([request(20, 0, 1), request(18, 3, 2)]));
+    await new Promise((r) => setTimeout(r, 20));
+    const drained = listener.drain();
+    await client.closed;
+    await drained;
+    expect(correlationIds(client)).toEqual([1, 2]);
+    expect(broker.received).toEqual([1, 2]);
   });
 });
