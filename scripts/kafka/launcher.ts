@@ -147,7 +147,8 @@ function serverProperties(
 async function formatStorage(version: string, clusterId: string, home: string, logs: string): Promise<void> {
   const jvm = spawnJvm({
     version, mainClass: "kafka.tools.StorageTool",
-    args: ["format", "-t", clusterId, "-c", join(home, "server.properties")],
+    // "--cluster-id=" form: a base64url id may start with "-", which argparse would take for an option.
+    args: ["format", `--cluster-id=${clusterId}`, "-c", join(home, "server.properties")],
     // A short-lived JVM: the quick C1 compiler alone saves about a third of its run time.
     log: { kind: "tools" }, jvmOptions: ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"],
   });
