@@ -6,9 +6,10 @@
 //   BULKHEAD_BENCH_PARTITIONS (6), BULKHEAD_BENCH_WARMUP_RECORDS (30000),
 //   BULKHEAD_BENCH_PRODUCER_PROPS ("k=v k=v", added to acks=all), BULKHEAD_BENCH_CPU_PROF=1 (the gateway writes a
 //   V8 CPU profile to .cache/bench-profiles/), BULKHEAD_BENCH_GATEWAY_NODE_FLAGS (more node flags for the gateway
-//   child, e.g. "--perf-basic-prof" to read its threads with `perf`).
+//   child, e.g. "--perf-basic-prof" to read its threads with `perf`), BULKHEAD_BENCH_GATEWAY_NICE (diagnostic: run
+//   the gateway at another scheduling priority, e.g. -10).
 import { execFileSync } from "node:child_process";
-import { cpus, loadavg, totalmem } from "node:os";
+import { cpus, loadavg, setPriority, totalmem } from "node:os";
 import { randomBytes } from "node:crypto";
 import { startKafka } from "../scripts/kafka/launcher.js";
 import { kafkaVersionFromEnv } from "../scripts/kafka/fetch.js";
@@ -268,6 +269,12 @@ async function main(): Promise<void> {
         ...(process.env.BULKHEAD_BENCH_GATEWAY_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
       ],
     });
+    const nice = process.env.BULKHEAD_BENCH_GATEWAY_NICE;
+    if (nice) {
+      // Diagnostic only: does the hop's added latency come from waiting for a CPU? (lower = more CPU; < 0 needs root)
+      setPriority(gateway.pid, Number(nice));
+      console.log(`gateway nice value set to ${nice}`);
+    }
     console.log(`gateway pid ${gateway.pid} at ${gateway.bootstrap}; source ${sourceRevision()}; ${new Date().toISOString()}`);
 
     // Warm up the JVM tools' path, the brokers and the gateway's JIT; not counted.
