@@ -5,7 +5,8 @@
 //    Kafka's fallback instead: a v0 body listing the ApiVersions range, so the client retries lower);
 //  - allowed: forwarded with the upstream client id `<tenant>/<client id>`, and with the message itself rewritten
 //    (decoded and re-encoded around the original record slices) only where the tenancy layer wants it.
-// When no response can be built (unknown key, version outside the codec, an acks=0 Produce) the connection closes.
+// When no response can be built (unknown key, version outside the codec, an acks=0 Produce) or the response has no
+// error code to carry the refusal (a request that names nothing), the connection closes.
 import type { Logger } from "pino";
 import { ErrorCode } from "../protocol/error-codes.js";
 import type { Frame } from "../protocol/frame-splitter.js";
@@ -83,11 +84,25 @@ export class TenancyRequestFilter implements RequestFilter {
     const request = api.decodeRequest(reader, apiVersion);
     const response = buildErrorResponse(apiKey, apiVersion, request, errorCode);
     if (response === undefined) return { close: `${what}: ${refused}, and the gateway can't build its response` };
+    // A request naming nothing (e.g. WriteTxnMarkers with no markers) gets a response with nowhere to say "no":
+    // an empty answer would read as success, so the connection is closed instead.
+    if (!carriesErrorCode(response, errorCode)) return { close: `${what}: ${refused}, and its response has no error code to say so` };
     if (isAcksZeroProduce(apiKey, request)) return { close: `${what}: ${refused} (acks=0: no response to answer with)` };
     this.log.debug({ apiKey, apiVersion, errorCode }, `${what}: ${refused}, answered by the gateway`);
     return { respond: encodeResponse(api, apiVersion, key.correlationId, response) };
   }
 }
+
+/** Whether some `…errorCode` field of a decoded message holds `code`. */
+function carriesErrorCode(message: unknown, code: number): boolean {
+  if (Array.isArray(message)) return message.some((item) => carriesErrorCode(item, code));
+  if (message === null || typeof message !== "object" || Buffer.isBuffer(message)) return false;
+  for (const [name, value] of Object.entries(message)) {
+    if (ERROR_CODE_FIELD.test(name) ? value === code : carriesErrorCode(value, code)) return true;
+  }
+  return false;
+}
+const ERROR_CODE_FIELD = /(?:^e|E)rrorCode$/;
 
 function isAcksZeroProduce(apiKey: number, request: object): boolean {
   return apiKey === ApiKey.Produce && (request as { acks?: number }).acks === 0;

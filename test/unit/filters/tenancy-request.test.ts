@@ -75,6 +75,14 @@ describe("tenancy request filter: default deny", () => {
     expect(JSON.stringify(response, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).toMatch(/"errorCode":31/);
   });
 
+  it("closes when the refusal has nowhere to go: a denied request naming nothing gets no error-free answer", () => {
+    expect(verdictOf(tenant(), frame(ApiKey.WriteTxnMarkers, 1, { markers: [] }))).toEqual({ close: expect.stringContaining("no error code") });
+    expect(verdictOf(tenant(), frame(ApiKey.ShareGroupDescribe, 1, { groupIds: [], includeAuthorizedOperations: false }))).toHaveProperty("close");
+    expect(answered(ApiKey.ShareGroupDescribe, 1, verdictOf(tenant(), frame(ApiKey.ShareGroupDescribe, 1, { groupIds: ["g"], includeAuthorizedOperations: false }))).groups).toEqual([
+      expect.objectContaining({ groupId: "g", errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED }),
+    ]);
+  });
+
   it("closes on an unknown api key or a version outside the codec (nothing to answer with)", () => {
     expect(verdictOf(tenant(), rawFrame(999, 0))).toEqual({ close: expect.stringContaining("unknown api key 999") });
     expect(verdictOf(tenant(), rawFrame(ApiKey.CreateAcls, 99))).toEqual({ close: expect.stringContaining("CreateAcls v99") });
