@@ -147,9 +147,15 @@ export class RawKafkaConnection {
 
 const ZERO_UUID = "AAAAAAAAAAAAAAAAAAAAAA";
 
-function zeroValue(field: FieldSchema, version: number, range: readonly [number, number]): unknown {
+/** How to fill a left-out array of structs: empty, or with one completed element ("a sample of everything"). */
+type ArrayFill = "empty" | "one";
+
+function zeroValue(field: FieldSchema, version: number, range: readonly [number, number], arrays: ArrayFill): unknown {
   const type = field.type;
-  if (type.startsWith("[]")) return [];
+  if (type.startsWith("[]")) return arrays === "one" && field.fields ? [fill(field.fields, version, {}, range, arrays)] : [];
+  // A nullable string, bytes or struct left out means "none" (an empty group instance id would name a static member).
+  const nullable = field.nullableVersions !== undefined && version >= field.nullableVersions[0] && version <= field.nullableVersions[1];
+  if (nullable) return null;
   switch (type) {
     case "int64":
       return 0n;
@@ -166,11 +172,17 @@ function zeroValue(field: FieldSchema, version: number, range: readonly [number,
     case "records":
       return null;
     default: // a struct
-      return fill(field.fields ?? [], version, {}, range);
+      return fill(field.fields ?? [], version, {}, range, arrays);
   }
 }
 
-function fill(fields: readonly FieldSchema[], version: number, obj: Record<string, unknown>, range: readonly [number, number]): Record<string, unknown> {
+function fill(
+  fields: readonly FieldSchema[],
+  version: number,
+  obj: Record<string, unknown>,
+  range: readonly [number, number],
+  arrays: ArrayFill,
+): Record<string, unknown> {
   // A misspelt field would otherwise be ignored and the real one zero-filled: a probe testing something else.
   const unknown = Object.keys(obj).filter((key) => key !== "unknownTaggedFields" && !fields.some((f) => f.name === key));
   if (unknown.length > 0) throw new Error(`no such request field(s): ${unknown.join(", ")} (known: ${fields.map((f) => f.name).join(", ")})`);
@@ -181,21 +193,33 @@ function fill(fields: readonly FieldSchema[], version: number, obj: Record<strin
     if (value === undefined) {
       // Fields of only some versions (and tagged ones) are optional: the encoder writes Kafka's default for them.
       const required = field.taggedVersions === undefined && field.versions[0] <= range[0] && field.versions[1] >= range[1];
-      if (required) obj[field.name] = zeroValue(field, version, own);
+      if (required) obj[field.name] = zeroValue(field, version, own, arrays);
     } else if (field.fields && value !== null) {
-      for (const element of Array.isArray(value) ? value : [value]) fill(field.fields, version, element as Record<string, unknown>, own);
+      for (const element of Array.isArray(value) ? value : [value]) fill(field.fields, version, element as Record<string, unknown>, own, arrays);
     }
   }
   return obj;
 }
 
 /**
- * Completes `partial` in place: every required field it leaves out is set to zero, "", [], false, the zero uuid or
- * a completed struct, also inside the structs it gives, so tests write only the fields that matter to them.
+ * Completes `partial` in place: every required field it leaves out is set to zero, "", [], false, the zero uuid, a
+ * completed struct, or null where the field is nullable (arrays excepted: a null array often means "all"), also
+ * inside the structs it gives, so tests write only the fields that matter to them.
  * Version-dependent fields it leaves out stay unset, so the encoder writes Kafka's default (-1 epochs and such).
  */
 export function completeRequest(apiKey: number, version: number, partial: object): object {
   const api = API_BY_KEY.get(apiKey);
   if (!api) throw new Error(`the codec has no api key ${apiKey}`);
-  return fill(api.requestSchema.fields, version, partial as Record<string, unknown>, api.requestSchema.validVersions);
+  return fill(api.requestSchema.fields, version, partial as Record<string, unknown>, api.requestSchema.validVersions, "empty");
+}
+
+/**
+ * A request of any API with one (zero-filled) element in every array of structs, so a response that mirrors the
+ * request's items has an item to answer: for sweeping APIs generically (e.g. every denied one). `partial` sets
+ * fields first, as for `completeRequest`.
+ */
+export function sampleRequest(apiKey: number, version: number, partial: object = {}): object {
+  const api = API_BY_KEY.get(apiKey);
+  if (!api) throw new Error(`the codec has no api key ${apiKey}`);
+  return fill(api.requestSchema.fields, version, partial as Record<string, unknown>, api.requestSchema.validVersions, "one");
 }
