@@ -5,7 +5,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { RequestFilter, RequestVerdict } from "../../../src/filters/request-filter.js";
 import type { ResponseFilter } from "../../../src/filters/response-filter.js";
 import { FrameSplitter, type Frame } from "../../../src/protocol/frame-splitter.js";
-import { encodeRequestHeader } from "../../../src/protocol/headers.js";
+import { TenancyRequestFilter } from "../../../src/filters/tenancy-request.js";
+import { decodeRequestHeader, encodeRequestHeader } from "../../../src/protocol/headers.js";
+import { API_BY_KEY, APIS, ApiKey } from "../../../src/protocol/messages/index.js";
+import { Reader } from "../../../src/protocol/reader.js";
 import { Writer } from "../../../src/protocol/writer.js";
 import { BrokerAddressMap } from "../../../src/proxy/broker-address-map.js";
 import type { ListenerContext } from "../../../src/proxy/client-connection.js";
@@ -15,6 +18,7 @@ import { ListenerMeters } from "../../../src/proxy/meters.js";
 import { logger } from "../../../src/log.js";
 import { freePort } from "../../harness/gateway.js";
 import { LogThrottle } from "../../../src/proxy/log-throttle.js";
+import { tenant } from "../tenancy/tenant-fixture.js";
 
 const passthrough: ResponseFilter = { wantsResponse: () => false, onResponse: () => undefined };
 
@@ -417,3 +421,34 @@ describe("request filter: verdicts that come later", () => {
     expect(broker.received).toEqual([1, 2]);
   });
 });
+
+describe("with the tenant's request filter", () => {
+  it("denied requests are answered by the gateway between forwarded ones, in request order; forwarded ones carry the tenant's client id", async () => {
+    const broker = await startFakeBroker(30);
+    cleanups.push(() => broker.close());
+    const t = tenant();
+    const listener = await startListener(broker.port, 1 << 20, new TenancyRequestFilter(t, logger));
+    cleanups.push(() => listener.stopAccepting());
+    cleanups.push(() => listener.closeAll("test"));
+    const client = await connect(listener);
+    const heartbeat = (correlationId: number) => codecRequest(ApiKey.Heartbeat, 4, correlationId, { groupId: "g", generationId: 1, memberId: "m", groupInstanceId: null });
+    const denied = (correlationId: number) => codecRequest(ApiKey.DescribeLogDirs, 4, correlationId, { topics: null });
+    client.socket.write(Buffer.concat([heartbeat(1), denied(2), heartbeat(3), denied(4), denied(5), heartbeat(6)]));
+    await until(() => client.responses.length === 6, "6 responses");
+    expect(correlationIds(client)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(broker.received).toEqual([1, 3, 6]);
+    for (const body of broker.bodies) {
+      const reader = new Reader(body);
+      expect(decodeRequestHeader(reader).clientId).toBe("payments/test");
+      expect(APIS.Heartbeat.decodeRequest(reader, 4).groupId).toBe("payments.g");
+    }
+  });
+});
+
+/** A whole request frame (size prefix included) encoded by the codec, client id "test". */
+function codecRequest(apiKey: number, apiVersion: number, correlationId: number, message: object): Buffer {
+  const writer = Writer.forFrame();
+  encodeRequestHeader(writer, { apiKey, apiVersion, correlationId, clientId: "test" });
+  API_BY_KEY.get(apiKey)!.encodeRequest(writer, apiVersion, message as never);
+  return Buffer.concat(writer.toFrame());
+}
