@@ -139,6 +139,11 @@ describe("tenant isolation probes", () => {
     victim.producerId = BigInt(txnState.producerId);
     victim.producerEpoch = txnState.producerEpoch;
 
+    // Each tenant sees a cluster id of its own: neither the physical one nor B's may ever reach A.
+    const physicalClusterId = (metadata.clusterId as string | null) ?? "";
+    const victimClusterId = ((await (await analytics.raw()).send(ApiKey.Metadata, 12, { topics: [], allowAutoTopicCreation: false })).clusterId as string | null) ?? "";
+    expect([physicalClusterId.length, victimClusterId.length]).toEqual([22, 22]);
+    expect(victimClusterId).not.toBe(physicalClusterId);
     const bootstrap = await payments.raw();
     const nodeIds = kafka.brokers.map((b) => b.nodeId);
     attackerVersions = await bootstrap.apiVersions();
@@ -175,6 +180,7 @@ describe("tenant isolation probes", () => {
         const text = stringify(response);
         for (const [what, needle] of [
           ["B's record data", secret], ["B's topic id", victim.topicId], ["B's member id", victim.memberId], ["A's prefix", payments.prefix],
+          ["the physical cluster id", physicalClusterId], ["B's cluster id", victimClusterId],
         ] as const) {
           expect(text.includes(needle), `${what} (${needle}) in a response to A: ${text.slice(0, 2000)}`).toBe(false);
         }
