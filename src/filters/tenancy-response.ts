@@ -13,7 +13,9 @@ export class TenancyResponseFilter implements ResponseMessageFilter {
   }
 
   apply(request: InFlightRequest, response: unknown): boolean {
-    rewriteResponse(this.tenant, request.apiKey, request.apiVersion, response as object, request.state);
-    return true; // names are stripped in nearly every response that carries any
+    // Re-encoded unless the rewrite says it changed nothing (a rewrite that returns no answer changed something:
+    // names are stripped in nearly every response that carries any).
+    const changed: unknown = rewriteResponse(this.tenant, request.apiKey, request.apiVersion, response as object, request.state);
+    return changed !== false;
   }
 }
