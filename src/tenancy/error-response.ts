@@ -137,6 +137,8 @@ function fill(fields: readonly FieldSchema[], version: number, given: Obj, error
     if (isErrorCode) out[f.name] = value ?? error.errorCode;
     else if (f.type === "string" && ERROR_MESSAGE.test(f.name)) out[f.name] = value ?? error.errorMessage ?? (nullable ? null : "");
     else if (f.name === "throttleTimeMs") out[f.name] = 0;
+    // Kafka's "no producer id" (RecordBatch.NO_PRODUCER_ID, the specs' default), not a real id 0.
+    else if (f.entityType === "producerId" && value === undefined) out[f.name] = -1n;
     else if (f.fields !== undefined) {
       const children = f.fields;
       if (f.type.startsWith("[]")) out[f.name] = ((value as Obj[] | undefined) ?? []).map((item) => fill(children, version, item, error));

@@ -10,6 +10,7 @@ import { createTopicsRewrite } from "./create-topics-policy.js";
 import { describeTopicPartitionsRewrite } from "./describe-topic-partitions.js";
 import { findCoordinatorRewrite } from "./find-coordinator-keys.js";
 import { describeGroupsRewrite, joinGroupRewrite, syncGroupRewrite } from "./group-protocol.js";
+import { initProducerIdRewrite } from "./init-producer-id.js";
 import { metadataRewrite } from "./metadata-topics.js";
 import { RewriteState } from "./rewrite-state.js";
 import type { IrregularRewrite, RequestOutcome, TenantContext } from "./tenant-context.js";
@@ -35,6 +36,7 @@ const IRREGULAR: ReadonlyMap<number, IrregularRewrite> = new Map<number, Irregul
   [ApiKey.ConsumerGroupHeartbeat, consumerGroupHeartbeatRewrite],
   [ApiKey.ConsumerGroupDescribe, consumerGroupDescribeRewrite],
   [ApiKey.ListTransactions, listTransactionsRewrite],
+  [ApiKey.InitProducerId, initProducerIdRewrite],
 ]);
 
 const FORWARD: RequestOutcome = Object.freeze({ kind: "forward" });

@@ -196,3 +196,19 @@ describe("DescribeTopicPartitions: listing all topics stays inside the namespace
     expect(response).toEqual({ topics: [{ name: "z", topicId: "AAAAAAAAAAAAAAAAAAAAAA" }], nextCursor: null });
   });
 });
+
+describe("InitProducerId: the transactional id", () => {
+  it.each([0, 4, 6])("v%i: null (idempotent producer) stays null, a name is prefixed", (version) => {
+    const idempotent = { transactionalId: null, transactionTimeoutMs: -1 };
+    expect(rewriteRequest(tenant(), ApiKey.InitProducerId, version, idempotent)).toEqual({ kind: "forward" });
+    expect(idempotent.transactionalId).toBeNull();
+    const transactional = { transactionalId: "tx", transactionTimeoutMs: 60000 };
+    expect(rewriteRequest(tenant(), ApiKey.InitProducerId, version, transactional)).toEqual({ kind: "forward" });
+    expect(transactional.transactionalId).toBe("payments.tx");
+  });
+
+  it.each([0, 4, 6])("v%i: an empty one gets INVALID_REQUEST, as from Kafka (never the bare prefix)", (version) => {
+    const response = respondWith(rewriteRequest(tenant(), ApiKey.InitProducerId, version, { transactionalId: "", transactionTimeoutMs: 60000 }));
+    expect(response).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, producerId: -1n, producerEpoch: -1 });
+  });
+});

@@ -19,7 +19,12 @@ const requests: Row[] = [
   ["OffsetCommit", 8, { groupId: "g", topics: [{ name: "orders", partitions: [] }] }, { groupId: "payments.g", topics: [{ name: "payments.orders", partitions: [] }] }],
   ["OffsetFetch", 7, { groupId: "g", topics: null }, { groupId: "payments.g", topics: null }],
   ["OffsetFetch", 8, { groups: [{ groupId: "g", topics: [{ name: "orders", partitionIndexes: [0] }] }] }, { groups: [{ groupId: "payments.g", topics: [{ name: "payments.orders", partitionIndexes: [0] }] }] }],
+  ["OffsetFetch", 8, { groups: [{ groupId: "g", topics: null }] }, { groups: [{ groupId: "payments.g", topics: null }] }], // all the group's topics
   ["JoinGroup", 9, { groupId: "g", memberId: "m", protocolType: "consumer", protocols: [] }, { groupId: "payments.g", memberId: "m", protocolType: "consumer", protocols: [] }],
+  // Static membership: instance ids are scoped to their (namespaced) group by the coordinator; null = dynamic member.
+  ["JoinGroup", 9, { groupId: "g", groupInstanceId: "i-1", memberId: "", protocolType: "x", protocols: [] }, { groupId: "payments.g", groupInstanceId: "i-1", memberId: "", protocolType: "x", protocols: [] }],
+  ["JoinGroup", 9, { groupId: "g", groupInstanceId: null, memberId: "", protocolType: "x", protocols: [] }, { groupId: "payments.g", groupInstanceId: null, memberId: "", protocolType: "x", protocols: [] }],
+  ["TxnOffsetCommit", 3, { transactionalId: "tx", groupId: "g", groupInstanceId: null, memberId: "", topics: [] }, { transactionalId: "payments.tx", groupId: "payments.g", groupInstanceId: null, memberId: "", topics: [] }],
   ["Heartbeat", 4, { groupId: "g", memberId: "m" }, { groupId: "payments.g", memberId: "m" }],
   ["LeaveGroup", 5, { groupId: "g", members: [{ memberId: "m" }] }, { groupId: "payments.g", members: [{ memberId: "m" }] }],
   ["SyncGroup", 5, { groupId: "g", protocolType: "connect", assignments: [{ memberId: "m" }] }, { groupId: "payments.g", protocolType: "connect", assignments: [{ memberId: "m" }] }],
