@@ -14,6 +14,8 @@ type Mirror = (request: Obj, version: number) => Obj;
 const list = <T>(value: unknown): readonly T[] => (value as readonly T[] | null | undefined) ?? [];
 const topicPartitions = (topics: unknown) =>
   list<{ name: string; partitions: readonly { partitionIndex: number }[] }>(topics).map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex })) }));
+const shareStateTopics = (topics: unknown) =>
+  list<{ topicId: string; partitions: readonly { partition: number }[] }>(topics).map((t) => ({ topicId: t.topicId, partitions: t.partitions.map((p) => ({ partition: p.partition })) }));
 const resources = (request: Obj) =>
   list<{ resourceType: number; resourceName: string }>(request.resources).map((r) => ({ resourceType: r.resourceType, resourceName: r.resourceName }));
 
@@ -88,6 +90,31 @@ const MIRRORS: ReadonlyMap<number, Mirror> = new Map<number, Mirror>([
     (r) => ({ transactionStates: list<string>(r.transactionalIds).map((transactionalId) => ({ transactionalId })) }),
   ],
   [ApiKey.FindCoordinator, (r) => ({ coordinators: list<string>(r.coordinatorKeys).map((key) => ({ key })) })],
+  [
+    ApiKey.WriteTxnMarkers,
+    (r) => ({
+      markers: list<{ producerId: bigint; topics: { name: string; partitionIndexes: number[] }[] }>(r.markers).map((m) => ({
+        producerId: m.producerId,
+        topics: m.topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex })) })),
+      })),
+    }),
+  ],
+  [
+    ApiKey.DescribeShareGroupOffsets,
+    (r) => ({
+      groups: list<{ groupId: string; topics: { topicName: string; partitions: number[] }[] | null }>(r.groups).map((g) => ({
+        groupId: g.groupId,
+        topics: list<{ topicName: string; partitions: number[] }>(g.topics).map((t) => ({
+          topicName: t.topicName,
+          partitions: t.partitions.map((partitionIndex) => ({ partitionIndex })),
+        })),
+      })),
+    }),
+  ],
+  // The share-group state APIs (broker-to-coordinator): results per topic id and partition.
+  ...[ApiKey.InitializeShareGroupState, ApiKey.ReadShareGroupState, ApiKey.WriteShareGroupState, ApiKey.DeleteShareGroupState, ApiKey.ReadShareGroupStateSummary].map(
+    (apiKey): [number, Mirror] => [apiKey, (r) => ({ results: shareStateTopics(r.topics) })],
+  ),
   [
     ApiKey.DescribeProducers,
     (r) => ({

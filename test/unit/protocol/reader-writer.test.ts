@@ -99,7 +99,7 @@ describe("Reader/Writer round trip at every chunk boundary", () => {
       expect(r.readInt8()).toBe(42);
       expect(r.remaining).toBe(0);
     }
-  });
+  }, 30_000); // "large bytes" reads 5 KB at every split point: seconds on a loaded CI machine
 
   it.each(cases)("$name: truncated input throws ERR_PROTOCOL_TRUNCATED or INVALID_LENGTH", ({ write, read }) => {
     const w = new Writer();

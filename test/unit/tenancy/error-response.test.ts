@@ -82,6 +82,21 @@ describe("per-item results mirror the request", () => {
     ["DeleteTopics", 6, { topics: [{ name: "t", topicId: "AAAAAAAAAAAAAAAAAAAAAA" }] }, { responses: [{ name: "t", topicId: "AAAAAAAAAAAAAAAAAAAAAA", errorCode: CAF }] }],
     ["DescribeGroups", 5, { groups: ["g"] }, { groups: [{ groupId: "g", errorCode: CAF, members: [] }] }],
     ["ShareGroupDescribe", 1, { groupIds: ["g"] }, { groups: [{ groupId: "g", errorCode: CAF }] }],
+    [
+      "WriteTxnMarkers",
+      2,
+      { markers: [{ producerId: 7n, topics: [{ name: "t", partitionIndexes: [0, 1] }] }] },
+      { markers: [{ producerId: 7n, topics: [{ name: "t", partitions: [{ partitionIndex: 0, errorCode: CAF }, { partitionIndex: 1, errorCode: CAF }] }] }] },
+    ],
+    [
+      "DescribeShareGroupOffsets",
+      1,
+      { groups: [{ groupId: "g", topics: [{ topicName: "t", partitions: [2] }] }] },
+      { groups: [{ groupId: "g", errorCode: CAF, topics: [{ topicName: "t", partitions: [{ partitionIndex: 2, errorCode: CAF }] }] }] },
+    ],
+    ["DescribeShareGroupOffsets", 1, { groups: [{ groupId: "g", topics: null }] }, { groups: [{ groupId: "g", errorCode: CAF, topics: [] }] }],
+    ["ReadShareGroupState", 0, { groupId: "g", topics: [{ topicId: "AAAAAAAAAAAAAAAAAAAAAQ", partitions: [{ partition: 4 }] }] }, { results: [{ topicId: "AAAAAAAAAAAAAAAAAAAAAQ", partitions: [{ partition: 4, errorCode: CAF }] }] }],
+    ["ReadShareGroupStateSummary", 1, { groupId: "g", topics: [{ topicId: "AAAAAAAAAAAAAAAAAAAAAQ", partitions: [{ partition: 0 }] }] }, { results: [{ topicId: "AAAAAAAAAAAAAAAAAAAAAQ", partitions: [{ partition: 0, errorCode: CAF }] }] }],
   ] as const)("%s v%i", (name, version, request, expected) => {
     expect(buildErrorResponse(ApiKey[name], version, request, CAF, "denied")).toMatchObject(expected);
   });
