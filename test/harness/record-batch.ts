@@ -1,7 +1,9 @@
 /**
  * Builds small, valid (CRC-checked) v2 record batches for raw Produce requests in tests, so a probe that
- * wrongly reached a topic would really write there instead of failing on a corrupt batch.
+ * wrongly reached a topic would really write there instead of failing on a corrupt batch; and legacy (magic 1)
+ * message sets for Produce v0-2, which Kafka 3.9 brokers still accept.
  */
+import { crc32 } from "node:zlib";
 import { Writer } from "../../src/protocol/writer.js";
 
 /** CRC-32C (Castagnoli), the checksum of record batch v2. */
@@ -55,4 +57,22 @@ export function recordBatch(values: readonly string[], timestamp = Date.now()): 
   head.writeInt8(2, 16); // magic
   head.writeUInt32BE(crc32c(checked), 17);
   return Buffer.concat([head, checked]);
+}
+
+/** A legacy message set (magic 1, uncompressed, CRC-32) with one message per value, for Produce v0-2. */
+export function legacyMessageSet(values: readonly string[], timestamp = Date.now()): Buffer {
+  return Buffer.concat(values.map((value, offset) => {
+    const body = new Writer();
+    body.writeInt8(1); // magic
+    body.writeInt8(0); // attributes
+    body.writeInt64(BigInt(timestamp));
+    body.writeNullableBytes(null); // key
+    body.writeBytes(Buffer.from(value));
+    const checked = Buffer.concat(body.toChunks());
+    const head = Buffer.alloc(16);
+    head.writeBigInt64BE(BigInt(offset), 0);
+    head.writeInt32BE(checked.length + 4, 8);
+    head.writeUInt32BE(crc32(checked) >>> 0, 12);
+    return Buffer.concat([head, checked]);
+  }));
 }

@@ -10,10 +10,12 @@ import type { Consumer, Producer, Transaction } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ErrorCode, errorCodeName } from "../../src/protocol/error-codes.js";
 import { API_BY_KEY, ApiKey } from "../../src/protocol/messages/index.js";
+import { Writer } from "../../src/protocol/writer.js";
 import { TENANT_API_ALLOWLIST } from "../../src/tenancy/api-policy.js";
 import { subscribeWhenKnown, uniqueName, waitUntil } from "../harness/clients.js";
 import { createReadyTopic } from "../harness/gateway.js";
-import { RawKafkaConnection, type VersionRange } from "../harness/raw-client.js";
+import { ConnectionClosedError, RawKafkaConnection, type VersionRange } from "../harness/raw-client.js";
+import { legacyMessageSet } from "../harness/record-batch.js";
 import { openTenantsSession, type TenantsSession } from "../harness/tenants.js";
 import { BROKER_CONFIG, BROKER_CONFIG_VALUE, PROBES, errorCodes, stringify, type ProbeContext, type Victim } from "./isolation-probes.table.js";
 
@@ -227,6 +229,26 @@ describe("tenant isolation probes", () => {
       outcomes.push(`${name} v${min}-${max}`);
     });
   }
+
+  it("Produce below the codec's versions (v0-2, still offered for librdkafka): the gateway closes, never forwards", async () => {
+    // The broker's minimum is offered unchanged (librdkafka turns compression off otherwise, KAFKA-18659) ...
+    const offered = attackerVersions.get(ApiKey.Produce)!;
+    expect(offered.min).toBe((await (await session.physical.raw()).apiVersions()).get(ApiKey.Produce)!.min);
+    expect(offered.min).toBeLessThan(API_BY_KEY.get(ApiKey.Produce)!.minVersion);
+    // ... yet a Kafka 3.9 broker would take these and write to the topic they name, which the gateway can't rewrite.
+    for (let version = offered.min; version < API_BY_KEY.get(ApiKey.Produce)!.minVersion; version++) {
+      const conn = await session.payments.raw(victim.leaders[0]);
+      const w = new Writer();
+      w.writeInt16(-1); // acks
+      w.writeInt32(10_000);
+      w.writeInt32(1);
+      w.writeString(victim.prefixed.topic); // B's physical name, as a forwarded-unchanged request would reach it
+      w.writeInt32(1);
+      w.writeInt32(0);
+      w.writeBytes(legacyMessageSet([`${victim.secret} legacy v${version}`]));
+      await expect(conn.sendRaw(ApiKey.Produce, version, w.toChunks()), `Produce v${version}`).rejects.toBeInstanceOf(ConnectionClosedError);
+    }
+  });
 
   it("left B's data as it was, and nothing outside A's namespace", async () => {
     const after = await victimState();
