@@ -59,10 +59,10 @@ export function parseProducerPerf(output: string): ProducerPerfResult {
   throw new Error(`no ProducerPerformance summary line in its output:\n${tail(output)}`);
 }
 
-const CONSUMER_COLUMNS = [
-  "data.consumed.in.MB", "MB.sec", "data.consumed.in.nMsg", "nMsg.sec",
-  "rebalance.time.ms", "fetch.time.ms", "fetch.MB.sec", "fetch.nMsg.sec",
-] as const;
+/** The ConsumerPerformance columns the bench reads. */
+type ConsumerColumn =
+  | "data.consumed.in.MB" | "MB.sec" | "data.consumed.in.nMsg" | "nMsg.sec"
+  | "rebalance.time.ms" | "fetch.time.ms" | "fetch.MB.sec" | "fetch.nMsg.sec";
 
 /** The stats row of ConsumerPerformance (non-detailed mode: a header line, then one row). */
 export function parseConsumerPerf(output: string): ConsumerPerfResult {
@@ -74,7 +74,7 @@ export function parseConsumerPerf(output: string): ConsumerPerfResult {
   const row = lines.slice(headerAt + 1).find((l) => l.split(",").length === header.length);
   if (row === undefined) throw new Error(`no ConsumerPerformance stats row after its header:\n${tail(output)}`);
   const fields = row.split(",").map((s) => s.trim());
-  const value = (column: (typeof CONSUMER_COLUMNS)[number]): number => {
+  const value = (column: ConsumerColumn): number => {
     const at = header.indexOf(column);
     const v = at < 0 ? Number.NaN : num(fields[at] ?? "");
     if (!Number.isFinite(v)) throw new Error(`ConsumerPerformance column ${column} missing or not a number in:\n${header.join(",")}\n${row}`);
