@@ -2,14 +2,14 @@
 // that it is zero-copy: the re-encoded chunk list must carry the original record slices themselves.
 // Run alone: npx tsx bench/produce-codec.bench.ts
 import assert from "node:assert/strict";
-import { FrameSplitter, type Frame } from "../src/protocol/frame-splitter.js";
+import type { Frame } from "../src/protocol/frame-splitter.js";
 import { decodeRequestHeader, encodeRequestHeader } from "../src/protocol/headers.js";
 import { decodeProduceRequest, encodeProduceRequest, type ProduceRequest } from "../src/protocol/messages/produce.js";
 import { Reader } from "../src/protocol/reader.js";
 import { Writer } from "../src/protocol/writer.js";
 import { trackAllocations, type Allocations } from "./lib/alloc-tracker.js";
 import { runCases } from "./lib/report.js";
-import { splitIntoChunks } from "./lib/streams.js";
+import { assertResentByIdentity, assertViewsOf, bytesOf, receivedFrame } from "./lib/zero-copy.js";
 
 const API_VERSION = 11; // flexible, topics by name: the newest version both Kafka 3.9 and 4.x accept
 const PARTITIONS = 8;
@@ -34,16 +34,6 @@ function produceRequest(): ProduceRequest {
   };
 }
 
-/** The request as the gateway receives it: the wire bytes cut into socket reads and split into a frame. */
-function receivedFrame(wire: Buffer, readSize: number): Frame {
-  let frame: Frame | undefined;
-  const splitter = new FrameSplitter(16 * 1024 * 1024);
-  splitter.onFrame((f) => (frame = f));
-  for (const chunk of splitIntoChunks(wire, readSize)) splitter.push(chunk);
-  assert.ok(frame, "the frame splitter produced no frame");
-  return frame;
-}
-
 function decode(frame: Frame) {
   const reader = new Reader(frame.chunks);
   const header = decodeRequestHeader(reader);
@@ -61,9 +51,6 @@ function reencode(frame: Frame): Buffer[] {
 
 const recordSlices = (request: ProduceRequest): Buffer[] =>
   request.topicData.flatMap((t) => t.partitionData.flatMap((p) => p.records ?? []));
-const bytesOf = (chunks: readonly Buffer[]): number => chunks.reduce((n, c) => n + c.length, 0);
-const sameMemory = (a: Buffer, b: Buffer): boolean =>
-  a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.length === b.length;
 
 interface ZeroCopyReport {
   frame: string;
@@ -81,9 +68,7 @@ function verifyZeroCopy(name: string, frame: Frame, wire: Buffer): ZeroCopyRepor
   const decoded = trackAllocations(() => decode(frame));
   const slices = recordSlices(decoded.result.request);
   assert.equal(bytesOf(slices), PARTITIONS * RECORDS_PER_PARTITION, "decoded record bytes");
-  for (const slice of slices) {
-    assert.ok(frame.chunks.some((c) => c.buffer === slice.buffer), "a decoded record slice is not a view of the received chunks");
-  }
+  assertViewsOf(slices, frame, name);
 
   // Encode the already decoded request, so the writer's own allocations are counted alone.
   const { header, request } = decoded.result;
@@ -94,8 +79,7 @@ function verifyZeroCopy(name: string, frame: Frame, wire: Buffer): ZeroCopyRepor
     return writer.toFrame();
   });
   const out = encoded.result;
-  const resent = slices.filter((slice) => out.some((chunk) => sameMemory(chunk, slice)));
-  assert.equal(resent.length, slices.length, "every record slice must be in the output chunk list by identity");
+  const resent = assertResentByIdentity(slices, out, name);
   const otherBytes = bytesOf(out) - bytesOf(resent);
   // Only headers and small fields may be freshly written: a few hundred bytes, never record data.
   assert.ok(otherBytes < 1024, `${otherBytes} non-record bytes in the re-encoded frame`);

@@ -7,6 +7,8 @@ export interface BenchCase {
   fn: () => void;
   /** Bytes one call processes; adds an MB/s column. */
   bytesPerOp?: number;
+  /** Runs before every call of `fn`, outside the timed part (e.g. a fresh input for a step that mutates it). */
+  beforeEach?: () => void;
 }
 
 export interface BenchRow {
@@ -24,7 +26,7 @@ const timeMs = Number(process.env.BULKHEAD_BENCH_TIME_MS ?? 1000);
 
 export async function runCases(title: string, cases: readonly BenchCase[]): Promise<BenchRow[]> {
   const bench = new Bench({ name: title, time: timeMs, warmupTime: Math.min(250, timeMs), throws: true });
-  for (const c of cases) bench.add(c.name, c.fn);
+  for (const c of cases) bench.add(c.name, c.fn, c.beforeEach === undefined ? {} : { beforeEach: c.beforeEach });
   await bench.run();
 
   const rows: BenchRow[] = bench.tasks.map((task, i) => {
