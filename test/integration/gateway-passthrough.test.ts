@@ -18,7 +18,7 @@ import { Reader } from "../../src/protocol/reader.js";
 import { Writer } from "../../src/protocol/writer.js";
 import { byteLength, writeFrame } from "../../src/proxy/frame-write.js";
 import { TENANT_VERSION_RANGES } from "../../src/tenancy/api-policy.js";
-import { kafkajsClient, uniqueName } from "../harness/clients.js";
+import { kafkajsClient, uniqueName, waitUntil } from "../harness/clients.js";
 import { createReadyTopic, leakRecorder, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
 
 /** Sends one request body (header + message) to `host:port` and returns the response body. */
@@ -190,37 +190,51 @@ describe("gateway passthrough", () => {
     const listener = gateway.config.virtualClusters[0]!.listeners[0]!;
     const portOf = (nodeId: number) => listener.brokerPorts.first + nodeId - listener.nodeIdBase;
 
-    const metadataRequest = new Writer();
-    encodeRequestHeader(metadataRequest, { apiKey: 3, apiVersion: 12, correlationId: 1, clientId: "kip951" });
-    encodeMetadataRequest(metadataRequest, 12, {
-      topics: [{ topicId: ZERO_UUID, name: topic }],
-      allowAutoTopicCreation: false,
-      includeTopicAuthorizedOperations: false,
-    });
-    const metadataReader = new Reader(await roundTrip(gw.host, gw.port, metadataRequest.toChunks()));
-    decodeResponseHeader(metadataReader, 1);
-    const metadata = decodeMetadataResponse(metadataReader, 12);
-    const { topicId, partitions } = metadata.topics[0]!;
-    const leader = partitions[0]!.leaderId;
+    const askMetadata = async () => {
+      const request = new Writer();
+      encodeRequestHeader(request, { apiKey: 3, apiVersion: 12, correlationId: 1, clientId: "kip951" });
+      encodeMetadataRequest(request, 12, {
+        topics: [{ topicId: ZERO_UUID, name: topic }],
+        allowAutoTopicCreation: false,
+        includeTopicAuthorizedOperations: false,
+      });
+      const reader = new Reader(await roundTrip(gw.host, gw.port, request.toChunks()));
+      decodeResponseHeader(reader, 1);
+      return decodeMetadataResponse(reader, 12).topics[0];
+    };
+    // A new topic reaches each broker's metadata at its own pace (slower on 3.9): wait for a leader.
+    const described = await waitUntil(async () => {
+      const t = await askMetadata();
+      return t && t.errorCode === 0 && (t.partitions[0]?.leaderId ?? -1) >= 0 ? t : undefined;
+    }, { what: `a leader for ${topic}`, timeoutMs: 30_000 });
+    const topicId = described.topicId!;
+    const leader = described.partitions[0]!.leaderId;
     const other = upstream.brokers.find((b) => b.nodeId !== leader)!.nodeId;
 
-    // A fetch from a broker that isn't a replica is refused with the leader's endpoint attached.
-    const fetchRequest = new Writer();
-    encodeRequestHeader(fetchRequest, { apiKey: 1, apiVersion: 16, correlationId: 2, clientId: "kip951" });
-    encodeFetchRequest(fetchRequest, 16, {
-      maxWaitMs: 0,
-      minBytes: 0,
-      maxBytes: 1 << 20,
-      isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [{ topicId: topicId!, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
-      forgottenTopicsData: [],
-      rackId: "",
-    });
-    const fetchReader = new Reader(await roundTrip(listener.advertisedHost, portOf(other), fetchRequest.toChunks()));
-    decodeResponseHeader(fetchReader, 1);
-    const fetch = decodeFetchResponse(fetchReader, 16);
+    // A fetch from a broker that isn't a replica is refused with the leader's endpoint attached
+    // (once that broker knows the topic; before, it answers UNKNOWN_TOPIC_ID).
+    const askFetch = async () => {
+      const request = new Writer();
+      encodeRequestHeader(request, { apiKey: 1, apiVersion: 16, correlationId: 2, clientId: "kip951" });
+      encodeFetchRequest(request, 16, {
+        maxWaitMs: 0,
+        minBytes: 0,
+        maxBytes: 1 << 20,
+        isolationLevel: 0,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [{ topicId, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+        forgottenTopicsData: [],
+        rackId: "",
+      });
+      const reader = new Reader(await roundTrip(listener.advertisedHost, portOf(other), request.toChunks()));
+      decodeResponseHeader(reader, 1);
+      return decodeFetchResponse(reader, 16);
+    };
+    const fetch = await waitUntil(async () => {
+      const f = await askFetch();
+      return f.responses[0]?.partitions[0]?.errorCode === NOT_LEADER_OR_FOLLOWER ? f : undefined;
+    }, { what: `broker ${other} to refer fetches of ${topic} to its leader`, timeoutMs: 30_000 });
     expect(fetch.responses[0]!.partitions[0]!.errorCode).toBe(NOT_LEADER_OR_FOLLOWER);
     expect(fetch.nodeEndpoints).toEqual([expect.objectContaining({ nodeId: leader, host: listener.advertisedHost, port: portOf(leader) })]);
   });
