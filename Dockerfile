@@ -14,9 +14,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-COPY config/bulkhead.example.yaml /etc/bulkhead/bulkhead.yaml
-# Data-plane ports (example config) and the control plane; mount your own config over /etc/bulkhead/bulkhead.yaml.
-EXPOSE 19092-19095 9190
+# The config is mounted, never baked in: it names your clusters, ports and advertised hosts, e.g.
+#   docker run -v $PWD/bulkhead.yaml:/etc/bulkhead/bulkhead.yaml:ro -p 19092-19095:19092-19095 -p 9190:9190 bulkhead
+# Inside a container, set control.listen to "0.0.0.0:9190" so health probes can reach it.
+# Exposed: the two demo tenants' data ports (config/bulkhead.example.yaml) and the control plane.
+EXPOSE 19092-19095 29092-29095 9190
 USER node
 ENTRYPOINT ["node", "dist/cli.js"]
 CMD ["start", "/etc/bulkhead/bulkhead.yaml"]

@@ -341,12 +341,15 @@ describe("request filter", () => {
 describe("request filter: verdicts that come later", () => {
   // api key 17: answered by the gateway; 20: decided after `delays[correlationId]` ms (forward, or close for
   // correlation id 66, or a rejected Promise for 67); everything else forwarded. `state` travels with the request.
-  function laterFilter(delays: Record<number, number>): RequestFilter & { decided: number[] } {
+  function laterFilter(delays: Record<number, number>): RequestFilter & { decided: number[]; seen: number[] } {
     const decided: number[] = [];
+    const seen: number[] = [];
     return {
       decided,
+      seen,
       wantsRequest: () => true,
       onRequest: (key) => {
+        seen.push(key.correlationId);
         if (key.apiKey === 17) return { respond: localResponse(key.correlationId) };
         if (key.apiKey !== 20) return { forward: undefined };
         const later = new Promise<RequestVerdict>((resolve, reject) =>
@@ -411,9 +414,11 @@ describe("request filter: verdicts that come later", () => {
   });
 
   it("drains only once held requests are decided and answered", async () => {
-    const { broker, listener, client } = await setup(laterFilter({ 1: 80 }));
+    const filter = laterFilter({ 1: 80 });
+    const { broker, listener, client } = await setup(filter);
     client.socket.write(Buffer.concat([request(20, 0, 1), request(18, 3, 2)]));
-    await new Promise((r) => setTimeout(r, 20));
+    // Both requests arrive in one read; once the first is held, the second is read and waits behind it.
+    await until(() => filter.seen.includes(1), "the first request at the filter");
     const drained = listener.drain();
     await client.closed;
     await drained;
