@@ -68,7 +68,7 @@ export class ClientConnection {
    * (the client is paused meanwhile; these are the rest of what was already read).
    */
   private held: Frame[] | undefined;
-  private readonly log: Logger;
+  private log: Logger;
 
   constructor(
     private readonly client: net.Socket,
@@ -118,7 +118,9 @@ export class ClientConnection {
   close(reason: string, err?: unknown, graceful = false): void {
     if (this.closed) return;
     this.closed = true;
-    this.log.debug({ reason, err }, "connection closed");
+    // Connections that never reached a broker were already logged (upstream unreachable) at a bounded rate.
+    if (this.upstream === undefined) this.log.debug({ reason, err }, "connection closed");
+    else this.log.info({ reason, err }, "connection closed");
     if (graceful) {
       // end() flushes what is queued (responses, acks=0 produces) before the FIN; a peer that
       // never closes its side is cut off after a grace period.
@@ -162,6 +164,9 @@ export class ClientConnection {
       return;
     }
     this.upstream = upstream;
+    // Once per connection (never per frame): both ends, so an operator can follow a client to its broker.
+    this.log = this.log.child({ upstream: `${upstream.remoteAddress}:${upstream.remotePort}` });
+    this.log.info({ target: this.target }, "connection opened");
     upstream.setNoDelay(true);
     upstream.on("error", (err) => this.upstreamFailed("upstream error", err));
     upstream.on("close", () => this.upstreamFailed("upstream closed"));
