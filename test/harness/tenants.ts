@@ -8,6 +8,7 @@ import type { Admin, Kafka } from "kafkajs";
 import { DEFAULT_TOPIC_CONFIG_ALLOWLIST } from "../../src/config/index.js";
 import type { GatewayConfig, ListenerConfig, VirtualClusterConfig } from "../../src/config/types.js";
 import { startGateway, type Gateway } from "../../src/gateway.js";
+import { ApiKey } from "../../src/protocol/messages/index.js";
 import { kafkajsClient, uniqueName } from "./clients.js";
 import { leakRecorder, parseHostPorts, testGatewayConfig, testVirtualCluster } from "./gateway.js";
 import type { ProvidedKafka } from "./provided.js";
@@ -50,9 +51,34 @@ export interface TenantsSession {
   physical: ClusterAccess;
   /** Upstream broker addresses seen in responses to tenants (there must be none). */
   upstreamLeaks(): string[];
+  /** Every request the gateway forwarded to a broker so far, in order (the gateway's test-only upstream tap). */
+  upstreamRequests(): UpstreamRequest[];
   /** Registers something to close with the session; returns it. */
   track<T extends Closeable>(resource: T): T;
   close(): Promise<void>;
+}
+
+/** One request the gateway sent upstream. The tap carries no correlation id: `seq` orders them instead. */
+export interface UpstreamRequest {
+  seq: number;
+  virtualCluster: string;
+  apiKey: number;
+  apiVersion: number;
+}
+
+/**
+ * The control for "never reached a broker": an allowed request no client of a session sends by itself
+ * (DescribeCluster v0), sent on `conn` after the request under test. The gateway handles a connection's requests in
+ * order and taps before writing upstream, so once this is answered, anything forwarded for the earlier request is in
+ * the tap already. Returns the upstream requests since `mark` (a length of `upstreamRequests()` taken before).
+ */
+export async function upstreamSinceWithControl(session: TenantsSession, conn: RawKafkaConnection, mark: number): Promise<UpstreamRequest[]> {
+  await conn.send(ApiKey.DescribeCluster, 0, { includeClusterAuthorizedOperations: false });
+  const since = session.upstreamRequests().slice(mark);
+  if (!since.some((r) => r.apiKey === ApiKey.DescribeCluster)) {
+    throw new Error(`the upstream tap missed the control request (DescribeCluster): ${JSON.stringify(since)}`);
+  }
+  return since;
 }
 
 function brokerAddressOf(listener: ListenerConfig): (nodeId: number) => string {
@@ -80,7 +106,11 @@ export async function openTenantsSession(kafka: ProvidedKafka, clientId: string)
   }
   const config = testGatewayConfig([{ name: "shared", bootstrap: parseHostPorts(kafka.bootstrap) }], virtualClusters);
   const recorder = leakRecorder([...parseHostPorts(kafka.bootstrap), ...kafka.brokers]);
-  const gateway = await startGateway(config, { responseTap: recorder.tap });
+  const upstream: UpstreamRequest[] = [];
+  const gateway = await startGateway(config, {
+    responseTap: recorder.tap,
+    upstreamRequestTap: (info) => upstream.push({ seq: upstream.length, ...info }),
+  });
 
   const tracked: Closeable[] = [];
   const track = <T extends Closeable>(resource: T): T => {
@@ -125,6 +155,7 @@ export async function openTenantsSession(kafka: ProvidedKafka, clientId: string)
       analytics: tenants[1]!,
       physical,
       upstreamLeaks: () => [...new Set(recorder.leaks)],
+      upstreamRequests: () => [...upstream],
       track,
       close,
     };

@@ -3,13 +3,15 @@
  * by a tenant as a sample request (one item in every list, so a response mirroring items has one to answer). The
  * gateway must answer CLUSTER_AUTHORIZATION_FAILED in every error code of it, or close the connection where it can
  * build no answer; the physical cluster runs without an authorizer, so that code can only come from the gateway.
+ * And directly: the gateway's upstream request tap never sees one of them, while it sees the allowed control
+ * request sent after each.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ErrorCode } from "../../src/protocol/error-codes.js";
-import { API_BY_KEY } from "../../src/protocol/messages/index.js";
+import { API_BY_KEY, ApiKey } from "../../src/protocol/messages/index.js";
 import { TENANT_API_ALLOWLIST } from "../../src/tenancy/api-policy.js";
 import { ConnectionClosedError, sampleRequest, type VersionRange } from "../harness/raw-client.js";
-import { openTenantsSession, type TenantsSession } from "../harness/tenants.js";
+import { openTenantsSession, upstreamSinceWithControl, type TenantsSession } from "../harness/tenants.js";
 import { errorCodes, stringify } from "./isolation-probes.table.js";
 
 /** Ids nothing has, so that should a request ever get through it can't unregister or remove a live node. */
@@ -35,12 +37,15 @@ describe("default deny, every API off the allowlist", () => {
     await session?.close();
   });
 
-  it("answers every other API missing from the allowlist with CLUSTER_AUTHORIZATION_FAILED or a closed connection", async () => {
+  it("answers every other API missing from the allowlist with CLUSTER_AUTHORIZATION_FAILED or a closed connection, never sending it upstream", async () => {
     const tried: string[] = [];
+    const triedKeys = new Set<number>();
+    let closed = 0;
     const wrong: string[] = [];
     for (const api of API_BY_KEY.values()) {
       if (TENANT_API_ALLOWLIST.has(api.apiKey) || !brokerVersions.has(api.apiKey)) continue;
       const own = await session.payments.raw();
+      const mark = session.upstreamRequests().length;
       const version = Math.min(brokerVersions.get(api.apiKey)!.max, api.maxVersion);
       const outcome = await own.send(api.apiKey, version, sampleRequest(api.apiKey, version, { ...HARMLESS[api.name] })).then((response: unknown) => ({ response }), (err: unknown) => ({ err }));
       if ("err" in outcome) {
@@ -49,9 +54,19 @@ describe("default deny, every API off the allowlist", () => {
         const codes = errorCodes(outcome.response);
         if (codes.length === 0 || codes.some((c) => c !== ErrorCode.CLUSTER_AUTHORIZATION_FAILED)) wrong.push(`${api.name} v${version}: ${stringify(outcome.response)}`);
       }
+      // The gateway closed the connection in answer to this request, so a new one serves for the control.
+      if (!own.isOpen) closed++;
+      const upstream = await upstreamSinceWithControl(session, own.isOpen ? own : await session.payments.raw(), mark);
+      if (upstream.some((r) => r.apiKey === api.apiKey)) wrong.push(`${api.name} v${version}: sent upstream`);
       tried.push(api.name);
+      triedKeys.add(api.apiKey);
     }
     expect(wrong).toEqual([]);
     expect(tried).toContain("CreateAcls");
+    const upstream = session.upstreamRequests();
+    expect(upstream.filter((r) => triedKeys.has(r.apiKey))).toEqual([]);
+    const controls = upstream.filter((r) => r.apiKey === ApiKey.DescribeCluster && r.virtualCluster === "payments").length;
+    expect(controls).toBe(tried.length);
+    console.log(`[denied-sweep] ${tried.length} denied APIs (${closed} closed), upstream tap: ${upstream.length} requests forwarded, ${controls} controls, none denied`);
   });
 });

@@ -4,7 +4,8 @@
  * transaction `t1`. For every API on the tenant allowlist, at every version the gateway offers, A ("payments")
  * tries B's resources by plain name, fully prefixed name, topic id and listing (isolation-probes.table.ts).
  * Afterwards B's data must be exactly as before, and nothing may have appeared outside A's namespace.
- * Then the denied APIs: answered by the gateway with CLUSTER_AUTHORIZATION_FAILED, and never reaching a broker.
+ * Then the denied APIs: answered by the gateway with CLUSTER_AUTHORIZATION_FAILED, and never reaching a broker
+ * (the gateway's upstream request tap shows none of them, and does show an allowed control request sent after each).
  */
 import type { Consumer, Producer, Transaction } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -16,7 +17,7 @@ import { subscribeWhenKnown, uniqueName, waitUntil } from "../harness/clients.js
 import { createReadyTopic } from "../harness/gateway.js";
 import { ConnectionClosedError, RawKafkaConnection, type VersionRange } from "../harness/raw-client.js";
 import { legacyMessageSet } from "../harness/record-batch.js";
-import { openTenantsSession, type TenantsSession } from "../harness/tenants.js";
+import { openTenantsSession, upstreamSinceWithControl, type TenantsSession } from "../harness/tenants.js";
 import { BROKER_CONFIG, BROKER_CONFIG_VALUE, PROBES, errorCodes, stringify, type ProbeContext, type Victim } from "./isolation-probes.table.js";
 
 const PARTITIONS = 3;
@@ -248,6 +249,10 @@ describe("tenant isolation probes", () => {
       w.writeBytes(legacyMessageSet([`${victim.secret} legacy v${version}`]));
       await expect(conn.sendRaw(ApiKey.Produce, version, w.toChunks()), `Produce v${version}`).rejects.toBeInstanceOf(ConnectionClosedError);
     }
+    // Directly: the tap saw Produce reach the brokers only at the codec's versions (the probes above sent those).
+    const produced = session.upstreamRequests().filter((r) => r.apiKey === ApiKey.Produce);
+    expect(produced.filter((r) => r.apiVersion < API_BY_KEY.get(ApiKey.Produce)!.minVersion)).toEqual([]);
+    expect(produced.length, "the tap saw no Produce at all").toBeGreaterThan(0);
   });
 
   it("left B's data as it was, and nothing outside A's namespace", async () => {
@@ -264,7 +269,7 @@ describe("tenant isolation probes", () => {
   });
 });
 
-/** Denied APIs: the gateway answers them itself; the physical cluster shows they never arrived. */
+/** Denied APIs: the gateway answers them itself; its upstream tap and the physical cluster show they never arrived. */
 describe("denied APIs", () => {
   const kafka = inject("kafka");
   let session: TenantsSession;
@@ -327,10 +332,13 @@ describe("denied APIs", () => {
   });
 
   for (const [name, apiKey, request] of CASES) {
-    it(`${name} → CLUSTER_AUTHORIZATION_FAILED, answered by the gateway`, async () => {
+    it(`${name} → CLUSTER_AUTHORIZATION_FAILED, answered by the gateway, never sent upstream`, async () => {
+      const mark = session.upstreamRequests().length;
       const { codes, response } = await deniedAt(apiKey, request());
       expect(codes.length, `${name}: no error code in ${stringify(response)}`).toBeGreaterThan(0);
       expect(codes.map(errorCodeName), `${name}: ${stringify(response)}`).toEqual(codes.map(() => "CLUSTER_AUTHORIZATION_FAILED"));
+      const upstream = await upstreamSinceWithControl(session, conn, mark);
+      expect(upstream.filter((r) => r.apiKey === apiKey), `${name} sent upstream`).toEqual([]);
     });
   }
 
@@ -344,10 +352,21 @@ describe("denied APIs", () => {
     expect(configs.resources[0]!.configEntries.find((c) => c.configName === BROKER_CONFIG)?.configValue).not.toBe(BROKER_CONFIG_VALUE);
   });
 
-  it("closes the connection on an unknown api key, as a broker does", async () => {
+  it("closes the connection on an unknown api key, as a broker does, without sending it upstream", async () => {
     const own = await session.payments.raw();
+    const mark = session.upstreamRequests().length;
     await expect(own.sendRaw(999, 0, [])).rejects.toThrow(/closed/);
     expect(own.isOpen).toBe(false);
+    const upstream = await upstreamSinceWithControl(session, await session.payments.raw(), mark);
+    expect(upstream.filter((r) => r.apiKey === 999)).toEqual([]);
   });
 
+  it("the upstream tap, over the whole session: none of the denied requests, every control", () => {
+    const upstream = session.upstreamRequests();
+    const denied = new Set([...CASES.map(([, apiKey]) => apiKey), 999]);
+    expect(upstream.filter((r) => denied.has(r.apiKey))).toEqual([]);
+    const controls = upstream.filter((r) => r.apiKey === ApiKey.DescribeCluster && r.virtualCluster === "payments");
+    expect(controls.length).toBeGreaterThan(0);
+    console.log(`[denied] upstream tap: ${upstream.length} requests forwarded, ${controls.length} of them controls, none denied`);
+  });
 });
