@@ -134,17 +134,23 @@ function outcome(state: RewriteState | undefined): RequestOutcome {
  * Rewrites a decoded response in place for the tenant: strips the prefix, drops entries that are not the tenant's
  * (listings, foreign topic ids), restores stand-in topic ids, scrubs error messages, and teaches the topic id map
  * every (id, physical name) pair it carries.
+ *
+ * Returns whether it changed the message (the caller re-encodes only then). False only when the generic walk replaced
+ * and dropped nothing and no hand-written rewrite ran: e.g. a Fetch v13+ or Produce v13+ response that addresses only
+ * the tenant's own topic ids. Any doubt answers true: a change reported as none would leak physical names to the tenant.
  */
-export function rewriteResponse(ctx: TenantContext, apiKey: number, version: number, response: object, state: unknown): void {
+export function rewriteResponse(ctx: TenantContext, apiKey: number, version: number, response: object, state: unknown): boolean {
   const rewriteState = state instanceof RewriteState ? state : undefined;
-  IRREGULAR.get(apiKey)?.response?.(ctx, version, response, rewriteState);
+  const irregular = IRREGULAR.get(apiKey)?.response;
+  // The hand-written rewrites mutate in place and report nothing: assume they changed something.
+  irregular?.(ctx, version, response, rewriteState);
   const plan = tenancyPlan(apiKey, version, "response");
-  if (plan.length === 0) return;
+  if (plan.length === 0) return irregular !== undefined;
   const { ns, topicIds } = ctx;
   // Learned before the walk: a message may come before the id (DescribeCluster's errorMessage does).
   const clusterId = (response as { clusterId?: unknown }).clusterId;
   if (typeof clusterId === "string") learnPhysicalClusterId(ctx, clusterId);
-  walkFields<TenancyLabel>(plan, response, (value, label, holder): EntityValue | typeof DROP_ELEMENT | undefined => {
+  const walk = walkFields<TenancyLabel>(plan, response, (value, label, holder): EntityValue | typeof DROP_ELEMENT | undefined => {
     switch (label) {
       case "topicName": {
         const id = holder.topicId;
@@ -173,4 +179,7 @@ export function rewriteResponse(ctx: TenantContext, apiKey: number, version: num
       }
     }
   });
+  // changes counts every value replaced (by a different value) and every element dropped; a drop asked of a
+  // top-level field is not applied by the walk, but counts as a change here all the same (conservative).
+  return irregular !== undefined || walk.changes > 0 || walk.droppedRoot;
 }
