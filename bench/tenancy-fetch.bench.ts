@@ -62,7 +62,7 @@ await benchRewrite(
     rewrite: ({ response }) => rewriteResponse(ctx, ApiKey.Fetch, API_VERSION, response, undefined),
     // Nothing to undo: ids of the tenant's own topics stay as they are (checkOutput: same bytes).
     reset: () => {},
-    // As DecodingResponseFilter.onResponse (TenancyResponseFilter asks for the re-encode).
+    // The re-encode a changed response pays (an unchanged one is forwarded as received: see RESULTS.md).
     encode: ({ header, response }) => {
       const writer = new Writer();
       encodeResponseHeader(writer, headerVersion, header.correlationId, header.unknownTaggedFields);
