@@ -2,8 +2,12 @@ import { defineConfig } from "vitest/config";
 
 // Two projects: fast unit tests, and integration tests that share one real Kafka cluster
 // started once by the global setup (see test/global-setup.ts).
+// BULKHEAD_TEST_REPORT=FILE also writes vitest's JSON report there (CI adds up the counts of its test legs).
+const report = process.env.BULKHEAD_TEST_REPORT;
+
 export default defineConfig({
   test: {
+    ...(report ? { reporters: ["default", "json"], outputFile: { json: report } } : {}),
     projects: [
       {
         test: {
