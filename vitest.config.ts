@@ -22,6 +22,8 @@ export default defineConfig({
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
           globalSetup: ["test/global-setup.ts"],
+          // Gateways in these tests log every connection at info; warnings and errors are what a failed run needs.
+          env: { BULKHEAD_LOG_LEVEL: process.env.BULKHEAD_LOG_LEVEL ?? "warn" },
           // Tests share one 3-broker cluster and a 2-core machine: run files one at a time.
           fileParallelism: false,
           testTimeout: 120_000,
