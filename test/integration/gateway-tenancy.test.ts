@@ -26,7 +26,9 @@ describe("gateway with tenancy", () => {
   });
 
   async function roundTrip(tenant: Tenant, values: string[]): Promise<string[]> {
-    const producer = session.track(tenant.client.producer());
+    // Idempotent: kafkajs retries a whole send when one partition's write fails (a new topic not yet on every
+    // broker, common on 3.9), and without idempotence the partitions that succeeded get the messages twice.
+    const producer = session.track(tenant.client.producer({ idempotent: true, maxInFlightRequests: 1 }));
     await producer.connect();
     await producer.send({ topic: "orders", messages: values.map((value) => ({ value })) });
     const consumer = session.track(tenant.client.consumer({ groupId: "g", maxWaitTimeInMs: 200 }));

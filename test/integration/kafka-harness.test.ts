@@ -43,7 +43,8 @@ describe("Kafka test cluster", () => {
   });
 
   it("round-trips messages with kafkajs", async () => {
-    const producer = client.producer();
+    // Idempotent: kafkajs retries a whole send when one partition fails, duplicating the rest otherwise.
+    const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const sent = Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: `v${i}` }));
     await producer.send({ topic, acks: -1, messages: sent });
