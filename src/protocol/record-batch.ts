@@ -7,8 +7,11 @@
  *   16 magic int8 | 17 crc uint32 | 21 attributes int16 | 23 lastOffsetDelta int32
  *   27 baseTimestamp int64 | 35 maxTimestamp int64 | 43 producerId int64 | 51 producerEpoch int16
  *   53 baseSequence int32 | 57 recordCount int32 | 61 records...
- * Legacy message sets (magic 0/1) share the first 17 bytes' layout (offset, size, crc, magic); for
- * them only offset, size, magic and compression are known without decompressing.
+ * Legacy message sets (magic 0/1: Produce v0-2, which the codec covers for Kafka 3.x brokers) share the
+ * first 17 bytes' layout (offset, size, crc, magic), then attributes int8, [timestamp int64 if magic 1],
+ * key bytes, value bytes; for them only offset, size, magic and compression are known without
+ * decompressing (a compressed wrapper message counts as one record). A magic above 2 is reported as
+ * compression "unknown" with no records and skipped whole, never read with another magic's layout.
  */
 import { ProtocolError } from "./errors.js";
 import { Reader } from "./reader.js";
@@ -16,6 +19,8 @@ import { Reader } from "./reader.js";
 /** Bytes before `batchLength` starts counting (baseOffset + batchLength). */
 export const LOG_OVERHEAD = 12;
 export const RECORD_BATCH_V2_HEADER_SIZE = 61;
+/** Smallest legacy message on the wire (offset, size, crc, magic, attributes, [timestamp], key and value lengths). */
+const LEGACY_MESSAGE_MIN_SIZE = [LOG_OVERHEAD + 14, LOG_OVERHEAD + 22] as const;
 
 export const COMPRESSION_CODECS = ["none", "gzip", "snappy", "lz4", "zstd"] as const;
 export type CompressionCodec = (typeof COMPRESSION_CODECS)[number] | "unknown";
@@ -79,7 +84,7 @@ export class RecordBatchCursor {
     if (h.sizeInBytes > left) return this.partial(left, LOG_OVERHEAD);
     const leaderEpochOrCrc = r.readInt32();
     h.magic = r.readInt8();
-    if (h.magic >= 2) {
+    if (h.magic === 2) {
       if (h.sizeInBytes < RECORD_BATCH_V2_HEADER_SIZE) {
         throw new ProtocolError("ERR_PROTOCOL_INVALID_LENGTH", `record batch at byte ${start}: ${h.sizeInBytes} bytes, shorter than its header`);
       }
@@ -96,21 +101,34 @@ export class RecordBatchCursor {
       h.isTransactional = (h.attributes & 0x10) !== 0;
       h.isControl = (h.attributes & 0x20) !== 0;
       r.skip(h.sizeInBytes - RECORD_BATCH_V2_HEADER_SIZE);
-    } else {
-      h.partitionLeaderEpoch = -1;
+      h.compression = codecOf(h.attributes);
+      return true;
+    }
+    h.partitionLeaderEpoch = -1;
+    h.lastOffsetDelta = 0;
+    h.baseTimestamp = h.maxTimestamp = -1n;
+    h.producerId = -1n;
+    h.producerEpoch = -1;
+    h.baseSequence = -1;
+    h.isTransactional = false;
+    h.isControl = false;
+    if (h.magic === 0 || h.magic === 1) {
+      if (h.sizeInBytes < LEGACY_MESSAGE_MIN_SIZE[h.magic]) {
+        throw new ProtocolError("ERR_PROTOCOL_INVALID_LENGTH", `message at byte ${start}: ${h.sizeInBytes} bytes, shorter than a magic ${h.magic} message`);
+      }
       h.crc = leaderEpochOrCrc >>> 0;
       h.attributes = r.readInt8();
-      h.lastOffsetDelta = 0;
-      h.baseTimestamp = h.maxTimestamp = -1n;
-      h.producerId = -1n;
-      h.producerEpoch = -1;
-      h.baseSequence = -1;
       h.recordCount = 1;
-      h.isTransactional = false;
-      h.isControl = false;
+      h.compression = codecOf(h.attributes);
       r.skip(h.sizeInBytes - (LOG_OVERHEAD + 6));
+      return true;
     }
-    h.compression = codecOf(h.attributes);
+    // A magic this peek doesn't know: its layout past the magic byte is unknown, so only its size is.
+    h.crc = 0;
+    h.attributes = 0;
+    h.recordCount = 0;
+    h.compression = "unknown";
+    r.skip(h.sizeInBytes - (LOG_OVERHEAD + 5));
     return true;
   }
 

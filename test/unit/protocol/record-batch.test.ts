@@ -7,6 +7,7 @@ import {
   summarizeRecords,
 } from "../../../src/protocol/record-batch.js";
 import { Writer } from "../../../src/protocol/writer.js";
+import { legacyMessageSet } from "../../harness/record-batch.js";
 
 interface BatchSpec {
   baseOffset: bigint;
@@ -97,6 +98,53 @@ describe("record batch peek", () => {
     w.writeInt32(-1);
     const [h] = readRecordBatchHeaders(Buffer.concat(w.toChunks()));
     expect(h).toMatchObject({ baseOffset: 9n, magic: 1, compression: "lz4", recordCount: 1, sizeInBytes: 34 });
+  });
+
+  it("reads a magic 0 message (no timestamp): 14 bytes after the size at the least", () => {
+    const w = new Writer();
+    w.writeInt64(4n);
+    w.writeInt32(4 + 1 + 1 + 4 + 4); // crc, magic, attributes, key, value
+    w.writeUint32(7);
+    w.writeInt8(0);
+    w.writeInt8(1); // gzip
+    w.writeInt32(-1);
+    w.writeInt32(-1);
+    const [h] = readRecordBatchHeaders(Buffer.concat(w.toChunks()));
+    expect(h).toMatchObject({ baseOffset: 4n, magic: 0, crc: 7, compression: "gzip", recordCount: 1, sizeInBytes: 26, producerId: -1n });
+  });
+
+  it("walks a legacy message set (Produce v0-2) message by message, at every chunk boundary, without throwing", () => {
+    const set = legacyMessageSet(["a", "bb", "a somewhat longer value"], 1_700_000_000_000);
+    const expected = readRecordBatchHeaders(set);
+    expect(expected.map((h) => [h.baseOffset, h.magic, h.compression, h.recordCount, h.isTransactional])).toEqual([
+      [0n, 1, "none", 1, false],
+      [1n, 1, "none", 1, false],
+      [2n, 1, "none", 1, false],
+    ]);
+    expect(expected.reduce((n, h) => n + h.sizeInBytes, 0)).toBe(set.length);
+    for (let cut = 1; cut < set.length; cut++) expect(readRecordBatchHeaders(chunkEvery(set, cut))).toEqual(expected);
+    expect(summarizeRecords([set])).toEqual({ batches: 3, records: 3, bytes: set.length, trailingBytes: 0 });
+    // Cut anywhere inside the last message: the complete ones are read, the rest is a partial trailing message.
+    for (let keep = 1; keep < expected[2]!.sizeInBytes; keep++) {
+      const cutOff = set.subarray(0, set.length - keep);
+      expect(summarizeRecords([cutOff])).toMatchObject({ batches: 2, records: 2, bytes: cutOff.length });
+    }
+  });
+
+  it("rejects a legacy message shorter than its magic's fixed fields (never reads past it)", () => {
+    const short = Buffer.from(legacyMessageSet(["x"]));
+    short.writeInt32BE(9, 8); // magic 1 needs 22 bytes after the size
+    expect(() => readRecordBatchHeaders(short.subarray(0, 21))).toThrow(ProtocolError);
+  });
+
+  it("skips a batch of a magic it doesn't know whole, as compression \"unknown\" with no records", () => {
+    const odd = Buffer.from(gzipTxn);
+    odd.writeInt8(3, 16); // magic 3
+    const headers = readRecordBatchHeaders(Buffer.concat([odd, zstdControl]));
+    expect(headers.map((h) => [h.magic, h.compression, h.recordCount, h.sizeInBytes])).toEqual([
+      [3, "unknown", 0, gzipTxn.length],
+      [2, "zstd", 1, zstdControl.length],
+    ]);
   });
 
   it("rejects a batch shorter than its own header", () => {
