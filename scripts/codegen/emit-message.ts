@@ -16,6 +16,7 @@ import {
   type FieldSpec,
   type MessageSpec,
   type Range,
+  validVersionsOf,
 } from "./spec.js";
 
 /** A struct of one message (the message itself is the root struct). */
@@ -58,7 +59,7 @@ function presence(f: FieldSpec, ctx: Range | null): Range | null {
 }
 
 export function buildModel(spec: MessageSpec): MessageModel {
-  const valid = parseRange(spec.validVersions);
+  const valid = validVersionsOf(spec);
   if (valid === null) throw new Error(`${spec.name}: no validVersions`);
   const common = new Map((spec.commonStructs ?? []).map((s) => [s.name, s]));
   const structs = new Map<string, Struct>();
@@ -659,7 +660,11 @@ export function emitApiModule(request: MessageSpec, response: MessageSpec, sourc
   ];
   for (const model of [req, res]) {
     const rootEmitter = new StructEmitter(model, model.root, model.valid);
-    out.push("", `// ---- ${model.spec.name} (versions ${fmtRange(model.valid)}${model.flexible ? `, flexible ${fmtRange(model.flexible)}` : ""}) ----`, "");
+    out.push("", `// ---- ${model.spec.name} (versions ${fmtRange(model.valid)}${model.flexible ? `, flexible ${fmtRange(model.flexible)}` : ""}) ----`);
+    if (model.spec.validVersions !== fmtRange(model.valid)) {
+      out.push(`// The spec says ${model.spec.validVersions}; widened on purpose (VALID_VERSIONS_LOWERED in scripts/codegen/spec.ts).`);
+    }
+    out.push("");
     out.push(...rootEmitter.emitInterface());
     for (const s of model.structs.values()) {
       if (s.ctx === null) continue;

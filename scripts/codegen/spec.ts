@@ -58,6 +58,33 @@ export function parseRange(spec: string | undefined): Range | null {
   throw new Error(`bad version range ${JSON.stringify(spec)}`);
 }
 
+/**
+ * Deliberate exceptions to a spec's validVersions, by message name: the version the codec starts at instead.
+ *
+ * Produce v0-2 were removed from the specs in Kafka 4.0 (KIP-896: validVersions "3-13"), yet brokers still advertise
+ * Produce from v0, because librdkafka turns compression off otherwise (KAFKA-18659), so the gateway offers v0 too, and
+ * Kafka 3.x brokers really serve v0-2. The 4.x files still describe those versions field by field ("0+" fields,
+ * TransactionalId "3+", ThrottleTimeMs "1+", LogAppendTimeMs "2+"; identical to 3.9's, whose range is "0-11"), and
+ * none of them is flexible ("9+"), so the codec covers them: a gateway can rewrite v0-2 for a 3.x broker and pass a
+ * 4.x broker's own answer on instead of closing.
+ */
+export const VALID_VERSIONS_LOWERED: ReadonlyMap<string, { removedBelow: number; codecFrom: number }> = new Map([
+  ["ProduceRequest", { removedBelow: 3, codecFrom: 0 }],
+  ["ProduceResponse", { removedBelow: 3, codecFrom: 0 }],
+]);
+
+/** The versions the codec covers for a message: its validVersions, or the exception above. */
+export function validVersionsOf(spec: MessageSpec): Range | null {
+  const valid = parseRange(spec.validVersions);
+  const lowered = VALID_VERSIONS_LOWERED.get(spec.name);
+  if (valid === null || lowered === undefined || valid.lo === lowered.codecFrom) return valid;
+  // Anything else than the expected removal (a new jar moving the minimum again) needs a fresh look, not a silent widening.
+  if (valid.lo !== lowered.removedBelow) {
+    throw new Error(`${spec.name}: validVersions ${spec.validVersions}, expected to start at ${lowered.removedBelow} or ${lowered.codecFrom}`);
+  }
+  return { lo: lowered.codecFrom, hi: valid.hi };
+}
+
 export function intersect(a: Range | null, b: Range | null): Range | null {
   if (a === null || b === null) return null;
   const lo = Math.max(a.lo, b.lo);

@@ -18,9 +18,12 @@ interface CodecRange {
 /**
  * The intersection of the broker's ranges with the gateway's; keys the gateway lacks or ranges that
  * don't overlap are dropped. Produce's minimum is never raised: librdkafka turns compression off
- * unless Produce v0 is advertised (KAFKA-18659). Kafka 4 advertises 0 and rejects v0-2 itself; the
- * gateway, which can't rewrite Produce below the codec's range, closes such a connection, as for any
- * request it can neither serve nor answer (no client picks v0-2 when v3+ is offered).
+ * unless Produce v0 is advertised (KAFKA-18659). The codec covers Produce from v0 on purpose (the
+ * Kafka 4 specs dropped v0-2, KIP-896; see VALID_VERSIONS_LOWERED in scripts/codegen/spec.ts), so the
+ * offered v0-2 are decoded and rewritten like any version: a Kafka 3.x broker serves them, and a
+ * Kafka 4 broker, which advertises 0 yet rejects v0-2 by closing the connection, gives its own answer
+ * (the gateway then closes the client's connection too). The explicit rule keeps the minimum even if
+ * a codec ever started above the broker's again.
  */
 export function intersectApiVersions(
   broker: readonly ApiVersionRange[],

@@ -17,7 +17,7 @@ const allow = (maxVersion: number): ApiPolicy => Object.freeze({ maxVersion });
 /** The allowlist: api key → the highest version a tenant may use (each key has an isolation probe row). */
 export const TENANT_API_ALLOWLIST: ReadonlyMap<number, ApiPolicy> = new Map<number, ApiPolicy>([
   // data
-  [ApiKey.Produce, allow(13)], // v13: topic ids (Kafka 4.1)
+  [ApiKey.Produce, allow(13)], // v0-2 (legacy message sets, Kafka 3.x only) rewritten like v3-12; v13: topic ids (Kafka 4.1)
   [ApiKey.Fetch, allow(18)], // v13+: topic ids
   [ApiKey.ListOffsets, allow(11)],
   [ApiKey.OffsetForLeaderEpoch, allow(4)],

@@ -11,8 +11,8 @@ import { ErrorCode, errorCodeName } from "../../src/protocol/error-codes.js";
 import { ApiKey } from "../../src/protocol/messages/index.js";
 import { Writer } from "../../src/protocol/writer.js";
 import { waitUntil } from "../harness/clients.js";
-import type { RawKafkaConnection } from "../harness/raw-client.js";
-import { recordBatch } from "../harness/record-batch.js";
+import { ConnectionClosedError, type RawKafkaConnection } from "../harness/raw-client.js";
+import { legacyMessageSet, recordBatch } from "../harness/record-batch.js";
 
 /** What the attacker knows (or guesses) about the victim, and what the suite recorded about it. */
 export interface Victim {
@@ -49,6 +49,8 @@ export interface ProbeContext {
   physicalTopics(): Promise<string[]>;
   /** A's prefix on the physical cluster. */
   attackerPrefix: string;
+  /** The cluster's Kafka line: 4.x brokers close the connection on Produce v0-2 (advertised for librdkafka only). */
+  kafkaLine: 3 | 4;
   /** Every decoded response to A passes through here: no record, topic id or member id of B's, nor A's prefix. */
   noLeak<T>(response: T): T;
   /** Physical group ids and transactional ids right now. */
@@ -251,18 +253,21 @@ const TOPIC_RESOURCE = 2;
 
 export const PROBES: Readonly<Partial<Record<keyof typeof ApiKey, ProbeRow>>> = {
   Produce: {
-    intent: "write a record into B's orders by name (v<13) or by B's topic id (v13+): refused, nothing written",
+    intent: "write a record into B's orders by name (v<13; a legacy message set at v0-2) or by B's topic id (v13+): refused, nothing written",
     async probe(ctx) {
       const conn = await leaderOfB(ctx);
-      const records = [recordBatch([`attack-${ctx.version}`])];
+      const legacy = ctx.version < 3;
+      const records = [legacy ? legacyMessageSet([`attack-${ctx.version}`]) : recordBatch([`attack-${ctx.version}`])];
       const partitionData = [{ index: 0, records }];
       if (ctx.version < 13) {
-        const res = ctx.noLeak(
-          await conn.send(ApiKey.Produce, ctx.version, {
-            transactionalId: null, acks: -1, timeoutMs: 10_000,
-            topicData: names(ctx.victim).map((name) => ({ name, partitionData })),
-          }));
-        expectRefused(res, `Produce v${ctx.version} by name`);
+        const request = { acks: -1, timeoutMs: 10_000, topicData: names(ctx.victim).map((name) => ({ name, partitionData })) };
+        const sent = conn.send(ApiKey.Produce, ctx.version, legacy ? request : { transactionalId: null, ...request });
+        if (legacy && ctx.kafkaLine >= 4) {
+          // Kafka 4 advertises Produce v0-2 (KAFKA-18659) and closes the connection on them: its answer, forwarded.
+          await expect(sent, `Produce v${ctx.version} by name on Kafka 4`).rejects.toBeInstanceOf(ConnectionClosedError);
+          return;
+        }
+        expectRefused(ctx.noLeak(await sent), `Produce v${ctx.version} by name`);
       } else {
         await sameAsUnknownId(conn, ApiKey.Produce, ctx.version, (topicId) => ({
           transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ topicId, partitionData: [{ index: 0, records }] }],

@@ -198,7 +198,7 @@ export const ApiKey = {
 const Produce: ApiDescriptor<produce.ProduceRequest, produce.ProduceResponse> = {
   apiKey: 0,
   name: "Produce",
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 13,
   requestFlexibleFrom: 9,
   responseFlexibleFrom: 9,

@@ -2,22 +2,23 @@
 // Do not edit: change the generator and run `npm run codegen`.
 /* eslint-disable */
 
-import { nullNotAllowed, unsupportedVersion } from "../errors.js";
+import { fieldNotInVersion, nullNotAllowed, unsupportedVersion } from "../errors.js";
 import type { Reader } from "../reader.js";
 import type { MessageSchema } from "../schema.js";
 import type { TaggedField } from "../tagged-field.js";
 import type { Writer } from "../writer.js";
 
-// ---- ProduceRequest (versions 3-13, flexible 9+) ----
+// ---- ProduceRequest (versions 0-13, flexible 9+) ----
+// The spec says 3-13; widened on purpose (VALID_VERSIONS_LOWERED in scripts/codegen/spec.ts).
 
 export interface ProduceRequest {
   /** The transactional ID, or null if the producer is not transactional. (versions 3-13, nullable 3-13, entity transactionalId) */
-  transactionalId: string | null;
-  /** The number of acknowledgments the producer requires the leader to have received before considering a request complete. Allowed values: 0 for no acknowledgments, 1 for only the leader and -1 for the full ISR. (versions 3-13) */
+  transactionalId?: string | null;
+  /** The number of acknowledgments the producer requires the leader to have received before considering a request complete. Allowed values: 0 for no acknowledgments, 1 for only the leader and -1 for the full ISR. (versions 0-13) */
   acks: number;
-  /** The timeout to await a response in milliseconds. (versions 3-13) */
+  /** The timeout to await a response in milliseconds. (versions 0-13) */
   timeoutMs: number;
-  /** Each topic to produce to. (versions 3-13) */
+  /** Each topic to produce to. (versions 0-13) */
   topicData: TopicProduceData[];
   /** Tagged fields this codec has no schema for, written back unchanged. */
   unknownTaggedFields?: TaggedField[];
@@ -25,11 +26,11 @@ export interface ProduceRequest {
 
 /** Each topic to produce to. */
 export interface TopicProduceData {
-  /** The topic name. (versions 3-12, entity topicName) */
+  /** The topic name. (versions 0-12, entity topicName) */
   name?: string;
   /** The unique topic ID (versions 13) */
   topicId?: string;
-  /** Each partition to produce to. (versions 3-13) */
+  /** Each partition to produce to. (versions 0-13) */
   partitionData: PartitionProduceData[];
   /** Tagged fields this codec has no schema for, written back unchanged. */
   unknownTaggedFields?: TaggedField[];
@@ -37,19 +38,21 @@ export interface TopicProduceData {
 
 /** Each partition to produce to. */
 export interface PartitionProduceData {
-  /** The partition index. (versions 3-13) */
+  /** The partition index. (versions 0-13) */
   index: number;
-  /** The record data to be produced. (versions 3-13, nullable 3-13) */
+  /** The record data to be produced. (versions 0-13, nullable 0-13) */
   records: Buffer[] | null;
   /** Tagged fields this codec has no schema for, written back unchanged. */
   unknownTaggedFields?: TaggedField[];
 }
 
 export function decodeProduceRequest(r: Reader, version: number): ProduceRequest {
-  if (version < 3 || version > 13) throw unsupportedVersion("ProduceRequest", version);
+  if (version < 0 || version > 13) throw unsupportedVersion("ProduceRequest", version);
   const flexible = version >= 9;
   const o = {} as ProduceRequest;
-  o.transactionalId = flexible ? r.readCompactNullableString() : r.readNullableString();
+  if (version >= 3) {
+    o.transactionalId = flexible ? r.readCompactNullableString() : r.readNullableString();
+  }
   o.acks = r.readInt16();
   o.timeoutMs = r.readInt32();
   {
@@ -67,9 +70,13 @@ export function decodeProduceRequest(r: Reader, version: number): ProduceRequest
 }
 
 export function encodeProduceRequest(w: Writer, version: number, o: ProduceRequest): void {
-  if (version < 3 || version > 13) throw unsupportedVersion("ProduceRequest", version);
+  if (version < 0 || version > 13) throw unsupportedVersion("ProduceRequest", version);
   const flexible = version >= 9;
-  if (flexible) w.writeCompactNullableString(o.transactionalId); else w.writeNullableString(o.transactionalId);
+  if (version >= 3) {
+    if (flexible) w.writeCompactNullableString(o.transactionalId === undefined ? null : o.transactionalId); else w.writeNullableString(o.transactionalId === undefined ? null : o.transactionalId);
+  } else if (o.transactionalId !== undefined && o.transactionalId !== null) {
+    throw fieldNotInVersion("ProduceRequest.transactionalId", version);
+  }
   w.writeInt16(o.acks);
   w.writeInt32(o.timeoutMs);
   {
@@ -148,30 +155,31 @@ export const ProduceRequestSchema: MessageSchema = {
   name: "ProduceRequest",
   apiKey: 0,
   type: "request",
-  validVersions: [3, 13],
+  validVersions: [0, 13],
   flexibleVersions: [9, 32767],
   fields: [
     { name: "transactionalId", type: "string", versions: [3, 13], nullableVersions: [3, 13], entityType: "transactionalId" },
-    { name: "acks", type: "int16", versions: [3, 13] },
-    { name: "timeoutMs", type: "int32", versions: [3, 13] },
-    { name: "topicData", type: "[]TopicProduceData", versions: [3, 13], fields: [
-      { name: "name", type: "string", versions: [3, 12], entityType: "topicName", mapKey: true, ignorable: true },
+    { name: "acks", type: "int16", versions: [0, 13] },
+    { name: "timeoutMs", type: "int32", versions: [0, 13] },
+    { name: "topicData", type: "[]TopicProduceData", versions: [0, 13], fields: [
+      { name: "name", type: "string", versions: [0, 12], entityType: "topicName", mapKey: true, ignorable: true },
       { name: "topicId", type: "uuid", versions: [13, 13], mapKey: true, ignorable: true },
-      { name: "partitionData", type: "[]PartitionProduceData", versions: [3, 13], fields: [
-        { name: "index", type: "int32", versions: [3, 13] },
-        { name: "records", type: "records", versions: [3, 13], nullableVersions: [3, 13] },
+      { name: "partitionData", type: "[]PartitionProduceData", versions: [0, 13], fields: [
+        { name: "index", type: "int32", versions: [0, 13] },
+        { name: "records", type: "records", versions: [0, 13], nullableVersions: [0, 13] },
       ] },
     ] },
   ],
 };
 
-// ---- ProduceResponse (versions 3-13, flexible 9+) ----
+// ---- ProduceResponse (versions 0-13, flexible 9+) ----
+// The spec says 3-13; widened on purpose (VALID_VERSIONS_LOWERED in scripts/codegen/spec.ts).
 
 export interface ProduceResponse {
-  /** Each produce response. (versions 3-13) */
+  /** Each produce response. (versions 0-13) */
   responses: TopicProduceResponse[];
-  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 3-13) */
-  throttleTimeMs: number;
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 1-13) */
+  throttleTimeMs?: number;
   /** Endpoints for all current-leaders enumerated in PartitionProduceResponses, with errors NOT_LEADER_OR_FOLLOWER. (versions 10-13, tag 0) */
   nodeEndpoints?: NodeEndpoint[];
   /** Tagged fields this codec has no schema for, written back unchanged. */
@@ -180,11 +188,11 @@ export interface ProduceResponse {
 
 /** Each produce response. */
 export interface TopicProduceResponse {
-  /** The topic name. (versions 3-12, entity topicName) */
+  /** The topic name. (versions 0-12, entity topicName) */
   name?: string;
   /** The unique topic ID (versions 13) */
   topicId?: string;
-  /** Each partition that we produced to within the topic. (versions 3-13) */
+  /** Each partition that we produced to within the topic. (versions 0-13) */
   partitionResponses: PartitionProduceResponse[];
   /** Tagged fields this codec has no schema for, written back unchanged. */
   unknownTaggedFields?: TaggedField[];
@@ -192,14 +200,14 @@ export interface TopicProduceResponse {
 
 /** Each partition that we produced to within the topic. */
 export interface PartitionProduceResponse {
-  /** The partition index. (versions 3-13) */
+  /** The partition index. (versions 0-13) */
   index: number;
-  /** The error code, or 0 if there was no error. (versions 3-13) */
+  /** The error code, or 0 if there was no error. (versions 0-13) */
   errorCode: number;
-  /** The base offset. (versions 3-13) */
+  /** The base offset. (versions 0-13) */
   baseOffset: bigint;
-  /** The timestamp returned by broker after appending the messages. If CreateTime is used for the topic, the timestamp will be -1.  If LogAppendTime is used for the topic, the timestamp will be the broker local time when the messages are appended. (versions 3-13) */
-  logAppendTimeMs: bigint;
+  /** The timestamp returned by broker after appending the messages. If CreateTime is used for the topic, the timestamp will be -1.  If LogAppendTime is used for the topic, the timestamp will be the broker local time when the messages are appended. (versions 2-13) */
+  logAppendTimeMs?: bigint;
   /** The log start offset. (versions 5-13) */
   logStartOffset?: bigint;
   /** The batch indices of records that caused the batch to be dropped. (versions 8-13) */
@@ -247,7 +255,7 @@ export interface NodeEndpoint {
 }
 
 export function decodeProduceResponse(r: Reader, version: number): ProduceResponse {
-  if (version < 3 || version > 13) throw unsupportedVersion("ProduceResponse", version);
+  if (version < 0 || version > 13) throw unsupportedVersion("ProduceResponse", version);
   const flexible = version >= 9;
   const o = {} as ProduceResponse;
   {
@@ -257,7 +265,9 @@ export function decodeProduceResponse(r: Reader, version: number): ProduceRespon
     for (let i0 = 0; i0 < n0; i0++) a0.push(decodeTopicProduceResponse(r, version));
     o.responses = a0;
   }
-  o.throttleTimeMs = r.readInt32();
+  if (version >= 1) {
+    o.throttleTimeMs = r.readInt32();
+  }
   if (flexible) {
     const numTaggedFields = r.readUnsignedVarint();
     for (let t = 0; t < numTaggedFields; t++) {
@@ -283,14 +293,16 @@ export function decodeProduceResponse(r: Reader, version: number): ProduceRespon
 }
 
 export function encodeProduceResponse(w: Writer, version: number, o: ProduceResponse): void {
-  if (version < 3 || version > 13) throw unsupportedVersion("ProduceResponse", version);
+  if (version < 0 || version > 13) throw unsupportedVersion("ProduceResponse", version);
   const flexible = version >= 9;
   {
     const a0 = o.responses;
     w.writeArrayLength(a0.length, flexible);
     for (const e0 of a0) encodeTopicProduceResponse(w, version, e0);
   }
-  w.writeInt32(o.throttleTimeMs);
+  if (version >= 1) {
+    w.writeInt32(o.throttleTimeMs ?? 0);
+  }
   if (flexible) {
     const unknown = o.unknownTaggedFields;
     const t0 = version >= 10 ? o.nodeEndpoints : undefined;
@@ -358,7 +370,9 @@ function decodePartitionProduceResponse(r: Reader, version: number): PartitionPr
   o.index = r.readInt32();
   o.errorCode = r.readInt16();
   o.baseOffset = r.readInt64();
-  o.logAppendTimeMs = r.readInt64();
+  if (version >= 2) {
+    o.logAppendTimeMs = r.readInt64();
+  }
   if (version >= 5) {
     o.logStartOffset = r.readInt64();
   }
@@ -395,7 +409,9 @@ function encodePartitionProduceResponse(w: Writer, version: number, o: Partition
   w.writeInt32(o.index);
   w.writeInt16(o.errorCode);
   w.writeInt64(o.baseOffset);
-  w.writeInt64(o.logAppendTimeMs);
+  if (version >= 2) {
+    w.writeInt64(o.logAppendTimeMs ?? -1n);
+  }
   if (version >= 5) {
     w.writeInt64(o.logStartOffset ?? -1n);
   }
@@ -482,17 +498,17 @@ export const ProduceResponseSchema: MessageSchema = {
   name: "ProduceResponse",
   apiKey: 0,
   type: "response",
-  validVersions: [3, 13],
+  validVersions: [0, 13],
   flexibleVersions: [9, 32767],
   fields: [
-    { name: "responses", type: "[]TopicProduceResponse", versions: [3, 13], fields: [
-      { name: "name", type: "string", versions: [3, 12], entityType: "topicName", mapKey: true, ignorable: true },
+    { name: "responses", type: "[]TopicProduceResponse", versions: [0, 13], fields: [
+      { name: "name", type: "string", versions: [0, 12], entityType: "topicName", mapKey: true, ignorable: true },
       { name: "topicId", type: "uuid", versions: [13, 13], mapKey: true, ignorable: true },
-      { name: "partitionResponses", type: "[]PartitionProduceResponse", versions: [3, 13], fields: [
-        { name: "index", type: "int32", versions: [3, 13] },
-        { name: "errorCode", type: "int16", versions: [3, 13] },
-        { name: "baseOffset", type: "int64", versions: [3, 13] },
-        { name: "logAppendTimeMs", type: "int64", versions: [3, 13], ignorable: true },
+      { name: "partitionResponses", type: "[]PartitionProduceResponse", versions: [0, 13], fields: [
+        { name: "index", type: "int32", versions: [0, 13] },
+        { name: "errorCode", type: "int16", versions: [0, 13] },
+        { name: "baseOffset", type: "int64", versions: [0, 13] },
+        { name: "logAppendTimeMs", type: "int64", versions: [2, 13], ignorable: true },
         { name: "logStartOffset", type: "int64", versions: [5, 13], ignorable: true },
         { name: "recordErrors", type: "[]BatchIndexAndErrorMessage", versions: [8, 13], ignorable: true, fields: [
           { name: "batchIndex", type: "int32", versions: [8, 13] },
@@ -505,7 +521,7 @@ export const ProduceResponseSchema: MessageSchema = {
         ] },
       ] },
     ] },
-    { name: "throttleTimeMs", type: "int32", versions: [3, 13], ignorable: true },
+    { name: "throttleTimeMs", type: "int32", versions: [1, 13], ignorable: true },
     { name: "nodeEndpoints", type: "[]NodeEndpoint", versions: [10, 13], taggedVersions: [10, 32767], tag: 0, fields: [
       { name: "nodeId", type: "int32", versions: [10, 13], entityType: "brokerId", mapKey: true },
       { name: "host", type: "string", versions: [10, 13] },

@@ -33,6 +33,13 @@ describe("intersectApiVersions", () => {
   it("never raises the broker's Produce minimum (librdkafka compression, KAFKA-18659), still caps its maximum", () => {
     expect(intersectApiVersions([range(0, 0, 13)], codec)).toEqual([range(0, 0, 11)]);
   });
+
+  it("keeps the broker's Produce v0 with the real codec and tenant ranges, which cover v0-2 (no special case needed)", () => {
+    for (const served of [API_BY_KEY, TENANT_VERSION_RANGES]) {
+      expect(served.get(0)!.minVersion).toBe(0);
+      expect(intersectApiVersions([range(0, 0, 13)], served)).toEqual([range(0, 0, Math.min(13, served.get(0)!.maxVersion))]);
+    }
+  });
 });
 
 describe("ApiVersions response filter", () => {

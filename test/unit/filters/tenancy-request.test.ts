@@ -86,8 +86,8 @@ describe("tenancy request filter: default deny", () => {
   it("closes on an unknown api key or a version outside the codec (nothing to answer with)", () => {
     expect(verdictOf(tenant(), rawFrame(999, 0))).toEqual({ close: expect.stringContaining("unknown api key 999") });
     expect(verdictOf(tenant(), rawFrame(ApiKey.CreateAcls, 99))).toEqual({ close: expect.stringContaining("CreateAcls v99") });
-    // Produce below the codec's range (Kafka 3.x still serves v0-2): allowlisted, but it can't be rewritten or answered.
-    expect(verdictOf(tenant(), rawFrame(ApiKey.Produce, 2))).toEqual({ close: expect.stringContaining("Produce v2") });
+    // Fetch below the codec's range (v0-3, removed by KIP-896): allowlisted, but it can't be rewritten or answered.
+    expect(verdictOf(tenant(), rawFrame(ApiKey.Fetch, API_BY_KEY.get(ApiKey.Fetch)!.minVersion - 1))).toEqual({ close: expect.stringContaining(`Fetch v${API_BY_KEY.get(ApiKey.Fetch)!.minVersion - 1}`) });
     expect(verdictOf(tenant(), rawFrame(ApiKey.Fetch, TENANT_VERSION_RANGES.get(ApiKey.Fetch)!.maxVersion + 1))).toHaveProperty("close");
   });
 

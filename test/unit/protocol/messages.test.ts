@@ -6,7 +6,7 @@ import { Reader } from "../../../src/protocol/reader.js";
 import { Writer } from "../../../src/protocol/writer.js";
 import { ProtocolError } from "../../../src/protocol/errors.js";
 import { inVersionRange, type FieldSchema } from "../../../src/protocol/schema.js";
-import { clientsJar, loadSpecs, parseRange } from "../../../scripts/codegen/spec.js";
+import { clientsJar, loadSpecs, parseRange, validVersionsOf, VALID_VERSIONS_LOWERED } from "../../../scripts/codegen/spec.js";
 import { sampleMessage, versionsOf } from "./sample-message.js";
 
 const SEEDS = [1, 2, 3];
@@ -79,12 +79,23 @@ describe("generated index", () => {
     for (const spec of requests) {
       const api = API_BY_KEY.get(spec.apiKey!);
       expect(api, spec.name).toBeDefined();
-      const valid = parseRange(spec.validVersions)!;
+      // The spec's range, except where the generator widens it on purpose (Produce v0-2, KAFKA-18659).
+      const valid = validVersionsOf(spec)!;
       expect([api!.minVersion, api!.maxVersion], spec.name).toEqual([valid.lo, valid.hi]);
+      if (!VALID_VERSIONS_LOWERED.has(spec.name)) expect(valid, spec.name).toEqual(parseRange(spec.validVersions));
       expect(api!.requestFlexibleFrom, spec.name).toBe(parseRange(spec.flexibleVersions)?.lo ?? null);
       expect(api!.requestSchema.name).toBe(spec.name);
     }
     expect(API_BY_KEY.size).toBe(requests.length);
+  });
+
+  it("widens only Produce, and only down to v0 (the versions brokers advertise for librdkafka, KAFKA-18659)", () => {
+    expect([...VALID_VERSIONS_LOWERED.keys()].sort()).toEqual(["ProduceRequest", "ProduceResponse"]);
+    expect(APIS.Produce.minVersion).toBe(0);
+    expect(validVersionsOf({ name: "ProduceRequest", validVersions: "3-14" } as never)).toEqual({ lo: 0, hi: 14 });
+    expect(validVersionsOf({ name: "ProduceRequest", validVersions: "0-11" } as never)).toEqual({ lo: 0, hi: 11 }); // a 3.x jar
+    expect(() => validVersionsOf({ name: "ProduceRequest", validVersions: "4-14" } as never)).toThrow(/expected to start at 3 or 0/);
+    expect(validVersionsOf({ name: "FetchRequest", validVersions: "4-18" } as never)).toEqual({ lo: 4, hi: 18 });
   });
 
   it("names APIs and keys consistently", () => {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { API_BY_KEY, ApiKey } from "../../../src/protocol/messages/index.js";
 import { TENANT_API_ALLOWLIST, TENANT_VERSION_RANGES, admission } from "../../../src/tenancy/api-policy.js";
-import { wantsTenancy } from "../../../src/tenancy/rewrite.js";
+import { rewriteRequest, rewriteResponse, wantsTenancy } from "../../../src/tenancy/rewrite.js";
+import { tenant } from "./tenant-fixture.js";
 
 const NEVER: (keyof typeof ApiKey)[] = [
   "CreateAcls", "DeleteAcls", "DescribeAcls", "AlterUserScramCredentials", "DescribeUserScramCredentials",
@@ -45,6 +46,21 @@ describe("tenant API allowlist", () => {
     expect(admission(ApiKey.CreateAcls, 3)).toBe("denied");
     expect(admission(999, 0)).toBe("denied");
     expect(admission(-1, 0)).toBe("denied");
+  });
+
+  it.each([0, 1, 2])("allows Produce v%i (legacy message sets, Kafka 3.x), rewritten like v3-12: names prefixed, then stripped", (version) => {
+    expect(TENANT_VERSION_RANGES.get(ApiKey.Produce)!.minVersion).toBe(0);
+    expect(admission(ApiKey.Produce, version)).toBe("allowed");
+    expect(wantsTenancy(ApiKey.Produce, version)).toEqual({ request: true, response: true });
+    const records = [Buffer.from("legacy message set bytes")];
+    const request = { acks: -1, timeoutMs: 1000, topicData: [{ name: "orders", partitionData: [{ index: 0, records }] }] };
+    expect(rewriteRequest(tenant(), ApiKey.Produce, version, request)).toEqual({ kind: "forward" });
+    expect(request.topicData[0]!.name).toBe("payments.orders");
+    expect(request.topicData[0]!.partitionData[0]!.records).toBe(records); // the very slices
+    expect(request).not.toHaveProperty("transactionalId");
+    const response = { responses: [{ name: "payments.orders", partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 5n }] }] };
+    expect(rewriteResponse(tenant(), ApiKey.Produce, version, response, undefined)).toBe(true);
+    expect(response.responses[0]!.name).toBe("orders");
   });
 
   it("every allowed API but ApiVersions names something the tenancy layer rewrites, or carries free text to scrub", () => {
