@@ -13,6 +13,7 @@ import {
 } from "../harness/clients.js";
 import type { TestGateway } from "../harness/gateway.js";
 import { runKafkaTool, type KafkaTool } from "../harness/java-tools.js";
+import { gatewayBrokerAddresses, waitUntilEveryBrokerKnows } from "../harness/topic-propagation.js";
 
 const PARTITIONS = 3;
 const CONSOLE_MESSAGES = 500;
@@ -58,6 +59,9 @@ describe("Kafka's Java tools through the gateway", () => {
       await tool("topics", [...bootstrap, "--create", "--topic", topic, "--partitions", `${PARTITIONS}`, "--replication-factor", "3"]),
     );
     expect(created.stdout).toContain(`Created topic ${topic}.`);
+    // --describe fails at once if the broker it asks hasn't learned of the topic yet (seen on 3.9).
+    const brokers = gatewayBrokerAddresses(gateway.config, [...nodeIds]);
+    await waitUntilEveryBrokerKnows(brokers, [{ name: topic, partitions: PARTITIONS }]);
 
     const described = assertSucceeded("topics --describe", await tool("topics", [...bootstrap, "--describe", "--topic", topic]));
     expect(described.stdout).toMatch(new RegExp(`Topic: ${topic}\\s+TopicId: \\S+\\s+PartitionCount: ${PARTITIONS}\\s+ReplicationFactor: 3`));

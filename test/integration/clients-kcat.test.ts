@@ -16,6 +16,7 @@ import {
 } from "../harness/clients.js";
 import type { TestGateway } from "../harness/gateway.js";
 import { parseKcatMetadata, runKcat } from "../harness/kcat.js";
+import { gatewayBrokerAddresses, waitUntilEveryBrokerKnows } from "../harness/topic-propagation.js";
 
 const MESSAGES = 2_000;
 const PARTITIONS = 3;
@@ -60,6 +61,8 @@ describe("kcat through the gateway", () => {
   let session: GatewaySession;
   let gateway: TestGateway;
   let allowed: Set<string>;
+  // librdkafka fails a produce at once when the broker it asks doesn't know the topic yet.
+  const brokerAddresses = () => gatewayBrokerAddresses(gateway.config, upstream.brokers.map((b) => b.nodeId));
 
   beforeAll(async () => {
     // kcat cannot create topics; kafkajs does it through the same gateway.
@@ -67,25 +70,8 @@ describe("kcat through the gateway", () => {
     gateway = session.gateway;
     allowed = gatewayAddresses(gateway.config);
     await createTopicsAndWait(session.admin, [{ topic, numPartitions: PARTITIONS, replicationFactor: 3 }]);
-    await waitUntilEveryBrokerKnows(topic, PARTITIONS);
+    await waitUntilEveryBrokerKnows(brokerAddresses(), [{ name: topic, partitions: PARTITIONS }]);
   });
-
-  /**
-   * A new topic reaches each broker's metadata at its own pace (slowly on 3.9), and librdkafka fails a produce at
-   * once when the broker it asks doesn't know the topic yet: wait until every broker, asked through its own
-   * gateway port, lists the topic with a leader for each partition.
-   */
-  async function waitUntilEveryBrokerKnows(name: string, partitions: number): Promise<void> {
-    const listener = gateway.config.virtualClusters[0]!.listeners[0]!;
-    for (const broker of upstream.brokers) {
-      const address = `${listener.advertisedHost}:${listener.brokerPorts.first + broker.nodeId - listener.nodeIdBase}`;
-      await waitUntil(async () => {
-        const listing = await runKcat(["-L", "-b", address, "-t", name]);
-        const known = listing.code === 0 ? parseKcatMetadata(listing.stdout).topics.get(name) : undefined;
-        return known?.length === partitions && known.every((p) => p.leader >= 0);
-      }, { what: `broker ${broker.nodeId} to know ${name}`, timeoutMs: 30_000, intervalMs: 300 });
-    }
-  }
 
   afterAll(async () => {
     await session?.close();
@@ -144,7 +130,7 @@ describe("kcat through the gateway", () => {
   it.each(["gzip", "snappy", "zstd"])("round-trips %s-compressed messages", async (codec) => {
     const codecTopic = uniqueName(`kcat-${codec}`);
     await createTopicsAndWait(session.admin, [{ topic: codecTopic, numPartitions: 1, replicationFactor: 3 }]);
-    await waitUntilEveryBrokerKnows(codecTopic, 1);
+    await waitUntilEveryBrokerKnows(brokerAddresses(), [{ name: codecTopic, partitions: 1 }]);
     expectExactlyTheProducedMessages(await roundTrip(codecTopic, codec, 200), 200);
   });
 
