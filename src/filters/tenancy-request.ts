@@ -16,7 +16,7 @@ import type { ApiDescriptor } from "../protocol/api-descriptor.js";
 import { Reader } from "../protocol/reader.js";
 import { Writer } from "../protocol/writer.js";
 import { TENANT_VERSION_RANGES, admission } from "../tenancy/api-policy.js";
-import { buildErrorResponse, rewriteRequest, wantsTenancy, type RequestOutcome, type TenantContext } from "../tenancy/rewrite.js";
+import { FORWARD_UNCHANGED, buildErrorResponse, rewriteRequest, wantsTenancy, type RequestOutcome, type TenantContext } from "../tenancy/rewrite.js";
 import type { RequestFilter, RequestKey, RequestVerdict } from "./request-filter.js";
 
 /** A request header re-encoded with a new client id: api key, version, correlation id, client id, tags. */
@@ -43,18 +43,19 @@ export class TenancyRequestFilter implements RequestFilter {
     const reader = new Reader(frame.chunks);
     const header = decodeRequestHeader(reader);
     header.clientId = this.tenant.ns.upstreamClientId(header.clientId);
-    if (!wantsTenancy(apiKey, apiVersion).request) {
-      // The message needs nothing: a new header, then the original body bytes.
-      const writer = new Writer(HEADER_BYTES_HINT);
-      encodeRequestHeader(writer, header);
-      const chunks = writer.toChunks();
-      for (const slice of reader.slices(reader.remaining)) chunks.push(slice);
-      return { forward: chunks };
-    }
+    // The message needs nothing: a new header, then the original body bytes.
+    if (!wantsTenancy(apiKey, apiVersion).request) return { forward: withHeader(header, reader) };
+    const bodyStart = reader.offset;
     const api = API_BY_KEY.get(apiKey)!;
     const request = api.decodeRequest(reader, apiVersion);
     const outcome = rewriteRequest(this.tenant, apiKey, apiVersion, request);
     if (outcome instanceof Promise) return { pending: outcome.then((settled) => this.settle(header, api, request, settled)) };
+    if (outcome === FORWARD_UNCHANGED) {
+      // Nothing in the message changed (a Produce v13 by the tenant's own topic ids): no re-encode.
+      const body = new Reader(frame.chunks);
+      body.skip(bodyStart);
+      return { forward: withHeader(header, body) };
+    }
     return this.settle(header, api, request, outcome);
   }
 
@@ -91,6 +92,15 @@ export class TenancyRequestFilter implements RequestFilter {
     this.log.debug({ apiKey, apiVersion, errorCode }, `${what}: ${refused}, answered by the gateway`);
     return { respond: encodeResponse(api, apiVersion, key.correlationId, response) };
   }
+}
+
+/** `header` encoded, then the rest of `body` (positioned at the message) as views of the received chunks. */
+function withHeader(header: RequestHeader, body: Reader): Buffer[] {
+  const writer = new Writer(HEADER_BYTES_HINT);
+  encodeRequestHeader(writer, header);
+  const chunks = writer.toChunks();
+  for (const slice of body.slices(body.remaining)) chunks.push(slice);
+  return chunks;
 }
 
 /** Whether some `…errorCode` field of a decoded message holds `code`. */

@@ -40,6 +40,11 @@ const IRREGULAR: ReadonlyMap<number, IrregularRewrite> = new Map<number, Irregul
 ]);
 
 const FORWARD: RequestOutcome = Object.freeze({ kind: "forward" });
+/**
+ * The outcome when the rewrite replaced nothing in the message (e.g. a Produce v13 naming only the tenant's own
+ * topic ids): the caller may forward the original body bytes instead of re-encoding (compare by identity).
+ */
+export const FORWARD_UNCHANGED: RequestOutcome = Object.freeze({ kind: "forward" });
 
 /** Whether requests / responses of this API version need decoding for tenancy (memoised). */
 export function wantsTenancy(apiKey: number, version: number): { request: boolean; response: boolean } {
@@ -78,13 +83,17 @@ export function rewriteRequest(
   }
   const plan = tenancyPlan(apiKey, version, "request");
   let unresolved: Record<string, unknown>[] | undefined;
+  /** A field set to null by hand (not counted by the walk). */
+  let nulled = false;
+  let changes = 0;
   if (plan.length > 0) {
-    walkFields<TenancyLabel>(plan, request, (value, label, holder) => {
+    changes = walkFields<TenancyLabel>(plan, request, (value, label, holder) => {
       if (label === "clusterId") {
         // Only ever a top-level field named clusterId (tenancy-plan.ts); null when the physical id is not known yet.
         const upstream = upstreamClusterId(ctx, value as string);
         if (upstream !== null) return upstream;
         holder.clusterId = null;
+        nulled = true;
         return undefined;
       }
       if (label !== "topicId") return label === "message" ? undefined : ctx.ns.add(value as string);
@@ -95,8 +104,10 @@ export function rewriteRequest(
       // Unknown, or another tenant's: both take the same (refreshing) path, so neither answers faster.
       (unresolved ??= []).push(holder);
       return undefined;
-    });
+    }).changes;
   }
+  // Nothing replaced and no hand-written rewrite ran: the caller may forward the original body bytes.
+  if (unresolved === undefined && state === undefined && changes === 0 && !nulled) return FORWARD_UNCHANGED;
   if (unresolved === undefined) return outcome(state);
   return resolveTopicIds(ctx, unresolved, state ?? new RewriteState());
 }

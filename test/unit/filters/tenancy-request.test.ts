@@ -136,6 +136,29 @@ describe("tenancy request filter: allowed requests", () => {
     expect(slice.byteOffset).toBe(whole.byteOffset + start);
   });
 
+  it("Produce v13 by the tenant's own topic id: only the header is re-encoded, the body goes upstream as received", () => {
+    const records = Buffer.alloc(2048, 9);
+    const request = { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ topicId: OUR_ID, partitionData: [{ index: 0, records: [records] }] }] };
+    const f = frame(ApiKey.Produce, 13, request);
+    const whole = Buffer.concat(f.chunks);
+    const bodyStart = new Reader([whole]);
+    decodeRequestHeader(bodyStart);
+    const { header, message, chunks } = forwarded(verdictOf(tenant(), { size: whole.length, chunks: [whole] }));
+    expect(header.clientId).toBe("payments/app");
+    expect((message.topicData as { topicId: string }[])[0]!.topicId).toBe(OUR_ID);
+    // Header chunk(s), then one view of everything after the client's header: the body is not re-encoded.
+    const body = chunks[chunks.length - 1]!;
+    expect(body.buffer).toBe(whole.buffer);
+    expect(body.byteOffset).toBe(whole.byteOffset + bodyStart.offset);
+    expect(body.length).toBe(whole.length - bodyStart.offset);
+  });
+
+  it("Produce v13 naming a transactional id is re-encoded (the id gets the prefix)", () => {
+    const request = { transactionalId: "tx", acks: -1, timeoutMs: 1000, topicData: [{ topicId: OUR_ID, partitionData: [{ index: 0, records: [Buffer.alloc(64, 1)] }] }] };
+    const { message } = forwarded(verdictOf(tenant(), frame(ApiKey.Produce, 13, request)));
+    expect(message.transactionalId).toBe("payments.tx");
+  });
+
   it("a foreign topic id goes upstream as a stand-in, restored in the response (state carried)", async () => {
     const t = tenant();
     const request = { replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 1, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [{ topicId: FOREIGN_ID, partitions: [] }], forgottenTopicsData: [], rackId: "" };
