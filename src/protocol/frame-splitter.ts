@@ -74,6 +74,16 @@ export class FrameSplitter {
     this.headBytes = headBytes;
   }
 
+  /**
+   * Body bytes still to come for the frame being received (0 between frames or inside a size prefix): how much
+   * a reader can usefully ask the socket for next.
+   */
+  get bytesToFrameEnd(): number {
+    if (this.state === State.Size) return 0;
+    if (this.state === State.Head) return this.bodySize - Math.min(this.bodySize, this.headBytes) + this.remaining;
+    return this.remaining;
+  }
+
   /** True while part of a frame (or of its size prefix) has been received. */
   get hasPartialFrame(): boolean {
     return this.state !== State.Size || this.sizeBytesHave > 0;

@@ -23,7 +23,8 @@ import type { LogThrottle } from "./log-throttle.js";
 import type { ListenerMeters } from "./meters.js";
 import { REQUEST_KEY_BYTES, isAcksZero, peekInt16, peekInt32 } from "./frame-peek.js";
 import { ApiKey } from "../protocol/messages/index.js";
-import { UpstreamConnectError, connectFirst } from "./upstream-connect.js";
+import { ReadBuffers } from "./read-buffers.js";
+import { UpstreamConnectError, connectFirst, type UpstreamReader } from "./upstream-connect.js";
 
 /** Everything a connection needs from its listener; built once per listener, shared by its connections. */
 export interface ListenerContext {
@@ -61,6 +62,18 @@ export class ClientConnection {
   private readonly inFlight = new InFlightQueue();
   private readonly fromClient: FrameSplitter;
   private readonly fromUpstream: FrameSplitter;
+  /**
+   * The upstream socket reads through `onread` into these (no Readable stream in between), sized by what the
+   * frame being received still lacks.
+   */
+  private readonly upstreamBuffers = new ReadBuffers();
+  private readonly upstreamReader: UpstreamReader = {
+    buffer: () => this.upstreamBuffers.next(this.fromUpstream.bytesToFrameEnd),
+    callback: (nread, buffer) => {
+      this.onUpstreamData(this.upstreamBuffers.take(buffer, nread));
+      return true; // onUpstreamData pauses the socket itself when the client is full
+    },
+  };
   private closed = false;
   private draining = false;
   /**
@@ -139,12 +152,12 @@ export class ClientConnection {
 
   private async connectUpstream(): Promise<net.Socket> {
     const { target, ctx } = this;
-    if (target.kind === "bootstrap") return connectFirst(ctx.bootstrap, ctx.connectTimeoutMs);
+    if (target.kind === "bootstrap") return connectFirst(ctx.bootstrap, ctx.connectTimeoutMs, this.upstreamReader);
     const address = await ctx.addressMap.resolve(target.nodeId);
     if (address === undefined) {
       throw new UpstreamConnectError("connect", `cluster ${ctx.physicalCluster} has no broker with node id ${target.nodeId}`);
     }
-    return connectFirst([address], ctx.connectTimeoutMs);
+    return connectFirst([address], ctx.connectTimeoutMs, this.upstreamReader);
   }
 
   private upstreamUnreachable(err: unknown): void {
@@ -170,7 +183,6 @@ export class ClientConnection {
     upstream.setNoDelay(true);
     upstream.on("error", (err) => this.upstreamFailed("upstream error", err));
     upstream.on("close", () => this.upstreamFailed("upstream closed"));
-    upstream.on("data", this.onUpstreamData);
     // Backpressure: a full socket pauses the socket that feeds it until it drains.
     upstream.on("drain", () => this.resumeClient());
     this.client.on("drain", () => {

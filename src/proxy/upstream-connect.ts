@@ -16,9 +16,15 @@ export class UpstreamConnectError extends Error {
   }
 }
 
-function connectOne(address: HostPort, timeoutMs: number): Promise<net.Socket> {
+/** Reads into the caller's buffers instead of a Readable stream's (see net.connect's `onread`). */
+export interface UpstreamReader {
+  buffer(): Buffer;
+  callback(nread: number, buffer: Buffer): boolean;
+}
+
+function connectOne(address: HostPort, timeoutMs: number, onread?: UpstreamReader): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: address.host, port: address.port, noDelay: true });
+    const socket = net.connect({ host: address.host, port: address.port, noDelay: true, ...(onread && { onread }) });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new UpstreamConnectError("timeout", `connect to ${address.host}:${address.port} timed out after ${timeoutMs} ms`));
@@ -40,11 +46,12 @@ function connectOne(address: HostPort, timeoutMs: number): Promise<net.Socket> {
 export async function connectFirst(
   addresses: readonly HostPort[],
   timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
+  onread?: UpstreamReader,
 ): Promise<net.Socket> {
   let lastError: UpstreamConnectError = new UpstreamConnectError("connect", "no upstream address to connect to");
   for (const address of addresses) {
     try {
-      return await connectOne(address, timeoutMs);
+      return await connectOne(address, timeoutMs, onread);
     } catch (err) {
       lastError = err as UpstreamConnectError;
     }

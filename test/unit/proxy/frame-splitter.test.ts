@@ -189,3 +189,22 @@ describe("FrameSplitter streaming", () => {
     expect(pieces).toEqual([2, 40, 54, -1]);
   });
 });
+
+describe("FrameSplitter.bytesToFrameEnd", () => {
+  it.each([
+    ["collecting whole frames", undefined],
+    ["streaming (head 8)", 8],
+    ["collecting after a head (head 8)", -8],
+  ] as const)("counts the body bytes still to come, %s", (_, head) => {
+    const splitter = new FrameSplitter();
+    if (head !== undefined) splitter.streamFramesTo({ start: () => head > 0, body: () => {}, end: () => {} }, Math.abs(head));
+    const wire = encode([Buffer.alloc(100, 1), Buffer.alloc(3, 2)]);
+    let pushed = 0;
+    // [bytes of the stream pushed so far, body bytes still to come]; 2 = half a size prefix: nothing known yet.
+    for (const [upTo, left] of [[0, 0], [2, 0], [4, 100], [6, 98], [12, 92], [50, 54], [103, 1], [104, 0], [109, 2], [111, 0]] as const) {
+      splitter.push(wire.subarray(pushed, upTo));
+      pushed = upTo;
+      expect(splitter.bytesToFrameEnd, `after ${upTo} bytes`).toBe(left);
+    }
+  });
+});
