@@ -49,7 +49,9 @@ describe(`Produce v${VERSION} with a legacy (magic 1) message set through the ga
   const kafka = inject("kafka");
   const line = kafkaLine(kafka.version);
   let session: TenantsSession;
+  /** The leaders of partition 0 of the tenant's `legacy` and `direct` topics (each topic's own: they often differ). */
   let leader: number;
+  let directLeader: number;
 
   beforeAll(async () => {
     session = await openTenantsSession(kafka, "produce-legacy");
@@ -57,7 +59,8 @@ describe(`Produce v${VERSION} with a legacy (magic 1) message set through the ga
     // Both tenants own a topic of that name; only payments writes to it.
     for (const tenant of [payments, analytics]) await createTopicsAndWait(tenant.admin, [{ topic: TOPIC, numPartitions: 1, replicationFactor: 3 }]);
     await createTopicsAndWait(payments.admin, [{ topic: "direct", numPartitions: 1, replicationFactor: 3 }]);
-    leader = (await payments.admin.fetchTopicMetadata({ topics: [TOPIC] })).topics[0]!.partitions[0]!.leader;
+    const leaders = (await payments.admin.fetchTopicMetadata({ topics: [TOPIC, "direct"] })).topics;
+    [leader, directLeader] = [TOPIC, "direct"].map((name) => leaders.find((t) => t.name === name)!.partitions[0]!.leader);
   });
   afterAll(async () => {
     await session?.close();
@@ -85,7 +88,7 @@ describe(`Produce v${VERSION} with a legacy (magic 1) message set through the ga
   });
 
   it(`the broker's own answer to Produce v${VERSION}, asked directly (Kafka ${kafka.version})`, async () => {
-    const direct = await session.physical.raw(leader);
+    const direct = await session.physical.raw(directLeader);
     const physicalTopic = session.payments.physical("direct");
     if (line >= 4) {
       // Kafka 4 advertises Produce v0 (KAFKA-18659) but rejects v0-2 by closing the connection.
