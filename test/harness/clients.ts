@@ -6,46 +6,14 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { Kafka, logLevel, type Admin, type Consumer, type ITopicConfig } from "kafkajs";
+import { Kafka, logLevel, type Admin, type Consumer } from "kafkajs";
 import type { GatewayConfig } from "../../src/config/index.js";
 import { startTestGateway, type TestGateway, type UpstreamCluster } from "./gateway.js";
+import { waitUntil } from "./wait.js";
 
 /** A topic/group/transactional id that no earlier run (nor a parallel test) has used: `prefix-<time>-<random>`. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
-}
-
-type Truthy<T> = Exclude<T, false | 0 | "" | null | undefined>;
-
-export interface WaitOptions {
-  /** What is awaited, for the timeout message; a function is asked at the timeout (e.g. to report progress). */
-  what: string | (() => string);
-  timeoutMs?: number;
-  intervalMs?: number;
-}
-
-/**
- * Polls `condition` until it returns a truthy value (which is returned) or the time is up.
- * A throwing condition counts as "not yet"; its last error is named in the timeout message.
- */
-export async function waitUntil<T>(condition: () => T | Promise<T>, opts: WaitOptions): Promise<Truthy<T>> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-  const intervalMs = opts.intervalMs ?? 200;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await condition();
-      if (value) return value as Truthy<T>;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : "";
-      const what = typeof opts.what === "function" ? opts.what() : opts.what;
-      throw new Error(`timed out after ${opts.timeoutMs ?? 60_000} ms waiting for ${what}${why}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 export interface ProcessResult {
@@ -135,23 +103,6 @@ export function gatewayAddresses(config: GatewayConfig): Set<string> {
 export function upstreamAddressesIn(text: string, upstream: readonly { host: string; port: number }[]): string[] {
   const mentioned = new Set(text.match(/[\w.-]+:\d+/g));
   return upstream.map((b) => `${b.host}:${b.port}`).filter((address) => mentioned.has(address));
-}
-
-/**
- * Creates topics and waits until they have a leader for every partition. kafkajs's own `waitForLeaders`
- * gives up on UNKNOWN_TOPIC_OR_PARTITION, which KRaft brokers answer until the new topic reaches them.
- */
-export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[]): Promise<void> {
-  await admin.createTopics({ topics, waitForLeaders: false });
-  await waitUntil(
-    async () => {
-      const metadata = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
-      return metadata.topics.every(
-        (t, i) => t.partitions.length === topics[i].numPartitions && t.partitions.every((p) => p.leader >= 0),
-      );
-    },
-    { what: `leaders for ${topics.map((t) => t.topic).join(", ")}`, timeoutMs: 60_000, intervalMs: 300 },
-  );
 }
 
 /**

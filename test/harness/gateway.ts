@@ -3,12 +3,10 @@
  * records every upstream broker address seen in a response sent to a client (there must be none).
  */
 import net from "node:net";
-import type { Admin } from "kafkajs";
 import { DEFAULT_TOPIC_CONFIG_ALLOWLIST } from "../../src/config/topic-configs.js";
 import type { GatewayConfig, HostPort, VirtualClusterConfig } from "../../src/config/types.js";
 import { startGateway, type Gateway } from "../../src/gateway.js";
 import type { ResponseTap } from "../../src/proxy/client-connection.js";
-import { waitUntil } from "./clients.js";
 
 export interface UpstreamCluster {
   /** "host:port,host:port" */
@@ -155,19 +153,4 @@ export async function startTestGateway(kafka: UpstreamCluster, opts: TestGateway
     upstreamLeaks: () => [...new Set(recorder.leaks)],
     close: () => gateway.close(),
   };
-}
-
-/**
- * Creates a topic (RF 3 unless told) and waits until every partition leader serves it. kafkajs's createTopics fails
- * when its follow-up Metadata reaches a broker that hasn't applied the new topic yet
- * (UNKNOWN_TOPIC_OR_PARTITION; half the time on 3.9.2, with or without the gateway): the topic exists
- * then, so wait for its leaders instead.
- */
-export async function createReadyTopic(admin: Admin, topic: string, numPartitions: number, replicationFactor = 3): Promise<void> {
-  try {
-    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor }] });
-  } catch (err) {
-    if ((err as { type?: string }).type !== "UNKNOWN_TOPIC_OR_PARTITION") throw err;
-  }
-  await waitUntil(() => admin.fetchTopicOffsets(topic), { what: `leaders of ${topic}`, timeoutMs: 30_000 });
 }

@@ -1,18 +1,33 @@
 /**
- * Waiting for a new topic to reach every broker. After CreateTopics, KRaft brokers learn of a topic one by one
- * (slowly on 3.9), and answer UNKNOWN_TOPIC_OR_PARTITION meanwhile: a tool that asks the wrong broker too soon
- * fails at once (TopicCommand --describe, a librdkafka produce). Tests that hand a fresh topic to such a tool
- * wait here first, asking each broker through its own gateway port, so the topic names are the tenant's own.
+ * Creating a topic and waiting until every broker knows it. After CreateTopics, KRaft brokers learn of a topic one
+ * by one (slowly on 3.9), and answer UNKNOWN_TOPIC_OR_PARTITION or NOT_LEADER_OR_FOLLOWER meanwhile. A client that
+ * asks the wrong broker too soon fails at once (TopicCommand --describe, a librdkafka produce) or retries a whole
+ * kafkajs send, writing the partitions that had succeeded twice. So tests wait until every broker, asked through
+ * the address the client itself uses for it (a gateway port, where topic names are the tenant's own), knows it.
  */
-import type { GatewayConfig } from "../../src/config/types.js";
+import type { Admin, ITopicConfig } from "kafkajs";
 import { ApiKey } from "../../src/protocol/messages/index.js";
-import { waitUntil } from "./clients.js";
 import { RawKafkaConnection } from "./raw-client.js";
+import { waitUntil } from "./wait.js";
 
-/** The gateway's per-broker address ("host:port") for each of `nodeIds`, on its first virtual cluster's first listener. */
-export function gatewayBrokerAddresses(config: GatewayConfig, nodeIds: readonly number[]): string[] {
-  const listener = config.virtualClusters[0]!.listeners[0]!;
-  return nodeIds.map((nodeId) => `${listener.advertisedHost}:${listener.brokerPorts.first + nodeId - listener.nodeIdBase}`);
+/**
+ * Creates topics and waits until every broker knows each with a leader for every partition. Not kafkajs's
+ * `waitForLeaders`: it gives up on UNKNOWN_TOPIC_OR_PARTITION, the answer of a broker that hasn't caught up yet.
+ */
+export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+  await admin.createTopics({ topics, waitForLeaders: false });
+  const wanted = topics.map((t) => ({ name: t.topic, partitions: t.numPartitions ?? 1 }));
+  await waitUntilEveryBrokerKnows(await brokerAddresses(admin), wanted, 60_000);
+}
+
+/** One topic (RF 3 unless told), as createTopicsAndWait. */
+export function createReadyTopic(admin: Admin, topic: string, numPartitions: number, replicationFactor = 3): Promise<void> {
+  return createTopicsAndWait(admin, [{ topic, numPartitions, replicationFactor }]);
+}
+
+/** Every broker's "host:port" as `admin`'s client sees it (through a gateway: its per-broker ports). */
+export async function brokerAddresses(admin: Admin): Promise<string[]> {
+  return (await admin.describeCluster()).brokers.map((b) => `${b.host}:${b.port}`);
 }
 
 interface TopicPartitions {

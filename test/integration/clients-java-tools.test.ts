@@ -3,17 +3,11 @@
  * producer and consumer, ConsumerGroupCommand and ProducerPerformance, checked on their real output.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  assertSucceeded,
-  createTopicsAndWait,
-  openGatewaySession,
-  uniqueName,
-  upstreamAddressesIn,
-  type GatewaySession,
-} from "../harness/clients.js";
+import { assertSucceeded, openGatewaySession, uniqueName, upstreamAddressesIn, type GatewaySession } from "../harness/clients.js";
+import { createTopicsAndWait } from "../harness/topic-propagation.js";
 import type { TestGateway } from "../harness/gateway.js";
 import { runKafkaTool, type KafkaTool } from "../harness/java-tools.js";
-import { gatewayBrokerAddresses, waitUntilEveryBrokerKnows } from "../harness/topic-propagation.js";
+import { brokerAddresses, waitUntilEveryBrokerKnows } from "../harness/topic-propagation.js";
 
 const PARTITIONS = 3;
 const CONSOLE_MESSAGES = 500;
@@ -60,8 +54,7 @@ describe("Kafka's Java tools through the gateway", () => {
     );
     expect(created.stdout).toContain(`Created topic ${topic}.`);
     // --describe fails at once if the broker it asks hasn't learned of the topic yet (seen on 3.9).
-    const brokers = gatewayBrokerAddresses(gateway.config, [...nodeIds]);
-    await waitUntilEveryBrokerKnows(brokers, [{ name: topic, partitions: PARTITIONS }]);
+    await waitUntilEveryBrokerKnows(await brokerAddresses(session.admin), [{ name: topic, partitions: PARTITIONS }]);
 
     const described = assertSucceeded("topics --describe", await tool("topics", [...bootstrap, "--describe", "--topic", topic]));
     expect(described.stdout).toMatch(new RegExp(`Topic: ${topic}\\s+TopicId: \\S+\\s+PartitionCount: ${PARTITIONS}\\s+ReplicationFactor: 3`));

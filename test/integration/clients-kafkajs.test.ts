@@ -6,15 +6,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Partitioners } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  createTopicsAndWait,
-  gatewayAddresses,
-  openGatewaySession,
-  subscribeWhenKnown,
-  uniqueName,
-  waitUntil,
-  type GatewaySession,
-} from "../harness/clients.js";
+import { gatewayAddresses, openGatewaySession, subscribeWhenKnown, uniqueName, type GatewaySession } from "../harness/clients.js";
+import { createTopicsAndWait } from "../harness/topic-propagation.js";
+import { waitUntil } from "../harness/wait.js";
 
 const MESSAGES = 10_000;
 const PARTITIONS = 6;

@@ -7,15 +7,9 @@
  */
 import { Partitioners } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  assertSucceeded,
-  createTopicsAndWait,
-  openGatewaySession,
-  subscribeWhenKnown,
-  uniqueName,
-  waitUntil,
-  type GatewaySession,
-} from "../harness/clients.js";
+import { assertSucceeded, openGatewaySession, subscribeWhenKnown, uniqueName, type GatewaySession } from "../harness/clients.js";
+import { createTopicsAndWait } from "../harness/topic-propagation.js";
+import { waitUntil } from "../harness/wait.js";
 import { runKafkaTool } from "../harness/java-tools.js";
 
 const PARTITIONS = 3;

@@ -10,7 +10,8 @@ import { encodeFetchRequest } from "../../src/protocol/messages/fetch.js";
 import { Writer } from "../../src/protocol/writer.js";
 import { byteLength, writeFrame } from "../../src/proxy/frame-write.js";
 import { kafkajsClient, uniqueName } from "../harness/clients.js";
-import { createReadyTopic, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { createReadyTopic } from "../harness/topic-propagation.js";
 
 const FETCH_WAIT_MS = 2_000;
 

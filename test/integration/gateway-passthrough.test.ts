@@ -18,8 +18,10 @@ import { Reader } from "../../src/protocol/reader.js";
 import { Writer } from "../../src/protocol/writer.js";
 import { byteLength, writeFrame } from "../../src/proxy/frame-write.js";
 import { TENANT_VERSION_RANGES } from "../../src/tenancy/api-policy.js";
-import { kafkajsClient, uniqueName, waitUntil } from "../harness/clients.js";
-import { createReadyTopic, leakRecorder, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { kafkajsClient, uniqueName } from "../harness/clients.js";
+import { waitUntil } from "../harness/wait.js";
+import { leakRecorder, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { createReadyTopic } from "../harness/topic-propagation.js";
 
 /** Sends one request body (header + message) to `host:port` and returns the response body. */
 async function roundTrip(host: string, port: number, body: Buffer[]): Promise<Buffer[]> {

@@ -10,7 +10,9 @@ import { ApiKey } from "../../src/protocol/messages/index.js";
 import { Reader } from "../../src/protocol/reader.js";
 import { fetchTopicIds } from "../../src/proxy/metadata-fetch.js";
 import { TENANT_VERSION_RANGES } from "../../src/tenancy/api-policy.js";
-import { createTopicsAndWait, subscribeWhenKnown, waitUntil } from "../harness/clients.js";
+import { subscribeWhenKnown } from "../harness/clients.js";
+import { createTopicsAndWait } from "../harness/topic-propagation.js";
+import { waitUntil } from "../harness/wait.js";
 import { parseHostPorts } from "../harness/gateway.js";
 import { openTenantsSession, type Tenant, type TenantsSession } from "../harness/tenants.js";
 

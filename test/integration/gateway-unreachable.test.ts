@@ -6,7 +6,8 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { metrics } from "../../src/control/metrics.js";
 import { startGateway, type Gateway } from "../../src/gateway.js";
-import { kafkajsClient, uniqueName, waitUntil } from "../harness/clients.js";
+import { kafkajsClient, uniqueName } from "../harness/clients.js";
+import { waitUntil } from "../harness/wait.js";
 import { freePort, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
 
 /** Connects, sends one byte, and resolves with how long the gateway took to close the connection. */

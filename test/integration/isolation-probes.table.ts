@@ -10,7 +10,7 @@ import { expect } from "vitest";
 import { ErrorCode, errorCodeName } from "../../src/protocol/error-codes.js";
 import { ApiKey } from "../../src/protocol/messages/index.js";
 import { Writer } from "../../src/protocol/writer.js";
-import { waitUntil } from "../harness/clients.js";
+import { waitUntil } from "../harness/wait.js";
 import { ConnectionClosedError, type RawKafkaConnection } from "../harness/raw-client.js";
 import { legacyMessageSet, recordBatch } from "../harness/record-batch.js";
 

@@ -1,8 +1,9 @@
 // The harness itself: the shared cluster is real, complete, and usable from kafkajs and Kafka's own tools.
 import kafkajs from "kafkajs";
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runKafkaTool } from "../harness/java-tools.js";
+import { createTopicsAndWait } from "../harness/topic-propagation.js";
 import { processesMentioning, startKafka } from "../harness/kafka.js";
 import "../harness/provided.js";
 
@@ -17,18 +18,10 @@ describe("Kafka test cluster", () => {
 
   beforeAll(async () => {
     await admin.connect();
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: 3, replicationFactor: 3 }, { topic: stdinTopic, numPartitions: 1, replicationFactor: 3 }],
-      waitForLeaders: false,
-    });
-    // Not kafkajs's waitForLeaders: it gives up on UNKNOWN_TOPIC_OR_PARTITION, the answer of a broker
-    // that has not yet applied the new topic from the metadata log.
-    await vi.waitFor(async () => {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [topic, stdinTopic] });
-      const ready = (name: string) => topics.find((t) => t.name === name)!.partitions.map((p) => [p.leader >= 0, p.replicas.length]);
-      expect(ready(topic)).toEqual([[true, 3], [true, 3], [true, 3]]);
-      expect(ready(stdinTopic)).toEqual([[true, 3]]);
-    }, { timeout: 30_000, interval: 200 });
+    await createTopicsAndWait(admin, [
+      { topic, numPartitions: 3, replicationFactor: 3 },
+      { topic: stdinTopic, numPartitions: 1, replicationFactor: 3 },
+    ]);
   });
   afterAll(async () => {
     await admin.deleteTopics({ topics: [topic, stdinTopic] }).catch(() => undefined);

@@ -7,8 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { kafkaLine } from "../../scripts/kafka/fetch.js";
-import { assertSucceeded, subscribeWhenKnown, waitUntil } from "../harness/clients.js";
-import { createReadyTopic } from "../harness/gateway.js";
+import { assertSucceeded, subscribeWhenKnown } from "../harness/clients.js";
+import { waitUntil } from "../harness/wait.js";
+import { createReadyTopic } from "../harness/topic-propagation.js";
 import { runKafkaTool, type KafkaTool } from "../harness/java-tools.js";
 import { parseKcatMetadata, runKcat } from "../harness/kcat.js";
 import { TENANT_NAMES, openTenantsSession, type Tenant, type TenantsSession } from "../harness/tenants.js";
