@@ -3,7 +3,7 @@
 //   npm run bench:e2e
 // Env: BULKHEAD_BENCH_BOOTSTRAP (use a running cluster instead of starting 3 brokers), BULKHEAD_KAFKA_VERSION,
 //   BULKHEAD_BENCH_RECORDS (300000), BULKHEAD_BENCH_RECORD_SIZE (1024), BULKHEAD_BENCH_ROUNDS (2),
-//   BULKHEAD_BENCH_PARTITIONS (6), BULKHEAD_BENCH_WARMUP_RECORDS (30000),
+//   BULKHEAD_BENCH_PARTITIONS (6), BULKHEAD_BENCH_WARMUP_RECORDS (200000: fewer left the brokers warming up into round 2),
 //   BULKHEAD_BENCH_PRODUCER_PROPS ("k=v k=v", added to acks=all), BULKHEAD_BENCH_CPU_PROF=1 (the gateway writes a
 //   V8 CPU profile to .cache/bench-profiles/), BULKHEAD_BENCH_GATEWAY_NODE_FLAGS (more node flags for the gateway
 //   child, e.g. "--perf-basic-prof" to read its threads with `perf`), BULKHEAD_BENCH_GATEWAY_NICE (diagnostic: run
@@ -33,7 +33,7 @@ const settings = {
   recordSize: intFromEnv("BULKHEAD_BENCH_RECORD_SIZE", 1024),
   rounds: intFromEnv("BULKHEAD_BENCH_ROUNDS", 2),
   partitions: intFromEnv("BULKHEAD_BENCH_PARTITIONS", 6),
-  warmupRecords: intFromEnv("BULKHEAD_BENCH_WARMUP_RECORDS", 30_000),
+  warmupRecords: intFromEnv("BULKHEAD_BENCH_WARMUP_RECORDS", 200_000),
   producerProps: producerPropsFromEnv(),
 };
 
