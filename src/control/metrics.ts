@@ -26,6 +26,12 @@ export const metrics = {
     labelNames: ["virtual_cluster", "api"] as const,
     registers: [registry],
   }),
+  requestsRefused: new Counter({
+    name: "bulkhead_requests_refused_total",
+    help: "Tenant requests the gateway answered or closed itself, never forwarding them (reason: denied = off the tenant API allowlist, unsupported_version = a version the tenancy layer doesn't serve)",
+    labelNames: ["virtual_cluster", "api", "reason"] as const,
+    registers: [registry],
+  }),
   bytesToClients: new Counter({
     name: "bulkhead_bytes_to_clients_total",
     help: "Bytes written to clients",

@@ -8,6 +8,7 @@
 // When no response can be built (unknown key, version outside the codec, an acks=0 Produce) or the response has no
 // error code to carry the refusal (a request that names nothing), the connection closes.
 import type { Logger } from "pino";
+import { apiLabel, metrics } from "../control/metrics.js";
 import { ErrorCode } from "../protocol/error-codes.js";
 import type { Frame } from "../protocol/frame-splitter.js";
 import { decodeRequestHeader, encodeRequestHeader, encodeResponseHeader, responseHeaderVersion, type RequestHeader } from "../protocol/headers.js";
@@ -75,6 +76,9 @@ export class TenancyRequestFilter implements RequestFilter {
   private refuse(key: RequestKey, frame: Frame, errorCode: number): RequestVerdict {
     const { apiKey, apiVersion } = key;
     const api = API_BY_KEY.get(apiKey);
+    // Operators see which tenants hit default deny, and with what (answered or closed alike).
+    const reason = errorCode === ErrorCode.UNSUPPORTED_VERSION ? "unsupported_version" : "denied";
+    metrics.requestsRefused.labels(this.tenant.ns.tenant, apiLabel(apiKey, API_BY_KEY), reason).inc();
     const what = `${api?.name ?? `unknown api key ${apiKey}`} v${apiVersion}`;
     const refused = errorCode === ErrorCode.UNSUPPORTED_VERSION ? "version not supported for tenants" : "not allowed for tenants";
     if (api === undefined || apiVersion < api.minVersion || apiVersion > api.maxVersion) {

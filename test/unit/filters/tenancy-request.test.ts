@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { RequestVerdict } from "../../../src/filters/request-filter.js";
 import { TenancyRequestFilter } from "../../../src/filters/tenancy-request.js";
 import { TenancyResponseFilter } from "../../../src/filters/tenancy-response.js";
+import { metrics } from "../../../src/control/metrics.js";
 import { logger } from "../../../src/log.js";
 import { ErrorCode } from "../../../src/protocol/error-codes.js";
 import type { Frame } from "../../../src/protocol/frame-splitter.js";
@@ -63,6 +64,22 @@ describe("tenancy request filter: default deny", () => {
       expect.objectContaining({ errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED }),
       expect.objectContaining({ errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED }),
     ]);
+  });
+
+  it("counts every refused request by tenant, API and reason in bulkhead_requests_refused_total", async () => {
+    const count = async (api: string, reason: string) =>
+      (await metrics.requestsRefused.get()).values.find(
+        (v) => v.labels.virtual_cluster === tenant().ns.tenant && v.labels.api === api && v.labels.reason === reason,
+      )?.value ?? 0;
+    const before = await count("CreateAcls", "denied");
+    const creation = { resourceType: 2, resourceName: "orders", resourcePatternType: 3, principal: "User:x", host: "*", operation: 2, permissionType: 3 };
+    verdictOf(tenant(), frame(ApiKey.CreateAcls, 3, { creations: [creation] }));
+    verdictOf(tenant(), frame(ApiKey.CreateAcls, 3, { creations: [creation] }));
+    expect(await count("CreateAcls", "denied")).toBe(before + 2);
+    // An allowed request is not counted.
+    const refusedBefore = (await metrics.requestsRefused.get()).values.reduce((n, v) => n + v.value, 0);
+    verdictOf(tenant(), frame(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }));
+    expect((await metrics.requestsRefused.get()).values.reduce((n, v) => n + v.value, 0)).toBe(refusedBefore);
   });
 
   it.each([
