@@ -322,13 +322,7 @@ class StructEmitter {
       else body.push(`if (${c}) {`, ...indent(unblock(read)), "}");
     }
     body.push(...this.decodeTagged());
-    const head: string[] = [];
-    if (checkVersion) {
-      head.push(
-        `if (version < ${this.ctx.lo} || version > ${this.ctx.hi}) throw unsupportedVersion("${s.tsName}", version);`,
-      );
-    }
-    if (body.some((l) => /\bflexible\b/.test(l))) head.push(`const flexible = ${cond(this.flexRange, this.ctx)};`);
+    const head = this.functionHead(s, body, checkVersion);
     return [
       `${exported ? "export " : ""}function decode${s.tsName}(r: Reader, version: number): ${s.tsName} {`,
       ...indent(head),
@@ -394,10 +388,30 @@ class StructEmitter {
     }
   }
 
+  /** A decode/encode function's first lines: the version check (at a message's root) and `flexible` if `body` uses it. */
+  private functionHead(s: Struct, body: readonly string[], checkVersion: boolean): string[] {
+    const head: string[] = [];
+    if (checkVersion) {
+      head.push(`if (version < ${this.ctx.lo} || version > ${this.ctx.hi}) throw unsupportedVersion("${s.tsName}", version);`);
+    }
+    if (body.some((l) => /\bflexible\b/.test(l))) head.push(`const flexible = ${cond(this.flexRange, this.ctx)};`);
+    return head;
+  }
+
+  /** This struct's tagged fields, by tag: the order they are written in. */
+  private taggedFields(): FieldSpec[] {
+    return this.fields.filter((f) => f.tag !== undefined).sort((a, b) => a.tag! - b.tag!);
+  }
+
+  /** The condition for versions `present`, inside the tagged section (where the version is known to be flexible). */
+  private taggedVersionCond(present: Range): string {
+    return cond(present, intersect(this.ctx, this.flexRange)!);
+  }
+
   private decodeTagged(): string[] {
     const flexC = cond(this.flexRange, this.ctx);
     if (flexC === "false") return [];
-    const tagged = this.fields.filter((f) => f.tag !== undefined).sort((a, b) => a.tag! - b.tag!);
+    const tagged = this.taggedFields();
     let lines: string[];
     if (tagged.length === 0) {
       lines = ["const tagged = r.readTaggedFields();", "if (tagged !== undefined) o.unknownTaggedFields = tagged;"];
@@ -405,8 +419,7 @@ class StructEmitter {
       const branches: string[] = [];
       tagged.forEach((f, i) => {
         const present = presence(f, this.ctx)!;
-        // Within the tagged section the version is already known to be flexible.
-        const vc = cond(present, intersect(this.ctx, this.flexRange)!);
+        const vc = this.taggedVersionCond(present);
         const test = vc === "true" ? `tag === ${f.tag}` : `tag === ${f.tag} && ${vc}`;
         branches.push(`${i === 0 ? "if" : "} else if"} (${test}) {`);
         branches.push(...indent(this.readInto(f, `o.${camel(f.name)}`, present)));
@@ -457,13 +470,7 @@ class StructEmitter {
       body.push("}");
     }
     body.push(...this.encodeTagged());
-    const head: string[] = [];
-    if (checkVersion) {
-      head.push(
-        `if (version < ${this.ctx.lo} || version > ${this.ctx.hi}) throw unsupportedVersion("${s.tsName}", version);`,
-      );
-    }
-    if (body.some((l) => /\bflexible\b/.test(l))) head.push(`const flexible = ${cond(this.flexRange, this.ctx)};`);
+    const head = this.functionHead(s, body, checkVersion);
     return [
       `${exported ? "export " : ""}function encode${s.tsName}(w: Writer, version: number, o: ${s.tsName}): void {`,
       ...indent(head),
@@ -538,7 +545,7 @@ class StructEmitter {
   private encodeTagged(): string[] {
     const flexC = cond(this.flexRange, this.ctx);
     if (flexC === "false") return [];
-    const tagged = this.fields.filter((f) => f.tag !== undefined).sort((a, b) => a.tag! - b.tag!);
+    const tagged = this.taggedFields();
     let lines: string[];
     if (tagged.length === 0) {
       lines = ["w.writeTaggedFields(o.unknownTaggedFields);"];
@@ -547,8 +554,7 @@ class StructEmitter {
       const count = ["(unknown === undefined ? 0 : unknown.length)"];
       tagged.forEach((f, i) => {
         const present = presence(f, this.ctx)!;
-        // Within the tagged section the version is already known to be flexible.
-        const vc = cond(present, intersect(this.ctx, this.flexRange)!);
+        const vc = this.taggedVersionCond(present);
         const prop = `o.${camel(f.name)}`;
         lines.push(`const t${i} = ${vc === "true" ? prop : `${vc} ? ${prop} : undefined`};`);
         count.push(`(t${i} === undefined ? 0 : 1)`);
