@@ -49,19 +49,19 @@ function canListen(port: number): Promise<boolean> {
   });
 }
 
-/** A port free right now (bound, then released): somewhere to listen, or a port nothing answers on. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/**
+ * A port free right now (bound, then released): somewhere to listen, or a port nothing answers on. Below Linux's
+ * ephemeral range (32768+), like the Kafka launcher's: a port the kernel picked (listen on 0) and released can be
+ * taken by any client's outgoing connection before the gateway binds it (EADDRINUSE, seen in a test run).
+ */
+export function freePort(): Promise<number> {
+  return freePortRange(1);
 }
 
-/** The first of `count` consecutive ports that are free right now. */
+/** The first of `count` consecutive ports that are free right now, below the ephemeral range. */
 export async function freePortRange(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const first = 20_000 + Math.floor(Math.random() * 30_000);
+    const first = 20_000 + Math.floor(Math.random() * (12_000 - count));
     let free = true;
     for (let port = first; port < first + count && free; port++) free = await canListen(port);
     if (free) return first;
