@@ -1,7 +1,7 @@
 // The gateway under test, in its own process so that its CPU time is its own (process.cpuUsage()).
 // Started by bench/e2e.ts with fork(); options come as JSON in argv[2], everything else over IPC.
 // It calls the production startGateway() with a config built for the bench (no test taps).
-import { metrics } from "../src/control/metrics.js";
+import { metrics } from "../src/observe/metrics.js";
 import { startGateway } from "../src/gateway.js";
 import type { ChildMessage, GatewayChildOptions, ParentMessage } from "./lib/gateway-ipc.js";
 import { parseHostPorts, testGatewayConfig, testVirtualCluster } from "../test/harness/gateway.js";

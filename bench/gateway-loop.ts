@@ -44,7 +44,8 @@ function responseBody(apiKey: number, version: number, encode: (w: Writer) => vo
   const chunks = body.toChunks().map((c) => Buffer.from(c));
   const headerVersion = responseHeaderVersion(apiKey, version);
   return (correlationId) => {
-    const w = Writer.forFrame(16);
+    const w = new Writer(16);
+    w.writeInt32(0); // the frame size, patched below
     encodeResponseHeader(w, headerVersion, correlationId);
     const head = w.toChunks();
     const size = head.reduce((n, c) => n + c.length, -4) + chunks.reduce((n, c) => n + c.length, 0);
@@ -133,12 +134,15 @@ class LoopClient {
 
   request(apiKey: number, version: number, encodeBody: (w: Writer) => void): Promise<void> {
     const correlationId = this.nextCorrelationId++;
-    const w = Writer.forFrame();
+    const w = new Writer();
+    w.writeInt32(0); // the frame size, patched below
     encodeRequestHeader(w, { apiKey, apiVersion: version, correlationId, clientId: "loop-client" });
     encodeBody(w);
     return new Promise((resolve) => {
       this.waiting.set(correlationId, { sentAt: performance.now(), done: resolve });
-      for (const chunk of w.toFrame()) this.socket.write(chunk);
+      const chunks = w.toChunks();
+      chunks[0]!.writeInt32BE(w.length - 4, 0); // the first chunk starts with the reserved bytes
+      for (const chunk of chunks) this.socket.write(chunk);
     });
   }
 

@@ -40,10 +40,13 @@ function metadataResponse(): MetadataResponse {
 const headerVersion = responseHeaderVersion(API_KEY, API_VERSION);
 
 function encode(correlationId: number, response: MetadataResponse): Buffer[] {
-  const writer = Writer.forFrame();
+  const writer = new Writer();
+  writer.writeInt32(0); // the frame size, patched below
   encodeResponseHeader(writer, headerVersion, correlationId);
   encodeMetadataResponse(writer, API_VERSION, response);
-  return writer.toFrame();
+  const chunks = writer.toChunks();
+  chunks[0]!.writeInt32BE(writer.length - 4, 0); // the first chunk starts with the reserved bytes
+  return chunks;
 }
 
 // The response body as a frame's chunk list (without the size prefix), as the upstream side receives it.

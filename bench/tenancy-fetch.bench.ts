@@ -23,7 +23,7 @@ const headerVersion = responseHeaderVersion(ApiKey.Fetch, API_VERSION);
 assert.ok(wantsTenancy(ApiKey.Fetch, API_VERSION).response, "the gateway decodes Fetch responses for tenancy");
 
 // The broker's response (topic ids of the tenant's topics). A byte pattern stands in for the record batches.
-const responseWriter = Writer.forFrame();
+const responseWriter = new Writer();
 encodeResponseHeader(responseWriter, headerVersion, 42);
 encodeFetchResponse(responseWriter, API_VERSION, {
   throttleTimeMs: 0,
@@ -44,7 +44,9 @@ encodeFetchResponse(responseWriter, API_VERSION, {
   })),
   nodeEndpoints: [],
 });
-const wire = Buffer.concat(responseWriter.toFrame()); // setup only: the bytes the broker would send
+const responseSize = Buffer.alloc(4);
+responseSize.writeInt32BE(responseWriter.length, 0);
+const wire = Buffer.concat([responseSize, ...responseWriter.toChunks()]); // setup only: the bytes the broker would send
 
 function decodeFetch(chunks: Buffer[]) {
   const reader = new Reader(chunks);

@@ -21,7 +21,7 @@ const topics = benchTopics(TOPICS);
 const ctx = benchTenantContext(topics);
 
 // The client's request: tenant-side names. The codec never looks inside record batches: a byte pattern will do.
-const requestWriter = Writer.forFrame();
+const requestWriter = new Writer();
 encodeRequestHeader(requestWriter, { apiKey: ApiKey.Produce, apiVersion: API_VERSION, correlationId: 42, clientId: CLIENT_ID });
 encodeProduceRequest(requestWriter, API_VERSION, {
   transactionalId: null,
@@ -35,7 +35,9 @@ encodeProduceRequest(requestWriter, API_VERSION, {
     })),
   })),
 });
-const wire = Buffer.concat(requestWriter.toFrame()); // setup only: the bytes a client would send
+const requestSize = Buffer.alloc(4);
+requestSize.writeInt32BE(requestWriter.length, 0);
+const wire = Buffer.concat([requestSize, ...requestWriter.toChunks()]); // setup only: the bytes a client would send
 
 function decodeProduce(chunks: Buffer[]) {
   const reader = new Reader(chunks);

@@ -1,4 +1,5 @@
 // ConfigError carries every problem found in one config file, each with file, YAML path, position and reason.
+import { BulkheadError } from "../errors.js";
 
 export type ConfigPath = readonly (string | number)[];
 
@@ -21,15 +22,14 @@ export function formatIssue(issue: ConfigIssue): string {
   return `${where} ${issue.path || "(root)"}: ${issue.message}`;
 }
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-  readonly code = "ERR_BULKHEAD_CONFIG";
+export class ConfigError extends BulkheadError {
+  override name = "ConfigError";
 
   constructor(
     readonly file: string,
     readonly issues: readonly ConfigIssue[],
   ) {
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-    super(`Invalid config ${file} (${count}):\n${issues.map((issue) => `  ${formatIssue(issue)}`).join("\n")}`);
+    super("ERR_BULKHEAD_CONFIG", `Invalid config ${file} (${count}):\n${issues.map((issue) => `  ${formatIssue(issue)}`).join("\n")}`);
   }
 }

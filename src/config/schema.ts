@@ -6,6 +6,10 @@ import { z } from "zod";
 import { MAX_PORT, MIN_PORT, parseHostPort, parsePortRange } from "./addresses.js";
 import { DEFAULT_TOPIC_CONFIG_ALLOWLIST } from "./topic-configs.js";
 import { LOG_LEVELS } from "./types.js";
+import { DENIABLE_API_NAMES } from "../tenancy/api-policy.js";
+
+const deniableApi = (issue: { input?: unknown }) =>
+  `${JSON.stringify(issue.input)} is not an API tenants can use; expected one of ${DENIABLE_API_NAMES.join(", ")}`;
 
 const DEFAULT_MAX_FRAME_BYTES = 104_857_600; // Kafka's own socket.request.max.bytes default (100 MiB)
 const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
@@ -55,6 +59,8 @@ const virtualCluster = z
     cluster: z.string(),
     prefix: prefix.optional(),
     topicConfigAllowlist: z.array(topicConfigName).default(() => [...DEFAULT_TOPIC_CONFIG_ALLOWLIST]),
+    // APIs this virtual cluster may not use, on top of the gateway's tenant allowlist (e.g. topic admin by ops only).
+    deniedApis: z.array(z.enum(DENIABLE_API_NAMES as [string, ...string[]], { error: deniableApi })).default(() => []),
     listeners: z.array(listener).min(1, "needs at least one listener"),
   })
   .transform(({ prefix, ...vc }) => ({ ...vc, prefix: prefix ?? `${vc.name}.` }));

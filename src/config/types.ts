@@ -46,6 +46,8 @@ export interface VirtualClusterConfig {
   readonly prefix: string;
   /** Topic configs the tenant may set (CreateTopics, AlterConfigs, IncrementalAlterConfigs). Default: DEFAULT_TOPIC_CONFIG_ALLOWLIST. */
   readonly topicConfigAllowlist: readonly string[];
+  /** Kafka API names (e.g. "DeleteTopics") this virtual cluster may not use, on top of the tenant allowlist. Default none. */
+  readonly deniedApis: readonly string[];
   readonly listeners: readonly ListenerConfig[];
 }
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 import type { HostPort } from "../config/types.js";
 import { childLogger } from "../log.js";
-import { metrics } from "./metrics.js";
+import { metrics } from "../observe/metrics.js";
 
 export interface ControlServerOptions {
   listen: HostPort;

@@ -2,11 +2,10 @@
 // endpoint (advertised host, port-per-broker) of the listener the client is connected to, so clients
 // never learn, and never dial, a real broker. The real addresses seen are learned on the way through.
 import type { Logger } from "pino";
-import type { BrokerAddressMap } from "../proxy/broker-address-map.js";
-import type { ListenerEndpoint } from "../proxy/endpoint.js";
-import type { InFlightRequest } from "../proxy/in-flight.js";
 import { ApiKey } from "../protocol/messages/index.js";
-import type { ResponseMessageFilter } from "./message-filter.js";
+import type { ListenerEndpoint } from "../session/endpoint.js";
+import type { BrokerAddressMap } from "../upstream/broker-address-map.js";
+import type { Filter, FilterResponse } from "./filter.js";
 
 /** The shape shared by every struct that carries a broker endpoint. */
 interface Endpoint {
@@ -50,7 +49,8 @@ const FIRST_VERSION_WITH_ENDPOINTS = new Map<number, number>([
 /** DescribeCluster's endpoint_type 2 lists controllers, whose addresses must not be learned as brokers. */
 const CONTROLLER_ENDPOINT_TYPE = 2;
 
-export class BrokerAddressFilter implements ResponseMessageFilter {
+export class BrokerAddressFilter implements Filter {
+  readonly name = "broker-addresses";
   private readonly warnedNodeIds = new Set<number>();
 
   constructor(
@@ -59,13 +59,13 @@ export class BrokerAddressFilter implements ResponseMessageFilter {
     private readonly log: Logger,
   ) {}
 
-  wants(apiKey: number, apiVersion: number): boolean {
+  wantsResponse(apiKey: number, apiVersion: number): boolean {
     const from = FIRST_VERSION_WITH_ENDPOINTS.get(apiKey);
     return from !== undefined && apiVersion >= from;
   }
 
-  apply(request: InFlightRequest, response: unknown): boolean {
-    switch (request.apiKey) {
+  onResponse({ apiKey, message: response }: FilterResponse): boolean {
+    switch (apiKey) {
       case ApiKey.Metadata:
         return this.pointAll((response as WithBrokers).brokers, true);
       case ApiKey.FindCoordinator: {

@@ -26,8 +26,6 @@ export type FieldVisitor<L extends string = string> = (
   holder: Record<string, unknown>,
 ) => EntityValue | typeof DROP_ELEMENT | undefined;
 
-export type EntityVisitor = FieldVisitor<EntityType>;
-
 /** Names what a field is (its label) when the walk should visit it; undefined skips it. */
 export type FieldClassifier<L extends string = string> = (field: FieldSchema) => L | undefined;
 
@@ -110,17 +108,6 @@ export function walkFields<L extends string>(plan: readonly FieldPlanNode<L>[], 
   const result: WalkResult = { changes: 0, droppedRoot: false };
   if (plan.length > 0 && walkStruct(plan, message as Record<string, unknown>, visit, result)) result.droppedRoot = true;
   return result;
-}
-
-/** Walks `message` (decoded with `schema` at `version`) and applies the visitor's answers to its entity fields. */
-export function walkEntities(
-  schema: MessageSchema,
-  version: number,
-  message: object,
-  types: readonly EntityType[],
-  visit: EntityVisitor,
-): WalkResult {
-  return walkFields(entityPlan(schema, version, types), message, visit);
 }
 
 /** Returns true when the struct itself must be dropped by its enclosing array. */

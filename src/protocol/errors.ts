@@ -1,3 +1,5 @@
+import { BulkheadError } from "../errors.js";
+
 /**
  * Errors raised by the codec. One class, with a stable machine-readable `code`, so that callers
  * (the proxy) can map a malformed frame to a clear answer (close, or a Kafka error code) without
@@ -19,15 +21,18 @@ export type ProtocolErrorCode =
   /** A known tagged field's declared size disagrees with the bytes its value used. */
   | "ERR_PROTOCOL_TAGGED_FIELD_SIZE"
   /** An API key or version the codec has no schema for. */
-  | "ERR_PROTOCOL_UNSUPPORTED_VERSION";
+  | "ERR_PROTOCOL_UNSUPPORTED_VERSION"
+  /** A response arrived while no request was waiting for one. */
+  | "ERR_PROTOCOL_UNEXPECTED_RESPONSE"
+  /** A response's correlation id is not the one of the oldest request in flight (a broker answers in order). */
+  | "ERR_PROTOCOL_CORRELATION_MISMATCH";
 
-export class ProtocolError extends Error {
-  override readonly name = "ProtocolError";
-  readonly code: ProtocolErrorCode;
+export class ProtocolError extends BulkheadError {
+  override name = "ProtocolError";
+  declare readonly code: ProtocolErrorCode;
 
   constructor(code: ProtocolErrorCode, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
 }
 

@@ -4,6 +4,8 @@
 // Optionally (streamFramesTo) a frame can be streamed: once its first bytes are in, the sink decides
 // to take the rest piece by piece as it arrives, so a passthrough frame is never held whole.
 
+import { BulkheadError } from "../errors.js";
+
 export interface Frame {
   /** Body length in bytes (the size prefix's value). */
   size: number;
@@ -24,18 +26,18 @@ export interface FrameStreamSink {
   end(): void;
 }
 
-export class FrameTooLargeError extends Error {
-  readonly code = "FRAME_TOO_LARGE";
+export class FrameTooLargeError extends BulkheadError {
+  override name = "FrameTooLargeError";
   constructor(
     readonly size: number,
     readonly maxFrameBytes: number,
   ) {
     super(
+      "ERR_FRAME_TOO_LARGE",
       size < 0
         ? `invalid frame size ${size} (negative)`
         : `frame of ${size} bytes exceeds the maximum of ${maxFrameBytes} bytes`,
     );
-    this.name = "FrameTooLargeError";
   }
 }
 

@@ -43,6 +43,15 @@ export class Reader {
     return this.length - this.chunkStart - this.off;
   }
 
+  /** Moves to absolute `offset` (from the frame's start). */
+  seek(offset: number): void {
+    this.index = 0;
+    this.chunk = this.chunks.length > 0 ? this.chunks[0]! : EMPTY;
+    this.off = 0;
+    this.chunkStart = 0;
+    this.skip(offset);
+  }
+
   skip(n: number): void {
     if (n < 0 || n > this.remaining) throw truncated("skip", n, this.remaining);
     let left = n;

@@ -437,12 +437,3 @@ export class Writer {
     this.pos = pending;
   }
 }
-
-/** Prefixes an encoded message with its int32 size (one 4-byte chunk, the parts untouched). */
-export function encodeFrame(parts: readonly Buffer[]): Buffer[] {
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const prefix = Buffer.allocUnsafe(4);
-  prefix.writeInt32BE(size, 0);
-  return [prefix, ...parts];
-}

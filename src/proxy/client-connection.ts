@@ -1,67 +1,81 @@
-// One client connection and the one upstream broker connection that serves it. Requests are
-// forwarded in order as their original chunks (or as the request filter rewrote them); the in-flight
-// queue pairs each response with its request; responses no filter wants are streamed through as their
-// bytes arrive. Everything per frame is synchronous; the Promises are the upstream connect and the rare
-// request verdict that has to wait (a topic id lookup), which holds the connection's later requests.
+// Transport only: one client socket and the one upstream broker socket that serves it. Every request frame goes
+// through the session's filter chain, which decides (forward, answer, close, or later); the in-flight queue pairs
+// each response with its request; responses no filter wants are streamed through as their bytes arrive.
+// Everything per frame is synchronous; the Promises are the upstream connect and the rare verdict that waits.
+//
+// Phases: accepted → (authenticating →) connecting → open → draining → closed. The upstream connection is opened
+// when the chain says the session is ready (at once, until an authentication filter says otherwise).
+// Reading the client is governed by named gates, each closed for its own reason; the client is read only while all
+// are open, so a mute and backpressure never fight over one flag. While a hold gate is closed (a pending verdict,
+// a delayed answer, the upstream connection being opened), frames already read wait in order in `held`.
 import type net from "node:net";
 import type { Logger } from "pino";
-import type { HostPort } from "../config/types.js";
-import type { RequestFilter, RequestKey, RequestVerdict } from "../filters/request-filter.js";
-import type { ResponseFilter } from "../filters/response-filter.js";
+import { BulkheadError } from "../errors.js";
+import type { ChainedRequest, FilterChain, RequestSink } from "../filters/chain.js";
+import type { GatewayObserver } from "../observe/observer.js";
 import { ProtocolError } from "../protocol/errors.js";
-import {
-  DEFAULT_MAX_FRAME_BYTES,
-  FrameSplitter,
-  FrameTooLargeError,
-  type Frame,
-  type FrameStreamSink,
-} from "../protocol/frame-splitter.js";
-import type { BrokerAddressMap } from "./broker-address-map.js";
-import { byteLength, writeFrame } from "./frame-write.js";
+import { peekInt32 } from "../protocol/frame-peek.js";
+import { DEFAULT_MAX_FRAME_BYTES, FrameSplitter, type Frame, type FrameStreamSink } from "../protocol/frame-splitter.js";
+import { byteLength, writeFrame } from "../protocol/frame-write.js";
+import type { ListenerEndpoint } from "../session/endpoint.js";
+import { Session, type SessionTarget, type SessionTransport, type SessionVirtualCluster } from "../session/session.js";
+import { UpstreamConnectError, type UpstreamConnector, type UpstreamReader } from "../upstream/connector.js";
 import { InFlightQueue, type InFlightRequest } from "./in-flight.js";
 import type { LogThrottle } from "./log-throttle.js";
-import type { ListenerMeters } from "./meters.js";
-import { REQUEST_KEY_BYTES, isAcksZero, peekInt16, peekInt32 } from "./frame-peek.js";
-import { ApiKey } from "../protocol/messages/index.js";
 import { ReadBuffers } from "./read-buffers.js";
-import { UpstreamConnectError, connectFirst, type UpstreamReader } from "./upstream-connect.js";
 
-/** Everything a connection needs from its listener; built once per listener, shared by its connections. */
-export interface ListenerContext {
-  readonly physicalCluster: string;
-  readonly bootstrap: readonly HostPort[];
-  readonly addressMap: BrokerAddressMap;
-  readonly responseFilter: ResponseFilter;
-  /** Looks at (rewrites, answers, refuses) requests before they go upstream; none = forward all as they are. */
-  readonly requestFilter?: RequestFilter | undefined;
+/** Everything a connection needs from its listener: built per listener (and per config), shared by its connections. */
+export interface ConnectionContext {
+  readonly endpoint: ListenerEndpoint;
+  readonly virtualCluster: SessionVirtualCluster;
+  readonly chain: FilterChain;
+  readonly connector: UpstreamConnector;
   readonly maxFrameBytes: number;
-  readonly connectTimeoutMs: number;
-  readonly meters: ListenerMeters;
+  readonly observer: GatewayObserver;
   readonly log: Logger;
   /** Keeps "upstream unreachable" from logging once per connection attempt while a cluster is down. */
   readonly unreachableLog: LogThrottle;
-  /** Test-only view of every response body sent to a client (see GatewayOptions.responseTap). */
-  readonly responseTap?: ResponseTap | undefined;
-  /** Test-only: called for every request forwarded upstream (see GatewayOptions.upstreamRequestTap). */
-  readonly upstreamRequestTap?: ((apiKey: number, apiVersion: number) => void) | undefined;
 }
 
-export type ResponseTap = (request: InFlightRequest, body: readonly Buffer[]) => void;
+export type ConnectionPhase = "accepted" | "authenticating" | "connecting" | "open" | "draining" | "closed";
+
+/** Why the client is not being read; each gate is closed and opened by its own cause. */
+const Gate = {
+  /** The upstream socket's buffer is full. */
+  UpstreamFull: 1,
+  /** The client isn't reading what the gateway writes it. */
+  ClientFull: 2,
+  /** A filter's verdict is pending (hold gate). */
+  Pending: 4,
+  /** An answer is being held back until its time (hold gate). */
+  Delayed: 8,
+  /** The upstream connection is being opened (hold gate). */
+  Connecting: 16,
+  /** Muted by a filter (KIP-219 throttling). */
+  Muted: 32,
+  /** Draining: no more requests are read. */
+  Draining: 64,
+} as const;
+/** Gates behind which frames already read wait, in order. */
+const HOLDING = Gate.Pending | Gate.Delayed | Gate.Connecting;
 
 /** A response body starts with the correlation id: enough to pair it with its request. */
 const CORRELATION_ID_BYTES = 4;
-
 /** How long a gracefully closed connection may take to flush before it is destroyed. */
 const GRACEFUL_CLOSE_MS = 5_000;
 
-/** Which broker a client connection goes to: any bootstrap server, or the broker a broker port names. */
-export type UpstreamTarget = { kind: "bootstrap" } | { kind: "broker"; nodeId: number };
-
-export class ClientConnection {
+export class ClientConnection implements RequestSink, SessionTransport {
+  readonly session: Session;
+  private phaseNow: ConnectionPhase = "accepted";
+  private gates = 0;
   private upstream: net.Socket | undefined;
   private readonly inFlight = new InFlightQueue();
   private readonly fromClient: FrameSplitter;
   private readonly fromUpstream: FrameSplitter;
+  /** Frames read while a hold gate was closed, handled in order once every hold gate is open. */
+  private held: Frame[] = [];
+  private mutedUntil = 0;
+  private muteTimer: NodeJS.Timeout | undefined;
   /**
    * The upstream socket reads through `onread` into these (no Readable stream in between), sized by what the
    * frame being received still lacks.
@@ -74,22 +88,17 @@ export class ClientConnection {
       return true; // onUpstreamData pauses the socket itself when the client is full
     },
   };
-  private closed = false;
-  private draining = false;
-  /**
-   * Set while a request's verdict is pending: the frames that arrived after it, handled once it is decided
-   * (the client is paused meanwhile; these are the rest of what was already read).
-   */
-  private held: Frame[] | undefined;
   private log: Logger;
 
   constructor(
     private readonly client: net.Socket,
-    private readonly target: UpstreamTarget,
-    private readonly ctx: ListenerContext,
+    target: SessionTarget,
+    private readonly ctx: ConnectionContext,
     private readonly onClosed: (connection: ClientConnection) => void,
   ) {
-    this.log = ctx.log.child({ client: `${client.remoteAddress}:${client.remotePort}` });
+    this.session = new Session(ctx.endpoint, target, client.remoteAddress ?? "", client.remotePort ?? 0, undefined, this);
+    this.session.virtualCluster = ctx.virtualCluster;
+    this.log = ctx.log.child({ session: this.session.id, client: this.session.remote });
     this.fromClient = new FrameSplitter(ctx.maxFrameBytes);
     // The limit guards against clients; a broker's answer (a big Fetch) may exceed a tight client limit.
     this.fromUpstream = new FrameSplitter(Math.max(ctx.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES));
@@ -98,7 +107,11 @@ export class ClientConnection {
     this.fromUpstream.streamFramesTo(this.responseSink, CORRELATION_ID_BYTES);
   }
 
-  /** Requests forwarded and not yet answered. */
+  get phase(): ConnectionPhase {
+    return this.phaseNow;
+  }
+
+  /** Requests forwarded (or answered) and not yet sent back. */
   get inFlightCount(): number {
     return this.inFlight.size;
   }
@@ -106,31 +119,40 @@ export class ClientConnection {
   start(): void {
     const client = this.client;
     client.setNoDelay(true);
-    client.pause(); // nothing is read until there is somewhere to send it
+    client.pause(); // an explicit pause: the 'data' listener below doesn't start the flow
     client.on("error", (err) => this.close("client error", err));
     client.on("close", (hadError) => this.close("client closed", undefined, !hadError));
-    this.connectUpstream().then(
-      (upstream) => this.attach(upstream),
-      (err: unknown) => this.upstreamUnreachable(err),
-    );
+    client.on("data", this.onClientData);
+    client.on("drain", () => {
+      this.upstream?.resume(); // it was paused while the client was full
+      this.openGate(Gate.ClientFull);
+    });
+    this.ctx.observer.sessionOpened?.(this.session);
+    if (this.ctx.chain.sessionReady(this.session)) {
+      this.connectUpstream();
+    } else {
+      this.phaseNow = "authenticating";
+      client.resume();
+    }
   }
 
-  /** Graceful drain: read no more requests, close once every forwarded request has its response. */
+  /** Graceful drain: read no more requests, close once every request read has its response. */
   drain(): void {
-    if (this.closed || this.draining) return;
-    this.draining = true;
-    this.client.pause();
+    if (this.phaseNow === "closed" || this.phaseNow === "draining") return;
+    this.phaseNow = "draining";
+    this.closeGate(Gate.Draining);
     if (this.idle) this.close("drained", undefined, true);
   }
 
-  /** Nothing forwarded is unanswered, nothing is being received and no request is waiting for its verdict. */
+  /** Nothing forwarded is unanswered, nothing is being received and no request is waiting. */
   private get idle(): boolean {
-    return this.inFlight.size === 0 && this.answering === undefined && this.held === undefined;
+    return this.inFlight.size === 0 && this.answering === undefined && (this.gates & HOLDING) === 0 && this.held.length === 0;
   }
 
   close(reason: string, err?: unknown, graceful = false): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.phaseNow === "closed") return;
+    this.phaseNow = "closed";
+    clearTimeout(this.muteTimer);
     // Connections that never reached a broker were already logged (upstream unreachable) at a bounded rate.
     if (this.upstream === undefined) this.log.debug({ reason, err }, "connection closed");
     else this.log.info({ reason, err }, "connection closed");
@@ -147,82 +169,218 @@ export class ClientConnection {
       this.client.destroy();
       this.upstream?.destroy();
     }
+    this.ctx.observer.sessionClosed?.(this.session, reason);
     this.onClosed(this);
   }
 
-  private async connectUpstream(): Promise<net.Socket> {
-    const { target, ctx } = this;
-    if (target.kind === "bootstrap") return connectFirst(ctx.bootstrap, ctx.connectTimeoutMs, this.upstreamReader);
-    const address = await ctx.addressMap.resolve(target.nodeId);
-    if (address === undefined) {
-      throw new UpstreamConnectError("connect", `cluster ${ctx.physicalCluster} has no broker with node id ${target.nodeId}`);
+  // ---- gates ----
+
+  private closeGate(gate: number): void {
+    this.gates |= gate;
+    this.client.pause();
+  }
+
+  private openGate(gate: number): void {
+    if ((this.gates & gate) === 0) return;
+    this.gates &= ~gate;
+    if ((gate & HOLDING) !== 0 && (this.gates & HOLDING) === 0) this.releaseHeld();
+    if (this.gates === 0 && this.phaseNow !== "closed") this.client.resume();
+  }
+
+  /** SessionTransport: stop reading requests until `until`; responses still flow. */
+  muteUntil(until: number): void {
+    if (until <= this.mutedUntil || this.phaseNow === "closed") return;
+    this.mutedUntil = until;
+    this.closeGate(Gate.Muted);
+    clearTimeout(this.muteTimer);
+    this.muteTimer = setTimeout(() => {
+      this.mutedUntil = 0;
+      this.openGate(Gate.Muted);
+    }, until - Date.now());
+  }
+
+  /** Every hold gate is open: the frames that waited are handled in order (until one closes a hold gate again). */
+  private releaseHeld(): void {
+    if (this.phaseNow === "closed" || this.held.length === 0) return this.drainedCheck();
+    const waiting = this.held;
+    this.held = [];
+    this.upstream?.cork();
+    this.client.cork();
+    try {
+      for (let i = 0; i < waiting.length; i++) {
+        if ((this.gates & HOLDING) !== 0) {
+          // Holding again: the rest keeps waiting, still ahead of anything read later.
+          this.held = waiting.slice(i);
+          break;
+        }
+        this.handleRequest(waiting[i]!);
+      }
+    } catch (err) {
+      this.frameError("client", err);
+    } finally {
+      this.upstream?.uncork();
+      this.client.uncork();
     }
-    return connectFirst([address], ctx.connectTimeoutMs, this.upstreamReader);
+    this.drainedCheck();
+  }
+
+  private drainedCheck(): void {
+    if (this.phaseNow === "draining" && this.idle) this.close("drained", undefined, true);
+  }
+
+  // ---- upstream ----
+
+  private connectUpstream(): void {
+    this.phaseNow = "connecting";
+    this.closeGate(Gate.Connecting);
+    this.ctx.connector.connect(this.session.target, this.upstreamReader).then(
+      (upstream) => this.attach(upstream),
+      (err: unknown) => this.upstreamUnreachable(err),
+    );
   }
 
   private upstreamUnreachable(err: unknown): void {
-    if (this.closed) return;
+    if (this.phaseNow === "closed") return;
     const reason = err instanceof UpstreamConnectError ? err.reason : "connect";
-    this.ctx.meters.upstreamError(reason);
+    this.ctx.observer.upstreamError?.(this.ctx.connector.name, reason);
     const heldBack = this.ctx.unreachableLog.take();
-    const details = { cluster: this.ctx.physicalCluster, target: this.target, reason: (err as Error).message, heldBack };
+    const details = { cluster: this.ctx.connector.name, target: this.session.target, reason: (err as Error).message, heldBack };
     if (heldBack !== undefined) this.log.warn(details, "upstream broker unreachable, closing client");
     else this.log.debug(details, "upstream broker unreachable, closing client");
     this.close("upstream unreachable", err);
   }
 
   private attach(upstream: net.Socket): void {
-    if (this.closed) {
+    if (this.phaseNow === "closed") {
       upstream.destroy();
       return;
     }
     this.upstream = upstream;
     // Once per connection (never per frame): both ends, so an operator can follow a client to its broker.
     this.log = this.log.child({ upstream: `${upstream.remoteAddress}:${upstream.remotePort}` });
-    this.log.info({ target: this.target }, "connection opened");
+    this.log.info({ target: this.session.target }, "connection opened");
     upstream.setNoDelay(true);
     upstream.on("error", (err) => this.upstreamFailed("upstream error", err));
     upstream.on("close", () => this.upstreamFailed("upstream closed"));
     // Backpressure: a full socket pauses the socket that feeds it until it drains.
-    upstream.on("drain", () => this.resumeClient());
-    this.client.on("drain", () => {
-      upstream.resume();
-      this.resumeClient(); // it may have been paused for the gateway's own responses
-    });
-    this.client.on("data", this.onClientData);
-    this.resumeClient();
-  }
-
-  /** Reads requests again unless draining, holding requests behind a pending verdict, or either way out is full. */
-  private resumeClient(): void {
-    if (!this.draining && this.held === undefined && !this.upstream!.writableNeedDrain && !this.client.writableNeedDrain) {
-      this.client.resume();
-    }
+    upstream.on("drain", () => this.openGate(Gate.UpstreamFull));
+    if (this.phaseNow === "connecting") this.phaseNow = "open";
+    this.openGate(Gate.Connecting);
   }
 
   private upstreamFailed(reason: string, err?: Error): void {
-    if (this.closed) return;
-    this.ctx.meters.upstreamError(err ? "error" : "closed");
-    this.log.info({ cluster: this.ctx.physicalCluster, err: err?.message }, `${reason}, closing client`);
+    if (this.phaseNow === "closed") return;
+    this.ctx.observer.upstreamError?.(this.ctx.connector.name, err ? "error" : "closed");
+    this.log.info({ cluster: this.ctx.connector.name, err: err?.message }, `${reason}, closing client`);
     // Responses already queued to the client still go out before the FIN.
     this.close(reason, err, !err);
   }
 
+  // ---- requests ----
+
   private readonly onClientData = (chunk: Buffer): void => {
-    const upstream = this.upstream!;
-    this.ctx.meters.bytesFromClients.inc(chunk.length);
-    upstream.cork();
+    const upstream = this.upstream;
+    this.session.counters.bytesFromClient += chunk.length;
+    this.ctx.observer.bytesFromClient?.(this.session, chunk.length);
+    upstream?.cork();
     try {
       this.fromClient.push(chunk);
     } catch (err) {
       this.frameError("client", err);
       return;
     } finally {
-      upstream.uncork();
+      upstream?.uncork();
     }
     // A full upstream, or a client not reading what the gateway answered itself, stops the reading.
-    if (upstream.writableNeedDrain || this.client.writableNeedDrain) this.client.pause();
+    if (upstream?.writableNeedDrain === true) this.closeGate(Gate.UpstreamFull);
+    if (this.client.writableNeedDrain) this.closeGate(Gate.ClientFull);
   };
+
+  private readonly onRequest = (frame: Frame): void => {
+    if ((this.gates & HOLDING) !== 0) this.held.push(frame);
+    else this.handleRequest(frame);
+  };
+
+  private handleRequest(frame: Frame): void {
+    if (this.phaseNow === "closed") return;
+    const pending = this.ctx.chain.onRequest(this.session, frame, this);
+    if (pending !== undefined) {
+      this.closeGate(Gate.Pending);
+      pending.then(
+        () => this.openGate(Gate.Pending),
+        (err: unknown) => {
+          this.log.warn({ err }, "a filter failed, closing connection");
+          this.close("filter failed", err);
+        },
+      );
+      return;
+    }
+    // Authentication just completed: requests from now on go upstream, once it is open.
+    if (this.phaseNow === "authenticating" && this.ctx.chain.sessionReady(this.session)) this.connectUpstream();
+  }
+
+  /** RequestSink: send upstream. */
+  forward(request: ChainedRequest, size: number, body: readonly Buffer[]): void {
+    const upstream = this.upstream;
+    if (upstream === undefined) {
+      this.requestClosed(request, "a request was let through before the session was ready", undefined);
+      return;
+    }
+    if (request.expectsResponse) this.inFlight.push(request);
+    this.ctx.observer.requestForwarded?.(this.session, request);
+    writeFrame(upstream, size, body);
+  }
+
+  /** RequestSink: the gateway answers; now, or after `delayMs` with this connection's later requests waiting. */
+  respond(request: ChainedRequest, body: Buffer[], delayMs: number, refusal: string | undefined): void {
+    if (refusal !== undefined) this.session.counters.refused++;
+    this.ctx.observer.requestAnswered?.(this.session, request, refusal);
+    const answered = request as InFlightRequest;
+    answered.localResponse = body;
+    if (delayMs <= 0) {
+      this.answerLocally(answered);
+      return;
+    }
+    this.closeGate(Gate.Delayed);
+    setTimeout(() => {
+      if (this.phaseNow === "closed") return;
+      this.answerLocally(answered);
+      this.openGate(Gate.Delayed);
+    }, delayMs);
+  }
+
+  /** RequestSink: a filter closes the connection. */
+  closeConnection(reason: string, request: ChainedRequest | undefined, refusal: string | undefined): void {
+    if (request !== undefined) this.requestClosed(request, reason, refusal);
+    else this.close(reason);
+  }
+
+  private requestClosed(request: ChainedRequest, reason: string, refusal: string | undefined): void {
+    if (refusal !== undefined) this.session.counters.refused++;
+    this.ctx.observer.requestClosed?.(this.session, request, reason, refusal);
+    this.log.info({ apiKey: request.apiKey, apiVersion: request.apiVersion, reason }, "request refused, closing connection");
+    this.close("request refused", undefined, false);
+  }
+
+  /** A response made by the gateway goes out now if nothing is ahead of it, else queues in request order. */
+  private answerLocally(request: InFlightRequest): void {
+    if (this.inFlight.size === 0 && this.answering === undefined) this.sendLocal(request);
+    else this.inFlight.push(request);
+  }
+
+  private sendLocal(request: InFlightRequest): void {
+    const body = request.localResponse!;
+    const size = byteLength(body);
+    this.sent(request, 4 + size, body);
+    writeFrame(this.client, size, body);
+  }
+
+  // ---- responses ----
+
+  /** The request whose response is being received (set from a response's first bytes to its end). */
+  private answering: InFlightRequest | undefined;
+  /** A streamed response's chunks, for observers that want response bodies. */
+  private collected: Buffer[] | undefined;
 
   private readonly onUpstreamData = (chunk: Buffer): void => {
     this.client.cork();
@@ -237,141 +395,36 @@ export class ClientConnection {
     if (this.client.writableNeedDrain) this.upstream!.pause();
   };
 
-  private readonly onRequest = (frame: Frame): void => {
-    if (this.held !== undefined) this.held.push(frame);
-    else this.handleRequest(frame);
-  };
-
-  private handleRequest(frame: Frame): void {
-    if (frame.size < REQUEST_KEY_BYTES) {
-      throw new ProtocolError("ERR_PROTOCOL_TRUNCATED", `request of ${frame.size} bytes has no header`);
-    }
-    const apiKey = peekInt16(frame, 0);
-    const apiVersion = peekInt16(frame, 2);
-    const correlationId = peekInt32(frame, 4);
-    this.ctx.meters.request(apiKey).inc();
-    const key: RequestKey = { apiKey, apiVersion, correlationId };
-    const filter = this.ctx.requestFilter;
-    if (filter !== undefined && filter.wantsRequest(apiKey, apiVersion)) this.apply(key, frame, filter.onRequest(key, frame));
-    else this.forward(key, frame, frame.size, frame.chunks, undefined);
-  }
-
-  private apply(key: RequestKey, frame: Frame, verdict: RequestVerdict): void {
-    if ("forward" in verdict) {
-      const body = verdict.forward;
-      if (body === undefined) this.forward(key, frame, frame.size, frame.chunks, verdict.state);
-      else this.forward(key, frame, byteLength(body), body, verdict.state);
-    } else if ("respond" in verdict) {
-      this.answerLocally({ ...key, rewrite: false, localResponse: verdict.respond });
-    } else if ("close" in verdict) {
-      throw new RequestRefusedError(verdict.close);
-    } else {
-      this.hold(key, frame, verdict.pending);
-    }
-  }
-
-  private forward(key: RequestKey, frame: Frame, size: number, body: readonly Buffer[], state: unknown): void {
-    const { apiKey, apiVersion } = key;
-    if (apiKey !== ApiKey.Produce || !isAcksZero(frame, apiVersion)) {
-      const rewrite = this.ctx.responseFilter.wantsResponse(apiKey, apiVersion);
-      this.inFlight.push({ apiKey, apiVersion, correlationId: key.correlationId, rewrite, state });
-    }
-    this.ctx.upstreamRequestTap?.(apiKey, apiVersion);
-    writeFrame(this.upstream!, size, body);
-  }
-
-  /** This request's verdict comes later: it, and every request after it, waits (in order) with the client paused. */
-  private hold(key: RequestKey, frame: Frame, pending: Promise<RequestVerdict>): void {
-    this.held = [];
-    this.client.pause();
-    pending.then(
-      (verdict) => this.release(key, frame, verdict),
-      (err: unknown) => {
-        this.log.warn({ apiKey: key.apiKey, apiVersion: key.apiVersion, err }, "request filter failed, closing connection");
-        this.close("request filter failed", err);
-      },
-    );
-  }
-
-  /** A pending verdict is in: act on it, then on the requests that waited behind it (until one pends again). */
-  private release(key: RequestKey, frame: Frame, verdict: RequestVerdict): void {
-    if (this.closed) return;
-    const waiting = this.held!;
-    this.held = undefined;
-    const upstream = this.upstream!;
-    upstream.cork();
-    this.client.cork();
-    try {
-      this.apply(key, frame, verdict);
-      for (let i = 0; i < waiting.length; i++) {
-        if (this.held !== undefined) {
-          // Pending again: the rest keeps waiting, still ahead of anything read later.
-          (this.held as Frame[]).push(...waiting.slice(i));
-          break;
-        }
-        this.handleRequest(waiting[i]!);
-      }
-    } catch (err) {
-      this.frameError("client", err);
-      return;
-    } finally {
-      upstream.uncork();
-      this.client.uncork();
-    }
-    if (this.draining && this.idle) this.close("drained", undefined, true);
-    else this.resumeClient();
-  }
-
-  /** A response made by the gateway goes out now if nothing is ahead of it, else queues in request order. */
-  private answerLocally(request: InFlightRequest): void {
-    if (this.inFlight.size === 0 && this.answering === undefined) this.sendLocal(request);
-    else this.inFlight.push(request);
-  }
-
-  private sendLocal(request: InFlightRequest): void {
-    const body = request.localResponse!;
-    const size = byteLength(body);
-    this.ctx.responseTap?.(request, body);
-    this.ctx.meters.bytesToClients.inc(4 + size);
-    writeFrame(this.client, size, body);
-  }
-
-  /** The request whose response is being received (set from a response's first bytes to its end). */
-  private answering: InFlightRequest | undefined;
-  /** Test-only: a streamed response's chunks, for the response tap. */
-  private tapped: Buffer[] | undefined;
-
   /**
-   * Pairs each response with its request as soon as the correlation id is in. A response no filter
-   * wants is streamed to the client as its bytes arrive (never held whole); the others are collected
-   * whole for onResponse.
+   * Pairs each response with its request as soon as the correlation id is in. A response no filter wants is
+   * streamed to the client as its bytes arrive (never held whole); the others are collected whole for onResponse.
    */
   private readonly responseSink: FrameStreamSink = {
     start: (size, head) => {
       const request = this.inFlight.shift();
-      if (request === undefined) throw new ProtocolError("ERR_PROTOCOL_TRUNCATED", "response with no request in flight");
+      if (request === undefined) throw new ProtocolError("ERR_PROTOCOL_UNEXPECTED_RESPONSE", "response with no request in flight");
       const correlationId = peekInt32({ size, chunks: head }, 0);
       if (correlationId !== request.correlationId) {
         throw new ProtocolError(
-          "ERR_PROTOCOL_TRUNCATED",
+          "ERR_PROTOCOL_CORRELATION_MISMATCH",
           `response correlation id ${correlationId} does not match request ${request.correlationId}`,
         );
       }
       this.answering = request;
-      if (request.rewrite) return false;
+      if (request.decodeResponse) return false;
       writeFrame(this.client, size, head);
-      this.ctx.meters.bytesToClients.inc(4 + byteLength(head));
-      if (this.ctx.responseTap) this.tapped = [...head];
+      this.countToClient(4 + byteLength(head));
+      if (this.ctx.observer.wantsResponseBodies === true) this.collected = [...head];
       return true;
     },
     body: (chunk) => {
       this.client.write(chunk);
-      this.ctx.meters.bytesToClients.inc(chunk.length);
-      this.tapped?.push(chunk);
+      this.countToClient(chunk.length);
+      this.collected?.push(chunk);
     },
     end: () => {
-      if (this.tapped) this.ctx.responseTap!(this.answering!, this.tapped);
-      this.tapped = undefined;
+      this.ctx.observer.responseSent?.(this.session, this.answering!, this.collected);
+      this.collected = undefined;
       this.responseDone();
     },
   };
@@ -379,18 +432,27 @@ export class ClientConnection {
   /** A whole response some filter wants (sink.start returned false). */
   private readonly onResponse = (frame: Frame): void => {
     const request = this.answering!;
-    const rewritten = this.ctx.responseFilter.onResponse(request, frame);
-    this.ctx.responseTap?.(request, rewritten ?? frame.chunks);
+    const rewritten = this.ctx.chain.onResponse(this.session, request, frame);
     if (rewritten === undefined) {
+      this.sent(request, 4 + frame.size, frame.chunks);
       writeFrame(this.client, frame.size, frame.chunks);
-      this.ctx.meters.bytesToClients.inc(4 + frame.size);
     } else {
       const size = byteLength(rewritten);
+      this.sent(request, 4 + size, rewritten);
       writeFrame(this.client, size, rewritten);
-      this.ctx.meters.bytesToClients.inc(4 + size);
     }
     this.responseDone();
   };
+
+  private sent(request: InFlightRequest, bytes: number, body: readonly Buffer[]): void {
+    this.countToClient(bytes);
+    this.ctx.observer.responseSent?.(this.session, request, body);
+  }
+
+  private countToClient(bytes: number): void {
+    this.session.counters.bytesToClient += bytes;
+    this.ctx.observer.bytesToClient?.(this.session, bytes);
+  }
 
   private responseDone(): void {
     this.answering = undefined;
@@ -398,12 +460,12 @@ export class ClientConnection {
     for (let next = this.inFlight.peek(); next?.localResponse !== undefined; next = this.inFlight.peek()) {
       this.sendLocal(this.inFlight.shift()!);
     }
-    if (this.draining && this.idle) this.close("drained", undefined, true);
+    this.drainedCheck();
   }
 
   private frameError(side: "client" | "upstream", err: unknown): void {
-    if (err instanceof FrameTooLargeError || err instanceof ProtocolError || err instanceof RequestRefusedError) {
-      if (side === "upstream") this.ctx.meters.upstreamError("protocol");
+    if (err instanceof BulkheadError) {
+      if (side === "upstream") this.ctx.observer.upstreamError?.(this.ctx.connector.name, "protocol");
       this.log.warn({ side, code: err.code, reason: err.message }, "bad frame, closing connection");
       this.close(`bad ${side} frame`, err);
       return;
@@ -411,10 +473,4 @@ export class ClientConnection {
     this.log.error({ side, err }, "unexpected error handling a frame, closing connection");
     this.close("internal error", err);
   }
-}
-
-/** A request filter decided the connection must close (see RequestVerdict). */
-export class RequestRefusedError extends Error {
-  readonly code = "REQUEST_REFUSED";
-  override readonly name = "RequestRefusedError";
 }

@@ -4,16 +4,12 @@
 // Requests the gateway answers itself queue here too (with their response), so that every client
 // sees its responses in request order.
 
-export interface InFlightRequest {
-  readonly apiKey: number;
-  readonly apiVersion: number;
-  readonly correlationId: number;
-  /** Whether some response filter has to decode this response; decided once, when the request passes. */
-  readonly rewrite: boolean;
+import type { ChainedRequest } from "../filters/chain.js";
+
+/** A request as the chain passed it on; `decodeResponse` says whether some filter has to decode its response. */
+export interface InFlightRequest extends ChainedRequest {
   /** Set when the gateway answers this request itself: the response body, sent once it reaches the head. */
-  readonly localResponse?: Buffer[];
-  /** What the request filter remembered for the response filters (e.g. tenancy's substituted topic ids). */
-  readonly state?: unknown;
+  localResponse?: Buffer[];
 }
 
 /** FIFO without Array.shift's O(n) moves: a head index that resets whenever the queue empties. */

@@ -1,18 +1,31 @@
 // The TCP servers of one virtual-cluster listener: the bootstrap port, and one port per broker
 // (port = first + (nodeId - nodeIdBase)), so the port a client dials names the broker it wants.
+// A new config swaps the context in place (setContext): connections accepted from then on get the new one, open
+// connections keep theirs, and nothing is unbound or rebound.
 import net from "node:net";
-import { ClientConnection, type ListenerContext, type UpstreamTarget } from "./client-connection.js";
-import type { ListenerEndpoint } from "./endpoint.js";
+import type { ListenerEndpoint } from "../session/endpoint.js";
+import type { SessionTarget } from "../session/session.js";
+import { ClientConnection, type ConnectionContext } from "./client-connection.js";
 
 export class Listener {
   private readonly servers: net.Server[] = [];
   readonly connections = new Set<ClientConnection>();
   private readonly idleWaiters: (() => void)[] = [];
 
-  constructor(
-    readonly endpoint: ListenerEndpoint,
-    private readonly ctx: ListenerContext,
-  ) {}
+  constructor(private ctx: ConnectionContext) {}
+
+  get endpoint(): ListenerEndpoint {
+    return this.ctx.endpoint;
+  }
+
+  get context(): ConnectionContext {
+    return this.ctx;
+  }
+
+  /** New connections get `next`; the ports stay bound (the caller checks that the endpoint's ports are the same). */
+  setContext(next: ConnectionContext): void {
+    this.ctx = next;
+  }
 
   /** Binds every port; rejects (with the port named) if one can't be bound. */
   async start(): Promise<void> {
@@ -23,7 +36,7 @@ export class Listener {
     }
   }
 
-  private listen(bind: string, port: number, target: UpstreamTarget): Promise<void> {
+  private listen(bind: string, port: number, target: SessionTarget): Promise<void> {
     // pauseOnConnect: not a byte is read before the connection has an upstream to send it to
     const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket, target));
     this.servers.push(server);
@@ -41,12 +54,8 @@ export class Listener {
     });
   }
 
-  private accept(socket: net.Socket, target: UpstreamTarget): void {
-    const { meters } = this.ctx;
-    meters.connectionsTotal.inc();
-    meters.connections.inc();
+  private accept(socket: net.Socket, target: SessionTarget): void {
     const connection = new ClientConnection(socket, target, this.ctx, (closed) => {
-      meters.connections.dec();
       this.connections.delete(closed);
       if (this.connections.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     });

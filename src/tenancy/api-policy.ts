@@ -67,18 +67,25 @@ export interface VersionRange {
 
 /**
  * The versions the gateway serves a tenant, per allowed api key: the codec's range (it can decode and encode them)
- * cut at the policy's maximum. A client is offered these intersected with the broker's own ranges.
+ * cut at the policy's maximum, less the APIs the virtual cluster's config denies. A client is offered these
+ * intersected with the broker's own ranges.
  */
-export const TENANT_VERSION_RANGES: ReadonlyMap<number, VersionRange> = (() => {
+export function tenantVersionRanges(deniedApis: readonly number[] = []): ReadonlyMap<number, VersionRange> {
   const ranges = new Map<number, VersionRange>();
   for (const [apiKey, policy] of TENANT_API_ALLOWLIST) {
     const api = API_BY_KEY.get(apiKey);
-    if (api === undefined) continue;
+    if (api === undefined || deniedApis.includes(apiKey)) continue;
     const maxVersion = Math.min(api.maxVersion, policy.maxVersion);
     if (api.minVersion <= maxVersion) ranges.set(apiKey, Object.freeze({ minVersion: api.minVersion, maxVersion }));
   }
   return ranges;
-})();
+}
+
+/** The ranges with nothing denied by config: the most a tenant can be given. */
+export const TENANT_VERSION_RANGES: ReadonlyMap<number, VersionRange> = tenantVersionRanges();
+
+/** The API names a virtual cluster's config may deny (the allowlist's; denying anything else means nothing). */
+export const DENIABLE_API_NAMES: readonly string[] = [...TENANT_API_ALLOWLIST.keys()].map((key) => API_BY_KEY.get(key)!.name);
 
 /**
  * How the gateway treats one request of a tenant, from its header alone: "allowed" (rewrite and forward), "denied"
@@ -87,8 +94,8 @@ export const TENANT_VERSION_RANGES: ReadonlyMap<number, VersionRange> = (() => {
  */
 export type Admission = "allowed" | "denied" | "unsupported-version";
 
-export function admission(apiKey: number, apiVersion: number): Admission {
-  const range = TENANT_VERSION_RANGES.get(apiKey);
+export function admission(apiKey: number, apiVersion: number, ranges: ReadonlyMap<number, VersionRange> = TENANT_VERSION_RANGES): Admission {
+  const range = ranges.get(apiKey);
   if (range === undefined) return "denied";
   return apiVersion >= range.minVersion && apiVersion <= range.maxVersion ? "allowed" : "unsupported-version";
 }

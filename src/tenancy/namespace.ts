@@ -11,9 +11,6 @@ const MAX_CLIENT_ID_BYTES = 32_767;
 export class TenantNamespace {
   /** The prefix where a name starts in free text (not in the middle of another word, e.g. "data." for "a."). */
   private readonly prefixInText: RegExp;
-  // Clients send the same client id on every request of a connection; remember the last answer.
-  private lastClientId: string | null = null;
-  private lastUpstreamClientId: string;
 
   constructor(
     readonly tenant: string,
@@ -22,7 +19,6 @@ export class TenantNamespace {
     // An empty prefix would own every name on the cluster, including other tenants' and internal topics.
     if (prefix === "") throw new RangeError(`tenant "${tenant}": the namespace prefix must not be empty`);
     this.prefixInText = new RegExp(`(?<!${NAME_CHAR})${escapeRegExp(prefix)}`, "g");
-    this.lastUpstreamClientId = `${tenant}/`;
   }
 
   /** The physical name of a tenant's name: "orders" → "payments.orders". Total: "" → "payments." (never shared). */
@@ -44,11 +40,7 @@ export class TenantNamespace {
    * A null or empty client id gives `<tenant>/`. Too long an id is cut (at a character boundary) to fit the header.
    */
   upstreamClientId(clientId: string | null): string {
-    if (clientId === this.lastClientId) return this.lastUpstreamClientId;
-    const upstream = truncateUtf8(`${this.tenant}/${clientId ?? ""}`, MAX_CLIENT_ID_BYTES);
-    this.lastClientId = clientId;
-    this.lastUpstreamClientId = upstream;
-    return upstream;
+    return truncateUtf8(`${this.tenant}/${clientId ?? ""}`, MAX_CLIENT_ID_BYTES);
   }
 
   /** Free text (a broker's error message) with the prefix removed from every name that starts with it. */

@@ -48,17 +48,10 @@ export class TopicIdMap {
     return this.names.get(id);
   }
 
-  /** The physical name of an id: from the cache, else after one refresh (shared by concurrent misses). */
-  async resolve(id: string): Promise<string | undefined> {
-    const known = this.names.get(id);
-    if (known !== undefined) return known;
-    return this.resolveFresh(id);
-  }
-
   /**
-   * The physical name of an id after the refresh a miss would cause, even when the id is cached: a caller can
-   * answer a known id exactly as slowly as an unknown one (no timing difference between another tenant's id and
-   * an id that doesn't exist).
+   * The physical name of an id after a refresh (one shared by concurrent callers, reused within the minimum
+   * refresh interval), even when the id is cached: a caller can answer a known id exactly as slowly as an
+   * unknown one (no timing difference between another tenant's id and an id that doesn't exist).
    */
   async resolveFresh(id: string): Promise<string | undefined> {
     if (this.inFlight === undefined && this.now() - this.lastRefreshAt >= this.minRefreshIntervalMs) {

@@ -6,7 +6,7 @@ import net from "node:net";
 import { DEFAULT_TOPIC_CONFIG_ALLOWLIST } from "../../src/config/topic-configs.js";
 import type { GatewayConfig, HostPort, VirtualClusterConfig } from "../../src/config/types.js";
 import { startGateway, type Gateway } from "../../src/gateway.js";
-import type { ResponseTap } from "../../src/proxy/client-connection.js";
+import type { GatewayObserver } from "../../src/observe/observer.js";
 
 export interface UpstreamCluster {
   /** "host:port,host:port" */
@@ -82,6 +82,7 @@ export async function testVirtualCluster(
     cluster,
     prefix: `${name}.`,
     topicConfigAllowlist: DEFAULT_TOPIC_CONFIG_ALLOWLIST,
+    deniedApis: [],
     listeners: [
       {
         name: "plain",
@@ -122,19 +123,20 @@ function leakPatterns(addresses: readonly HostPort[]): { label: string; bytes: B
   });
 }
 
-/** A response tap that records leaks of the given upstream addresses. */
-export function leakRecorder(addresses: readonly HostPort[]): { tap: ResponseTap; leaks: string[] } {
+/** An observer of every response sent to a client that records leaks of the given upstream addresses. */
+export function leakRecorder(addresses: readonly HostPort[]): { observer: GatewayObserver; leaks: string[] } {
   const patterns = leakPatterns(addresses);
   const leaks: string[] = [];
-  const tap: ResponseTap = (request, body) => {
-    const bytes = Buffer.concat(body); // test-only: the product never concatenates
-    for (const pattern of patterns) {
-      if (bytes.includes(pattern.bytes)) {
-        leaks.push(`${pattern.label} in response to api ${request.apiKey} v${request.apiVersion}`);
+  const observer: GatewayObserver = {
+    wantsResponseBodies: true,
+    responseSent: (_session, request, body) => {
+      const bytes = Buffer.concat(body ?? []); // test-only: the product never concatenates
+      for (const pattern of patterns) {
+        if (bytes.includes(pattern.bytes)) leaks.push(`${pattern.label} in response to api ${request.apiKey} v${request.apiVersion}`);
       }
-    }
+    },
   };
-  return { tap, leaks };
+  return { observer, leaks };
 }
 
 export async function startTestGateway(kafka: UpstreamCluster, opts: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -145,7 +147,7 @@ export async function startTestGateway(kafka: UpstreamCluster, opts: TestGateway
   const virtualCluster = await testVirtualCluster("test", "upstream", opts.brokerPorts ?? 8, nodeIdBase);
   const config = testGatewayConfig([{ name: "upstream", bootstrap }], [virtualCluster], opts);
   const recorder = leakRecorder(upstreamAddresses);
-  const gateway = await startGateway(config, { responseTap: recorder.tap, connectTimeoutMs: opts.connectTimeoutMs });
+  const gateway = await startGateway(config, { observers: [recorder.observer], connectTimeoutMs: opts.connectTimeoutMs });
   return {
     bootstrap: gateway.endpoints[0]!.bootstrap,
     gateway,

@@ -103,17 +103,19 @@ export class RawKafkaConnection {
   sendRaw(apiKey: number, version: number, body: readonly Buffer[], what = `api ${apiKey} v${version}`): Promise<Frame> {
     if (this.isClosed) return Promise.reject(new ConnectionClosedError(what));
     const correlationId = this.nextCorrelationId++;
-    const w = Writer.forFrame();
+    const w = new Writer();
     encodeRequestHeader(w, { apiKey, apiVersion: version, correlationId, clientId: this.clientId });
     for (const part of body) w.writeRaw(part);
-    const chunks = w.toFrame();
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(w.length, 0);
+    const frame = Buffer.concat([size, ...w.toChunks()]);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(correlationId);
         reject(new Error(`no response to ${what} from ${this.address} within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
       this.pending.set(correlationId, { resolve, reject, timer, what });
-      this.socket.write(Buffer.concat(chunks));
+      this.socket.write(frame);
     });
   }
 

@@ -108,8 +108,13 @@ export async function openTenantsSession(kafka: ProvidedKafka, clientId: string)
   const recorder = leakRecorder([...parseHostPorts(kafka.bootstrap), ...kafka.brokers]);
   const upstream: UpstreamRequest[] = [];
   const gateway = await startGateway(config, {
-    responseTap: recorder.tap,
-    upstreamRequestTap: (info) => upstream.push({ seq: upstream.length, ...info }),
+    observers: [
+      recorder.observer,
+      {
+        requestForwarded: (s, { apiKey, apiVersion }) =>
+          upstream.push({ seq: upstream.length, virtualCluster: s.endpoint.virtualCluster, apiKey, apiVersion }),
+      },
+    ],
   });
 
   const tracked: Closeable[] = [];

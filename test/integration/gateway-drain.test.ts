@@ -8,7 +8,7 @@ import { FrameSplitter } from "../../src/protocol/frame-splitter.js";
 import { encodeRequestHeader } from "../../src/protocol/headers.js";
 import { encodeFetchRequest } from "../../src/protocol/messages/fetch.js";
 import { Writer } from "../../src/protocol/writer.js";
-import { byteLength, writeFrame } from "../../src/proxy/frame-write.js";
+import { byteLength, writeFrame } from "../../src/protocol/frame-write.js";
 import { kafkajsClient, uniqueName } from "../harness/clients.js";
 import { parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
 import { createReadyTopic } from "../harness/topic-propagation.js";

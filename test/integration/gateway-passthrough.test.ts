@@ -6,9 +6,9 @@
 import net from "node:net";
 import { CompressionTypes, type Admin, type Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { metrics } from "../../src/control/metrics.js";
+import { metrics } from "../../src/observe/metrics.js";
 import { FrameSplitter } from "../../src/protocol/frame-splitter.js";
-import { decodeBrokersResponse, encodeBrokersRequest } from "../../src/proxy/metadata-fetch.js";
+import { decodeBrokersResponse, encodeBrokersRequest } from "../../src/upstream/metadata-fetch.js";
 import { decodeResponseHeader, encodeRequestHeader } from "../../src/protocol/headers.js";
 import { decodeApiVersionsResponse, encodeApiVersionsRequest } from "../../src/protocol/messages/api-versions.js";
 import { decodeFetchResponse, encodeFetchRequest } from "../../src/protocol/messages/fetch.js";
@@ -16,11 +16,12 @@ import { ApiKey } from "../../src/protocol/messages/index.js";
 import { decodeMetadataResponse, encodeMetadataRequest } from "../../src/protocol/messages/metadata.js";
 import { Reader } from "../../src/protocol/reader.js";
 import { Writer } from "../../src/protocol/writer.js";
-import { byteLength, writeFrame } from "../../src/proxy/frame-write.js";
+import { byteLength, writeFrame } from "../../src/protocol/frame-write.js";
 import { TENANT_VERSION_RANGES } from "../../src/tenancy/api-policy.js";
 import { kafkajsClient, uniqueName } from "../harness/clients.js";
 import { waitUntil } from "../harness/wait.js";
 import { leakRecorder, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { testSession } from "../harness/session.js";
 import { createReadyTopic } from "../harness/topic-propagation.js";
 
 /** Sends one request body (header + message) to `host:port` and returns the response body. */
@@ -138,7 +139,7 @@ describe("gateway passthrough", () => {
     const [first] = parseHostPorts(upstream.bootstrap);
     const direct = await rawMetadata(first!.host, first!.port);
     const recorder = leakRecorder(upstream.brokers);
-    recorder.tap({ apiKey: 3, apiVersion: 9, correlationId: 42, rewrite: true }, direct);
+    recorder.observer.responseSent!(testSession(), { apiKey: 3, apiVersion: 9, correlationId: 42 }, direct);
     expect(recorder.leaks.length).toBeGreaterThanOrEqual(upstream.brokers.length);
     // Through the gateway the same request shows only gateway addresses.
     const { host, port } = parseHostPorts(gateway.bootstrap)[0]!;

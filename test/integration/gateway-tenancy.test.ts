@@ -8,7 +8,8 @@ import { decodeResponseHeader } from "../../src/protocol/headers.js";
 import { decodeApiVersionsResponse } from "../../src/protocol/messages/api-versions.js";
 import { ApiKey } from "../../src/protocol/messages/index.js";
 import { Reader } from "../../src/protocol/reader.js";
-import { fetchTopicIds } from "../../src/proxy/metadata-fetch.js";
+import { UpstreamConnector } from "../../src/upstream/connector.js";
+import { fetchTopicIds } from "../../src/upstream/metadata-fetch.js";
 import { TENANT_VERSION_RANGES } from "../../src/tenancy/api-policy.js";
 import { subscribeWhenKnown } from "../harness/clients.js";
 import { createTopicsAndWait } from "../harness/topic-propagation.js";
@@ -81,7 +82,7 @@ describe("gateway with tenancy", () => {
   });
 
   it("the topic id refresh (the gateway's own Metadata request) returns every topic's id and physical name", async () => {
-    const ids = await fetchTopicIds(parseHostPorts(kafka.bootstrap), 10_000);
+    const ids = await fetchTopicIds(new UpstreamConnector({ name: "shared", bootstrap: parseHostPorts(kafka.bootstrap) }, 10_000));
     const names = new Set(ids.map((x) => x.name));
     expect(names.has(session.payments.physical("orders"))).toBe(true);
     expect(ids.every((x) => x.id.length === 22)).toBe(true);

@@ -4,7 +4,7 @@
  */
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { metrics } from "../../src/control/metrics.js";
+import { metrics } from "../../src/observe/metrics.js";
 import { startGateway, type Gateway } from "../../src/gateway.js";
 import { kafkajsClient, uniqueName } from "../harness/clients.js";
 import { waitUntil } from "../harness/wait.js";

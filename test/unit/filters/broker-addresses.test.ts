@@ -1,18 +1,19 @@
 // Broker-address rewriting on codec-built response frames: every broker endpoint must come out as the
 // listener's advertised host and port-per-broker, real addresses are learned, and responses without
-// endpoints are passed through untouched (not re-encoded). The filter alone: tenancy runs before it in
-// the listener's pipeline (see the tenancy filter tests).
+// endpoints are passed through untouched (not re-encoded). The filter alone in a chain: tenancy runs
+// before it on responses in the listener's chain (see the tenancy filter tests).
 import { describe, expect, it } from "vitest";
 import { BrokerAddressFilter } from "../../../src/filters/broker-addresses.js";
-import { DecodingResponseFilter } from "../../../src/filters/decoding-response-filter.js";
+import { FilterChain, type ChainedRequest } from "../../../src/filters/chain.js";
 import { logger } from "../../../src/log.js";
 import type { Frame } from "../../../src/protocol/frame-splitter.js";
-import { decodeResponseHeader, encodeResponseHeader, responseHeaderVersion } from "../../../src/protocol/headers.js";
-import { API_BY_KEY } from "../../../src/protocol/messages/index.js";
+import { decodeResponseHeader, encodeRequestHeader, encodeResponseHeader, responseHeaderVersion } from "../../../src/protocol/headers.js";
+import { API_BY_KEY, ApiKey } from "../../../src/protocol/messages/index.js";
 import { Reader } from "../../../src/protocol/reader.js";
 import { Writer } from "../../../src/protocol/writer.js";
-import { BrokerAddressMap } from "../../../src/proxy/broker-address-map.js";
-import { ListenerEndpoint } from "../../../src/proxy/endpoint.js";
+import { ListenerEndpoint } from "../../../src/session/endpoint.js";
+import { BrokerAddressMap } from "../../../src/upstream/broker-address-map.js";
+import { decide, testSession } from "./chain-fixture.js";
 
 const endpoint = new ListenerEndpoint("demo", {
   name: "plain",
@@ -25,7 +26,13 @@ const endpoint = new ListenerEndpoint("demo", {
 
 function setup() {
   const addressMap = new BrokerAddressMap(async () => []);
-  return { addressMap, filter: new DecodingResponseFilter([new BrokerAddressFilter(endpoint, addressMap, logger)]) };
+  const filter = new BrokerAddressFilter(endpoint, addressMap, logger);
+  return { addressMap, filter, chain: new FilterChain([filter]) };
+}
+
+/** What the connection kept of the request whose response this is. */
+function inFlight(apiKey: number, apiVersion: number): ChainedRequest {
+  return { apiKey, apiVersion, correlationId: 77, expectsResponse: true, decodeResponse: true, states: undefined };
 }
 
 /** A response frame body as the broker would send it, split into several chunks. */
@@ -38,6 +45,15 @@ function responseFrame(apiKey: number, version: number, message: object, correla
   encoded.copy(whole);
   const cut = Math.floor(whole.length / 2); // frames arrive in pieces; the filter must cope
   return { size: whole.length, chunks: [whole.subarray(0, 3), whole.subarray(3, cut), whole.subarray(cut)] };
+}
+
+/** A request frame body as a client would send it. */
+function requestFrame(apiKey: number, version: number, message: object): Frame {
+  const writer = new Writer();
+  encodeRequestHeader(writer, { apiKey, apiVersion: version, correlationId: 77, clientId: "app" });
+  API_BY_KEY.get(apiKey)!.encodeRequest(writer, version, message as never);
+  const whole = Buffer.concat(writer.toChunks());
+  return { size: whole.length, chunks: [whole] };
 }
 
 /** The decoded response fields these tests read, whichever API it is. */
@@ -64,9 +80,9 @@ function decode(apiKey: number, version: number, chunks: readonly Buffer[]): { c
 }
 
 function rewrite(apiKey: number, version: number, message: object) {
-  const { filter, addressMap } = setup();
+  const { filter, chain, addressMap } = setup();
   expect(filter.wantsResponse(apiKey, version)).toBe(true);
-  const out = filter.onResponse({ apiKey, apiVersion: version, correlationId: 77, rewrite: true }, responseFrame(apiKey, version, message));
+  const out = chain.onResponse(testSession(), inFlight(apiKey, version), responseFrame(apiKey, version, message));
   return { out, addressMap, decoded: out && decode(apiKey, version, out) };
 }
 
@@ -138,11 +154,25 @@ describe("broker-address rewriting", () => {
     expect(out).toBeUndefined();
   });
 
-  it("Produce below v10 and Fetch below v16 are never decoded", () => {
-    const { filter } = setup();
+  it("Produce below v10 and Fetch below v16 are never decoded", async () => {
+    const { filter, chain } = setup();
     expect(filter.wantsResponse(0, 9)).toBe(false);
     expect(filter.wantsResponse(1, 15)).toBe(false);
     expect(filter.wantsResponse(19, 7)).toBe(false); // CreateTopics: nothing to rewrite
+    // The chain tells the connection not to decode their responses, and does for the versions with endpoints.
+    const produce = { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [] };
+    const fetch = { replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 1, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [], forgottenTopicsData: [], rackId: "" };
+    const createTopics = { topics: [], timeoutMs: 1000, validateOnly: false };
+    const decodes = async (apiKey: number, version: number, message: object): Promise<boolean> => {
+      const decision = await decide(chain, requestFrame(apiKey, version, message));
+      if (decision.kind !== "forward") throw new Error(`not forwarded: ${decision.kind}`);
+      return decision.request.decodeResponse;
+    };
+    expect(await decodes(ApiKey.Produce, 9, produce)).toBe(false);
+    expect(await decodes(ApiKey.Produce, 10, produce)).toBe(true);
+    expect(await decodes(ApiKey.Fetch, 15, fetch)).toBe(false);
+    expect(await decodes(ApiKey.Fetch, 16, fetch)).toBe(true);
+    expect(await decodes(ApiKey.CreateTopics, 7, createTopics)).toBe(false);
   });
 
   it("Fetch v16+: node endpoints rewritten, record bytes passed on as the very same slices", () => {
@@ -158,7 +188,7 @@ describe("broker-address rewriting", () => {
       records: [records],
       currentLeader: { leaderId: 2, leaderEpoch: 5 },
     };
-    const { filter } = setup();
+    const { chain } = setup();
     const frame = responseFrame(1, 16, {
       throttleTimeMs: 0,
       errorCode: 0,
@@ -166,7 +196,8 @@ describe("broker-address rewriting", () => {
       responses: [{ topicId: "AAAAAAAAAAAAAAAAAAAAAA", partitions: [partition] }],
       nodeEndpoints: [nodeEndpoint(2, 9093)],
     });
-    const out = filter.onResponse({ apiKey: 1, apiVersion: 16, correlationId: 77, rewrite: true }, frame)!;
+    const out = chain.onResponse(testSession(), inFlight(1, 16), frame)!;
+    expect(out).toBeDefined();
     const decoded = decode(1, 16, out);
     expect(decoded.body.nodeEndpoints[0]).toMatchObject({ host: "gw.example", port: 19094 });
     expect(Buffer.concat(decoded.body.responses[0]!.partitions[0]!.records).equals(records)).toBe(true);
@@ -188,11 +219,9 @@ describe("broker-address rewriting", () => {
   });
 
   it("a response cut short is a ProtocolError, not a crash", () => {
-    const { filter } = setup();
+    const { chain } = setup();
     const frame = responseFrame(3, 12, { throttleTimeMs: 0, brokers: [broker(1, 9092)], clusterId: "c", controllerId: 1, topics: [] });
     const whole = Buffer.concat(frame.chunks).subarray(0, 20);
-    expect(() => filter.onResponse({ apiKey: 3, apiVersion: 12, correlationId: 77, rewrite: true }, { size: 20, chunks: [whole] })).toThrow(
-      expect.objectContaining({ name: "ProtocolError" }),
-    );
+    expect(() => chain.onResponse(testSession(), inFlight(3, 12), { size: 20, chunks: [whole] })).toThrow(expect.objectContaining({ name: "ProtocolError" }));
   });
 });

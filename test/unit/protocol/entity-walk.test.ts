@@ -1,13 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { DROP_ELEMENT, entityPlan, walkEntities, type EntityValue } from "../../../src/protocol/entity-walk.js";
+import { DROP_ELEMENT, entityPlan, walkFields, type EntityValue, type FieldVisitor, type WalkResult } from "../../../src/protocol/entity-walk.js";
 import { API_BY_KEY, APIS } from "../../../src/protocol/messages/index.js";
 import type { MetadataResponse } from "../../../src/protocol/messages/metadata.js";
 import type { OffsetFetchResponse } from "../../../src/protocol/messages/offset-fetch.js";
-import type { EntityType } from "../../../src/protocol/schema.js";
+import type { EntityType, MessageSchema } from "../../../src/protocol/schema.js";
 import { Writer } from "../../../src/protocol/writer.js";
 import { sampleMessage, versionsOf } from "./sample-message.js";
 
 const NAMES: EntityType[] = ["topicName", "groupId", "transactionalId"];
+
+/** walkFields along the entity plan of the given types. */
+function walk(
+  schema: MessageSchema,
+  version: number,
+  message: object,
+  types: readonly EntityType[],
+  visit: FieldVisitor<EntityType>,
+): WalkResult {
+  return walkFields(entityPlan(schema, version, types), message, visit);
+}
 
 /** Tenant "a.": strip the prefix, drop anything else. */
 function stripTenant(value: EntityValue): EntityValue | typeof DROP_ELEMENT {
@@ -25,7 +36,7 @@ describe("entity walk", () => {
         { errorCode: 3, name: null, topicId: "AAAAAAAAAAAAAAAAAAAAAA", partitions: [] },
       ],
     };
-    const result = walkEntities(APIS.Metadata.responseSchema, 12, response, NAMES, stripTenant);
+    const result = walk(APIS.Metadata.responseSchema, 12, response, NAMES, stripTenant);
     expect(response.topics.map((t) => t.name)).toEqual(["orders", null]);
     expect(result).toEqual({ changes: 2, droppedRoot: false });
   });
@@ -37,19 +48,19 @@ describe("entity walk", () => {
         { groupId: "b.g2", topics: [], errorCode: 0 },
       ],
     };
-    walkEntities(APIS.OffsetFetch.responseSchema, 8, response, NAMES, stripTenant);
+    walk(APIS.OffsetFetch.responseSchema, 8, response, NAMES, stripTenant);
     expect(response.groups).toEqual([{ groupId: "g1", topics: [{ name: "t", partitions: [] }], errorCode: 0 }]);
   });
 
   it("rewrites and filters arrays of names ([]string)", () => {
     const request = { topicNames: ["x", "y"], timeoutMs: 1000 };
-    walkEntities(APIS.DeleteTopics.requestSchema, 5, request, NAMES, (v) => (v === "y" ? DROP_ELEMENT : `a.${String(v)}`));
+    walk(APIS.DeleteTopics.requestSchema, 5, request, NAMES, (v) => (v === "y" ? DROP_ELEMENT : `a.${String(v)}`));
     expect(request.topicNames).toEqual(["a.x"]);
   });
 
   it("reports a drop of a top-level field to the caller", () => {
     const request = { groupId: "b.g", sessionTimeoutMs: 1, memberId: "", protocolType: "consumer", protocols: [] };
-    expect(walkEntities(APIS.JoinGroup.requestSchema, 5, request, NAMES, stripTenant).droppedRoot).toBe(true);
+    expect(walk(APIS.JoinGroup.requestSchema, 5, request, NAMES, stripTenant).droppedRoot).toBe(true);
   });
 
   it("only visits the requested entity types, in the requested version", () => {
@@ -59,7 +70,7 @@ describe("entity walk", () => {
       controllerId: 7,
       topics: [{ errorCode: 0, name: "t", partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 7, replicaNodes: [7], isrNodes: [7] }] }],
     };
-    walkEntities(APIS.Metadata.responseSchema, 1, response, ["brokerId"], (v, type) => {
+    walk(APIS.Metadata.responseSchema, 1, response, ["brokerId"], (v, type) => {
       seen.push(`${type}:${String(v)}`);
       return undefined;
     });
@@ -84,7 +95,7 @@ describe("entity walk", () => {
           };
           const before = bytes(msg);
           let visits = 0;
-          const result = walkEntities(schema, version, msg, [...NAMES, "brokerId", "producerId"], () => void visits++);
+          const result = walk(schema, version, msg, [...NAMES, "brokerId", "producerId"], () => void visits++);
           expect(result.changes).toBe(0);
           expect(bytes(msg).equals(before)).toBe(true);
           total += visits;

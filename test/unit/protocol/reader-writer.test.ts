@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ProtocolError } from "../../../src/protocol/errors.js";
 import { Reader } from "../../../src/protocol/reader.js";
-import { encodeFrame, unsignedVarintSize, Writer } from "../../../src/protocol/writer.js";
+import { unsignedVarintSize, Writer } from "../../../src/protocol/writer.js";
 
 /**
  * Ways to cut `bytes` into chunks: at every byte boundary (for long values: every boundary within
@@ -277,8 +277,6 @@ describe("Writer", () => {
     w.writeRecords([Buffer.alloc(1500)], false);
     const frame = Buffer.concat(w.toFrame());
     expect(frame.readInt32BE(0)).toBe(frame.length - 4);
-    const parts = [Buffer.from([1, 2]), Buffer.from([3])];
-    expect(Buffer.concat(encodeFrame(parts))).toEqual(Buffer.from([0, 0, 0, 3, 1, 2, 3]));
   });
 
   it("merges unknown tagged fields below a known tag", () => {

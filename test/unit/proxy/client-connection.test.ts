@@ -1,26 +1,23 @@
 // The connection pipeline against a fake broker (a local TCP server that answers each request frame
-// with a frame echoing its correlation id): ordering, acks=0, drain, unreachable upstream, oversize.
+// with a frame echoing its correlation id): ordering, acks=0, drain, unreachable upstream, oversize, the gates
+// (pending verdicts, delayed answers, mutes), the phases (a session not ready yet), and what observers see.
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { RequestFilter, RequestVerdict } from "../../../src/filters/request-filter.js";
-import type { ResponseFilter } from "../../../src/filters/response-filter.js";
+import { createFilterChain } from "../../../src/filters/index.js";
+import { CONTINUE, Interest, type Filter, type FilterRequest, type RequestVerdict } from "../../../src/filters/filter.js";
 import { FrameSplitter, type Frame } from "../../../src/protocol/frame-splitter.js";
-import { TenancyRequestFilter } from "../../../src/filters/tenancy-request.js";
 import { decodeRequestHeader, encodeRequestHeader } from "../../../src/protocol/headers.js";
 import { API_BY_KEY, APIS, ApiKey } from "../../../src/protocol/messages/index.js";
 import { Reader } from "../../../src/protocol/reader.js";
 import { Writer } from "../../../src/protocol/writer.js";
-import { BrokerAddressMap } from "../../../src/proxy/broker-address-map.js";
-import type { ListenerContext } from "../../../src/proxy/client-connection.js";
-import { ListenerEndpoint } from "../../../src/proxy/endpoint.js";
 import { Listener } from "../../../src/proxy/listener.js";
-import { ListenerMeters } from "../../../src/proxy/meters.js";
 import { logger } from "../../../src/log.js";
+import { TENANT_VERSION_RANGES } from "../../../src/tenancy/api-policy.js";
+import { ListenerEndpoint } from "../../../src/session/endpoint.js";
+import { BrokerAddressMap } from "../../../src/upstream/broker-address-map.js";
 import { freePort } from "../../harness/gateway.js";
-import { LogThrottle } from "../../../src/proxy/log-throttle.js";
 import { tenant } from "../tenancy/tenant-fixture.js";
-
-const passthrough: ResponseFilter = { wantsResponse: () => false, onResponse: () => undefined };
+import { connectionContext, recordingObserver } from "./connection-fixture.js";
 
 interface FakeBroker {
   port: number;
@@ -87,30 +84,9 @@ function produceBody(acks: number): Buffer {
   return body;
 }
 
-async function startListener(upstreamPort: number, maxFrameBytes = 1024, requestFilter?: RequestFilter): Promise<Listener> {
+async function startListener(upstreamPort: number, maxFrameBytes = 1024, filters: readonly Filter[] = [], observer = recordingObserver()): Promise<Listener> {
   const port = await freePort();
-  const endpoint = new ListenerEndpoint("vc", {
-    name: "plain",
-    bind: "127.0.0.1",
-    bootstrapPort: port,
-    brokerPorts: { first: port + 1, last: port }, // no broker ports: bootstrap only
-    nodeIdBase: 0,
-    advertisedHost: "127.0.0.1",
-  });
-  const bootstrap = [{ host: "127.0.0.1", port: upstreamPort }];
-  const ctx: ListenerContext = {
-    physicalCluster: "fake",
-    bootstrap,
-    addressMap: new BrokerAddressMap(async () => []),
-    responseFilter: passthrough,
-    requestFilter,
-    maxFrameBytes,
-    connectTimeoutMs: 1_000,
-    meters: new ListenerMeters("vc", "plain", "fake"),
-    log: logger.child({ test: "client-connection" }),
-    unreachableLog: new LogThrottle(),
-  };
-  const listener = new Listener(endpoint, ctx);
+  const listener = new Listener(connectionContext(port, upstreamPort, { maxFrameBytes, filters, observer }));
   await listener.start();
   return listener;
 }
@@ -275,168 +251,301 @@ describe("client connection", () => {
   });
 });
 
-/** The response a test filter makes itself: correlation id + a marker int32. */
-function localResponse(correlationId: number): Buffer[] {
-  const body = Buffer.alloc(8);
-  body.writeInt32BE(correlationId, 0);
-  body.writeInt32BE(-7, 4);
-  return [body];
-}
+/** A Heartbeat v4 response message, the test filters' own answer (the chain encodes it for the request's version). */
+const HEARTBEAT_OK = { throttleTimeMs: 0, errorCode: 0 };
 
 const correlationIds = (client: TestClient) => client.responses.map((f) => Buffer.concat(f.chunks).readInt32BE(0));
 
-describe("request filter", () => {
-  // api key 3: forwarded with its last byte replaced; 17: answered by the gateway; 99: refused.
-  const filter: RequestFilter = {
-    wantsRequest: (apiKey) => apiKey === 3 || apiKey === 17 || apiKey === 99,
-    onRequest: (key, frame) => {
-      if (key.apiKey === 17) return { respond: localResponse(key.correlationId) };
-      if (key.apiKey === 99) return { close: "api 99 is not allowed" };
-      const body = Buffer.concat(frame.chunks);
-      body[body.length - 1] = 0xee;
-      return { forward: [body] };
+/** A whole request frame (size prefix included) encoded by the codec, client id "test". */
+function codecRequest(apiKey: number, apiVersion: number, correlationId: number, message: object): Buffer {
+  const writer = new Writer();
+  encodeRequestHeader(writer, { apiKey, apiVersion, correlationId, clientId: "test" });
+  API_BY_KEY.get(apiKey)!.encodeRequest(writer, apiVersion, message as never);
+  const body = Buffer.concat(writer.toChunks());
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(body.length, 0);
+  return Buffer.concat([size, body]);
+}
+
+/** Heartbeat v4: the request the test filters answer themselves. */
+const heartbeat = (correlationId: number) =>
+  codecRequest(ApiKey.Heartbeat, 4, correlationId, { groupId: "g", generationId: 1, memberId: "m", groupInstanceId: null });
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (err: Error) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (err: Error) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+async function setup(filters: readonly Filter[], brokerDelayMs = 0) {
+  const broker = await startFakeBroker(brokerDelayMs);
+  cleanups.push(() => broker.close());
+  const observer = recordingObserver();
+  const listener = await startListener(broker.port, 1024, filters, observer);
+  cleanups.push(() => listener.stopAccepting());
+  cleanups.push(() => listener.closeAll("test"));
+  return { broker, listener, observer, client: await connect(listener) };
+}
+
+describe("filter verdicts", () => {
+  // api key 3 (Metadata): forwarded with the client id rewritten; 12 (Heartbeat): answered by the gateway; 99: refused.
+  const filter: Filter = {
+    name: "test",
+    requestInterest: (apiKey) => (apiKey === 3 || apiKey === 12 || apiKey === 99 ? Interest.Header : Interest.None),
+    onRequest: (request: FilterRequest): RequestVerdict => {
+      if (request.apiKey === 12) return { kind: "respond", message: HEARTBEAT_OK };
+      if (request.apiKey === 99) return { kind: "close", reason: "api 99 is not allowed", refusal: "denied" };
+      request.header.clientId = "rewritten";
+      request.headerChanged = true;
+      return CONTINUE;
     },
   };
 
-  it("forwards the filter's rewritten request instead of the original", async () => {
-    const broker = await startFakeBroker();
-    cleanups.push(() => broker.close());
-    const listener = await startListener(broker.port, 1024, filter);
-    cleanups.push(() => listener.stopAccepting());
-    cleanups.push(() => listener.closeAll("test"));
-    const client = await connect(listener);
+  it("forwards the request with the header a filter changed, and the original body bytes", async () => {
+    const { broker, client } = await setup([filter]);
     client.socket.write(request(3, 12, 1, Buffer.from([1, 2, 3])));
     await until(() => client.responses.length === 1, "the response");
-    expect([...broker.bodies[0]!.subarray(-3)]).toEqual([1, 2, 0xee]);
+    const reader = new Reader(broker.bodies[0]!);
+    expect(decodeRequestHeader(reader).clientId).toBe("rewritten");
+    expect([...broker.bodies[0]!.subarray(-3)]).toEqual([1, 2, 3]);
   });
 
   it("answers locally in request order, behind responses still coming from the broker", async () => {
-    const broker = await startFakeBroker(150);
-    cleanups.push(() => broker.close());
-    const listener = await startListener(broker.port, 1024, filter);
-    cleanups.push(() => listener.stopAccepting());
-    cleanups.push(() => listener.closeAll("test"));
-    const client = await connect(listener);
-    client.socket.write(Buffer.concat([request(18, 3, 1), request(17, 0, 2), request(18, 3, 3), request(17, 0, 4)]));
+    const { broker, client, observer } = await setup([filter], 150);
+    client.socket.write(Buffer.concat([request(18, 3, 1), heartbeat(2), request(18, 3, 3), heartbeat(4)]));
     await until(() => client.responses.length === 4, "4 responses");
     expect(correlationIds(client)).toEqual([1, 2, 3, 4]);
     expect(broker.received).toEqual([1, 3]); // the gateway's own answers never reached the broker
+    expect(observer.events.filter((e) => !e.startsWith("sent"))).toEqual(["opened", "forwarded 1", "answered 2", "forwarded 3", "answered 4"]);
     // With nothing in flight, a local answer goes out at once.
-    client.socket.write(request(17, 0, 5));
+    client.socket.write(heartbeat(5));
     await until(() => client.responses.length === 5, "the immediate local response");
   });
 
-  it("closes the connection when the filter refuses, forwarding nothing after it", async () => {
-    const broker = await startFakeBroker();
-    cleanups.push(() => broker.close());
-    const listener = await startListener(broker.port, 1024, filter);
-    cleanups.push(() => listener.stopAccepting());
-    const client = await connect(listener);
+  it("closes the connection when a filter refuses, forwarding nothing after it, and reports the refusal", async () => {
+    const { broker, client, observer } = await setup([filter]);
     client.socket.write(Buffer.concat([request(99, 0, 1), request(18, 3, 2)]));
     await client.closed;
     expect(broker.received).toEqual([]);
+    await until(() => observer.events.some((e) => e.startsWith("closed")), "the session closed");
+    expect(observer.events).toEqual(["opened", "refused 1 denied", "closed request refused"]);
+  });
+
+  it("keeps per-request state per filter: each filter gets back what it kept, and the response is encoded once", async () => {
+    // Two filters each keep their own state for Heartbeat v4 and change the decoded response.
+    const seen: string[] = [];
+    const stateful = (name: string): Filter => ({
+      name,
+      requestInterest: (apiKey) => (apiKey === ApiKey.Heartbeat ? Interest.Message : Interest.None),
+      onRequest: (r) => ({ kind: "continue", state: `${name}:${r.correlationId}` }),
+      wantsResponse: (apiKey) => apiKey === ApiKey.Heartbeat,
+      onResponse: (response) => {
+        seen.push(`${name} got ${String(response.state)}`);
+        (response.message as { throttleTimeMs: number }).throttleTimeMs += 1;
+        return true;
+      },
+    });
+    const brokerWithHeartbeats = net.createServer((socket) => {
+      const splitter = new FrameSplitter();
+      splitter.onFrame((frame) => {
+        const correlationId = Buffer.concat(frame.chunks).readInt32BE(4);
+        const writer = new Writer();
+        writer.writeInt32(correlationId);
+        writer.writeTaggedFields(undefined); // response header v1
+        APIS.Heartbeat.encodeResponse(writer, 4, { throttleTimeMs: 10, errorCode: 0 });
+        const body = Buffer.concat(writer.toChunks());
+        const size = Buffer.alloc(4);
+        size.writeInt32BE(body.length, 0);
+        socket.write(Buffer.concat([size, body]));
+      });
+      socket.on("data", (chunk) => splitter.push(chunk));
+    });
+    await new Promise<void>((resolve) => brokerWithHeartbeats.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => brokerWithHeartbeats.close(() => resolve())));
+    const listener = await startListener((brokerWithHeartbeats.address() as net.AddressInfo).port, 1024, [stateful("a"), stateful("b")]);
+    cleanups.push(() => listener.stopAccepting());
+    cleanups.push(() => listener.closeAll("test"));
+    const client = await connect(listener);
+    client.socket.write(heartbeat(41));
+    await until(() => client.responses.length === 1, "the heartbeat response");
+    expect(seen).toEqual(["b got b:41", "a got a:41"]); // responses run the chain in reverse
+    const reader = new Reader(client.responses[0]!.chunks);
+    expect(reader.readInt32()).toBe(41);
+    reader.readTaggedFields();
+    expect(APIS.Heartbeat.decodeResponse(reader, 4).throttleTimeMs).toBe(12);
   });
 });
 
-describe("request filter: verdicts that come later", () => {
-  // api key 17: answered by the gateway; 20: decided after `delays[correlationId]` ms (forward, or close for
-  // correlation id 66, or a rejected Promise for 67); everything else forwarded. `state` travels with the request.
-  function laterFilter(delays: Record<number, number>): RequestFilter & { decided: number[]; seen: number[] } {
-    const decided: number[] = [];
+describe("verdicts that come later, and gates", () => {
+  // Metadata (api key 3) v12 requests with correlation id N wait for `decisions[N]` when one is given; Heartbeat is
+  // answered by the gateway; everything else is forwarded.
+  function laterFilter(decisions: Record<number, Promise<RequestVerdict>>): Filter & { seen: number[] } {
     const seen: number[] = [];
     return {
-      decided,
+      name: "later",
       seen,
-      wantsRequest: () => true,
-      onRequest: (key) => {
-        seen.push(key.correlationId);
-        if (key.apiKey === 17) return { respond: localResponse(key.correlationId) };
-        if (key.apiKey !== 20) return { forward: undefined };
-        const later = new Promise<RequestVerdict>((resolve, reject) =>
-          setTimeout(() => {
-            decided.push(key.correlationId);
-            if (key.correlationId === 67) reject(new Error("lookup failed"));
-            else resolve(key.correlationId === 66 ? { close: "refused later" } : { forward: undefined, state: key.correlationId });
-          }, delays[key.correlationId] ?? 0),
-        );
-        return { pending: later };
+      requestInterest: () => Interest.Header,
+      onRequest: (r) => {
+        seen.push(r.correlationId);
+        if (r.apiKey === ApiKey.Heartbeat) return { kind: "respond", message: HEARTBEAT_OK };
+        const decision = decisions[r.correlationId];
+        return decision === undefined ? CONTINUE : { kind: "pending", verdict: decision };
       },
     };
   }
 
-  async function setup(filter: RequestFilter, brokerDelayMs = 0) {
-    const broker = await startFakeBroker(brokerDelayMs);
-    cleanups.push(() => broker.close());
-    const listener = await startListener(broker.port, 1024, filter);
-    cleanups.push(() => listener.stopAccepting());
-    cleanups.push(() => listener.closeAll("test"));
-    return { broker, listener, client: await connect(listener) };
-  }
-
   it("holds every later request behind a pending one: forwarded and answered strictly in request order", async () => {
-    const filter = laterFilter({ 3: 100, 6: 30 });
-    const { broker, client } = await setup(filter, 20);
-    // 1 forwarded, 2 local, 3 pending (100 ms), 4 local, 5 forwarded, 6 pending again (30 ms), 7 local, 8 forwarded.
-    client.socket.write(Buffer.concat([request(18, 3, 1), request(17, 0, 2), request(20, 0, 3), request(17, 0, 4)]));
-    await new Promise((r) => setTimeout(r, 20));
-    client.socket.write(Buffer.concat([request(18, 3, 5), request(20, 0, 6), request(17, 0, 7), request(18, 3, 8)]));
-    await new Promise((r) => setTimeout(r, 60));
+    const three = deferred<RequestVerdict>();
+    const six = deferred<RequestVerdict>();
+    const filter = laterFilter({ 3: three.promise, 6: six.promise });
+    const { broker, client } = await setup([filter]);
+    // 1 forwarded, 2 local, 3 pending, 4 local, 5 forwarded, 6 pending again, 7 local, 8 forwarded.
+    client.socket.write(Buffer.concat([request(18, 3, 1), heartbeat(2), request(3, 12, 3), heartbeat(4)]));
+    await until(() => client.responses.length === 2 && filter.seen.includes(3), "1 and 2 answered, 3 at the filter");
+    client.socket.write(Buffer.concat([request(18, 3, 5), request(3, 12, 6), heartbeat(7), request(18, 3, 8)]));
     expect(broker.received).toEqual([1]); // 5 and 8 wait behind 3, although they need no decision
-    expect(correlationIds(client)).toEqual([1, 2]); // 4 is answered only after 3
+    expect(filter.seen).toEqual([1, 2, 3]); // nothing after 3 has even reached the chain
+    three.resolve(CONTINUE);
+    await until(() => filter.seen.includes(6), "6 at the filter");
+    expect(correlationIds(client).length).toBeLessThanOrEqual(5); // 7 and 8 still wait behind 6
+    expect(broker.received).not.toContain(8);
+    six.resolve(CONTINUE);
     await until(() => client.responses.length === 8, "8 responses");
     expect(correlationIds(client)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(broker.received).toEqual([1, 3, 5, 6, 8]);
-    expect(filter.decided).toEqual([3, 6]);
-  });
-
-  it("keeps reading after the hold: later writes are forwarded at once", async () => {
-    const { broker, client } = await setup(laterFilter({ 1: 30 }));
-    client.socket.write(request(20, 0, 1));
-    await until(() => client.responses.length === 1, "the held request's response");
-    client.socket.write(Buffer.concat([request(18, 3, 2), request(17, 0, 3)]));
-    await until(() => client.responses.length === 3, "3 responses");
-    expect(correlationIds(client)).toEqual([1, 2, 3]);
-    expect(broker.received).toEqual([1, 2]);
   });
 
   it("a pending request that ends in a refusal closes the connection, forwarding nothing after it", async () => {
-    const { broker, client } = await setup(laterFilter({ 66: 30 }));
-    client.socket.write(Buffer.concat([request(18, 3, 1), request(20, 0, 66), request(18, 3, 2)]));
+    const { broker, client } = await setup([laterFilter({ 66: Promise.resolve({ kind: "close", reason: "refused later" }) })]);
+    client.socket.write(Buffer.concat([request(18, 3, 1), request(3, 12, 66), request(18, 3, 2)]));
     await client.closed;
     expect(broker.received).toEqual([1]);
   });
 
   it("a failed decision closes the connection", async () => {
-    const { broker, client } = await setup(laterFilter({ 67: 10 }));
-    client.socket.write(Buffer.concat([request(20, 0, 67), request(18, 3, 2)]));
+    const failed = Promise.reject(new Error("lookup failed"));
+    failed.catch(() => undefined); // handled: the chain sees the rejection through its own then()
+    const { broker, client } = await setup([laterFilter({ 67: failed })]);
+    client.socket.write(Buffer.concat([request(3, 12, 67), request(18, 3, 2)]));
     await client.closed;
     expect(broker.received).toEqual([]);
   });
 
   it("drains only once held requests are decided and answered", async () => {
-    const filter = laterFilter({ 1: 80 });
-    const { broker, listener, client } = await setup(filter);
-    client.socket.write(Buffer.concat([request(20, 0, 1), request(18, 3, 2)]));
-    // Both requests arrive in one read; once the first is held, the second is read and waits behind it.
+    const one = deferred<RequestVerdict>();
+    const filter = laterFilter({ 1: one.promise });
+    const { broker, listener, client } = await setup([filter]);
+    client.socket.write(Buffer.concat([request(3, 12, 1), request(18, 3, 2)]));
     await until(() => filter.seen.includes(1), "the first request at the filter");
     const drained = listener.drain();
+    one.resolve(CONTINUE);
     await client.closed;
     await drained;
     expect(correlationIds(client)).toEqual([1, 2]);
     expect(broker.received).toEqual([1, 2]);
   });
+
+  it("a delayed answer holds the connection's later requests until it has gone out", async () => {
+    const delayed: Filter = {
+      name: "delay",
+      requestInterest: (apiKey) => (apiKey === ApiKey.Heartbeat ? Interest.Header : Interest.None),
+      onRequest: () => ({ kind: "respond", message: HEARTBEAT_OK, delayMs: 150 }),
+    };
+    const { broker, client } = await setup([delayed]);
+    const started = Date.now();
+    client.socket.write(Buffer.concat([heartbeat(1), request(18, 3, 2)]));
+    await until(() => client.responses.length === 2, "both responses");
+    expect(correlationIds(client)).toEqual([1, 2]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(broker.received).toEqual([2]);
+  });
+
+  it("a muted session reads no requests until the mute ends, while responses still flow", async () => {
+    const muting: Filter = {
+      name: "mute",
+      requestInterest: () => Interest.Header,
+      onRequest: (r) => {
+        if (r.correlationId === 1) r.session.mute(300);
+        return CONTINUE;
+      },
+    };
+    const { broker, client } = await setup([muting], 0);
+    client.socket.write(request(18, 3, 1));
+    await until(() => client.responses.length === 1, "the muting request's response"); // responses flow while muted
+    const mutedAt = Date.now();
+    client.socket.write(request(18, 3, 2));
+    await until(() => client.responses.length === 2, "the request sent while muted");
+    expect(Date.now() - mutedAt).toBeGreaterThanOrEqual(150);
+    expect(broker.received).toEqual([1, 2]);
+  });
 });
 
-describe("with the tenant's request filter", () => {
-  it("denied requests are answered by the gateway between forwarded ones, in request order; forwarded ones carry the tenant's client id", async () => {
-    const broker = await startFakeBroker(30);
+describe("a session that is not ready yet", () => {
+  // The session becomes ready (an authentication stand-in) once it sent a Heartbeat; before that only Heartbeat
+  // (answered) is served, anything else is let through, which the transport must refuse: there is no upstream.
+  function gate(): Filter & { ready: WeakSet<object> } {
+    const ready = new WeakSet<object>();
+    return {
+      name: "gate",
+      ready,
+      requestInterest: () => Interest.Header,
+      onRequest: (r) => {
+        if (r.apiKey !== ApiKey.Heartbeat) return CONTINUE;
+        ready.add(r.session);
+        return { kind: "respond", message: HEARTBEAT_OK };
+      },
+      sessionReady: (session) => ready.has(session),
+    };
+  }
+
+  async function brokerCountingConnections() {
+    const broker = await startFakeBroker();
     cleanups.push(() => broker.close());
-    const t = tenant();
-    const listener = await startListener(broker.port, 1 << 20, new TenancyRequestFilter(t, logger));
+    return broker;
+  }
+
+  it("opens no upstream connection before it is ready, then forwards what follows in order", async () => {
+    const broker = await brokerCountingConnections();
+    const observer = recordingObserver();
+    const listener = await startListener(broker.port, 1024, [gate()], observer);
     cleanups.push(() => listener.stopAccepting());
     cleanups.push(() => listener.closeAll("test"));
     const client = await connect(listener);
-    const heartbeat = (correlationId: number) => codecRequest(ApiKey.Heartbeat, 4, correlationId, { groupId: "g", generationId: 1, memberId: "m", groupInstanceId: null });
+    await until(() => listener.connections.size === 1, "the connection accepted");
+    const [connection] = listener.connections;
+    expect(connection!.phase).toBe("authenticating");
+    // The readiness request and two more in one write: the two wait until the upstream connection is open.
+    client.socket.write(Buffer.concat([heartbeat(1), request(18, 3, 2), request(18, 3, 3)]));
+    await until(() => client.responses.length === 3, "3 responses");
+    expect(correlationIds(client)).toEqual([1, 2, 3]);
+    expect(broker.received).toEqual([2, 3]);
+    expect(connection!.phase).toBe("open");
+  });
+
+  it("a request let through before the session is ready closes the connection, and no broker sees it", async () => {
+    const broker = await brokerCountingConnections();
+    const listener = await startListener(broker.port, 1024, [gate()]);
+    cleanups.push(() => listener.stopAccepting());
+    const client = await connect(listener);
+    client.socket.write(request(18, 3, 1));
+    await client.closed;
+    expect(broker.received).toEqual([]);
+  });
+});
+
+describe("with the tenant's filter chain", () => {
+  it("denied requests are answered by the gateway between forwarded ones, in request order; forwarded ones carry the tenant's client id", async () => {
+    const broker = await startFakeBroker(30);
+    cleanups.push(() => broker.close());
+    const port = await freePort();
+    const endpoint = new ListenerEndpoint("payments", { name: "plain", bind: "127.0.0.1", bootstrapPort: port, brokerPorts: { first: port + 1, last: port }, nodeIdBase: 0, advertisedHost: "127.0.0.1" });
+    const chain = createFilterChain({ endpoint, addressMap: new BrokerAddressMap(async () => []), tenant: tenant(), forwardable: TENANT_VERSION_RANGES, log: logger });
+    const listener = new Listener({ ...connectionContext(port, broker.port, { maxFrameBytes: 1 << 20 }), endpoint, chain });
+    await listener.start();
+    cleanups.push(() => listener.stopAccepting());
+    cleanups.push(() => listener.closeAll("test"));
+    const client = await connect(listener);
     const denied = (correlationId: number) => codecRequest(ApiKey.DescribeLogDirs, 4, correlationId, { topics: null });
     client.socket.write(Buffer.concat([heartbeat(1), denied(2), heartbeat(3), denied(4), denied(5), heartbeat(6)]));
     await until(() => client.responses.length === 6, "6 responses");
@@ -449,11 +558,3 @@ describe("with the tenant's request filter", () => {
     }
   });
 });
-
-/** A whole request frame (size prefix included) encoded by the codec, client id "test". */
-function codecRequest(apiKey: number, apiVersion: number, correlationId: number, message: object): Buffer {
-  const writer = Writer.forFrame();
-  encodeRequestHeader(writer, { apiKey, apiVersion, correlationId, clientId: "test" });
-  API_BY_KEY.get(apiKey)!.encodeRequest(writer, apiVersion, message as never);
-  return Buffer.concat(writer.toFrame());
-}

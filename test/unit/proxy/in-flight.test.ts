@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InFlightQueue, type InFlightRequest } from "../../../src/proxy/in-flight.js";
 
-const request = (correlationId: number): InFlightRequest => ({ apiKey: 3, apiVersion: 12, correlationId, rewrite: false });
+const request = (correlationId: number): InFlightRequest => ({ apiKey: 3, apiVersion: 12, correlationId, expectsResponse: true, decodeResponse: false, states: undefined });
 
 describe("InFlightQueue", () => {
   it("returns requests oldest first and undefined when empty", () => {

@@ -1,33 +1,11 @@
 import net from "node:net";
 import { describe, expect, it } from "vitest";
-import { logger } from "../../../src/log.js";
-import { BrokerAddressMap } from "../../../src/proxy/broker-address-map.js";
-import { ListenerEndpoint } from "../../../src/proxy/endpoint.js";
 import { Listener } from "../../../src/proxy/listener.js";
-import { ListenerMeters } from "../../../src/proxy/meters.js";
+import { connectionContext } from "./connection-fixture.js";
 import { freePortRange } from "../../harness/gateway.js";
-import { LogThrottle } from "../../../src/proxy/log-throttle.js";
 
 function listenerOn(first: number): Listener {
-  const endpoint = new ListenerEndpoint("vc", {
-    name: "plain",
-    bind: "127.0.0.1",
-    bootstrapPort: first,
-    brokerPorts: { first: first + 1, last: first + 2 },
-    nodeIdBase: 5,
-    advertisedHost: "127.0.0.1",
-  });
-  return new Listener(endpoint, {
-    physicalCluster: "none",
-    bootstrap: [],
-    addressMap: new BrokerAddressMap(async () => []),
-    responseFilter: { wantsResponse: () => false, onResponse: () => undefined },
-    maxFrameBytes: 1024,
-    connectTimeoutMs: 100,
-    meters: new ListenerMeters("vc", "plain", "none"),
-    log: logger,
-    unreachableLog: new LogThrottle(),
-  });
+  return new Listener(connectionContext(first, 1, { brokerPorts: 2 }));
 }
 
 describe("Listener", () => {

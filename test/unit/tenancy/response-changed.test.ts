@@ -2,8 +2,8 @@
 // must say true (a change reported as none would forward physical names or ids to the tenant); a response that
 // addresses only the tenant's own topic ids (Fetch v13+, Produce v13) says false and is forwarded as received.
 import { describe, expect, it } from "vitest";
-import { DecodingResponseFilter } from "../../../src/filters/decoding-response-filter.js";
-import { TenancyResponseFilter } from "../../../src/filters/tenancy-response.js";
+import { FilterChain } from "../../../src/filters/chain.js";
+import { TenancyFilter } from "../../../src/filters/tenancy.js";
 import type { Frame } from "../../../src/protocol/frame-splitter.js";
 import { encodeResponseHeader, responseHeaderVersion } from "../../../src/protocol/headers.js";
 import { API_BY_KEY, ApiKey } from "../../../src/protocol/messages/index.js";
@@ -12,6 +12,7 @@ import type { ProduceResponse } from "../../../src/protocol/messages/produce.js"
 import { Writer } from "../../../src/protocol/writer.js";
 import { virtualClusterId } from "../../../src/tenancy/cluster-id.js";
 import { rewriteRequest, rewriteResponse, RewriteState, type RequestOutcome } from "../../../src/tenancy/rewrite.js";
+import { testSession } from "../filters/chain-fixture.js";
 import { FOREIGN_ID, OUR_ID, tenant } from "./tenant-fixture.js";
 
 const PHYSICAL = "MkU3OEVBNTcwNTJENDM2Qg";
@@ -109,12 +110,13 @@ describe("rewriteResponse reports no change", () => {
   });
 
   it("the data plane forwards such a Fetch response as received (no re-encode)", () => {
-    const filter = new DecodingResponseFilter([new TenancyResponseFilter(withOwnIds())]);
-    const request = { apiKey: ApiKey.Fetch, apiVersion: 13, correlationId: 77, rewrite: true };
-    expect(filter.onResponse(request, fetchFrame(fetchById(OUR_ID, OTHER_OWN_ID)))).toBeUndefined();
+    const chain = new FilterChain([new TenancyFilter(withOwnIds())]);
+    const session = testSession();
+    const request = { apiKey: ApiKey.Fetch, apiVersion: 13, correlationId: 77, expectsResponse: true, decodeResponse: true, states: undefined };
+    expect(chain.onResponse(session, request, fetchFrame(fetchById(OUR_ID, OTHER_OWN_ID)))).toBeUndefined();
     // One foreign id among them: re-encoded, without it.
     const mixed = fetchFrame(fetchById(OUR_ID, FOREIGN_ID));
-    const out = filter.onResponse(request, mixed);
+    const out = chain.onResponse(session, request, mixed);
     expect(out).toBeDefined();
     expect(Buffer.concat(out!).length).toBeLessThan(mixed.size);
   });

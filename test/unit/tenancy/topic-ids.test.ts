@@ -12,17 +12,22 @@ describe("TopicIdMap", () => {
     expect(map.nameOf(ZERO_UUID)).toBeUndefined();
   });
 
-  it("resolves a miss with one refresh shared by concurrent misses", async () => {
+  it("resolveFresh refreshes once for concurrent callers", async () => {
     let refreshes = 0;
-    const map = new TopicIdMap(async () => {
-      refreshes++;
-      await new Promise((r) => setTimeout(r, 5));
-      return [{ id: ID, name: "payments.orders" }];
-    });
-    const names = await Promise.all([map.resolve(ID), map.resolve(ID), map.resolve("AAAAAAAAAAAAAAAAAAAAAg")]);
+    const map = new TopicIdMap(
+      async () => {
+        refreshes++;
+        await new Promise((r) => setTimeout(r, 5));
+        return [{ id: ID, name: "payments.orders" }];
+      },
+      10,
+      { now: () => 0 },
+    );
+    const ids = [ID, ID, "AAAAAAAAAAAAAAAAAAAAAg"];
+    const names = await Promise.all(ids.map((id) => map.resolveFresh(id)));
     expect(names).toEqual(["payments.orders", "payments.orders", undefined]);
     expect(refreshes).toBe(1);
-    expect(await map.resolve(ID)).toBe("payments.orders"); // now cached
+    expect(await map.resolveFresh(ID)).toBe("payments.orders"); // within the interval: that refresh's answer
     expect(refreshes).toBe(1);
   });
 
@@ -37,16 +42,24 @@ describe("TopicIdMap", () => {
       10,
       { minRefreshIntervalMs: 1000, now: () => now },
     );
-    for (let i = 0; i < 5; i++) expect(await map.resolve(`AAAAAAAAAAAAAAAAAAAAB${i}`)).toBeUndefined();
+    for (let i = 0; i < 5; i++) expect(await map.resolveFresh(`AAAAAAAAAAAAAAAAAAAAB${i}`)).toBeUndefined();
     expect(refreshes).toBe(1);
     now += 1000;
-    await map.resolve("AAAAAAAAAAAAAAAAAAAACA");
+    await map.resolveFresh("AAAAAAAAAAAAAAAAAAAACA");
     expect(refreshes).toBe(2);
+  });
+
+  it("resolveFresh refreshes for a cached id too (a known id answers as slowly as an unknown one)", async () => {
+    let refreshes = 0;
+    const map = new TopicIdMap(async () => (refreshes++, [{ id: ID, name: "payments.orders" }]));
+    map.learn(ID, "payments.orders");
+    expect(await map.resolveFresh(ID)).toBe("payments.orders");
+    expect(refreshes).toBe(1);
   });
 
   it("a failing refresh leaves the id unknown", async () => {
     const map = new TopicIdMap(() => Promise.reject(new Error("cluster down")));
-    expect(await map.resolve(ID)).toBeUndefined();
+    expect(await map.resolveFresh(ID)).toBeUndefined();
   });
 
   it("stand-ins are random, stable per id, valid Kafka uuids, and map back to the client's id", () => {

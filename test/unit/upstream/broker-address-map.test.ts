@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BrokerAddressMap } from "../../../src/proxy/broker-address-map.js";
+import { BrokerAddressMap } from "../../../src/upstream/broker-address-map.js";
 
 describe("BrokerAddressMap", () => {
   it("answers learned nodes without fetching", async () => {

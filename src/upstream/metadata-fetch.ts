@@ -1,16 +1,17 @@
-// The gateway's own Metadata round trips, over a short-lived connection to a bootstrap server: the
+// The gateway's own Metadata round trips (UpstreamConnector.roundTrip, a short-lived connection to a bootstrap server): the
 // brokers, when a client dials a broker port before any Metadata response has taught us that node's
 // address; and every topic's id, when a tenant names a topic id the cluster's TopicIdMap doesn't know.
 import type { HostPort } from "../config/types.js";
-import { FrameSplitter } from "../protocol/frame-splitter.js";
 import { decodeResponseHeader, encodeRequestHeader, responseHeaderVersion } from "../protocol/headers.js";
 import { ApiKey } from "../protocol/messages/index.js";
 import { decodeMetadataResponse, encodeMetadataRequest, type MetadataResponse } from "../protocol/messages/metadata.js";
 import { Reader } from "../protocol/reader.js";
 import { Writer } from "../protocol/writer.js";
-import { byteLength, writeFrame } from "./frame-write.js";
 import { ZERO_UUID } from "../tenancy/topic-ids.js";
-import { connectFirst } from "./upstream-connect.js";
+import type { UpstreamConnector } from "./connector.js";
+
+/** The gateway's own requests name themselves so in broker logs. */
+export const GATEWAY_CLIENT_ID = "bulkhead";
 
 /** v9: the first flexible version; every broker from Kafka 2.4 to 4.x accepts it. */
 const METADATA_VERSION = 9;
@@ -46,7 +47,7 @@ export function decodeTopicIdsResponse(body: readonly Buffer[]): { id: string; n
 
 function encodeMetadata(correlationId: number, version: number, topics: [] | null): Buffer[] {
   const writer = new Writer();
-  encodeRequestHeader(writer, { apiKey: ApiKey.Metadata, apiVersion: version, correlationId, clientId: "bulkhead" });
+  encodeRequestHeader(writer, { apiKey: ApiKey.Metadata, apiVersion: version, correlationId, clientId: GATEWAY_CLIENT_ID });
   encodeMetadataRequest(writer, version, {
     topics,
     allowAutoTopicCreation: false,
@@ -63,49 +64,11 @@ function decodeMetadata(body: readonly Buffer[], version: number): MetadataRespo
 }
 
 /** The cluster's brokers as the first reachable bootstrap server reports them. */
-export function fetchClusterBrokers(bootstrap: readonly HostPort[], timeoutMs: number): Promise<BrokerAddress[]> {
-  return metadataRoundTrip(bootstrap, timeoutMs, encodeBrokersRequest(1), MAX_RESPONSE_BYTES, decodeBrokersResponse);
+export function fetchClusterBrokers(connector: UpstreamConnector): Promise<BrokerAddress[]> {
+  return connector.roundTrip(encodeBrokersRequest(1), MAX_RESPONSE_BYTES, decodeBrokersResponse);
 }
 
 /** (id, physical name) of every topic of the cluster: the refresh of its TopicIdMap. */
-export function fetchTopicIds(bootstrap: readonly HostPort[], timeoutMs: number): Promise<{ id: string; name: string }[]> {
-  return metadataRoundTrip(bootstrap, timeoutMs, encodeTopicIdsRequest(1), MAX_TOPICS_RESPONSE_BYTES, decodeTopicIdsResponse);
-}
-
-async function metadataRoundTrip<T>(
-  bootstrap: readonly HostPort[],
-  timeoutMs: number,
-  request: Buffer[],
-  maxResponseBytes: number,
-  decode: (body: readonly Buffer[]) => T,
-): Promise<T> {
-  const socket = await connectFirst(bootstrap, timeoutMs);
-  return new Promise((resolve, reject) => {
-    const fail = (err: Error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(err);
-    };
-    const timer = setTimeout(() => fail(new Error(`metadata request timed out after ${timeoutMs} ms`)), timeoutMs);
-    const splitter = new FrameSplitter(maxResponseBytes);
-    splitter.onFrame((frame) => {
-      clearTimeout(timer);
-      socket.destroy();
-      try {
-        resolve(decode(frame.chunks));
-      } catch (err) {
-        reject(err as Error);
-      }
-    });
-    socket.on("data", (chunk: Buffer) => {
-      try {
-        splitter.push(chunk);
-      } catch (err) {
-        fail(err as Error);
-      }
-    });
-    socket.on("error", fail);
-    socket.on("close", () => fail(new Error("connection closed before the metadata response")));
-    writeFrame(socket, byteLength(request), request);
-  });
+export function fetchTopicIds(connector: UpstreamConnector): Promise<{ id: string; name: string }[]> {
+  return connector.roundTrip(encodeTopicIdsRequest(1), MAX_TOPICS_RESPONSE_BYTES, decodeTopicIdsResponse);
 }

@@ -123,7 +123,7 @@ describe("FrameSplitter", () => {
       }
     })();
     expect(err).toBeInstanceOf(FrameTooLargeError);
-    expect((err as FrameTooLargeError).code).toBe("FRAME_TOO_LARGE");
+    expect((err as FrameTooLargeError).code).toBe("ERR_FRAME_TOO_LARGE");
   });
 });
 

@@ -1,9 +1,8 @@
 // Reads the few fields the data plane needs without decoding a message: the request header's api key,
-// version and correlation id, the response's correlation id (fixed offsets), and Produce's acks.
-import { ProtocolError } from "../protocol/errors.js";
-import type { Frame } from "../protocol/frame-splitter.js";
-import { decodeRequestHeader } from "../protocol/headers.js";
-import { Reader } from "../protocol/reader.js";
+// version and correlation id, the response's correlation id (fixed offsets), and Produce's acks (after the header).
+import { ProtocolError } from "./errors.js";
+import type { Frame } from "./frame-splitter.js";
+import type { Reader } from "./reader.js";
 
 /** api key int16 + api version int16 + correlation id int32: every request header starts with them. */
 export const REQUEST_KEY_BYTES = 8;
@@ -35,13 +34,17 @@ const PRODUCE_FLEXIBLE_FROM = 9;
 /** First Produce version with transactional_id, which sits before acks. */
 const PRODUCE_TRANSACTIONAL_ID_FROM = 3;
 
-/** For a Produce request: true when acks=0, i.e. the broker will send no response. */
-export function isAcksZero(produceRequest: Frame, apiVersion: number): boolean {
-  const reader = new Reader(produceRequest.chunks);
-  decodeRequestHeader(reader);
+/**
+ * A Produce request's acks, read from `body` positioned at the start of the message (just after the header) without
+ * moving it: 0 means the broker sends no response.
+ */
+export function peekProduceAcks(body: Reader, apiVersion: number): number {
+  const start = body.offset;
   if (apiVersion >= PRODUCE_TRANSACTIONAL_ID_FROM) {
-    if (apiVersion >= PRODUCE_FLEXIBLE_FROM) reader.readCompactNullableString();
-    else reader.readNullableString();
+    if (apiVersion >= PRODUCE_FLEXIBLE_FROM) body.readCompactNullableString();
+    else body.readNullableString();
   }
-  return reader.readInt16() === 0;
+  const acks = body.readInt16();
+  body.seek(start);
+  return acks;
 }

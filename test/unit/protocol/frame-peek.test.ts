@@ -3,7 +3,19 @@ import type { Frame } from "../../../src/protocol/frame-splitter.js";
 import { encodeRequestHeader } from "../../../src/protocol/headers.js";
 import { encodeProduceRequest } from "../../../src/protocol/messages/produce.js";
 import { Writer } from "../../../src/protocol/writer.js";
-import { isAcksZero, peekInt16, peekInt32 } from "../../../src/proxy/frame-peek.js";
+import { decodeRequestHeader } from "../../../src/protocol/headers.js";
+import { Reader } from "../../../src/protocol/reader.js";
+import { peekInt16, peekInt32, peekProduceAcks } from "../../../src/protocol/frame-peek.js";
+
+/** acks=0, read after the header the way the filter chain reads it; the reader must stay where it was. */
+function isAcksZero(frame: Frame, version: number): boolean {
+  const reader = new Reader(frame.chunks);
+  decodeRequestHeader(reader);
+  const at = reader.offset;
+  const acks = peekProduceAcks(reader, version);
+  expect(reader.offset).toBe(at);
+  return acks === 0;
+}
 
 /** A Produce request frame body, cut into 1-byte chunks up to `splitUpTo` so every header field straddles. */
 function produceFrame(version: number, acks: number, transactionalId: string | null, splitUpTo = 0): Frame {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiLabel, metrics } from "../../../src/control/metrics.js";
+import { apiLabel, metrics } from "../../../src/observe/metrics.js";
 
 describe("metrics", () => {
   it("exposes gateway and process metrics on its own registry", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ListenerEndpoint } from "../../../src/proxy/endpoint.js";
+import { ListenerEndpoint } from "../../../src/session/endpoint.js";
 
 const endpoint = new ListenerEndpoint("demo", {
   name: "plain",

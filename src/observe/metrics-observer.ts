@@ -1,0 +1,90 @@
+// Prometheus metrics as an observer of the data plane. Label children are bound once per listener endpoint, so the
+// per-request cost is a WeakMap lookup, an array index and an inc(), never a label-set lookup.
+import { API_BY_KEY } from "../protocol/messages/index.js";
+import type { ListenerEndpoint } from "../session/endpoint.js";
+import type { Session } from "../session/session.js";
+import { apiLabel, metrics } from "./metrics.js";
+import type { GatewayObserver, ObservedRequest } from "./observer.js";
+
+interface Incrementable {
+  inc(value?: number): void;
+}
+
+class EndpointMeters {
+  readonly connections;
+  readonly connectionsTotal;
+  readonly bytesFromClients: Incrementable;
+  readonly bytesToClients: Incrementable;
+  private readonly requestsByApiKey: Incrementable[] = [];
+
+  constructor(private readonly virtualCluster: string, listener: string) {
+    this.connections = metrics.connections.labels(virtualCluster, listener);
+    this.connectionsTotal = metrics.connectionsTotal.labels(virtualCluster, listener);
+    this.bytesFromClients = metrics.bytesFromClients.labels(virtualCluster);
+    this.bytesToClients = metrics.bytesToClients.labels(virtualCluster);
+  }
+
+  request(apiKey: number): Incrementable {
+    const known = this.requestsByApiKey[apiKey];
+    if (known) return known;
+    const child = metrics.requests.labels(this.virtualCluster, apiLabel(apiKey, API_BY_KEY));
+    // Only real api keys get a slot: a client sending random keys must not grow this array.
+    if (API_BY_KEY.has(apiKey)) this.requestsByApiKey[apiKey] = child;
+    return child;
+  }
+
+  refused(apiKey: number, reason: string): void {
+    metrics.requestsRefused.labels(this.virtualCluster, apiLabel(apiKey, API_BY_KEY), reason).inc();
+  }
+}
+
+export class MetricsObserver implements GatewayObserver {
+  private readonly meters = new WeakMap<ListenerEndpoint, EndpointMeters>();
+
+  private of(session: Session): EndpointMeters {
+    let meters = this.meters.get(session.endpoint);
+    if (meters === undefined) {
+      meters = new EndpointMeters(session.endpoint.virtualCluster, session.endpoint.listener.name);
+      this.meters.set(session.endpoint, meters);
+    }
+    return meters;
+  }
+
+  sessionOpened(session: Session): void {
+    const meters = this.of(session);
+    meters.connectionsTotal.inc();
+    meters.connections.inc();
+  }
+
+  sessionClosed(session: Session): void {
+    this.of(session).connections.dec();
+  }
+
+  requestForwarded(session: Session, request: ObservedRequest): void {
+    this.of(session).request(request.apiKey).inc();
+  }
+
+  requestAnswered(session: Session, request: ObservedRequest, refusal: string | undefined): void {
+    const meters = this.of(session);
+    meters.request(request.apiKey).inc();
+    if (refusal !== undefined) meters.refused(request.apiKey, refusal);
+  }
+
+  requestClosed(session: Session, request: ObservedRequest, _reason: string, refusal: string | undefined): void {
+    const meters = this.of(session);
+    meters.request(request.apiKey).inc();
+    if (refusal !== undefined) meters.refused(request.apiKey, refusal);
+  }
+
+  bytesFromClient(session: Session, bytes: number): void {
+    this.of(session).bytesFromClients.inc(bytes);
+  }
+
+  bytesToClient(session: Session, bytes: number): void {
+    this.of(session).bytesToClients.inc(bytes);
+  }
+
+  upstreamError(cluster: string, reason: string): void {
+    metrics.upstreamErrors.labels(cluster, reason).inc();
+  }
+}

@@ -1,0 +1,85 @@
+// What the data plane tells the rest of the gateway: one interface for metrics, logs, the tests' upstream tap and,
+// later, the audit and event logs. The data plane calls it and knows nothing of who listens; every method is
+// optional, and an ObserverSet fans out only to the observers that implement it.
+import type { Session } from "../session/session.js";
+
+/** What an observer learns of a request (the in-flight record itself: read it, don't keep it). */
+export interface ObservedRequest {
+  readonly apiKey: number;
+  readonly apiVersion: number;
+  readonly correlationId: number;
+}
+
+export interface GatewayObserver {
+  sessionOpened?(session: Session): void;
+  /** The session's connection closed; `reason` is a short phrase ("client closed", "drained", ...). */
+  sessionClosed?(session: Session, reason: string): void;
+  /** A request went to a broker (after every filter let it through). */
+  requestForwarded?(session: Session, request: ObservedRequest): void;
+  /** The gateway answered a request itself; `refusal` is set when the answer refuses it ("denied", ...). */
+  requestAnswered?(session: Session, request: ObservedRequest, refusal: string | undefined): void;
+  /** The connection was closed because of a request a filter refused (`refusal`) or could not serve. */
+  requestClosed?(session: Session, request: ObservedRequest, reason: string, refusal: string | undefined): void;
+  /**
+   * A response went to the client. `body` (response header and message, no size prefix) is given only to observers
+   * that set wantsResponseBodies: collecting a streamed response's chunks costs an array per response.
+   */
+  responseSent?(session: Session, request: ObservedRequest, body: readonly Buffer[] | undefined): void;
+  readonly wantsResponseBodies?: boolean;
+  bytesFromClient?(session: Session, bytes: number): void;
+  bytesToClient?(session: Session, bytes: number): void;
+  /** A connection to a broker of `cluster` failed ("connect", "timeout", "error", "closed", "protocol"). */
+  upstreamError?(cluster: string, reason: string): void;
+}
+
+type Method = Exclude<keyof GatewayObserver, "wantsResponseBodies">;
+
+/** Several observers as one; the per-event cost is one loop over those that listen to that event. */
+export class ObserverSet implements GatewayObserver {
+  readonly wantsResponseBodies: boolean;
+  private readonly by: { [M in Method]: GatewayObserver[] };
+
+  constructor(readonly observers: readonly GatewayObserver[]) {
+    const listening = (method: Method) => observers.filter((o) => typeof o[method] === "function");
+    this.by = {
+      sessionOpened: listening("sessionOpened"),
+      sessionClosed: listening("sessionClosed"),
+      requestForwarded: listening("requestForwarded"),
+      requestAnswered: listening("requestAnswered"),
+      requestClosed: listening("requestClosed"),
+      responseSent: listening("responseSent"),
+      bytesFromClient: listening("bytesFromClient"),
+      bytesToClient: listening("bytesToClient"),
+      upstreamError: listening("upstreamError"),
+    };
+    this.wantsResponseBodies = observers.some((o) => o.wantsResponseBodies === true);
+  }
+
+  sessionOpened(session: Session): void {
+    for (const o of this.by.sessionOpened) o.sessionOpened!(session);
+  }
+  sessionClosed(session: Session, reason: string): void {
+    for (const o of this.by.sessionClosed) o.sessionClosed!(session, reason);
+  }
+  requestForwarded(session: Session, request: ObservedRequest): void {
+    for (const o of this.by.requestForwarded) o.requestForwarded!(session, request);
+  }
+  requestAnswered(session: Session, request: ObservedRequest, refusal: string | undefined): void {
+    for (const o of this.by.requestAnswered) o.requestAnswered!(session, request, refusal);
+  }
+  requestClosed(session: Session, request: ObservedRequest, reason: string, refusal: string | undefined): void {
+    for (const o of this.by.requestClosed) o.requestClosed!(session, request, reason, refusal);
+  }
+  responseSent(session: Session, request: ObservedRequest, body: readonly Buffer[] | undefined): void {
+    for (const o of this.by.responseSent) o.responseSent!(session, request, o.wantsResponseBodies === true ? body : undefined);
+  }
+  bytesFromClient(session: Session, bytes: number): void {
+    for (const o of this.by.bytesFromClient) o.bytesFromClient!(session, bytes);
+  }
+  bytesToClient(session: Session, bytes: number): void {
+    for (const o of this.by.bytesToClient) o.bytesToClient!(session, bytes);
+  }
+  upstreamError(cluster: string, reason: string): void {
+    for (const o of this.by.upstreamError) o.upstreamError!(cluster, reason);
+  }
+}

@@ -1,0 +1,198 @@
+// The live data plane: the physical clusters (one upstream connector and topic id map each), the virtual clusters'
+// listeners, and through them every open session. apply(config) moves it to a new validated config snapshot:
+// listeners whose ports stay the same get the new context in place (new connections use it, open ones keep theirs),
+// listeners that are gone stop accepting (their connections carry on), and new ones are bound. Nothing is dropped.
+import type { Logger } from "pino";
+import type { GatewayConfig, ListenerConfig, PhysicalClusterConfig, VirtualClusterConfig } from "../config/types.js";
+import { createFilterChain } from "../filters/index.js";
+import { childLogger } from "../log.js";
+import type { GatewayObserver } from "../observe/observer.js";
+import { ApiKey } from "../protocol/messages/index.js";
+import type { ClientConnection, ConnectionContext } from "../proxy/client-connection.js";
+import { Listener } from "../proxy/listener.js";
+import { LogThrottle } from "../proxy/log-throttle.js";
+import { ListenerEndpoint } from "../session/endpoint.js";
+import type { Session } from "../session/session.js";
+import { tenantVersionRanges } from "../tenancy/api-policy.js";
+import { TenantNamespace } from "../tenancy/namespace.js";
+import type { TenantContext } from "../tenancy/rewrite.js";
+import { TopicIdMap } from "../tenancy/topic-ids.js";
+import { UpstreamConnector } from "../upstream/connector.js";
+import { fetchTopicIds } from "../upstream/metadata-fetch.js";
+
+export interface RuntimeOptions {
+  readonly observer: GatewayObserver;
+  /** Upstream connect timeout (also bounds how long a client waits when its broker is down). */
+  readonly connectTimeoutMs?: number | undefined;
+}
+
+interface PhysicalCluster {
+  readonly config: PhysicalClusterConfig;
+  readonly connector: UpstreamConnector;
+  readonly topicIds: TopicIdMap;
+  readonly unreachableLog: LogThrottle;
+}
+
+/** What apply() changed, by "virtualCluster/listener". */
+export interface ApplyResult {
+  readonly added: readonly string[];
+  readonly updated: readonly string[];
+  readonly removed: readonly string[];
+}
+
+export class GatewayRuntime {
+  private configNow: GatewayConfig | undefined;
+  private clusters = new Map<string, PhysicalCluster>();
+  private listeners = new Map<string, Listener>();
+  /** Listeners no longer in the config whose connections are still open: drained and closed with the rest. */
+  private readonly retired = new Set<Listener>();
+  private readonly log: Logger = childLogger({ component: "runtime" });
+
+  constructor(private readonly options: RuntimeOptions) {}
+
+  get config(): GatewayConfig {
+    if (this.configNow === undefined) throw new Error("the runtime has no config yet");
+    return this.configNow;
+  }
+
+  /** The physical clusters' connectors (readiness probes go through them). */
+  connectors(): UpstreamConnector[] {
+    return [...this.clusters.values()].map((c) => c.connector);
+  }
+
+  /** The listeners in the current config, in config order. */
+  activeListeners(): Listener[] {
+    return [...this.listeners.values()];
+  }
+
+  /** Every open connection, including those of listeners a newer config removed. */
+  connections(): ClientConnection[] {
+    const all: ClientConnection[] = [];
+    for (const listener of [...this.listeners.values(), ...this.retired]) all.push(...listener.connections);
+    return all;
+  }
+
+  /** A read-only view of every open session. */
+  sessions(): Session[] {
+    return this.connections().map((c) => c.session);
+  }
+
+  /**
+   * Moves to `next`. Binds new ports before anything else changes; if one can't be bound, everything stays as it was
+   * and this rejects, naming the listener and port.
+   */
+  async apply(next: GatewayConfig): Promise<ApplyResult> {
+    for (const listener of this.retired) if (listener.connections.size === 0) this.retired.delete(listener);
+    const clusters = new Map<string, PhysicalCluster>();
+    for (const config of next.clusters) {
+      const known = this.clusters.get(config.name);
+      clusters.set(config.name, known !== undefined && sameBootstrap(known.config, config) ? known : this.physicalCluster(config));
+    }
+
+    const listeners = new Map<string, Listener>();
+    const fresh: Listener[] = [];
+    const updated: { listener: Listener; context: ConnectionContext }[] = [];
+    for (const vc of next.virtualClusters) {
+      const cluster = clusters.get(vc.cluster);
+      // The config loader already checks this reference; guard anyway for hand-built configs.
+      if (!cluster) throw new Error(`virtual cluster ${vc.name} names unknown cluster ${vc.cluster}`);
+      const tenant: TenantContext = {
+        ns: new TenantNamespace(vc.name, vc.prefix),
+        topicIds: cluster.topicIds,
+        topicConfigAllowlist: new Set(vc.topicConfigAllowlist),
+      };
+      for (const listenerConfig of vc.listeners) {
+        const key = `${vc.name}/${listenerConfig.name}`;
+        const context = this.context(next, vc, listenerConfig, cluster, tenant);
+        const known = this.listeners.get(key);
+        if (known !== undefined && sameBinding(known.endpoint.listener, listenerConfig)) {
+          updated.push({ listener: known, context });
+          listeners.set(key, known);
+        } else {
+          const listener = new Listener(context);
+          fresh.push(listener);
+          listeners.set(key, listener);
+        }
+      }
+    }
+    const leaving = [...this.listeners.values()].filter((l) => ![...listeners.values()].includes(l));
+
+    // Ports may move from a leaving listener to a new one: stop the leaving first, and restore them on failure.
+    for (const listener of leaving) listener.stopAccepting();
+    const started: Listener[] = [];
+    try {
+      for (const listener of fresh) {
+        started.push(listener);
+        await listener.start();
+      }
+    } catch (err) {
+      for (const listener of started) listener.stopAccepting();
+      for (const listener of leaving) await listener.start().catch((e: unknown) => this.log.error({ err: e }, "could not rebind a listener after a failed apply"));
+      throw err;
+    }
+
+    for (const { listener, context } of updated) listener.setContext(context);
+    for (const listener of leaving) if (listener.connections.size > 0) this.retired.add(listener);
+    this.clusters = clusters;
+    this.listeners = listeners;
+    this.configNow = next;
+    const name = (l: Listener) => `${l.endpoint.virtualCluster}/${l.endpoint.listener.name}`;
+    return { added: fresh.map(name), updated: updated.map((u) => name(u.listener)), removed: leaving.map(name) };
+  }
+
+  private physicalCluster(config: PhysicalClusterConfig): PhysicalCluster {
+    const connector = new UpstreamConnector(config, this.options.connectTimeoutMs);
+    return { config, connector, topicIds: new TopicIdMap(() => fetchTopicIds(connector)), unreachableLog: new LogThrottle() };
+  }
+
+  private context(
+    config: GatewayConfig,
+    vc: VirtualClusterConfig,
+    listener: ListenerConfig,
+    cluster: PhysicalCluster,
+    tenant: TenantContext,
+  ): ConnectionContext {
+    const endpoint = new ListenerEndpoint(vc.name, listener);
+    const log = childLogger({ virtualCluster: vc.name, listener: listener.name });
+    const forwardable = tenantVersionRanges(vc.deniedApis.map((api) => ApiKey[api as keyof typeof ApiKey]));
+    return {
+      endpoint,
+      virtualCluster: { name: vc.name, physicalCluster: cluster.config.name },
+      chain: createFilterChain({ endpoint, addressMap: cluster.connector.addressMap, tenant, forwardable, log }),
+      connector: cluster.connector,
+      maxFrameBytes: config.limits.maxFrameBytes,
+      observer: this.options.observer,
+      log,
+      unreachableLog: cluster.unreachableLog,
+    };
+  }
+
+  stopAccepting(): void {
+    for (const listener of this.listeners.values()) listener.stopAccepting();
+  }
+
+  /** Asks every connection to finish what it has read and close; resolves when none is left. */
+  async drain(): Promise<void> {
+    await Promise.all([...this.listeners.values(), ...this.retired].map((l) => l.drain()));
+  }
+
+  closeAll(reason: string): void {
+    for (const listener of [...this.listeners.values(), ...this.retired]) listener.closeAll(reason);
+    this.retired.clear();
+  }
+}
+
+function sameBootstrap(a: PhysicalClusterConfig, b: PhysicalClusterConfig): boolean {
+  return JSON.stringify(a.bootstrap) === JSON.stringify(b.bootstrap);
+}
+
+/** Same ports, same node id arithmetic: the bound servers can stay. */
+function sameBinding(a: ListenerConfig, b: ListenerConfig): boolean {
+  return (
+    a.bind === b.bind &&
+    a.bootstrapPort === b.bootstrapPort &&
+    a.brokerPorts.first === b.brokerPorts.first &&
+    a.brokerPorts.last === b.brokerPorts.last &&
+    a.nodeIdBase === b.nodeIdBase
+  );
+}
