@@ -22,6 +22,8 @@ export interface TestGatewayOptions {
   maxFrameBytes?: number;
   connectTimeoutMs?: number;
   drainTimeoutMs?: number;
+  /** More observers of the data plane (a test's own tap), next to the leak recorder. */
+  observers?: readonly GatewayObserver[];
 }
 
 export interface TestGateway {
@@ -147,7 +149,10 @@ export async function startTestGateway(kafka: UpstreamCluster, opts: TestGateway
   const virtualCluster = await testVirtualCluster("test", "upstream", opts.brokerPorts ?? 8, nodeIdBase);
   const config = testGatewayConfig([{ name: "upstream", bootstrap }], [virtualCluster], opts);
   const recorder = leakRecorder(upstreamAddresses);
-  const gateway = await startGateway(config, { observers: [recorder.observer], connectTimeoutMs: opts.connectTimeoutMs });
+  const gateway = await startGateway(config, {
+    observers: [recorder.observer, ...(opts.observers ?? [])],
+    connectTimeoutMs: opts.connectTimeoutMs,
+  });
   return {
     bootstrap: gateway.endpoints[0]!.bootstrap,
     gateway,

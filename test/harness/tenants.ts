@@ -13,6 +13,7 @@ import { kafkajsClient, uniqueName } from "./clients.js";
 import { leakRecorder, parseHostPorts, testGatewayConfig, testVirtualCluster } from "./gateway.js";
 import type { ProvidedKafka } from "./provided.js";
 import { RawKafkaConnection } from "./raw-client.js";
+import { waitUntil } from "./wait.js";
 
 export const TENANT_NAMES = ["payments", "analytics"] as const;
 export type TenantName = (typeof TENANT_NAMES)[number];
@@ -79,6 +80,23 @@ export async function upstreamSinceWithControl(session: TenantsSession, conn: Ra
     throw new Error(`the upstream tap missed the control request (DescribeCluster): ${JSON.stringify(since)}`);
   }
   return since;
+}
+
+/**
+ * "Nothing else will arrive", as a condition: waits until a consumer has processed every record of every partition of
+ * `physicalTopic` up to that partition's end offset now, asked of the physical cluster (not through the gateway).
+ * `next` is the consumer's own count, partition → the offset after the last message it processed (set it in
+ * eachMessage). Call it once nothing writes to the topic any more: past those end offsets there is nothing to read,
+ * so whatever the consumer would ever get from the topic (a duplicate write included) is in by then.
+ */
+export async function waitConsumedToEnd(session: TenantsSession, physicalTopic: string, next: ReadonlyMap<number, bigint>): Promise<void> {
+  const ends = (await session.physical.admin.fetchTopicOffsets(physicalTopic)).map(({ partition, high }) => ({ partition, end: BigInt(high) }));
+  const behind = () => ends.filter(({ partition, end }) => (next.get(partition) ?? 0n) < end);
+  await waitUntil(() => behind().length === 0, {
+    what: () => `a consumer to read ${physicalTopic} to its end offsets; behind in ${JSON.stringify(behind().map(({ partition, end }) =>
+      ({ partition, end: end.toString(), next: (next.get(partition) ?? 0n).toString() })))}`,
+    timeoutMs: 60_000,
+  });
 }
 
 function brokerAddressOf(listener: ListenerConfig): (nodeId: number) => string {

@@ -7,11 +7,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FrameSplitter } from "../../src/protocol/frame-splitter.js";
 import { encodeRequestHeader } from "../../src/protocol/headers.js";
 import { encodeFetchRequest } from "../../src/protocol/messages/fetch.js";
+import { ApiKey } from "../../src/protocol/messages/index.js";
 import { Writer } from "../../src/protocol/writer.js";
 import { byteLength, writeFrame } from "../../src/protocol/frame-write.js";
 import { kafkajsClient, uniqueName } from "../harness/clients.js";
 import { parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
 import { createReadyTopic } from "../harness/topic-propagation.js";
+import { waitUntil } from "../harness/wait.js";
 
 const FETCH_WAIT_MS = 2_000;
 
@@ -42,9 +44,18 @@ describe("graceful drain", () => {
   let gateway: TestGateway;
   const topic = uniqueName("drain");
   let leaderPort: number;
+  /** Correlation ids of the Fetch requests the gateway has written upstream (the tap it calls right before). */
+  const fetchesForwarded: number[] = [];
 
   beforeAll(async () => {
-    gateway = await startTestGateway(upstream, { drainTimeoutMs: 10_000 });
+    gateway = await startTestGateway(upstream, {
+      drainTimeoutMs: 10_000,
+      observers: [{
+        requestForwarded: (_session, { apiKey, correlationId }) => {
+          if (apiKey === ApiKey.Fetch) fetchesForwarded.push(correlationId);
+        },
+      }],
+    });
     const admin = kafkajsClient(gateway.bootstrap, uniqueName("drain")).admin();
     await admin.connect();
     try {
@@ -73,7 +84,8 @@ describe("graceful drain", () => {
 
     const body = longPollFetch(topic, 99);
     writeFrame(socket, byteLength(body), body);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the request is now waiting at the broker
+    // The gateway has written it upstream: the broker holds it from now on, and the gateway owes its answer.
+    await waitUntil(() => fetchesForwarded.includes(99), { what: "the long-poll Fetch forwarded upstream", timeoutMs: 10_000, intervalMs: 10 });
 
     const closeStarted = performance.now();
     const closed = gateway.gateway.close(10_000).then(() => performance.now());

@@ -15,7 +15,7 @@ import { subscribeWhenKnown } from "../harness/clients.js";
 import { createTopicsAndWait } from "../harness/topic-propagation.js";
 import { waitUntil } from "../harness/wait.js";
 import { parseHostPorts } from "../harness/gateway.js";
-import { openTenantsSession, type Tenant, type TenantsSession } from "../harness/tenants.js";
+import { openTenantsSession, waitConsumedToEnd, type Tenant, type TenantsSession } from "../harness/tenants.js";
 
 describe("gateway with tenancy", () => {
   const kafka = inject("kafka");
@@ -38,9 +38,16 @@ describe("gateway with tenancy", () => {
     await consumer.connect();
     await subscribeWhenKnown(consumer, "orders");
     const seen: string[] = [];
-    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
+    const next = new Map<number, bigint>();
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        seen.push(message.value!.toString());
+        next.set(partition, BigInt(message.offset) + 1n);
+      },
+    });
     await waitUntil(() => seen.length >= values.length, { what: `${tenant.name}'s messages`, timeoutMs: 60_000 });
-    await new Promise((r) => setTimeout(r, 500)); // anything else would arrive by now
+    // Read to the end of the tenant's physical topic: a duplicate write, or anything else in it, is in `seen` now.
+    await waitConsumedToEnd(session, tenant.physical("orders"), next);
     await consumer.stop();
     return seen;
   }

@@ -76,18 +76,30 @@ const TRANSIENT_ERRORS: ReadonlySet<number> = new Set([
 ]);
 
 /**
- * Sends a request to the coordinator A's gateway names for `key`, again (finding the coordinator anew) while the
- * answer carries a transient coordinator error, for up to 15 s: on a loaded machine a fresh coordinator partition
- * takes a moment to load.
+ * Sends a request to the coordinator A's gateway names for `key`, again (finding the coordinator anew) until the
+ * answer carries no transient coordinator error, for up to 15 s: on a loaded machine a fresh coordinator partition
+ * takes a moment to load. The answer at 15 s is returned as it is, for the probe's own assertions to judge.
  */
 async function askCoordinator(ctx: ProbeContext, keyType: 0 | 1, key: string, apiKey: number, request: () => object): Promise<Decoded> {
   const deadline = Date.now() + 15_000;
-  for (;;) {
-    const conn = await ctx.coordinator(keyType, key);
-    const res: Decoded = await conn.send(apiKey, ctx.version, request());
-    if (!errorCodes(res).some((c) => TRANSIENT_ERRORS.has(c)) || Date.now() > deadline) return res;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  let codes: number[] = [];
+  const outcome = await waitUntil(async () => {
+    let res: Decoded;
+    try {
+      const conn = await ctx.coordinator(keyType, key);
+      res = await conn.send(apiKey, ctx.version, request());
+    } catch (err) {
+      return { err }; // a failed request (the connection closed on A) fails the probe now: waitUntil would retry a throw
+    }
+    codes = errorCodes(res);
+    return (!codes.some((c) => TRANSIENT_ERRORS.has(c)) || Date.now() > deadline) && { res };
+  }, {
+    what: () => `api ${apiKey} v${ctx.version} ${key}: an answer from a settled coordinator (last codes ${codes.join(",")})`,
+    timeoutMs: 60_000, // only if the coordinator stops answering at all: the condition itself gives up after 15 s
+    intervalMs: 250,
+  });
+  if ("err" in outcome) throw outcome.err;
+  return outcome.res;
 }
 
 /** Codes that say a request went to the wrong broker: a probe failing with one of these proves nothing. */

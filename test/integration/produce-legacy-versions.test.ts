@@ -20,7 +20,7 @@ import { createTopicsAndWait } from "../harness/topic-propagation.js";
 import { waitUntil } from "../harness/wait.js";
 import { ConnectionClosedError, type RawKafkaConnection } from "../harness/raw-client.js";
 import { legacyMessageSet } from "../harness/record-batch.js";
-import { openTenantsSession, type Tenant, type TenantsSession } from "../harness/tenants.js";
+import { openTenantsSession, waitConsumedToEnd, type Tenant, type TenantsSession } from "../harness/tenants.js";
 
 const TOPIC = "legacy";
 const VERSION = 2;
@@ -75,9 +75,16 @@ describe(`Produce v${VERSION} with a legacy (magic 1) message set through the ga
     await consumer.connect();
     await subscribeWhenKnown(consumer, TOPIC);
     const seen: string[] = [];
-    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
+    const next = new Map<number, bigint>();
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        seen.push(message.value!.toString());
+        next.set(partition, BigInt(message.offset) + 1n);
+      },
+    });
     await waitUntil(() => seen.length >= count, { what: `${count} message(s) in ${tenant.name}'s ${TOPIC}`, timeoutMs: 60_000 });
-    await new Promise((r) => setTimeout(r, 500)); // anything more would be here by now
+    // Read to the end of the tenant's physical topic: anything more in it is in `seen` now.
+    await waitConsumedToEnd(session, tenant.physical(TOPIC), next);
     await consumer.stop();
     return seen;
   }

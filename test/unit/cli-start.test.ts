@@ -8,6 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { FrameSplitter } from "../../src/protocol/frame-splitter.js";
+import { encodeResponseHeader } from "../../src/protocol/headers.js";
+import { APIS, ApiKey } from "../../src/protocol/messages/index.js";
+import { Writer } from "../../src/protocol/writer.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const HOST = "127.0.0.1";
@@ -36,19 +40,40 @@ async function freePortRange(count: number): Promise<number> {
 const CLIENT_ID = "cli-test";
 
 /** Accepts connections and never answers; `forwarded` resolves once a request from our test client arrives. */
-async function blackHoleKafka(): Promise<{ port: number; forwarded: Promise<void> }> {
+/**
+ * A "broker" that answers ApiVersions (what the readiness probe asks) when `answersApiVersions`, and nothing else:
+ * requests forwarded to it stay in flight for ever.
+ */
+async function blackHoleKafka(answersApiVersions = true): Promise<{ port: number; forwarded: Promise<void> }> {
   const sockets = new Set<net.Socket>();
   let onForwarded: () => void;
   const forwarded = new Promise<void>((resolve) => (onForwarded = resolve));
   const server = net.createServer((socket) => {
     sockets.add(socket.on("error", () => {}));
-    socket.on("data", (chunk: Buffer) => chunk.includes(CLIENT_ID) && onForwarded());
+    const splitter = new FrameSplitter();
+    splitter.onFrame((frame) => {
+      const body = Buffer.concat(frame.chunks);
+      if (body.includes(CLIENT_ID)) onForwarded();
+      if (answersApiVersions && body.readInt16BE(0) === ApiKey.ApiVersions) socket.write(apiVersionsAnswer(body.readInt16BE(2), body.readInt32BE(4)));
+    });
+    socket.on("data", (chunk: Buffer) => splitter.push(chunk));
   });
   cleanups.push(() => {
     for (const socket of sockets) socket.destroy();
     server.close();
   });
   return { port: await listen(server), forwarded };
+}
+
+/** A size-prefixed ApiVersions response offering Metadata v0-12. */
+function apiVersionsAnswer(version: number, correlationId: number): Buffer {
+  const writer = new Writer();
+  encodeResponseHeader(writer, 0, correlationId);
+  APIS.ApiVersions.encodeResponse(writer, version, { errorCode: 0, apiKeys: [{ apiKey: ApiKey.Metadata, minVersion: 0, maxVersion: 12 }], throttleTimeMs: 0 });
+  const body = Buffer.concat(writer.toChunks());
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(body.length, 0);
+  return Buffer.concat([size, body]);
 }
 
 interface Running {
@@ -180,6 +205,13 @@ describe("bulkhead start", { timeout: 60_000 }, () => {
     const res = await control(run, "/readyz");
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ status: "not ready" });
+    run.child.kill("SIGTERM");
+    expect((await run.exit).code).toBe(0);
+  });
+
+  it("reports not ready when the cluster's port accepts connections but no Kafka answers there", async () => {
+    const run = await startCli({ upstreamPort: (await blackHoleKafka(false)).port, drainTimeoutMs: 1_000 });
+    expect((await control(run, "/readyz")).status).toBe(503);
     run.child.kill("SIGTERM");
     expect((await run.exit).code).toBe(0);
   });

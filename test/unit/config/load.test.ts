@@ -54,6 +54,7 @@ describe("parseConfig: valid configs", () => {
           cluster: "local",
           prefix: "payments.",
           topicConfigAllowlist: DEFAULT_TOPIC_CONFIG_ALLOWLIST,
+          deniedApis: [],
           listeners: [plain(19092, 19093)],
         },
         {
@@ -61,6 +62,7 @@ describe("parseConfig: valid configs", () => {
           cluster: "local",
           prefix: "analytics.",
           topicConfigAllowlist: ["retention.ms", "retention.bytes", "cleanup.policy"],
+          deniedApis: ["DeleteTopics", "DeleteRecords"],
           listeners: [plain(29092, 29093)],
         },
       ],
@@ -100,6 +102,22 @@ describe("parseConfig: valid configs", () => {
     Object.assign(data.virtualClusters[0]!, { prefix: "team-7_", topicConfigAllowlist: [] });
     const config = parseConfig(stringify(data), "test.yaml");
     expect(config.virtualClusters[0]).toMatchObject({ prefix: "team-7_", topicConfigAllowlist: [] });
+  });
+
+  it("takes the APIs a virtual cluster may not use, by Kafka API name (default none)", () => {
+    expect(parseConfig(stringify(base()), "test.yaml").virtualClusters[0]!.deniedApis).toEqual([]);
+    const data = base();
+    data.virtualClusters[0].deniedApis = ["DeleteTopics", "CreatePartitions"];
+    expect(parseConfig(stringify(data), "test.yaml").virtualClusters[0]!.deniedApis).toEqual(["DeleteTopics", "CreatePartitions"]);
+  });
+
+  it("refuses a denied API that tenants can't use anyway, naming the path and the choices", () => {
+    const data = base();
+    data.virtualClusters[0].deniedApis = ["DeleteTopics", "CreateAcls"];
+    const [issue] = issuesOf(stringify(data));
+    expect(issue!.path).toBe("virtualClusters[0].deniedApis[1]");
+    expect(issue!.message).toContain('"CreateAcls" is not an API tenants can use');
+    expect(issue!.message).toContain("DeleteTopics");
   });
 
   it("lets prefixes overlap on different physical clusters", () => {

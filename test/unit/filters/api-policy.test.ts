@@ -109,6 +109,9 @@ describe("offeredApiVersions", () => {
   it("offers an answered API the broker lacks, and the answered range over the broker's own", () => {
     expect(offeredApiVersions([range(3, 0, 12)], codec, answeredApis)).toEqual([range(3, 0, 12), range(ApiKey.SaslHandshake, 0, 1)]);
     expect(offeredApiVersions([range(ApiKey.SaslHandshake, 1, 5)], codec, answeredApis)).toEqual([range(ApiKey.SaslHandshake, 0, 1)]);
+    // Even where it would also be forwardable: offered once, at the answered range.
+    const forwardable = new Map([...codec, [ApiKey.SaslHandshake, { minVersion: 0, maxVersion: 5 }]]);
+    expect(offeredApiVersions([range(ApiKey.SaslHandshake, 1, 5)], forwardable, answeredApis)).toEqual([range(ApiKey.SaslHandshake, 0, 1)]);
   });
 
   it("with nothing answered, is the intersection alone", () => {
@@ -200,6 +203,9 @@ describe("ApiVersions responses", () => {
       [ApiKey.SaslHandshake, 0, 1],
       [ApiKey.ApiVersions, 0, 4],
     ]);
+    // Likewise where the codec could forward it: the chain's own range, once.
+    const overCodec = policy(API_BY_KEY, new Map([[ApiKey.SaslHandshake, SASL_HANDSHAKE]])).chain;
+    expect(triples(respond(overCodec, 3, 3, { errorCode: 0, apiKeys: [range(ApiKey.SaslHandshake, 1, 1)], throttleTimeMs: 0 }))).toEqual([[ApiKey.SaslHandshake, 0, 1]]);
   });
 });
 

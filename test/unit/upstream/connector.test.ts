@@ -1,0 +1,70 @@
+// The upstream connector against a fake broker that answers ApiVersions: the only way out to a broker, for client
+// connections (by target), the gateway's own round trips, and readiness.
+import net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { FrameSplitter } from "../../../src/protocol/frame-splitter.js";
+import { encodeResponseHeader } from "../../../src/protocol/headers.js";
+import { APIS, ApiKey } from "../../../src/protocol/messages/index.js";
+import { Writer } from "../../../src/protocol/writer.js";
+import { UpstreamConnectError, UpstreamConnector } from "../../../src/upstream/connector.js";
+import { freePort } from "../../harness/gateway.js";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** Answers ApiVersions with Metadata v0-12; counts connections. */
+async function fakeBroker(): Promise<{ port: number; connections: () => number }> {
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections++;
+    const splitter = new FrameSplitter();
+    splitter.onFrame((frame) => {
+      const body = Buffer.concat(frame.chunks);
+      const writer = new Writer();
+      encodeResponseHeader(writer, 0, body.readInt32BE(4));
+      APIS.ApiVersions.encodeResponse(writer, body.readInt16BE(2), { errorCode: 0, apiKeys: [{ apiKey: ApiKey.Metadata, minVersion: 0, maxVersion: 12 }], throttleTimeMs: 0 });
+      const out = Buffer.concat(writer.toChunks());
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(out.length, 0);
+      socket.write(Buffer.concat([size, out]));
+    });
+    socket.on("data", (chunk) => splitter.push(chunk));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  cleanups.push(() => server.close());
+  return { port: (server.address() as net.AddressInfo).port, connections: () => connections };
+}
+
+describe("UpstreamConnector", () => {
+  it("asks a bootstrap server for its API versions once and reuses the answer; probe asks again", async () => {
+    const broker = await fakeBroker();
+    const connector = new UpstreamConnector({ name: "c", bootstrap: [{ host: "127.0.0.1", port: broker.port }] }, 1_000);
+    expect(await connector.apiVersions()).toEqual([{ apiKey: ApiKey.Metadata, minVersion: 0, maxVersion: 12 }]);
+    await connector.apiVersions();
+    expect(broker.connections()).toBe(1);
+    expect(await connector.probe()).toBe(true);
+    expect(broker.connections()).toBe(2);
+  });
+
+  it("tries the bootstrap servers in turn, and does not remember a failure", async () => {
+    const dead = await freePort();
+    const broker = await fakeBroker();
+    const connector = new UpstreamConnector({ name: "c", bootstrap: [{ host: "127.0.0.1", port: dead }, { host: "127.0.0.1", port: broker.port }] }, 1_000);
+    expect(await connector.probe()).toBe(true);
+    const allDead = new UpstreamConnector({ name: "dead", bootstrap: [{ host: "127.0.0.1", port: dead }] }, 1_000);
+    await expect(allDead.apiVersions()).rejects.toBeInstanceOf(UpstreamConnectError);
+    await expect(allDead.apiVersions()).rejects.toMatchObject({ code: "ERR_UPSTREAM_UNREACHABLE", reason: "connect" });
+    expect(await allDead.probe()).toBe(false);
+  });
+
+  it("connects a session to the broker its port names, by the node id's learned address", async () => {
+    const broker = await fakeBroker();
+    const connector = new UpstreamConnector({ name: "c", bootstrap: [{ host: "127.0.0.1", port: await freePort() }] }, 1_000);
+    connector.addressMap.learn(1, "127.0.0.1", broker.port);
+    const socket = await connector.connect({ kind: "broker", nodeId: 1 });
+    expect(socket.remotePort).toBe(broker.port);
+    socket.destroy();
+  });
+});
