@@ -1,5 +1,5 @@
 // The tenancy rewrite of a Fetch response (10 topics x 10 partitions, 1 MiB of records) on the gateway's real
-// path (DecodingResponseFilter + TenancyResponseFilter): decode, rewriteResponse (topic ids checked against the
+// path (FilterChain.onResponse with the TenancyFilter): decode, rewriteResponse (topic ids checked against the
 // tenant's namespace through the pre-filled id map), re-encode around the original record slices. Fails if a
 // record slice is copied. Run alone: npx tsx bench/tenancy-fetch.bench.ts
 import assert from "node:assert/strict";

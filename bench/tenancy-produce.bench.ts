@@ -51,7 +51,7 @@ await benchRewrite(
   TOPICS * PARTITIONS * RECORDS_PER_PARTITION,
   {
     decode: (frame: Frame) => decodeProduce(frame.chunks),
-    // As TenancyRequestFilter.onRequest: the upstream client id, then the message.
+    // As TenancyFilter.onRequest: the upstream client id, then the message.
     rewrite: ({ header, request }) => {
       header.clientId = ctx.ns.upstreamClientId(header.clientId);
       const outcome = rewriteRequest(ctx, ApiKey.Produce, header.apiVersion, request);
@@ -61,7 +61,7 @@ await benchRewrite(
       header.clientId = CLIENT_ID;
       request.topicData.forEach((t, i) => (t.name = topics[i]!.name));
     },
-    // As TenancyRequestFilter.settle.
+    // As FilterChain.forward when the message changed.
     encode: ({ header, request }) => {
       const writer = new Writer();
       encodeRequestHeader(writer, header);
