@@ -37,22 +37,12 @@ export class Writer {
   private readonly chunks: Buffer[] = [];
   /** Bytes already in `chunks`. */
   private flushed = 0;
-  /** True when the first 4 bytes are a reserved frame-size prefix (see `Writer.forFrame`). */
-  private framed = false;
 
   constructor(initialCapacity = 256) {
     this.buf = Buffer.allocUnsafe(initialCapacity);
   }
 
-  /** A writer whose output starts with an int32 size, patched in by `toFrame()`. */
-  static forFrame(initialCapacity = 256): Writer {
-    const w = new Writer(initialCapacity);
-    w.writeInt32(0);
-    w.framed = true;
-    return w;
-  }
-
-  /** Bytes written so far (including a reserved frame-size prefix). */
+  /** Bytes written so far. */
   get length(): number {
     return this.flushed + this.pos - this.start;
   }
@@ -61,15 +51,6 @@ export class Writer {
   toChunks(): Buffer[] {
     this.flush();
     return this.chunks;
-  }
-
-  /** Patches the size prefix of a `Writer.forFrame()` writer and returns the frame's chunks. */
-  toFrame(): Buffer[] {
-    if (!this.framed) throw new Error("toFrame() needs a writer made by Writer.forFrame()");
-    const chunks = this.toChunks();
-    // The reserved prefix is the first 4 bytes of the first chunk (flushes never split it).
-    chunks[0]!.writeInt32BE(this.flushed - 4, 0);
-    return chunks;
   }
 
   // ---- fixed-size primitives -------------------------------------------------------------

@@ -84,8 +84,13 @@ export function tenantVersionRanges(deniedApis: readonly number[] = []): Readonl
 /** The ranges with nothing denied by config: the most a tenant can be given. */
 export const TENANT_VERSION_RANGES: ReadonlyMap<number, VersionRange> = tenantVersionRanges();
 
-/** The API names a virtual cluster's config may deny (the allowlist's; denying anything else means nothing). */
-export const DENIABLE_API_NAMES: readonly string[] = [...TENANT_API_ALLOWLIST.keys()].map((key) => API_BY_KEY.get(key)!.name);
+/**
+ * The API names a virtual cluster's config may deny: the allowlist's (denying anything else means nothing), except
+ * ApiVersions, without which no client can start.
+ */
+export const DENIABLE_API_NAMES: readonly string[] = [...TENANT_API_ALLOWLIST.keys()]
+  .filter((key) => key !== ApiKey.ApiVersions)
+  .map((key) => API_BY_KEY.get(key)!.name);
 
 /**
  * How the gateway treats one request of a tenant, from its header alone: "allowed" (rewrite and forward), "denied"

@@ -16,10 +16,59 @@ const topicPartitions = (topics: unknown) =>
   list<{ name: string; partitions: readonly { partitionIndex: number }[] }>(topics).map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex })) }));
 const shareStateTopics = (topics: unknown) =>
   list<{ topicId: string; partitions: readonly { partition: number }[] }>(topics).map((t) => ({ topicId: t.topicId, partitions: t.partitions.map((p) => ({ partition: p.partition })) }));
+/** Topics (by name or id) with partitions given as objects carrying `partitionIndex` (or `index`). */
+const idTopics = (topics: unknown, partitionsIn: string, partitionsOut: string, indexIn: string, indexOut: string) =>
+  list<Obj>(topics).map((t) => ({
+    name: t.name,
+    topicId: t.topicId,
+    [partitionsOut]: list<Obj>(t[partitionsIn]).map((p) => ({ [indexOut]: p[indexIn] })),
+  }));
+const offsetFetchTopics = (topics: unknown) =>
+  list<{ name?: string; topicId?: string; partitionIndexes: number[] }>(topics).map((t) => ({
+    name: t.name,
+    topicId: t.topicId,
+    partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex })),
+  }));
 const resources = (request: Obj) =>
   list<{ resourceType: number; resourceName: string }>(request.resources).map((r) => ({ resourceType: r.resourceType, resourceName: r.resourceName }));
 
 const MIRRORS: ReadonlyMap<number, Mirror> = new Map<number, Mirror>([
+  // Data and offsets (a virtual cluster's config may deny them): an error per partition the request named.
+  [ApiKey.Produce, (r) => ({ responses: idTopics(r.topicData, "partitionData", "partitionResponses", "index", "index") })],
+  [
+    ApiKey.Fetch,
+    (r) => ({
+      responses: list<{ topic?: string; topicId?: string; partitions: { partition: number }[] }>(r.topics).map((t) => ({
+        topic: t.topic,
+        topicId: t.topicId,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partition })),
+      })),
+    }),
+  ],
+  [ApiKey.ListOffsets, (r) => ({ topics: topicPartitions(r.topics) })],
+  [
+    ApiKey.AddPartitionsToTxn, // v0-3 answer per partition (v4+ has a top-level error code)
+    (r) => ({
+      resultsByTopicV3AndBelow: list<{ name: string; partitions: number[] }>(r.v3AndBelowTopics).map((t) => ({
+        name: t.name,
+        resultsByPartition: t.partitions.map((partitionIndex) => ({ partitionIndex })),
+      })),
+    }),
+  ],
+  [
+    ApiKey.OffsetForLeaderEpoch,
+    (r) => ({ topics: list<{ topic: string; partitions: { partition: number }[] }>(r.topics).map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => ({ partition: p.partition })) })) }),
+  ],
+  [ApiKey.DescribeTopicPartitions, (r) => ({ topics: list<{ name: string }>(r.topics).map((t) => ({ name: t.name })) })],
+  [ApiKey.OffsetCommit, (r) => ({ topics: idTopics(r.topics, "partitions", "partitions", "partitionIndex", "partitionIndex") })],
+  [ApiKey.TxnOffsetCommit, (r) => ({ topics: idTopics(r.topics, "partitions", "partitions", "partitionIndex", "partitionIndex") })],
+  [
+    ApiKey.OffsetFetch,
+    (r) => ({
+      topics: offsetFetchTopics(r.topics),
+      groups: list<{ groupId: string; topics: unknown }>(r.groups).map((g) => ({ groupId: g.groupId, topics: offsetFetchTopics(g.topics) })),
+    }),
+  ],
   [ApiKey.CreateAcls, (r) => ({ results: list(r.creations).map(() => ({})) })],
   [ApiKey.DeleteAcls, (r) => ({ filterResults: list(r.filters).map(() => ({})) })],
   [

@@ -143,6 +143,18 @@ describe("FilterChain requests", () => {
     expect(decision.request.states).toEqual(["from-later", undefined, "from-keeper"]);
   });
 
+  it("a pending verdict that settles to an answer stops the chain there: later filters never see the request", async () => {
+    const later: Filter = {
+      name: "later",
+      requestInterest: () => Interest.Header,
+      onRequest: () => ({ kind: "pending", verdict: Promise.resolve({ kind: "respond", message: { responses: [], throttleTimeMs: 0 } }) }),
+    };
+    const after = watcher("after");
+    const decision = await decide(new FilterChain([later, after]), produce(1));
+    expect(decision.kind).toBe("respond");
+    expect(after.messages).toEqual([]);
+  });
+
   it("asks a filter that wants the message of a version the codec lacks for the header only", async () => {
     const interests: number[] = [];
     const filter: Filter = {

@@ -271,14 +271,6 @@ describe("Writer", () => {
     }
   });
 
-  it("frames a message with its int32 size", () => {
-    const w = Writer.forFrame(2);
-    w.writeInt32(5);
-    w.writeRecords([Buffer.alloc(1500)], false);
-    const frame = Buffer.concat(w.toFrame());
-    expect(frame.readInt32BE(0)).toBe(frame.length - 4);
-  });
-
   it("merges unknown tagged fields below a known tag", () => {
     const w = new Writer();
     const unknown = [{ tag: 1, data: Buffer.from([1]) }, { tag: 5, data: Buffer.from([5]) }];

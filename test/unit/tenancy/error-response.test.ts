@@ -6,6 +6,7 @@ import { Reader } from "../../../src/protocol/reader.js";
 import type { FieldSchema } from "../../../src/protocol/schema.js";
 import { inVersionRange } from "../../../src/protocol/schema.js";
 import { Writer } from "../../../src/protocol/writer.js";
+import { DENIABLE_API_NAMES, TENANT_VERSION_RANGES } from "../../../src/tenancy/api-policy.js";
 import { buildErrorResponse } from "../../../src/tenancy/rewrite.js";
 import { sampleMessage, versionsOf } from "../protocol/sample-message.js";
 
@@ -38,6 +39,23 @@ describe("buildErrorResponse for every API and version", () => {
     expect(decoded).toEqual(response);
     const codes = errorCodes(api.responseSchema.fields, version, decoded);
     expect(codes.every((c) => c === ErrorCode.CLUSTER_AUTHORIZATION_FAILED)).toBe(true);
+  });
+
+  // A virtual cluster's config may deny any of these: the refusal must be answered (with the error in at least one
+  // place the client reads), never turned into a closed connection for want of an error code.
+  const deniable = DENIABLE_API_NAMES.flatMap((name) => {
+    const range = TENANT_VERSION_RANGES.get(ApiKey[name as keyof typeof ApiKey])!;
+    return versionsOf([range.minVersion, range.maxVersion]).map((v) => [name, v] as const);
+  });
+  it.each(deniable)("%s v%i, deniable per virtual cluster, carries the refusal in some error code", (name, version) => {
+    const api = API_BY_KEY.get(ApiKey[name as keyof typeof ApiKey])!;
+    // Sample requests with random lists: some name nothing (closing is right for those), the others must be answered.
+    const answered = Array.from({ length: 20 }, (_, seed) => {
+      const request = sampleMessage(api.requestSchema, version, seed + 1);
+      const response = buildErrorResponse(api.apiKey, version, request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED) as Obj;
+      return errorCodes(api.responseSchema.fields, version, response).includes(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    });
+    expect(answered.filter(Boolean).length).toBeGreaterThanOrEqual(3);
   });
 
   it("is undefined for unknown keys and versions outside the codec", () => {
