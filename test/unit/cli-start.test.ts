@@ -9,9 +9,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { FrameSplitter } from "../../src/protocol/frame-splitter.js";
-import { encodeResponseHeader } from "../../src/protocol/headers.js";
-import { APIS, ApiKey } from "../../src/protocol/messages/index.js";
-import { Writer } from "../../src/protocol/writer.js";
+import { ApiKey } from "../../src/protocol/messages/index.js";
+import { apiVersionsResponseFrame } from "../harness/frames.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const HOST = "127.0.0.1";
@@ -54,7 +53,7 @@ async function blackHoleKafka(answersApiVersions = true): Promise<{ port: number
     splitter.onFrame((frame) => {
       const body = Buffer.concat(frame.chunks);
       if (body.includes(CLIENT_ID)) onForwarded();
-      if (answersApiVersions && body.readInt16BE(0) === ApiKey.ApiVersions) socket.write(apiVersionsAnswer(body.readInt16BE(2), body.readInt32BE(4)));
+      if (answersApiVersions && body.readInt16BE(0) === ApiKey.ApiVersions) socket.write(apiVersionsResponseFrame(body.readInt16BE(2), body.readInt32BE(4)));
     });
     socket.on("data", (chunk: Buffer) => splitter.push(chunk));
   });
@@ -63,17 +62,6 @@ async function blackHoleKafka(answersApiVersions = true): Promise<{ port: number
     server.close();
   });
   return { port: await listen(server), forwarded };
-}
-
-/** A size-prefixed ApiVersions response offering Metadata v0-12. */
-function apiVersionsAnswer(version: number, correlationId: number): Buffer {
-  const writer = new Writer();
-  encodeResponseHeader(writer, 0, correlationId);
-  APIS.ApiVersions.encodeResponse(writer, version, { errorCode: 0, apiKeys: [{ apiKey: ApiKey.Metadata, minVersion: 0, maxVersion: 12 }], throttleTimeMs: 0 });
-  const body = Buffer.concat(writer.toChunks());
-  const size = Buffer.alloc(4);
-  size.writeInt32BE(body.length, 0);
-  return Buffer.concat([size, body]);
 }
 
 interface Running {

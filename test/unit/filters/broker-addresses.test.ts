@@ -13,16 +13,9 @@ import { Reader } from "../../../src/protocol/reader.js";
 import { Writer } from "../../../src/protocol/writer.js";
 import { ListenerEndpoint } from "../../../src/session/endpoint.js";
 import { BrokerAddressMap } from "../../../src/upstream/broker-address-map.js";
-import { decide, testSession } from "./chain-fixture.js";
+import { decide, testEndpoint, testSession } from "./chain-fixture.js";
 
-const endpoint = new ListenerEndpoint("demo", {
-  name: "plain",
-  bind: "0.0.0.0",
-  bootstrapPort: 19092,
-  brokerPorts: { first: 19093, last: 19095 },
-  nodeIdBase: 1,
-  advertisedHost: "gw.example",
-});
+const endpoint = new ListenerEndpoint("demo", { ...testEndpoint().listener, bind: "0.0.0.0", advertisedHost: "gw.example" });
 
 function setup() {
   const addressMap = new BrokerAddressMap(async () => []);

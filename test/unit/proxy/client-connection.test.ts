@@ -15,6 +15,7 @@ import { logger } from "../../../src/log.js";
 import { TENANT_VERSION_RANGES } from "../../../src/tenancy/api-policy.js";
 import { ListenerEndpoint } from "../../../src/session/endpoint.js";
 import { BrokerAddressMap } from "../../../src/upstream/broker-address-map.js";
+import { sizePrefixed } from "../../harness/frames.js";
 import { freePort } from "../../harness/gateway.js";
 import { tenant } from "../tenancy/tenant-fixture.js";
 import { connectionContext, recordingObserver } from "./connection-fixture.js";
@@ -261,10 +262,7 @@ function codecRequest(apiKey: number, apiVersion: number, correlationId: number,
   const writer = new Writer();
   encodeRequestHeader(writer, { apiKey, apiVersion, correlationId, clientId: "test" });
   API_BY_KEY.get(apiKey)!.encodeRequest(writer, apiVersion, message as never);
-  const body = Buffer.concat(writer.toChunks());
-  const size = Buffer.alloc(4);
-  size.writeInt32BE(body.length, 0);
-  return Buffer.concat([size, body]);
+  return sizePrefixed(writer.toChunks());
 }
 
 /** Heartbeat v4: the request the test filters answer themselves. */
@@ -354,10 +352,7 @@ describe("filter verdicts", () => {
         writer.writeInt32(correlationId);
         writer.writeTaggedFields(undefined); // response header v1
         APIS.Heartbeat.encodeResponse(writer, 4, { throttleTimeMs: 10, errorCode: 0 });
-        const body = Buffer.concat(writer.toChunks());
-        const size = Buffer.alloc(4);
-        size.writeInt32BE(body.length, 0);
-        socket.write(Buffer.concat([size, body]));
+        socket.write(sizePrefixed(writer.toChunks()));
       });
       socket.on("data", (chunk) => splitter.push(chunk));
     });

@@ -3,10 +3,9 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { FrameSplitter } from "../../../src/protocol/frame-splitter.js";
-import { encodeResponseHeader } from "../../../src/protocol/headers.js";
-import { APIS, ApiKey } from "../../../src/protocol/messages/index.js";
-import { Writer } from "../../../src/protocol/writer.js";
+import { ApiKey } from "../../../src/protocol/messages/index.js";
 import { UpstreamConnectError, UpstreamConnector } from "../../../src/upstream/connector.js";
+import { apiVersionsResponseFrame } from "../../harness/frames.js";
 import { freePort } from "../../harness/gateway.js";
 
 const cleanups: (() => void)[] = [];
@@ -22,13 +21,7 @@ async function fakeBroker(): Promise<{ port: number; connections: () => number }
     const splitter = new FrameSplitter();
     splitter.onFrame((frame) => {
       const body = Buffer.concat(frame.chunks);
-      const writer = new Writer();
-      encodeResponseHeader(writer, 0, body.readInt32BE(4));
-      APIS.ApiVersions.encodeResponse(writer, body.readInt16BE(2), { errorCode: 0, apiKeys: [{ apiKey: ApiKey.Metadata, minVersion: 0, maxVersion: 12 }], throttleTimeMs: 0 });
-      const out = Buffer.concat(writer.toChunks());
-      const size = Buffer.alloc(4);
-      size.writeInt32BE(out.length, 0);
-      socket.write(Buffer.concat([size, out]));
+      socket.write(apiVersionsResponseFrame(body.readInt16BE(2), body.readInt32BE(4)));
     });
     socket.on("data", (chunk) => splitter.push(chunk));
   });
