@@ -3,7 +3,7 @@ import type { TenantNamespace } from "./namespace.js";
 import type { RewriteState } from "./rewrite-state.js";
 import type { TopicIdMap } from "./topic-ids.js";
 
-/** One tenant on one physical cluster: looked up once per connection, not per request. */
+/** One tenant on one physical cluster: built once per config by the GatewayRuntime, shared by its listeners and sessions. */
 export interface TenantContext {
   ns: TenantNamespace;
   /** Shared by all tenants of the physical cluster. */
