@@ -16,6 +16,9 @@ const USAGE = `Usage: bulkhead <command> [options]
 Commands:
   start <config.yaml>          run the gateway until SIGTERM/SIGINT
   check-config <config.yaml>   validate a config file and print a one-line summary
+  credentials hash --user NAME [--iterations N]
+                               read a password on stdin, print the user's config entry
+                               (SCRAM-SHA-256 and SCRAM-SHA-512 salted hashes; never the password)
 
 Options:
   -h, --help      show this help
@@ -106,6 +109,30 @@ async function start(file: string): Promise<number | undefined> {
   return undefined; // keep running
 }
 
+/** Reads a password (the first line of stdin) and prints a `users[]` entry with its salted SCRAM hashes. */
+async function hashCredentials(user: string | undefined, iterationsText: string | undefined): Promise<number> {
+  const { MAX_ITERATIONS, MIN_ITERATIONS, scramCredential } = await import("./security/scram.js");
+  const { formatScramCredential } = await import("./security/credential-format.js");
+  if (user === undefined || !/^[\x21-\x2b\x2d-\x7e]+$/.test(user)) return usageError("credentials hash needs --user NAME (printable ASCII, no spaces or ',')");
+  const iterations = iterationsText === undefined ? MIN_ITERATIONS : Number(iterationsText);
+  if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
+    return usageError(`--iterations must be an integer ${MIN_ITERATIONS}-${MAX_ITERATIONS}`);
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const password = Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
+  if (password === "") {
+    process.stderr.write("bulkhead: no password on stdin\n");
+    return EXIT_USAGE;
+  }
+  const entry = (mechanism: "SCRAM-SHA-256" | "SCRAM-SHA-512") => formatScramCredential(scramCredential(mechanism, password, iterations));
+  process.stdout.write(
+    `# under virtualClusters[].users (the hashes may also go in an environment variable: { env: NAME })\n` +
+      `- name: ${JSON.stringify(user)}\n  scramSha256: "${entry("SCRAM-SHA-256")}"\n  scramSha512: "${entry("SCRAM-SHA-512")}"\n`,
+  );
+  return 0;
+}
+
 function usageError(reason: string): number {
   process.stderr.write(`bulkhead: ${reason}\n\n${USAGE}`);
   return EXIT_USAGE;
@@ -117,7 +144,12 @@ async function main(args: string[]): Promise<number | undefined> {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "v" } },
+      options: {
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
+        user: { type: "string" },
+        iterations: { type: "string" },
+      },
     });
   } catch (error) {
     return usageError((error as Error).message);
@@ -131,6 +163,10 @@ async function main(args: string[]): Promise<number | undefined> {
     return 0;
   }
   const [command, file, ...extra] = parsed.positionals;
+  if (command === "credentials") {
+    if (file !== "hash" || extra.length > 0) return usageError('credentials takes one subcommand: "hash"');
+    return hashCredentials(parsed.values.user, parsed.values.iterations);
+  }
   if (command !== "start" && command !== "check-config") {
     return usageError(command === undefined ? "missing command" : `unknown command "${command}"`);
   }

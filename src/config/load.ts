@@ -1,6 +1,7 @@
 // YAML text → validated, deep-frozen GatewayConfig. Collects every problem (YAML syntax, then schema, then
 // cross-field rules) and throws them together as one ConfigError with line:col taken from the YAML nodes.
 import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import { ConfigError, formatPath, type ConfigIssue, type ConfigPath } from "./errors.js";
@@ -49,7 +50,7 @@ export function parseConfig(text: string, fileName: string): GatewayConfig {
   }
   if (data === null || data === undefined) return fail([{ path: [], message: "the file is empty" }]);
 
-  const result = configSchema.safeParse(data, { error: requiredFieldMessage });
+  const result = configSchema(dirname(resolve(fileName))).safeParse(data, { error: requiredFieldMessage });
   if (!result.success) return fail(result.error.issues.flatMap(toConfigPaths));
 
   // Assigning to GatewayConfig is the compile-time check that schema.ts and types.ts agree.
@@ -88,7 +89,8 @@ function sortByPosition(issues: ConfigIssue[]): ConfigIssue[] {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+  // Buffers (credential keys) can't be frozen; nothing hands them out for writing.
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
     Object.freeze(value);
     for (const child of Object.values(value)) deepFreeze(child);
   }

@@ -5,7 +5,9 @@
 import { z } from "zod";
 import { MAX_PORT, MIN_PORT, parseHostPort, parsePortRange } from "./addresses.js";
 import { DEFAULT_TOPIC_CONFIG_ALLOWLIST } from "./topic-configs.js";
-import { LOG_LEVELS } from "./types.js";
+import { LISTENER_SECURITY, LOG_LEVELS, SASL_MECHANISMS } from "./types.js";
+import { secret } from "./secrets.js";
+import { parseScramCredential } from "../security/credential-format.js";
 import { DENIABLE_API_NAMES } from "../tenancy/api-policy.js";
 
 const deniableApi = (issue: { input?: unknown }) =>
@@ -14,6 +16,7 @@ const deniableApi = (issue: { input?: unknown }) =>
 const DEFAULT_MAX_FRAME_BYTES = 104_857_600; // Kafka's own socket.request.max.bytes default (100 MiB)
 const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 const DEFAULT_CONTROL_LISTEN = "127.0.0.1:9190";
+const DEFAULT_AUTHENTICATION_TIMEOUT_MS = 10_000;
 
 /** Turns a parser returning `value | reason` into a zod transform that reports the reason as an issue. */
 function parsed<T>(parse: (text: string) => T | string, expected: string) {
@@ -38,14 +41,43 @@ const bootstrap = z.preprocess(
   z.array(hostPort).min(1, "needs at least one host:port"),
 );
 
-const listener = z.strictObject({
-  name,
-  bind: host,
-  bootstrapPort: port,
-  brokerPorts: parsed(parsePortRange, `a port range string "first-last"`),
-  nodeIdBase: z.int().min(0).default(0),
-  advertisedHost: host,
-});
+/** A stored SCRAM credential (Kafka's text form), inline or referenced like any secret. */
+function scramCredential(baseDir: string, keyBytes: number) {
+  return secret(baseDir).transform((text, ctx) => {
+    const result = parseScramCredential(text, keyBytes);
+    if (typeof result !== "string") return result;
+    ctx.issues.push({ code: "custom", message: `not a SCRAM credential: ${result}`, input: "(secret)" });
+    return z.NEVER;
+  });
+}
+
+function listener(baseDir: string) {
+  return z.strictObject({
+    name,
+    bind: host,
+    bootstrapPort: port,
+    brokerPorts: parsed(parsePortRange, `a port range string "first-last"`),
+    nodeIdBase: z.int().min(0).default(0),
+    advertisedHost: host,
+    // Kafka's PLAINTEXT, SASL_PLAINTEXT, SSL and SASL_SSL.
+    security: z.enum(LISTENER_SECURITY).default("plaintext"),
+    saslMechanisms: z.array(z.enum(SASL_MECHANISMS)).min(1, "needs at least one mechanism").optional(),
+    tls: z.strictObject({ certificate: secret(baseDir), privateKey: secret(baseDir) }).optional(),
+  });
+}
+
+/** A SASL user name: printable, no spaces or commas (they would need escaping in SCRAM messages). */
+const userName = z.string().regex(/^[\x21-\x2b\x2d-\x7e]+$/, "must be printable ASCII without spaces or ','");
+
+function user(baseDir: string) {
+  return z
+    .strictObject({
+      name: userName,
+      scramSha256: scramCredential(baseDir, 32).optional(),
+      scramSha512: scramCredential(baseDir, 64).optional(),
+    })
+    .refine((u) => u.scramSha256 !== undefined || u.scramSha512 !== undefined, "needs a scramSha256 or scramSha512 credential (bulkhead credentials hash prints both)");
+}
 
 // Only the characters Kafka allows in topic names; length, internal topics and overlaps are checked in prefixes.ts.
 const prefix = z
@@ -53,7 +85,7 @@ const prefix = z
   .regex(/^[A-Za-z0-9._-]+$/, "must be non-empty and only letters, digits, '.', '_' or '-' (Kafka's topic name characters)");
 const topicConfigName = z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*$/, 'must be a topic config name, e.g. "retention.ms"');
 
-const virtualCluster = z
+const virtualCluster = (baseDir: string) => z
   .strictObject({
     name,
     cluster: z.string(),
@@ -61,19 +93,30 @@ const virtualCluster = z
     topicConfigAllowlist: z.array(topicConfigName).default(() => [...DEFAULT_TOPIC_CONFIG_ALLOWLIST]),
     // APIs this virtual cluster may not use, on top of the gateway's tenant allowlist (e.g. topic admin by ops only).
     deniedApis: z.array(z.enum(DENIABLE_API_NAMES as [string, ...string[]], { error: deniableApi })).default(() => []),
-    listeners: z.array(listener).min(1, "needs at least one listener"),
+    listeners: z.array(listener(baseDir)).min(1, "needs at least one listener"),
+    users: z.array(user(baseDir)).default(() => []),
   })
   .transform(({ prefix, ...vc }) => ({ ...vc, prefix: prefix ?? `${vc.name}.` }));
 
 const physicalCluster = z.strictObject({ name, bootstrap });
 
-export const configSchema = z.strictObject({
+/** The schema for a file in `baseDir` (secret files are read relative to it). */
+export const configSchema = (baseDir: string) => z.strictObject({
   clusters: z.array(physicalCluster).min(1, "needs at least one cluster"),
-  virtualClusters: z.array(virtualCluster).min(1, "needs at least one virtual cluster"),
+  virtualClusters: z.array(virtualCluster(baseDir)).min(1, "needs at least one virtual cluster"),
   control: z.strictObject({ listen: hostPort.prefault(DEFAULT_CONTROL_LISTEN) }).prefault({}),
   limits: z
     .strictObject({ maxFrameBytes: z.int().min(1024).max(2 ** 31 - 1).default(DEFAULT_MAX_FRAME_BYTES) })
     .prefault({}),
   shutdown: z.strictObject({ drainTimeoutMs: z.int().min(0).default(DEFAULT_DRAIN_TIMEOUT_MS) }).prefault({}),
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default("info") }).prefault({}),
+  authentication: z
+    .strictObject({
+      // 0: a session never has to re-authenticate (Kafka's connections.max.reauth.ms default).
+      sessionLifetimeMs: z.int().min(0).default(0),
+      // Kafka's connection.failed.authentication.delay.ms default.
+      failureDelayMs: z.int().min(0).max(60_000).default(100),
+      timeoutMs: z.int().min(100).default(DEFAULT_AUTHENTICATION_TIMEOUT_MS),
+    })
+    .prefault({}),
 });

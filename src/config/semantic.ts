@@ -1,5 +1,6 @@
 // Rules that span several fields and so cannot live in the schema: references between sections, unique names,
 // tenant prefixes (prefixes.ts), and ports that would clash when the listeners bind.
+import { createSecureContext } from "node:tls";
 import { formatRange } from "./addresses.js";
 import { formatPath, type ConfigPath } from "./errors.js";
 import { checkPrefixes } from "./prefixes.js";
@@ -72,6 +73,40 @@ function checkPortClashes(claims: readonly PortClaim[]): SemanticIssue[] {
   return issues;
 }
 
+/** Listener security and the users it needs: TLS material where TLS is on, users where SASL is. */
+function checkSecurity(config: GatewayConfig): SemanticIssue[] {
+  const issues: SemanticIssue[] = [];
+  config.virtualClusters.forEach((vc, v) => {
+    const users = vc.users ?? [];
+    issues.push(...checkUniqueNames(users, ["virtualClusters", v, "users"], "user"));
+    vc.listeners.forEach((listener, l) => {
+      const path = ["virtualClusters", v, "listeners", l];
+      const security = listener.security ?? "plaintext";
+      const usesTls = security === "tls" || security === "sasl_tls";
+      const usesSasl = security === "sasl_plaintext" || security === "sasl_tls";
+      if (usesTls && listener.tls === undefined) issues.push({ path: [...path, "tls"], message: `required for a ${security} listener (certificate and privateKey)` });
+      if (!usesTls && listener.tls !== undefined) issues.push({ path: [...path, "tls"], message: `only for tls and sasl_tls listeners (this one is ${security})` });
+      if (usesTls && listener.tls !== undefined) {
+        try {
+          createSecureContext({ cert: listener.tls.certificate, key: listener.tls.privateKey });
+        } catch (error) {
+          issues.push({ path: [...path, "tls"], message: `the certificate and private key don't load: ${(error as Error).message}` });
+        }
+      }
+      if (!usesSasl && listener.saslMechanisms !== undefined) issues.push({ path: [...path, "saslMechanisms"], message: `only for sasl_plaintext and sasl_tls listeners (this one is ${security})` });
+      if (!usesSasl) return;
+      if (users.length === 0) issues.push({ path: [...path, "security"], message: `a ${security} listener needs users: virtualClusters[${v}].users is empty` });
+      for (const mechanism of listener.saslMechanisms ?? []) {
+        const key = mechanism === "SCRAM-SHA-256" ? "scramSha256" : mechanism === "SCRAM-SHA-512" ? "scramSha512" : undefined;
+        if (key !== undefined && users.length > 0 && !users.some((u) => u[key] !== undefined)) {
+          issues.push({ path: [...path, "saslMechanisms"], message: `${mechanism} is offered but no user of this virtual cluster has a ${key} credential` });
+        }
+      }
+    });
+  });
+  return issues;
+}
+
 export function checkSemantics(config: GatewayConfig): SemanticIssue[] {
   const clusterNames = config.clusters.map((cluster) => cluster.name);
   const unknownClusters = config.virtualClusters.flatMap((vc, v) => {
@@ -88,5 +123,6 @@ export function checkSemantics(config: GatewayConfig): SemanticIssue[] {
     ...unknownClusters,
     ...checkPrefixes(config),
     ...checkPortClashes(portClaims(config)),
+    ...checkSecurity(config),
   ];
 }

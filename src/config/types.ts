@@ -1,7 +1,14 @@
 // The validated, immutable gateway configuration. `loadConfig` returns it deep-frozen, so code may
 // share one snapshot freely; a reload builds a new snapshot rather than mutating this one.
 
+import type { ScramCredential } from "../security/scram.js";
+
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+/** Kafka's PLAINTEXT, SASL_PLAINTEXT, SSL and SASL_SSL. */
+export const LISTENER_SECURITY = ["plaintext", "sasl_plaintext", "tls", "sasl_tls"] as const;
+export type ListenerSecurity = (typeof LISTENER_SECURITY)[number];
+export const SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface HostPort {
@@ -32,6 +39,19 @@ export interface ListenerConfig {
   readonly nodeIdBase: number;
   /** Host name clients are told to connect to (Metadata/FindCoordinator responses). */
   readonly advertisedHost: string;
+  /** Default "plaintext". */
+  readonly security?: ListenerSecurity;
+  /** SASL listeners: the mechanisms offered (default SCRAM-SHA-256 and SCRAM-SHA-512). */
+  readonly saslMechanisms?: readonly SaslMechanism[];
+  /** TLS listeners: PEM text. */
+  readonly tls?: { readonly certificate: string; readonly privateKey: string };
+}
+
+/** A SASL user of a virtual cluster, known by its stored SCRAM credentials only. */
+export interface UserConfig {
+  readonly name: string;
+  readonly scramSha256?: ScramCredential;
+  readonly scramSha512?: ScramCredential;
 }
 
 /** A tenant-facing cluster mapped onto a physical cluster. */
@@ -49,6 +69,8 @@ export interface VirtualClusterConfig {
   /** Kafka API names (e.g. "DeleteTopics") this virtual cluster may not use, on top of the tenant allowlist. Default none. */
   readonly deniedApis: readonly string[];
   readonly listeners: readonly ListenerConfig[];
+  /** Who may authenticate on this virtual cluster's SASL listeners. Default none. */
+  readonly users?: readonly UserConfig[];
 }
 
 export interface GatewayConfig {
@@ -58,4 +80,15 @@ export interface GatewayConfig {
   readonly limits: { readonly maxFrameBytes: number };
   readonly shutdown: { readonly drainTimeoutMs: number };
   readonly log: { readonly level: LogLevel };
+  /** Defaults: no session lifetime, 100 ms failure delay, 10 s to authenticate. */
+  readonly authentication?: AuthenticationConfig;
+}
+
+export interface AuthenticationConfig {
+  /** A session must re-authenticate (KIP-368) within this many ms; 0 = never. */
+  readonly sessionLifetimeMs: number;
+  /** How long a failed authentication waits before its answer (and the close). */
+  readonly failureDelayMs: number;
+  /** How long a connection to a SASL listener may stay unauthenticated. */
+  readonly timeoutMs: number;
 }

@@ -40,8 +40,8 @@ export interface ChainedRequest {
 export interface RequestSink {
   /** Send upstream: `body` is the request header and message (no size prefix). */
   forward(request: ChainedRequest, size: number, body: readonly Buffer[]): void;
-  /** Answer from the gateway: `body` is the response header and message. */
-  respond(request: ChainedRequest, body: Buffer[], delayMs: number, refusal: string | undefined): void;
+  /** Answer from the gateway: `body` is the response header and message; `closeAfter` closes once it is sent. */
+  respond(request: ChainedRequest, body: Buffer[], delayMs: number, refusal: string | undefined, closeAfter: boolean): void;
   /** Close the connection. `request` is undefined when the frame could not even be read as a request. */
   closeConnection(reason: string, request: ChainedRequest | undefined, refusal: string | undefined): void;
 }
@@ -113,6 +113,15 @@ export class FilterChain {
 
   constructor(readonly filters: readonly Filter[]) {
     this.readiness = filters.filter((f) => f.sessionReady !== undefined);
+  }
+
+  /** Tells the filters that care that a session began (at accept) or ended. */
+  sessionOpened(session: Session): void {
+    for (const filter of this.filters) filter.sessionOpened?.(session);
+  }
+
+  sessionClosed(session: Session): void {
+    for (const filter of this.filters) filter.sessionClosed?.(session);
   }
 
   /** Whether the session may be connected upstream: every filter that gates it says so. */
@@ -233,7 +242,8 @@ export class FilterChain {
     const api = API_BY_KEY.get(request.apiKey);
     if (api === undefined) throw new Error(`${what}: a filter answered an API the codec doesn't know`);
     const version = verdict.version ?? request.apiVersion;
-    sink.respond(request, encodeResponse(api, version, request.correlationId, verdict.message), verdict.delayMs ?? 0, verdict.refusal);
+    const body = encodeResponse(api, version, request.correlationId, verdict.message);
+    sink.respond(request, body, verdict.delayMs ?? 0, verdict.refusal, verdict.closeAfter === true);
   }
 
   /**

@@ -65,6 +65,8 @@ export type RequestVerdict =
       readonly version?: number;
       readonly delayMs?: number;
       readonly refusal?: string;
+      /** Close the connection once this answer has gone out (e.g. a failed authentication). */
+      readonly closeAfter?: boolean;
     }
   /** Close the connection; `reason` is logged. With `refusal`, counted as a refused request. */
   | { readonly kind: "close"; readonly reason: string; readonly refusal?: string }
@@ -95,4 +97,8 @@ export interface Filter {
   readonly answers?: ReadonlyMap<number, VersionRange>;
   /** False while the session may not reach a broker yet (e.g. before authentication). Default: ready. */
   sessionReady?(session: Session): boolean;
+  /** A connection was accepted (before any byte is read): e.g. start an authentication deadline. */
+  sessionOpened?(session: Session): void;
+  /** The connection closed: drop what the filter kept for the session. */
+  sessionClosed?(session: Session): void;
 }

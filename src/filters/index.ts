@@ -7,12 +7,15 @@ import type { TenantContext } from "../tenancy/rewrite.js";
 import type { BrokerAddressMap } from "../upstream/broker-address-map.js";
 import type { Logger } from "pino";
 import { ApiPolicyFilter } from "./api-policy.js";
+import { AuthenticationFilter, SASL_ANSWERED, type AuthenticationOptions } from "./authentication.js";
 import { BrokerAddressFilter } from "./broker-addresses.js";
 import { FilterChain } from "./chain.js";
 import type { Filter } from "./filter.js";
 import { TenancyFilter } from "./tenancy.js";
 
 export interface ChainContext {
+  /** Set for SASL listeners: the authentication gate's options, less what the chain itself works out. */
+  readonly authentication?: Omit<AuthenticationOptions, "forwardable" | "answered"> | undefined;
   readonly endpoint: ListenerEndpoint;
   readonly addressMap: BrokerAddressMap;
   readonly tenant: TenantContext;
@@ -22,10 +25,10 @@ export interface ChainContext {
 }
 
 export function createFilterChain(ctx: ChainContext): FilterChain {
-  // Filters that answer APIs themselves (SASL, next) go before the policy, which then offers them in ApiVersions.
+  // Filters that answer APIs themselves (SASL) go before the policy, which then offers them in ApiVersions.
+  const answered = new Map<number, VersionRange>(ctx.authentication !== undefined ? SASL_ANSWERED : []);
   const answering: Filter[] = [];
-  const answered = new Map<number, VersionRange>();
-  for (const filter of answering) for (const [apiKey, range] of filter.answers ?? []) answered.set(apiKey, range);
+  if (ctx.authentication !== undefined) answering.push(new AuthenticationFilter({ ...ctx.authentication, forwardable: ctx.forwardable, answered }));
   return new FilterChain([
     ...answering,
     new ApiPolicyFilter(ctx.forwardable, answered),

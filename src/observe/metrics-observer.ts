@@ -4,7 +4,7 @@ import { API_BY_KEY } from "../protocol/messages/index.js";
 import type { ListenerEndpoint } from "../session/endpoint.js";
 import type { Session } from "../session/session.js";
 import { apiLabel, metrics } from "./metrics.js";
-import type { GatewayObserver, ObservedRequest } from "./observer.js";
+import type { AuthenticationOutcome, GatewayObserver, ObservedRequest } from "./observer.js";
 
 interface Incrementable {
   inc(value?: number): void;
@@ -82,6 +82,10 @@ export class MetricsObserver implements GatewayObserver {
 
   bytesToClient(session: Session, bytes: number): void {
     this.of(session).bytesToClients.inc(bytes);
+  }
+
+  authentication(session: Session, mechanism: string, outcome: AuthenticationOutcome): void {
+    metrics.authentications.labels(session.endpoint.virtualCluster, mechanism, outcome).inc();
   }
 
   upstreamError(cluster: string, reason: string): void {

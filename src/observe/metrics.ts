@@ -44,6 +44,12 @@ export const metrics = {
     labelNames: ["virtual_cluster"] as const,
     registers: [registry],
   }),
+  authentications: new Counter({
+    name: "bulkhead_authentications_total",
+    help: "SASL authentications by mechanism and result (ok, failed; expired = a session closed at the end of its lifetime without re-authenticating)",
+    labelNames: ["virtual_cluster", "mechanism", "result"] as const,
+    registers: [registry],
+  }),
   upstreamErrors: new Counter({
     name: "bulkhead_upstream_errors_total",
     help: "Errors on connections to physical brokers (reason is a fixed word such as connect, timeout, closed)",

@@ -10,6 +10,8 @@ export interface ObservedRequest {
   readonly correlationId: number;
 }
 
+export type AuthenticationOutcome = "ok" | "failed" | "expired";
+
 export interface GatewayObserver {
   sessionOpened?(session: Session): void;
   /** The session's connection closed; `reason` is a short phrase ("client closed", "drained", ...). */
@@ -28,6 +30,11 @@ export interface GatewayObserver {
   readonly wantsResponseBodies?: boolean;
   bytesFromClient?(session: Session, bytes: number): void;
   bytesToClient?(session: Session, bytes: number): void;
+  /**
+   * An authentication ended: "ok", "failed" (wrong credentials, unknown user, bad token, disabled mechanism, bad
+   * state), or "expired" (the session outlived its lifetime without re-authenticating and was closed).
+   */
+  authentication?(session: Session, mechanism: string, outcome: AuthenticationOutcome): void;
   /** A connection to a broker of `cluster` failed ("connect", "timeout", "error", "closed", "protocol"). */
   upstreamError?(cluster: string, reason: string): void;
 }
@@ -51,6 +58,7 @@ export class ObserverSet implements GatewayObserver {
       bytesFromClient: listening("bytesFromClient"),
       bytesToClient: listening("bytesToClient"),
       upstreamError: listening("upstreamError"),
+      authentication: listening("authentication"),
     };
     this.wantsResponseBodies = observers.some((o) => o.wantsResponseBodies === true);
   }
@@ -81,5 +89,8 @@ export class ObserverSet implements GatewayObserver {
   }
   upstreamError(cluster: string, reason: string): void {
     for (const o of this.by.upstreamError) o.upstreamError!(cluster, reason);
+  }
+  authentication(session: Session, mechanism: string, outcome: AuthenticationOutcome): void {
+    for (const o of this.by.authentication) o.authentication!(session, mechanism, outcome);
   }
 }

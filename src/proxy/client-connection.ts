@@ -9,6 +9,7 @@
 // are open, so a mute and backpressure never fight over one flag. While a hold gate is closed (a pending verdict,
 // a delayed answer, the upstream connection being opened), frames already read wait in order in `held`.
 import type net from "node:net";
+import { TLSSocket } from "node:tls";
 import type { Logger } from "pino";
 import { BulkheadError } from "../errors.js";
 import type { ChainedRequest, FilterChain, RequestSink } from "../filters/chain.js";
@@ -18,7 +19,7 @@ import { peekInt32 } from "../protocol/frame-peek.js";
 import { DEFAULT_MAX_FRAME_BYTES, FrameSplitter, type Frame, type FrameStreamSink } from "../protocol/frame-splitter.js";
 import { byteLength, writeFrame } from "../protocol/frame-write.js";
 import type { ListenerEndpoint } from "../session/endpoint.js";
-import { Session, type SessionTarget, type SessionTransport, type SessionVirtualCluster } from "../session/session.js";
+import { Session, type SessionTarget, type SessionTls, type SessionTransport, type SessionVirtualCluster } from "../session/session.js";
 import { UpstreamConnectError, type UpstreamConnector, type UpstreamReader } from "../upstream/connector.js";
 import { InFlightQueue, type InFlightRequest } from "./in-flight.js";
 import type { LogThrottle } from "./log-throttle.js";
@@ -55,9 +56,11 @@ const Gate = {
   Muted: 32,
   /** Draining: no more requests are read. */
   Draining: 64,
+  /** A filter's last answer is queued: the connection closes once it is out, and reads nothing more. */
+  Closing: 128,
 } as const;
 /** Gates behind which frames already read wait, in order. */
-const HOLDING = Gate.Pending | Gate.Delayed | Gate.Connecting;
+const HOLDING = Gate.Pending | Gate.Delayed | Gate.Connecting | Gate.Closing;
 
 /** A response body starts with the correlation id: enough to pair it with its request. */
 const CORRELATION_ID_BYTES = 4;
@@ -96,7 +99,7 @@ export class ClientConnection implements RequestSink, SessionTransport {
     private readonly ctx: ConnectionContext,
     private readonly onClosed: (connection: ClientConnection) => void,
   ) {
-    this.session = new Session(ctx.endpoint, target, client.remoteAddress ?? "", client.remotePort ?? 0, undefined, this);
+    this.session = new Session(ctx.endpoint, target, client.remoteAddress ?? "", client.remotePort ?? 0, tlsDetails(client), this);
     this.session.virtualCluster = ctx.virtualCluster;
     this.log = ctx.log.child({ session: this.session.id, client: this.session.remote });
     this.fromClient = new FrameSplitter(ctx.maxFrameBytes);
@@ -128,6 +131,7 @@ export class ClientConnection implements RequestSink, SessionTransport {
       this.openGate(Gate.ClientFull);
     });
     this.ctx.observer.sessionOpened?.(this.session);
+    this.ctx.chain.sessionOpened(this.session);
     if (this.ctx.chain.sessionReady(this.session)) {
       this.connectUpstream();
     } else {
@@ -170,6 +174,7 @@ export class ClientConnection implements RequestSink, SessionTransport {
       this.upstream?.destroy();
     }
     this.ctx.observer.sessionClosed?.(this.session, reason);
+    this.ctx.chain.sessionClosed(this.session);
     this.onClosed(this);
   }
 
@@ -332,11 +337,16 @@ export class ClientConnection implements RequestSink, SessionTransport {
   }
 
   /** RequestSink: the gateway answers; now, or after `delayMs` with this connection's later requests waiting. */
-  respond(request: ChainedRequest, body: Buffer[], delayMs: number, refusal: string | undefined): void {
+  respond(request: ChainedRequest, body: Buffer[], delayMs: number, refusal: string | undefined, closeAfter: boolean): void {
     if (refusal !== undefined) this.session.counters.refused++;
     this.ctx.observer.requestAnswered?.(this.session, request, refusal);
     const answered = request as InFlightRequest;
     answered.localResponse = body;
+    if (closeAfter) {
+      answered.closeAfter = true;
+      // Nothing read after it is served: the connection ends with this answer.
+      this.closeGate(Gate.Closing);
+    }
     if (delayMs <= 0) {
       this.answerLocally(answered);
       return;
@@ -373,6 +383,7 @@ export class ClientConnection implements RequestSink, SessionTransport {
     const size = byteLength(body);
     this.sent(request, 4 + size, body);
     writeFrame(this.client, size, body);
+    if (request.closeAfter === true) this.close("answered and closed by a filter", undefined, true);
   }
 
   // ---- responses ----
@@ -473,4 +484,23 @@ export class ClientConnection implements RequestSink, SessionTransport {
     this.log.error({ side, err }, "unexpected error handling a frame, closing connection");
     this.close("internal error", err);
   }
+}
+
+/** What a TLS connection tells the session: SNI host name, protocol, cipher, and the client certificate's subject. */
+function tlsDetails(socket: net.Socket): SessionTls | undefined {
+  if (!(socket instanceof TLSSocket)) return undefined;
+  const subject = socket.getPeerCertificate()?.subject;
+  const peerSubject =
+    subject !== undefined && Object.keys(subject).length > 0
+      ? Object.entries(subject)
+          .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join("+") : value}`)
+          .join(",")
+      : undefined;
+  const servername = (socket as TLSSocket & { servername?: string | false }).servername;
+  return {
+    serverName: typeof servername === "string" ? servername : undefined,
+    protocol: socket.getProtocol(),
+    cipher: socket.getCipher()?.name,
+    peerSubject,
+  };
 }

@@ -10,6 +10,8 @@ import type { ChainedRequest } from "../filters/chain.js";
 export interface InFlightRequest extends ChainedRequest {
   /** Set when the gateway answers this request itself: the response body, sent once it reaches the head. */
   localResponse?: Buffer[];
+  /** Close the connection (gracefully) once the local response has gone out. */
+  closeAfter?: boolean;
 }
 
 /** FIFO without Array.shift's O(n) moves: a head index that resets whenever the queue empties. */

@@ -3,6 +3,7 @@
 // A new config swaps the context in place (setContext): connections accepted from then on get the new one, open
 // connections keep theirs, and nothing is unbound or rebound.
 import net from "node:net";
+import tls from "node:tls";
 import type { ListenerEndpoint } from "../session/endpoint.js";
 import type { SessionTarget } from "../session/session.js";
 import { ClientConnection, type ConnectionContext } from "./client-connection.js";
@@ -37,8 +38,7 @@ export class Listener {
   }
 
   private listen(bind: string, port: number, target: SessionTarget): Promise<void> {
-    // pauseOnConnect: not a byte is read before the connection has an upstream to send it to
-    const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket, target));
+    const server = this.createServer(target);
     this.servers.push(server);
     const where = `${this.endpoint.virtualCluster}/${this.endpoint.listener.name}`;
     return new Promise((resolve, reject) => {
@@ -52,6 +52,19 @@ export class Listener {
         resolve();
       });
     });
+  }
+
+  /** TCP, or TLS terminated here for tls and sasl_tls listeners (the TLS details reach the session). */
+  private createServer(target: SessionTarget): net.Server {
+    const { security, tls: material } = this.endpoint.listener;
+    if ((security === "tls" || security === "sasl_tls") && material !== undefined) {
+      const server = tls.createServer({ cert: material.certificate, key: material.privateKey, noDelay: true }, (socket) => this.accept(socket, target));
+      // A failed handshake (a plaintext client, an untrusted certificate) ends that connection only.
+      server.on("tlsClientError", (err, socket) => this.ctx.log.debug({ err: err.message, client: `${socket.remoteAddress}:${socket.remotePort}` }, "TLS handshake failed"));
+      return server;
+    }
+    // pauseOnConnect: not a byte is read before the connection knows where to send it
+    return net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket, target));
   }
 
   private accept(socket: net.Socket, target: SessionTarget): void {

@@ -3,7 +3,7 @@
 // listeners whose ports stay the same get the new context in place (new connections use it, open ones keep theirs),
 // listeners that are gone stop accepting (their connections carry on), and new ones are bound. Nothing is dropped.
 import type { Logger } from "pino";
-import type { GatewayConfig, ListenerConfig, PhysicalClusterConfig, VirtualClusterConfig } from "../config/types.js";
+import type { AuthenticationConfig, GatewayConfig, ListenerConfig, PhysicalClusterConfig, VirtualClusterConfig } from "../config/types.js";
 import { createFilterChain } from "../filters/index.js";
 import { childLogger } from "../log.js";
 import type { GatewayObserver } from "../observe/observer.js";
@@ -18,6 +18,7 @@ import { TenantNamespace } from "../tenancy/namespace.js";
 import type { TenantContext } from "../tenancy/rewrite.js";
 import { TopicIdMap } from "../tenancy/topic-ids.js";
 import { UpstreamConnector } from "../upstream/connector.js";
+import { SaslAuthenticator } from "../security/sasl-authenticator.js";
 import { fetchTopicIds } from "../upstream/metadata-fetch.js";
 
 export interface RuntimeOptions {
@@ -25,6 +26,9 @@ export interface RuntimeOptions {
   /** Upstream connect timeout (also bounds how long a client waits when its broker is down). */
   readonly connectTimeoutMs?: number | undefined;
 }
+
+/** For hand-built configs without the section (the schema fills it in from files). */
+const DEFAULT_AUTHENTICATION: AuthenticationConfig = { sessionLifetimeMs: 0, failureDelayMs: 100, timeoutMs: 10_000 };
 
 interface PhysicalCluster {
   readonly config: PhysicalClusterConfig;
@@ -96,6 +100,7 @@ export class GatewayRuntime {
       const cluster = clusters.get(vc.cluster);
       // The config loader already checks this reference; guard anyway for hand-built configs.
       if (!cluster) throw new Error(`virtual cluster ${vc.name} names unknown cluster ${vc.cluster}`);
+      const authenticator = new SaslAuthenticator(vc.users ?? []);
       const tenant: TenantContext = {
         ns: new TenantNamespace(vc.name, vc.prefix),
         topicIds: cluster.topicIds,
@@ -103,7 +108,7 @@ export class GatewayRuntime {
       };
       for (const listenerConfig of vc.listeners) {
         const key = `${vc.name}/${listenerConfig.name}`;
-        const context = this.context(next, vc, listenerConfig, cluster, tenant);
+        const context = this.context(next, vc, listenerConfig, cluster, tenant, authenticator);
         const known = this.listeners.get(key);
         if (known !== undefined && sameBinding(known.endpoint.listener, listenerConfig)) {
           updated.push({ listener: known, context });
@@ -151,14 +156,26 @@ export class GatewayRuntime {
     listener: ListenerConfig,
     cluster: PhysicalCluster,
     tenant: TenantContext,
+    authenticator: SaslAuthenticator,
   ): ConnectionContext {
     const endpoint = new ListenerEndpoint(vc.name, listener);
     const log = childLogger({ virtualCluster: vc.name, listener: listener.name });
     const forwardable = tenantVersionRanges(vc.deniedApis.map((api) => ApiKey[api as keyof typeof ApiKey]));
+    const usesSasl = listener.security === "sasl_plaintext" || listener.security === "sasl_tls";
+    const authentication = usesSasl
+      ? {
+          mechanisms: listener.saslMechanisms ?? authenticator.scramMechanismsWithUsers(),
+          authenticator,
+          settings: config.authentication ?? DEFAULT_AUTHENTICATION,
+          brokerApiVersions: () => cluster.connector.apiVersions(),
+          observer: this.options.observer,
+          log,
+        }
+      : undefined;
     return {
       endpoint,
       virtualCluster: { name: vc.name, physicalCluster: cluster.config.name },
-      chain: createFilterChain({ endpoint, addressMap: cluster.connector.addressMap, tenant, forwardable, log }),
+      chain: createFilterChain({ authentication, endpoint, addressMap: cluster.connector.addressMap, tenant, forwardable, log }),
       connector: cluster.connector,
       maxFrameBytes: config.limits.maxFrameBytes,
       observer: this.options.observer,
@@ -186,13 +203,16 @@ function sameBootstrap(a: PhysicalClusterConfig, b: PhysicalClusterConfig): bool
   return JSON.stringify(a.bootstrap) === JSON.stringify(b.bootstrap);
 }
 
-/** Same ports, same node id arithmetic: the bound servers can stay. */
+/** Same ports, node id arithmetic and transport (TCP or TLS with the same key): the bound servers can stay. */
 function sameBinding(a: ListenerConfig, b: ListenerConfig): boolean {
   return (
     a.bind === b.bind &&
     a.bootstrapPort === b.bootstrapPort &&
     a.brokerPorts.first === b.brokerPorts.first &&
     a.brokerPorts.last === b.brokerPorts.last &&
-    a.nodeIdBase === b.nodeIdBase
+    a.nodeIdBase === b.nodeIdBase &&
+    (a.security ?? "plaintext") === (b.security ?? "plaintext") &&
+    a.tls?.certificate === b.tls?.certificate &&
+    a.tls?.privateKey === b.tls?.privateKey
   );
 }

@@ -31,6 +31,8 @@ export interface SessionVirtualCluster {
 export interface SessionTransport {
   /** Stop reading the client's requests until `until` (ms since the epoch); responses still flow. */
   muteUntil(until: number): void;
+  /** Close the connection now (e.g. an authentication deadline passed). */
+  close(reason: string): void;
 }
 
 export class SessionCounters {
@@ -66,6 +68,11 @@ export class Session {
   /** Stops reading this client's requests for `ms` (KIP-219: the response says how long, the socket is muted). */
   mute(ms: number): void {
     if (ms > 0) this.transport.muteUntil(Date.now() + ms);
+  }
+
+  /** Closes the session's connection (what is already queued to the client is dropped). */
+  close(reason: string): void {
+    this.transport.close(reason);
   }
 
   /** For logs and the control plane: the remote address as "host:port". */

@@ -13,10 +13,14 @@ export function testEndpoint(virtualCluster = "payments"): ListenerEndpoint {
   });
 }
 
-/** A session whose mutes are recorded instead of acted on. */
-export function testSession(endpoint = testEndpoint()): Session & { mutedUntil: number[] } {
+/** A session whose mutes and closes are recorded instead of acted on. */
+export function testSession(endpoint = testEndpoint(), remoteAddress = "127.0.0.1"): Session & { mutedUntil: number[]; closed: string[] } {
   const mutedUntil: number[] = [];
-  const session = new Session(endpoint, { kind: "bootstrap" }, "127.0.0.1", 50000, undefined, { muteUntil: (t) => mutedUntil.push(t) });
-  return Object.assign(session, { mutedUntil });
+  const closed: string[] = [];
+  const session = new Session(endpoint, { kind: "bootstrap" }, remoteAddress, 50000, undefined, {
+    muteUntil: (t) => mutedUntil.push(t),
+    close: (reason) => closed.push(reason),
+  });
+  return Object.assign(session, { mutedUntil, closed });
 }
 
