@@ -1,0 +1,34 @@
+// A throwaway CA and a server certificate for 127.0.0.1/localhost, made with openssl for TLS tests.
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { assertSucceeded, runProcess } from "./clients.js";
+
+export interface TestCertificates {
+  dir: string;
+  /** PEM file of the CA clients trust. */
+  caFile: string;
+  ca: string;
+  certificate: string;
+  privateKey: string;
+}
+
+export async function makeTestCertificates(): Promise<TestCertificates> {
+  const dir = await mkdtemp(join(tmpdir(), "bulkhead-tls-"));
+  const at = (name: string) => join(dir, name);
+  const openssl = async (args: string[]) => assertSucceeded(`openssl ${args[0]}`, await runProcess("openssl", args, { timeoutMs: 30_000 }));
+  await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=bulkhead test CA", "-keyout", at("ca.key"), "-out", at("ca.pem")]);
+  await openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", at("server.key"), "-out", at("server.csr")]);
+  await writeFile(at("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+  await openssl([
+    "x509", "-req", "-in", at("server.csr"), "-CA", at("ca.pem"), "-CAkey", at("ca.key"), "-CAcreateserial", "-days", "2",
+    "-extfile", at("server.ext"), "-out", at("server.pem"),
+  ]);
+  return {
+    dir,
+    caFile: at("ca.pem"),
+    ca: await readFile(at("ca.pem"), "utf8"),
+    certificate: await readFile(at("server.pem"), "utf8"),
+    privateKey: await readFile(at("server.key"), "utf8"),
+  };
+}
