@@ -6,7 +6,7 @@ import { FilterChain } from "../../../src/filters/chain.js";
 import { logger } from "../../../src/log.js";
 import { ErrorCode } from "../../../src/protocol/error-codes.js";
 import { encodeRequestHeader, decodeResponseHeader } from "../../../src/protocol/headers.js";
-import { API_BY_KEY, APIS, ApiKey } from "../../../src/protocol/messages/index.js";
+import { API_BY_KEY, ApiKey } from "../../../src/protocol/messages/index.js";
 import { Reader } from "../../../src/protocol/reader.js";
 import { Writer } from "../../../src/protocol/writer.js";
 import { SaslAuthenticator } from "../../../src/security/sasl-authenticator.js";
