@@ -1,6 +1,10 @@
 // npm start: a local 3-broker Kafka (launched from the Maven download) with the gateway in front of it, serving the
-// example's two tenants, using config/bulkhead.example.yaml with the cluster's real bootstrap address swapped in.
+// example's two tenants, using config/bulkhead.example.yaml with the cluster's real bootstrap address swapped in,
+// and a third tenant on a SASL_SSL (SCRAM-SHA-512) listener with a demo CA and a demo user made at start-up.
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { scramCredential } from "../src/security/scram.js";
+import { makeTestCertificates } from "./tls/certificates.js";
 import { loadConfig } from "../src/config/index.js";
 import type { GatewayConfig } from "../src/config/types.js";
 import { startGateway } from "../src/gateway.js";
@@ -15,7 +19,34 @@ console.log("Starting a local Kafka cluster (3 brokers, KRaft)...");
 const kafka = await startKafka({ brokers: 3 });
 const upstream = kafka.brokers.map(({ host, port }) => ({ host, port }));
 // The example names one physical cluster; point it at the brokers just launched.
-const config: GatewayConfig = { ...example, clusters: example.clusters.map((c) => ({ ...c, bootstrap: upstream })) };
+const certs = await makeTestCertificates();
+const demoPassword = randomBytes(9).toString("base64url");
+const secure = {
+  name: "secure",
+  cluster: example.clusters[0]!.name,
+  prefix: "secure.",
+  topicConfigAllowlist: example.virtualClusters[0]!.topicConfigAllowlist,
+  deniedApis: [],
+  users: [{ name: "demo", scramSha512: scramCredential("SCRAM-SHA-512", demoPassword) }],
+  listeners: [
+    {
+      name: "sasl-tls",
+      bind: "0.0.0.0",
+      bootstrapPort: 39092,
+      brokerPorts: { first: 39093, last: 39095 },
+      nodeIdBase: 0,
+      advertisedHost: "localhost",
+      security: "sasl_tls" as const,
+      saslMechanisms: ["SCRAM-SHA-512" as const],
+      tls: { certificate: certs.certificate, privateKey: certs.privateKey },
+    },
+  ],
+};
+const config: GatewayConfig = {
+  ...example,
+  clusters: example.clusters.map((c) => ({ ...c, bootstrap: upstream })),
+  virtualClusters: [...example.virtualClusters, secure],
+};
 
 let gateway;
 try {
@@ -33,7 +64,7 @@ const tenants = config.virtualClusters.map((vc) => ({
 }));
 const width = Math.max(...tenants.map((t) => t.name.length));
 // Each tenant writes and reads its own "orders"; every later tenant first lists its topics to show the first's is absent.
-const kcat = tenants.flatMap((t, i) => [
+const kcat = tenants.slice(0, 2).flatMap((t, i) => [
   ...(i > 0 ? [`  kcat -b ${t.bootstrap} -L     # ${t.name} sees no "orders" of ${tenants[0]!.name}`] : []),
   `  echo "hi from ${t.name}" | kcat -b ${t.bootstrap} -t orders -P && kcat -b ${t.bootstrap} -t orders -C -e`,
 ]);
@@ -43,8 +74,12 @@ Bulkhead serves ${tenants.length} tenants (virtual clusters) on it:
 ${tenants.map((t) => `  ${t.name.padEnd(width)}  bootstrap ${t.bootstrap}   (its topics are "${t.prefix}<name>" upstream)`).join("\n")}
   control plane: http://${control}/healthz  /readyz  /metrics
 
-Try it with kcat: both tenants use the topic name "orders", and each sees only its own.
+Try it with kcat: every tenant uses the topic name "orders", and each sees only its own.
 ${kcat.join("\n")}
+
+The "secure" tenant needs SASL over TLS: user "demo", password "${demoPassword}" (made for this run), CA ${certs.caFile}
+  echo "hi from secure" | kcat -b ${tenants[2]!.bootstrap} -X security.protocol=SASL_SSL -X sasl.mechanisms=SCRAM-SHA-512 \\
+       -X sasl.username=demo -X sasl.password=${demoPassword} -X ssl.ca.location=${certs.caFile} -t orders -P
 
 Ctrl-C stops the gateway (draining in-flight requests) and Kafka.`);
 

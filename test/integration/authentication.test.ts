@@ -12,7 +12,7 @@ import { startGateway } from "../../src/gateway.js";
 import type { AuthenticationOutcome } from "../../src/observe/observer.js";
 import { ApiKey } from "../../src/protocol/messages/index.js";
 import { scramCredential } from "../../src/security/scram.js";
-import { makeTestCertificates, type TestCertificates } from "../harness/certificates.js";
+import { makeTestCertificates, type TestCertificates } from "../../scripts/tls/certificates.js";
 import { assertSucceeded, uniqueName } from "../harness/clients.js";
 import { freePortRange, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
 import { runKafkaTool } from "../harness/java-tools.js";

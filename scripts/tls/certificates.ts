@@ -1,8 +1,10 @@
-// A throwaway CA and a server certificate for 127.0.0.1/localhost, made with openssl for TLS tests.
+// A throwaway CA and a server certificate for 127.0.0.1/localhost, made with openssl (a Debian package): for the
+// TLS listeners of the tests and of `npm start`'s demo. Never for production.
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { assertSucceeded, runProcess } from "./clients.js";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 
 export interface TestCertificates {
   dir: string;
@@ -16,7 +18,7 @@ export interface TestCertificates {
 export async function makeTestCertificates(): Promise<TestCertificates> {
   const dir = await mkdtemp(join(tmpdir(), "bulkhead-tls-"));
   const at = (name: string) => join(dir, name);
-  const openssl = async (args: string[]) => assertSucceeded(`openssl ${args[0]}`, await runProcess("openssl", args, { timeoutMs: 30_000 }));
+  const openssl = (args: string[]) => promisify(execFile)("openssl", args, { timeout: 30_000 });
   await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=bulkhead test CA", "-keyout", at("ca.key"), "-out", at("ca.pem")]);
   await openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", at("server.key"), "-out", at("server.csr")]);
   await writeFile(at("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
