@@ -150,7 +150,9 @@ export class AuthenticationFilter implements Filter {
       state.expiresAt = lifetimeMs > 0 ? Date.now() + lifetimeMs : Infinity;
       this.options.observer.authentication?.(session, mechanism, "ok");
       this.options.log.info({ session: session.id, principal: step.user, mechanism }, "authenticated");
-      return { kind: "respond", message: { errorCode: 0, errorMessage: null, authBytes: step.token, sessionLifetimeMs: BigInt(lifetimeMs) } };
+      // SaslAuthenticate v0 has no lifetime field: such a client can't re-authenticate and is closed at expiry.
+      const sessionLifetimeMs = request.apiVersion >= 1 ? BigInt(lifetimeMs) : 0n;
+      return { kind: "respond", message: { errorCode: 0, errorMessage: null, authBytes: step.token, sessionLifetimeMs } };
     }
     const reason = step.kind === "done" ? "re-authentication changed the principal" : step.reason;
     this.options.observer.authentication?.(session, mechanism, "failed");
