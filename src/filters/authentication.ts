@@ -1,4 +1,5 @@
-// The authentication gate of a SASL listener: the gateway terminates SASL itself (SaslHandshake v1, then
+// The authentication gate of a SASL listener: the gateway terminates SASL itself (SaslHandshake v1 (v0 is offered, see
+// SASL_ANSWERED), then
 // SaslAuthenticate v0-2), and a session reaches a broker only once it has a principal. Before that, ApiVersions is
 // answered by the gateway (from the cluster's cached ranges) and anything else is refused with ILLEGAL_SASL_STATE
 // where the API has an error code, then the connection closes. A failed authentication is answered after a delay
@@ -17,9 +18,13 @@ import { buildErrorResponse } from "../tenancy/error-response.js";
 import { offeredApiVersions } from "./api-policy.js";
 import { CONTINUE, Interest, isRequest, type Filter, type FilterRequest, type RequestVerdict, type VersionRange } from "./filter.js";
 
-/** What the gateway serves of SASL: the v1 handshake (v0's raw tokens are not supported) and every SaslAuthenticate. */
+/**
+ * What the gateway serves of SASL: SaslHandshake and every SaslAuthenticate. Handshake v0 is offered because
+ * librdkafka only detects SASL support when v0 is in the range (it then uses v1); a v0 handshake itself, which
+ * would be followed by raw tokens outside Kafka's framing, is answered UNSUPPORTED_VERSION and the connection closed.
+ */
 export const SASL_ANSWERED: ReadonlyMap<number, VersionRange> = new Map([
-  [ApiKey.SaslHandshake, { minVersion: 1, maxVersion: 1 }],
+  [ApiKey.SaslHandshake, { minVersion: 0, maxVersion: 1 }],
   [ApiKey.SaslAuthenticate, { minVersion: 0, maxVersion: 2 }],
 ]);
 

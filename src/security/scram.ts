@@ -120,7 +120,9 @@ export class ScramServerExchange {
     const attrs = attributes(withoutProof);
     const proof = Buffer.from(text.slice(proofAt + 3), "base64");
     if (attrs.get("c") !== Buffer.from(this.gs2Header, "utf8").toString("base64")) return this.fail("channel-binding");
-    if (attrs.get("r") !== this.nonce) return this.fail("nonce-mismatch");
+    // Kafka checks that the final nonce ends with its nonce, not that it equals it: librdkafka sends the client nonce
+    // again in front of the whole nonce. The proof covers the message as sent either way.
+    if (!(attrs.get("r") ?? "").endsWith(this.nonce)) return this.fail("nonce-mismatch");
     const credential = this.credential;
     if (credential === undefined) return this.fail("unknown-user");
     if (proof.length !== HASH[this.mechanism].bytes) return this.fail("bad-proof");

