@@ -1,6 +1,5 @@
-// The authentication gate of a SASL listener: the gateway terminates SASL itself (SaslHandshake v1 (v0 is offered, see
-// SASL_ANSWERED), then
-// SaslAuthenticate v0-2), and a session reaches a broker only once it has a principal. Before that, ApiVersions is
+// The authentication gate of a SASL listener: the gateway terminates SASL itself (SaslHandshake v1, see SASL_ANSWERED
+// for v0, then SaslAuthenticate v0-2), and a session reaches a broker only once it has a principal. Before that, ApiVersions is
 // answered by the gateway (from the cluster's cached ranges) and anything else is refused with ILLEGAL_SASL_STATE
 // where the API has an error code, then the connection closes. A failed authentication is answered after a delay
 // (longer for an address that keeps failing), with a neutral message, and the connection closes. With a session
