@@ -45,6 +45,7 @@ describe("parseConfig: valid configs", () => {
       brokerPorts: { first, last: first + 2 },
       nodeIdBase: 0,
       advertisedHost: "localhost",
+      security: "plaintext",
     });
     expect(config).toEqual({
       clusters: [{ name: "local", bootstrap: [{ host: "127.0.0.1", port: 9092 }] }],
@@ -55,6 +56,7 @@ describe("parseConfig: valid configs", () => {
           prefix: "payments.",
           topicConfigAllowlist: DEFAULT_TOPIC_CONFIG_ALLOWLIST,
           deniedApis: [],
+          users: [],
           listeners: [plain(19092, 19093)],
         },
         {
@@ -63,6 +65,7 @@ describe("parseConfig: valid configs", () => {
           prefix: "analytics.",
           topicConfigAllowlist: ["retention.ms", "retention.bytes", "cleanup.policy"],
           deniedApis: ["DeleteTopics", "DeleteRecords"],
+          users: [],
           listeners: [plain(29092, 29093)],
         },
       ],
@@ -70,6 +73,7 @@ describe("parseConfig: valid configs", () => {
       limits: { maxFrameBytes: 104857600 },
       shutdown: { drainTimeoutMs: 10000 },
       log: { level: "info" },
+      authentication: { sessionLifetimeMs: 0, failureDelayMs: 100, timeoutMs: 10000 },
     });
     expect(Object.isFrozen(config.virtualClusters[0]!.listeners[0]!.brokerPorts)).toBe(true);
     expect(() => ((config.limits as { maxFrameBytes: number }).maxFrameBytes = 1)).toThrow(TypeError);
@@ -157,8 +161,29 @@ const listener0 = (d: Parameters<Edit>[0]) => d.virtualClusters[0].listeners[0];
 
 describe("parseConfig: each problem names its path and reason", () => {
   const cases: [string, Edit, string, string | RegExp][] = [
-    ["unknown key", (d) => (listener0(d).tls = true), `${L0}.tls`, "unknown key"],
+    ["unknown key", (d) => (listener0(d).sslEnabled = true), `${L0}.sslEnabled`, "unknown key"],
     ["unknown top-level key", (d) => (d.virtualCluster = []), "virtualCluster", "unknown key"],
+    ["tls listener without TLS material", (d) => (listener0(d).security = "tls"), `${L0}.tls`, "required for a tls listener (certificate and privateKey)"],
+    ["SASL listener in a virtual cluster without users", (d) => (listener0(d).security = "sasl_plaintext"), `${L0}.security`, /needs users/],
+    ["SASL mechanisms on a plaintext listener", (d) => (listener0(d).saslMechanisms = ["PLAIN"]), `${L0}.saslMechanisms`, /only for sasl_plaintext and sasl_tls/],
+    [
+      "a credential from an unset environment variable",
+      (d) => (d.virtualClusters[0].users = [{ name: "alice", scramSha512: { env: "BULKHEAD_TEST_UNSET_VARIABLE" } }]),
+      "virtualClusters[0].users[0].scramSha512",
+      "the environment variable BULKHEAD_TEST_UNSET_VARIABLE is not set",
+    ],
+    [
+      "a credential that isn't one (never echoed: it is a secret)",
+      (d) => (d.virtualClusters[0].users = [{ name: "alice", scramSha256: "hunter2-secret" }]),
+      "virtualClusters[0].users[0].scramSha256",
+      /^not a SCRAM credential: expected salt=<base64>,stored_key=<base64>,server_key=<base64>,iterations=<n>$/,
+    ],
+    [
+      "a TLS key from a file that isn't there",
+      (d) => Object.assign(listener0(d), { security: "tls", tls: { certificate: "x", privateKey: { file: "/nonexistent/bulkhead.key" } } }),
+      `${L0}.tls.privateKey`,
+      "cannot read the file /nonexistent/bulkhead.key (ENOENT)",
+    ],
     ["missing field", (d) => delete listener0(d).advertisedHost, `${L0}.advertisedHost`, "required (string)"],
     ["port out of range", (d) => (listener0(d).bootstrapPort = 70000), `${L0}.bootstrapPort`, /1-65535/],
     ["port not an integer", (d) => (listener0(d).bootstrapPort = 19092.5), `${L0}.bootstrapPort`, /integer/],
@@ -324,7 +349,7 @@ describe("ConfigError", () => {
     "        bootstrapPort: 19092",
     '        brokerPorts: "19095-19093"',
     "        advertisedHost: localhost",
-    "        tls: true",
+    "        sslEnabled: true",
     "",
   ].join("\n");
 
@@ -340,10 +365,10 @@ describe("ConfigError", () => {
     expect(issues).toEqual([
       { file: "/etc/bulkhead/gw.yaml", path: "clusters[0].bootstrap[1]", line: 3, col: 35, message: expect.stringContaining('got "nope"') },
       { file: "/etc/bulkhead/gw.yaml", path: "virtualClusters[0].listeners[0].brokerPorts", line: 11, col: 9, message: "first port 19095 is above last port 19093" },
-      { file: "/etc/bulkhead/gw.yaml", path: "virtualClusters[0].listeners[0].tls", line: 13, col: 9, message: "unknown key" },
+      { file: "/etc/bulkhead/gw.yaml", path: "virtualClusters[0].listeners[0].sslEnabled", line: 13, col: 9, message: "unknown key" },
     ]);
     expect(message).toContain("Invalid config /etc/bulkhead/gw.yaml (3 problems)");
-    expect(message).toContain("/etc/bulkhead/gw.yaml:13:9 virtualClusters[0].listeners[0].tls: unknown key");
+    expect(message).toContain("/etc/bulkhead/gw.yaml:13:9 virtualClusters[0].listeners[0].sslEnabled: unknown key");
   });
 
   it("points a prefix problem at the prefix key, or at its virtual cluster when the prefix is the default", () => {
