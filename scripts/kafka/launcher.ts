@@ -19,6 +19,8 @@ export interface KafkaCluster {
   /** "127.0.0.1:p1,127.0.0.1:p2,..." */
   bootstrap: string;
   brokers: KafkaBroker[];
+  /** The SASL_SSL (SCRAM) listener, when options.secure asked for one. */
+  secure?: { bootstrap: string; brokers: KafkaBroker[] };
   /** The run directory: node configs and data (removed by stop()), logs, pidfile. */
   dir: string;
   /** One sub-directory per node with server.log (broker log) and stdout.log (JVM output). */
@@ -34,6 +36,17 @@ export interface StartKafkaOptions {
   dir?: string;
   /** How long to wait for the cluster to serve. */
   startTimeoutMs?: number;
+  /**
+   * Also a SASL_SSL listener on every broker (clients only; brokers talk PLAINTEXT among themselves), with this
+   * certificate and key (PEM) and these SCRAM-SHA-256/512 users, created when the storage is formatted.
+   */
+  secure?: SecureListenerOptions;
+}
+
+export interface SecureListenerOptions {
+  certificate: string;
+  privateKey: string;
+  users: readonly { name: string; password: string }[];
 }
 
 const HOST = "127.0.0.1";
@@ -60,9 +73,9 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaClust
   const logDir = join(dir, "logs");
 
   // Every node is broker and controller: valid on 3.9 and 4.x with a static voter list, and fewer JVMs.
-  const ports = await freePorts(2 * count);
+  const ports = await freePorts(3 * count);
   const nodes = Array.from({ length: count }, (_, nodeId) => ({
-    nodeId, port: ports[2 * nodeId]!, controllerPort: ports[2 * nodeId + 1]!,
+    nodeId, port: ports[3 * nodeId]!, controllerPort: ports[3 * nodeId + 1]!, securePort: ports[3 * nodeId + 2]!,
     home: join(dir, `node-${nodeId}`), logs: join(logDir, `node-${nodeId}`),
   }));
   const voters = nodes.map((n) => `${n.nodeId}@${HOST}:${n.controllerPort}`).join(",");
@@ -70,9 +83,10 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaClust
   await Promise.all(nodes.map(async (n) => {
     await mkdir(join(n.home, "data"), { recursive: true });
     await mkdir(n.logs, { recursive: true });
-    await writeFile(join(n.home, "server.properties"), serverProperties(n, voters, count));
+    if (options.secure) await writeFile(join(n.home, "keystore.pem"), `${options.secure.privateKey}\n${options.secure.certificate}`);
+    await writeFile(join(n.home, "server.properties"), serverProperties(n, voters, count, options.secure !== undefined));
   }));
-  await Promise.all(nodes.map((n) => formatStorage(version, clusterId, n.home, n.logs)));
+  await Promise.all(nodes.map((n) => formatStorage(version, clusterId, n.home, n.logs, options.secure?.users ?? [])));
 
   const jvms: Jvm[] = [];
   // Last resort when the caller never gets to stop(): kill at once, data is throwaway.
@@ -104,9 +118,11 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaClust
     }
     const bootstrap = nodes.map((n) => `${HOST}:${n.port}`).join(",");
     await waitUntilServing(bootstrap, count, jvms, options.startTimeoutMs ?? 120_000);
+    const secureBrokers = nodes.map((n) => ({ nodeId: n.nodeId, host: HOST, port: n.securePort }));
     return {
       version, bootstrap, dir, logDir, stop,
       brokers: nodes.map((n) => ({ nodeId: n.nodeId, host: HOST, port: n.port })),
+      ...(options.secure && { secure: { bootstrap: secureBrokers.map((b) => `${b.host}:${b.port}`).join(","), brokers: secureBrokers } }),
     };
   } catch (err) {
     const tails = nodes.map((n) => `--- node ${n.nodeId} (${n.logs}) ---\n${logTail(n.logs)}`).join("\n");
@@ -116,17 +132,19 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaClust
 }
 
 function serverProperties(
-  n: { nodeId: number; port: number; controllerPort: number; home: string },
+  n: { nodeId: number; port: number; controllerPort: number; securePort: number; home: string },
   voters: string,
   count: number,
+  secure: boolean,
 ): string {
+  const secureListener = secure ? `,SECURE://${HOST}:${n.securePort}` : "";
   const props: Record<string, string | number> = {
     "process.roles": "broker,controller",
     "node.id": n.nodeId,
     "controller.quorum.voters": voters,
-    "listeners": `PLAINTEXT://${HOST}:${n.port},CONTROLLER://${HOST}:${n.controllerPort}`,
-    "advertised.listeners": `PLAINTEXT://${HOST}:${n.port}`,
-    "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    "listeners": `PLAINTEXT://${HOST}:${n.port},CONTROLLER://${HOST}:${n.controllerPort}${secureListener}`,
+    "advertised.listeners": `PLAINTEXT://${HOST}:${n.port}${secureListener}`,
+    "listener.security.protocol.map": `PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secure ? ",SECURE:SASL_SSL" : ""}`,
     "controller.listener.names": "CONTROLLER",
     "inter.broker.listener.name": "PLAINTEXT",
     "log.dirs": join(n.home, "data"),
@@ -140,15 +158,26 @@ function serverProperties(
     "transaction.state.log.num.partitions": 10,
     // Tests want groups to form now, not after the 3 s production delay.
     "group.initial.rebalance.delay.ms": 0,
+    ...(secure && {
+      "listener.name.secure.sasl.enabled.mechanisms": "SCRAM-SHA-256,SCRAM-SHA-512",
+      "listener.name.secure.scram-sha-256.sasl.jaas.config": "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+      "listener.name.secure.scram-sha-512.sasl.jaas.config": "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+      "listener.name.secure.ssl.keystore.type": "PEM",
+      "listener.name.secure.ssl.keystore.location": join(n.home, "keystore.pem"),
+    }),
   };
   return Object.entries(props).map(([k, v]) => `${k}=${v}`).join("\n") + "\n";
 }
 
-async function formatStorage(version: string, clusterId: string, home: string, logs: string): Promise<void> {
+async function formatStorage(
+  version: string, clusterId: string, home: string, logs: string, users: readonly { name: string; password: string }[],
+): Promise<void> {
+  // SCRAM users are created with the metadata log (KIP-900), before any broker serves.
+  const scram = users.flatMap((u) => ["SCRAM-SHA-256", "SCRAM-SHA-512"].flatMap((m) => ["--add-scram", `${m}=[name=${u.name},password=${u.password}]`]));
   const jvm = spawnJvm({
     version, mainClass: "kafka.tools.StorageTool",
     // "--cluster-id=" form: a base64url id may start with "-", which argparse would take for an option.
-    args: ["format", `--cluster-id=${clusterId}`, "-c", join(home, "server.properties")],
+    args: ["format", `--cluster-id=${clusterId}`, "-c", join(home, "server.properties"), ...scram],
     // A short-lived JVM: the quick C1 compiler alone saves about a third of its run time.
     log: { kind: "tools" }, jvmOptions: ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"],
   });

@@ -98,11 +98,26 @@ const virtualCluster = (baseDir: string) => z
   })
   .transform(({ prefix, ...vc }) => ({ ...vc, prefix: prefix ?? `${vc.name}.` }));
 
-const physicalCluster = z.strictObject({ name, bootstrap });
+const physicalCluster = (baseDir: string) =>
+  z
+    .strictObject({
+      name,
+      bootstrap,
+      tls: z
+        .strictObject({
+          ca: secret(baseDir).optional(),
+          certificate: secret(baseDir).optional(),
+          privateKey: secret(baseDir).optional(),
+          verifyHostname: z.boolean().default(true),
+        })
+        .refine((t) => (t.certificate === undefined) === (t.privateKey === undefined), "certificate and privateKey go together")
+        .optional(),
+      sasl: z.strictObject({ mechanism: z.enum(SASL_MECHANISMS), username: z.string().min(1), password: secret(baseDir) }).optional(),
+    });
 
 /** The schema for a file in `baseDir` (secret files are read relative to it). */
 export const configSchema = (baseDir: string) => z.strictObject({
-  clusters: z.array(physicalCluster).min(1, "needs at least one cluster"),
+  clusters: z.array(physicalCluster(baseDir)).min(1, "needs at least one cluster"),
   virtualClusters: z.array(virtualCluster(baseDir)).min(1, "needs at least one virtual cluster"),
   control: z.strictObject({ listen: hostPort.prefault(DEFAULT_CONTROL_LISTEN) }).prefault({}),
   limits: z

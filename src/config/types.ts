@@ -26,6 +26,26 @@ export interface PortRange {
 export interface PhysicalClusterConfig {
   readonly name: string;
   readonly bootstrap: readonly HostPort[];
+  /** TLS to the brokers (PEM text); absent: plain TCP. */
+  readonly tls?: UpstreamTlsConfig;
+  /** The gateway's own SASL login to the brokers (never a tenant's credentials). */
+  readonly sasl?: UpstreamSaslConfig;
+}
+
+export interface UpstreamTlsConfig {
+  /** CA bundle to trust; absent: the system's. */
+  readonly ca?: string;
+  /** A client certificate and key, for brokers that require one. */
+  readonly certificate?: string;
+  readonly privateKey?: string;
+  /** Check the broker certificate's name against the address dialled (default true). */
+  readonly verifyHostname: boolean;
+}
+
+export interface UpstreamSaslConfig {
+  readonly mechanism: SaslMechanism;
+  readonly username: string;
+  readonly password: string;
 }
 
 /** One access point of a virtual cluster: a bootstrap port plus one port per broker. */

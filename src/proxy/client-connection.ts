@@ -90,6 +90,7 @@ export class ClientConnection implements RequestSink, SessionTransport {
       this.onUpstreamData(this.upstreamBuffers.take(buffer, nread));
       return true; // onUpstreamData pauses the socket itself when the client is full
     },
+    data: (chunk) => this.onUpstreamData(chunk),
   };
   private log: Logger;
 

@@ -1,8 +1,9 @@
 // The only code that dials a broker: one connector per physical cluster. Client connections, the gateway's own
-// Metadata round trips and the readiness probe all come through it, so TLS and the gateway's own SASL credentials
-// (the authentication issue) land in one place. Addresses are tried in turn, each with a connect timeout, so one
+// Metadata round trips and the readiness probe all come through it, with the cluster's TLS and the gateway's own
+// SASL login (never a tenant's) in one place. Addresses are tried in turn, each with a connect timeout, so one
 // dead bootstrap server doesn't fail the client while another is up.
 import net from "node:net";
+import tls from "node:tls";
 import type { HostPort, PhysicalClusterConfig } from "../config/types.js";
 import { BulkheadError } from "../errors.js";
 import { FrameSplitter } from "../protocol/frame-splitter.js";
@@ -14,6 +15,7 @@ import { Writer } from "../protocol/writer.js";
 import type { SessionTarget } from "../session/session.js";
 import { BrokerAddressMap } from "./broker-address-map.js";
 import { GATEWAY_CLIENT_ID, fetchClusterBrokers } from "./metadata-fetch.js";
+import { loginUpstream } from "./upstream-login.js";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 /** v3: the first flexible ApiVersions version; every broker from Kafka 2.4 on serves it. */
@@ -25,17 +27,22 @@ const MAX_API_VERSIONS_BYTES = 1024 * 1024;
 export class UpstreamConnectError extends BulkheadError {
   override name = "UpstreamConnectError";
   constructor(
-    readonly reason: "connect" | "timeout",
+    /** connect: refused or unreachable, or a TLS failure; timeout; login: the gateway's SASL login was refused. */
+    readonly reason: "connect" | "timeout" | "login",
     message: string,
   ) {
     super("ERR_UPSTREAM_UNREACHABLE", message);
   }
 }
 
-/** Reads into the caller's buffers instead of a Readable stream's (see net.connect's `onread`). */
+/**
+ * Where a connection's bytes go: into the caller's buffers (net.connect's `onread`, no Readable stream in between)
+ * on plain TCP, or as the stream's chunks where TLS or the gateway's login sits in front (`data`).
+ */
 export interface UpstreamReader {
   buffer(): Buffer;
   callback(nread: number, buffer: Buffer): boolean;
+  data(chunk: Buffer): void;
 }
 
 export interface BrokerApiVersion {
@@ -101,6 +108,7 @@ export class UpstreamConnector {
           fail(err as Error);
         }
       });
+      socket.resume(); // paused after a login
       socket.on("error", fail);
       socket.on("close", () => fail(new Error(`connection to cluster ${this.cluster.name} closed before the response`)));
       writeFrame(socket, byteLength(request), request);
@@ -128,37 +136,63 @@ export class UpstreamConnector {
     );
   }
 
-  private async connectFirst(addresses: readonly HostPort[], onread?: UpstreamReader): Promise<net.Socket> {
+  private async connectFirst(addresses: readonly HostPort[], reader?: UpstreamReader): Promise<net.Socket> {
     let lastError = new UpstreamConnectError("connect", `cluster ${this.cluster.name} has no address to connect to`);
     for (const address of addresses) {
+      let socket: net.Socket | undefined;
       try {
-        return await connectOne(address, this.connectTimeoutMs, onread);
+        socket = await this.connectOne(address, reader);
+        if (this.cluster.sasl !== undefined) await loginUpstream(socket, this.cluster.sasl, this.cluster.name, this.connectTimeoutMs);
       } catch (err) {
-        lastError = err as UpstreamConnectError;
+        socket?.destroy();
+        lastError = err instanceof UpstreamConnectError ? err : new UpstreamConnectError("login", (err as Error).message);
+        continue;
       }
+      if (reader !== undefined && this.streams) {
+        socket.on("data", (chunk: Buffer) => reader.data(chunk));
+        socket.resume();
+      }
+      return socket;
     }
     throw lastError;
   }
-}
 
-function connectOne(address: HostPort, timeoutMs: number, onread?: UpstreamReader): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: address.host, port: address.port, noDelay: true, ...(onread && { onread }) });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new UpstreamConnectError("timeout", `connect to ${address.host}:${address.port} timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once("connect", () => {
-      clearTimeout(timer);
-      socket.removeAllListeners("error");
-      resolve(socket);
+  /** TLS or a login in front: the connection's bytes come as stream chunks instead of through `onread`. */
+  private get streams(): boolean {
+    return this.cluster.tls !== undefined || this.cluster.sasl !== undefined;
+  }
+
+  private connectOne(address: HostPort, reader: UpstreamReader | undefined): Promise<net.Socket> {
+    const timeoutMs = this.connectTimeoutMs;
+    const tlsConfig = this.cluster.tls;
+    return new Promise((resolve, reject) => {
+      const socket =
+        tlsConfig !== undefined
+          ? tls.connect({
+              host: address.host,
+              port: address.port,
+              ...(tlsConfig.ca !== undefined && { ca: tlsConfig.ca }),
+              ...(tlsConfig.certificate !== undefined && { cert: tlsConfig.certificate, key: tlsConfig.privateKey }),
+              ...(net.isIP(address.host) === 0 && { servername: address.host }),
+              ...(!tlsConfig.verifyHostname && { checkServerIdentity: () => undefined }),
+            })
+          : net.connect({ host: address.host, port: address.port, noDelay: true, ...(reader && !this.streams && { onread: reader }) });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new UpstreamConnectError("timeout", `connect to ${address.host}:${address.port} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      socket.once(tlsConfig !== undefined ? "secureConnect" : "connect", () => {
+        clearTimeout(timer);
+        socket.removeAllListeners("error");
+        resolve(socket);
+      });
+      socket.once("error", (err) => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(new UpstreamConnectError("connect", `connect to ${address.host}:${address.port} failed: ${err.message}`));
+      });
     });
-    socket.once("error", (err) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(new UpstreamConnectError("connect", `connect to ${address.host}:${address.port} failed: ${err.message}`));
-    });
-  });
+  }
 }
 
 function encodeApiVersionsRequest(): Buffer[] {

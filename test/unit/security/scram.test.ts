@@ -112,3 +112,22 @@ describe("SaslAuthenticator PLAIN", () => {
     for (const token of ["\0alice\0nope", "\0bob\0s3cret", "alice", "\0\0"]) expect(plain(token).kind, token).toBe("failed");
   });
 });
+
+describe("ScramClientExchange against the server side", () => {
+  it.each(["SCRAM-SHA-256", "SCRAM-SHA-512"] as const)("%s: logs in, and checks the server's signature", async (mechanism) => {
+    const { ScramClientExchange } = await import("../../../src/security/scram-client.js");
+    const credential = scramCredential(mechanism, "s3cret");
+    const server = new ScramServerExchange(mechanism, () => credential, randomBytes(32));
+    const client = new ScramClientExchange(mechanism, "alice", "s3cret");
+    const first = server.step(client.first());
+    if (first.kind !== "challenge") throw new Error(first.kind);
+    const done = server.step(client.final(first.message));
+    if (done.kind !== "done") throw new Error(done.kind);
+    expect(client.verify(done.message)).toBe(true);
+    expect(client.verify(Buffer.from("v=AAAA"))).toBe(false);
+    const wrong = new ScramClientExchange(mechanism, "alice", "nope");
+    const server2 = new ScramServerExchange(mechanism, () => credential, randomBytes(32));
+    const challenge = server2.step(wrong.first());
+    expect(challenge.kind === "challenge" && server2.step(wrong.final(challenge.message))).toMatchObject({ kind: "failed", reason: "bad-proof" });
+  });
+});
