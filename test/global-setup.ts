@@ -3,7 +3,9 @@
 import kafkajs from "kafkajs";
 import type { TestProject } from "vitest/node";
 import { kafkaVersionFromEnv } from "../scripts/kafka/fetch.js";
+import { randomBytes } from "node:crypto";
 import { startKafka } from "../scripts/kafka/launcher.js";
+import { makeTestCertificates } from "../scripts/tls/certificates.js";
 import type { ProvidedKafka } from "./harness/provided.js";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -13,9 +15,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => undefined;
   }
   const started = Date.now();
-  const cluster = await startKafka({ brokers: 3 });
+  // A SASL_SSL listener too, for the gateway's own TLS and SCRAM login towards the brokers.
+  const certs = await makeTestCertificates();
+  const gatewayUser = { name: "bulkhead-gateway", password: randomBytes(12).toString("base64url") };
+  const cluster = await startKafka({ brokers: 3, secure: { certificate: certs.certificate, privateKey: certs.privateKey, users: [gatewayUser] } });
   console.log(`[global-setup] Kafka ${cluster.version} x3 at ${cluster.bootstrap} in ${Date.now() - started} ms (logs: ${cluster.logDir})`);
-  project.provide("kafka", { bootstrap: cluster.bootstrap, brokers: cluster.brokers, version: cluster.version });
+  const secure = { ...cluster.secure!, ca: certs.ca, username: gatewayUser.name, password: gatewayUser.password };
+  project.provide("kafka", { bootstrap: cluster.bootstrap, brokers: cluster.brokers, version: cluster.version, secure });
   return () => cluster.stop();
 }
 

@@ -7,6 +7,8 @@ export interface ProvidedKafka {
   brokers: KafkaBroker[];
   /** Kafka version of the cluster (and of the Java tools runKafkaTool uses). */
   version: string;
+  /** The SASL_SSL listener of the launched cluster (absent with BULKHEAD_TEST_BOOTSTRAP): CA and SCRAM user. */
+  secure?: { bootstrap: string; brokers: KafkaBroker[]; ca: string; username: string; password: string };
 }
 
 declare module "vitest" {
