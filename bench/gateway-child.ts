@@ -4,7 +4,9 @@
 import { metrics } from "../src/observe/metrics.js";
 import { startGateway } from "../src/gateway.js";
 import type { ChildMessage, GatewayChildOptions, ParentMessage } from "./lib/gateway-ipc.js";
-import { parseHostPorts, testGatewayConfig, testVirtualCluster } from "../test/harness/gateway.js";
+import { freePortRange, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../test/harness/gateway.js";
+import type { VirtualClusterConfig } from "../src/config/types.js";
+import { scramCredential } from "../src/security/scram.js";
 
 const send = (message: ChildMessage): void => {
   process.send?.(message);
@@ -22,7 +24,28 @@ async function main(): Promise<void> {
   const brokerPorts = Math.max(...options.nodeIds) - nodeIdBase + 1;
   // The integration tests' config helpers, but not startTestGateway: its leak tap concatenates every
   // response, which would dominate what we measure.
-  const virtualCluster = await testVirtualCluster("bench", "bench", brokerPorts, nodeIdBase);
+  const plain = await testVirtualCluster("bench", "bench", brokerPorts, nodeIdBase);
+  const secure = options.secure;
+  const first = secure === undefined ? 0 : await freePortRange(brokerPorts + 1);
+  const virtualCluster: VirtualClusterConfig =
+    secure === undefined
+      ? plain
+      : {
+          ...plain,
+          users: [{ name: secure.user, scramSha512: scramCredential("SCRAM-SHA-512", secure.password) }],
+          listeners: [
+            ...plain.listeners,
+            {
+              ...plain.listeners[0]!,
+              name: "sasl-tls",
+              bootstrapPort: first,
+              brokerPorts: { first: first + 1, last: first + brokerPorts },
+              security: "sasl_tls",
+              saslMechanisms: ["PLAIN", "SCRAM-SHA-512"],
+              tls: { certificate: secure.certificate, privateKey: secure.privateKey },
+            },
+          ],
+        };
   const config = testGatewayConfig([{ name: "bench", bootstrap: parseHostPorts(options.kafkaBootstrap) }], [virtualCluster]);
   const gateway = await startGateway(config);
 
@@ -45,7 +68,8 @@ async function main(): Promise<void> {
   });
   // The parent going away must not leave a gateway behind.
   process.on("disconnect", () => process.exit(0));
-  send({ type: "ready", bootstrap: gateway.endpoints[0]!.bootstrap });
+  const secureEndpoint = gateway.endpoints.find((e) => e.listener === "sasl-tls");
+  send({ type: "ready", bootstrap: gateway.endpoints[0]!.bootstrap, ...(secureEndpoint && { secureBootstrap: secureEndpoint.bootstrap }) });
 }
 
 main().catch((err: unknown) => {

@@ -5,10 +5,14 @@
 //   npx tsx bench/gateway-loop.ts
 // Env: BULKHEAD_LOOP_PRODUCE_MIB (512), BULKHEAD_LOOP_FETCH_MIB (2048), BULKHEAD_LOOP_ROUNDS (3),
 //   BULKHEAD_LOOP_BROKER_DELAY_MS (0: the fake broker answers at once; e.g. 15 for acks=all's pace, as in e2e.ts),
+//   BULKHEAD_LOOP_TLS=1 (also through a sasl_tls listener: TLS terminated by the gateway, SASL PLAIN once per
+//   connection; the difference to the plaintext phase is what TLS costs per MiB),
 //   BULKHEAD_BENCH_CPU_PROF=1 / BULKHEAD_BENCH_GATEWAY_NODE_FLAGS as in e2e.ts.
 // Shapes as the Java 4.4 tools send them in e2e.ts: Produce v13 (topic ids), 30 KiB requests of 2 partitions,
 // 5 in flight; Fetch v17 (topic ids), one 2 MiB response of 6 partitions at a time.
 import net from "node:net";
+import tls from "node:tls";
+import { makeTestCertificates } from "../scripts/tls/certificates.js";
 import { loadavg } from "node:os";
 import { FrameSplitter, type Frame } from "../src/protocol/frame-splitter.js";
 import { decodeRequestHeader, encodeRequestHeader, encodeResponseHeader, responseHeaderVersion } from "../src/protocol/headers.js";
@@ -111,15 +115,24 @@ brokerAddress = { host: "127.0.0.1", port: (broker.address() as net.AddressInfo)
 
 // ---- the client: pipelined requests, latency per request ----
 
+/** A TLS+SASL target: the gateway's sasl_tls listener, its CA, and the bench user. */
+interface SecureTarget {
+  address: string;
+  ca: string;
+  user: string;
+  password: string;
+}
+
 class LoopClient {
   private readonly socket: net.Socket;
   private readonly waiting = new Map<number, { sentAt: number; done: () => void }>();
   private nextCorrelationId = 1;
   readonly latenciesMs: number[] = [];
 
-  constructor(address: string) {
+  constructor(target: string | SecureTarget) {
+    const address = typeof target === "string" ? target : target.address;
     const [host, port] = address.split(":");
-    this.socket = net.connect(Number(port), host);
+    this.socket = typeof target === "string" ? net.connect(Number(port), host) : tls.connect({ port: Number(port), host, ca: target.ca });
     this.socket.setNoDelay(true);
     const splitter = new FrameSplitter(64 * MiB);
     splitter.onFrame((frame) => {
@@ -144,6 +157,12 @@ class LoopClient {
       chunks[0]!.writeInt32BE(w.length - 4, 0); // the first chunk starts with the reserved bytes
       for (const chunk of chunks) this.socket.write(chunk);
     });
+  }
+
+  /** SASL PLAIN on this connection (SaslHandshake v1, SaslAuthenticate v2), before any measured request. */
+  async login(user: string, password: string): Promise<void> {
+    await this.request(ApiKey.SaslHandshake, 1, (w) => APIS.SaslHandshake.encodeRequest(w, 1, { mechanism: "PLAIN" }));
+    await this.request(ApiKey.SaslAuthenticate, 2, (w) => APIS.SaslAuthenticate.encodeRequest(w, 2, { authBytes: Buffer.from(`\0${user}\0${password}`) }));
   }
 
   close(): void {
@@ -191,9 +210,13 @@ async function fetchPhase(client: LoopClient, mib: number): Promise<void> {
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+const withTls = process.env.BULKHEAD_LOOP_TLS === "1";
+const certs = withTls ? await makeTestCertificates() : undefined;
+const BENCH_USER = { user: "bench", password: "bench-password" };
 const gateway = await startGatewayProcess({
   kafkaBootstrap: `${brokerAddress.host}:${brokerAddress.port}`,
   nodeIds: [0],
+  ...(certs && { secure: { certificate: certs.certificate, privateKey: certs.privateKey, ...BENCH_USER } }),
   nodeFlags: [
     ...(process.env.BULKHEAD_BENCH_CPU_PROF === "1" ? ["--cpu-prof", "--cpu-prof-dir=.cache/bench-profiles"] : []),
     ...(process.env.BULKHEAD_BENCH_GATEWAY_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
@@ -202,8 +225,9 @@ const gateway = await startGatewayProcess({
 console.log(`gateway-loop: ${produceMiB} MiB produced and ${fetchMiB} MiB fetched per round, ${rounds} round(s), broker delay ${brokerDelayMs} ms; load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 
 interface PhaseResult { cpuMs: number; systemMs: number; wallMs: number; latencies: number[] }
-async function phase(target: string, run: (c: LoopClient) => Promise<void>): Promise<PhaseResult> {
+async function phase(target: string | SecureTarget, run: (c: LoopClient) => Promise<void>): Promise<PhaseResult> {
   const client = new LoopClient(target);
+  if (typeof target !== "string") await client.login(target.user, target.password);
   await client.request(ApiKey.Metadata, METADATA_VERSION, metadataBody); // the gateway learns the topic id
   client.latenciesMs.length = 0;
   const before: GatewaySample = await gateway.sample();
@@ -229,6 +253,8 @@ try {
   await phase(gateway.bootstrap, (c) => producePhase(c, Math.min(64, produceMiB)));
   await phase(gateway.bootstrap, (c) => fetchPhase(c, Math.min(256, fetchMiB)));
   const direct = `${brokerAddress.host}:${brokerAddress.port}`;
+  const secure: SecureTarget | undefined = certs && gateway.secureBootstrap ? { address: gateway.secureBootstrap, ca: certs.ca, ...BENCH_USER } : undefined;
+  if (secure !== undefined) await phase(secure, (c) => producePhase(c, Math.min(64, produceMiB))); // its warm-up
   for (let round = 1; round <= rounds; round++) {
     const produceVia = await phase(gateway.bootstrap, (c) => producePhase(c, produceMiB));
     const produceDirect = await phase(direct, (c) => producePhase(c, produceMiB));
@@ -237,6 +263,14 @@ try {
     console.log(`round ${round}`);
     report("  produce", produceMiB, produceVia, produceDirect);
     report("  fetch  ", fetchMiB, fetchVia, fetchDirect);
+    if (secure !== undefined) {
+      const produceTls = await phase(secure, (c) => producePhase(c, produceMiB));
+      const fetchTls = await phase(secure, (c) => fetchPhase(c, fetchMiB));
+      report("  produce, TLS+SASL", produceMiB, produceTls, produceDirect);
+      report("  fetch, TLS+SASL  ", fetchMiB, fetchTls, fetchDirect);
+      const cost = (tlsPhase: PhaseResult, plainPhase: PhaseResult, mib: number) => ((tlsPhase.cpuMs - plainPhase.cpuMs) / mib).toFixed(3);
+      console.log(`  TLS termination: +${cost(produceTls, produceVia, produceMiB)} ms/MiB produced, +${cost(fetchTls, fetchVia, fetchMiB)} ms/MiB fetched (gateway CPU over the plaintext phase)`);
+    }
   }
 } finally {
   await gateway.stop();

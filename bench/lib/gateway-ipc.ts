@@ -5,6 +5,8 @@ export interface GatewayChildOptions {
   kafkaBootstrap: string;
   /** Node ids of the real brokers (for the port-per-broker range). */
   nodeIds: number[];
+  /** Also a sasl_tls listener with this certificate and key (PEM) and one user (PLAIN and SCRAM-SHA-512). */
+  secure?: { certificate: string; privateKey: string; user: string; password: string };
 }
 
 /** CPU the gateway process has used since it started, and the bytes it has moved, as running totals. */
@@ -19,6 +21,6 @@ export interface GatewaySample {
 
 export type ParentMessage = { type: "sample" } | { type: "stop" };
 export type ChildMessage =
-  | { type: "ready"; bootstrap: string }
+  | { type: "ready"; bootstrap: string; secureBootstrap?: string }
   | ({ type: "sample" } & GatewaySample)
   | { type: "error"; message: string };

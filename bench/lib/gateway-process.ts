@@ -6,6 +6,8 @@ import type { ChildMessage, GatewayChildOptions, GatewaySample, ParentMessage } 
 const CHILD = fileURLToPath(new URL("../gateway-child.ts", import.meta.url));
 
 export interface GatewayProcess {
+  /** The sasl_tls listener's bootstrap, when options.secure asked for one. */
+  secureBootstrap?: string | undefined;
   bootstrap: string;
   pid: number;
   sample(): Promise<GatewaySample>;
@@ -58,6 +60,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions): Promi
   }
   return {
     bootstrap: ready.bootstrap,
+    secureBootstrap: ready.secureBootstrap,
     pid: child.pid!,
     sample: async () => {
       const reply = next("sample", 5_000);
