@@ -68,13 +68,13 @@ export class UpstreamConnector {
   }
 
   /** A connection to the broker a session targets: any bootstrap server, or one broker by node id. */
-  async connect(target: SessionTarget, onread?: UpstreamReader): Promise<net.Socket> {
-    if (target.kind === "bootstrap") return this.connectFirst(this.cluster.bootstrap, onread);
+  async connect(target: SessionTarget, reader?: UpstreamReader): Promise<net.Socket> {
+    if (target.kind === "bootstrap") return this.connectFirst(this.cluster.bootstrap, reader);
     const address = await this.addressMap.resolve(target.nodeId);
     if (address === undefined) {
       throw new UpstreamConnectError("connect", `cluster ${this.cluster.name} has no broker with node id ${target.nodeId}`);
     }
-    return this.connectFirst([address], onread);
+    return this.connectFirst([address], reader);
   }
 
   /**
