@@ -34,3 +34,13 @@ export async function makeTestCertificates(): Promise<TestCertificates> {
     privateKey: await readFile(at("server.key"), "utf8"),
   };
 }
+
+/** A client certificate (mTLS) with this subject, e.g. "/O=Example/OU=services/CN=billing", signed by the test CA. */
+export async function makeClientCertificate(certs: TestCertificates, subject: string, name: string): Promise<{ certificate: string; privateKey: string; certificateFile: string; privateKeyFile: string }> {
+  const at = (file: string) => join(certs.dir, `${name}.${file}`);
+  const openssl = (args: string[]) => promisify(execFile)("openssl", args, { timeout: 30_000 });
+  await openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", subject, "-keyout", at("key"), "-out", at("csr")]);
+  await writeFile(at("ext"), "extendedKeyUsage=clientAuth\n");
+  await openssl(["x509", "-req", "-in", at("csr"), "-CA", join(certs.dir, "ca.pem"), "-CAkey", join(certs.dir, "ca.key"), "-CAcreateserial", "-days", "2", "-extfile", at("ext"), "-out", at("pem")]);
+  return { certificate: await readFile(at("pem"), "utf8"), privateKey: await readFile(at("key"), "utf8"), certificateFile: at("pem"), privateKeyFile: at("key") };
+}

@@ -8,6 +8,7 @@ import { DEFAULT_TOPIC_CONFIG_ALLOWLIST } from "./topic-configs.js";
 import { LISTENER_SECURITY, LOG_LEVELS, SASL_MECHANISMS } from "./types.js";
 import { secret } from "./secrets.js";
 import { parseScramCredential } from "../security/credential-format.js";
+import { parsePrincipalRule } from "../security/principal-mapping.js";
 import { DENIABLE_API_NAMES } from "../tenancy/api-policy.js";
 
 const deniableApi = (issue: { input?: unknown }) =>
@@ -62,21 +63,43 @@ function listener(baseDir: string) {
     // Kafka's PLAINTEXT, SASL_PLAINTEXT, SSL and SASL_SSL.
     security: z.enum(LISTENER_SECURITY).default("plaintext"),
     saslMechanisms: z.array(z.enum(SASL_MECHANISMS)).min(1, "needs at least one mechanism").optional(),
-    tls: z.strictObject({ certificate: secret(baseDir), privateKey: secret(baseDir) }).optional(),
+    tls: z
+      .strictObject({
+        certificate: secret(baseDir),
+        privateKey: secret(baseDir),
+        // mTLS: the CA client certificates must chain to; with it, a certificate is required unless told otherwise.
+        clientCa: secret(baseDir).optional(),
+        clientAuth: z.enum(["none", "requested", "required"]).optional(),
+        principalMappingRules: z.array(principalRule).min(1).default(() => [{ pattern: undefined, replacement: "", caseChange: undefined }]),
+      })
+      .transform(({ clientAuth, ...tls }, ctx) => {
+        const resolved = clientAuth ?? (tls.clientCa !== undefined ? "required" : "none");
+        if (resolved !== "none" && tls.clientCa === undefined) {
+          ctx.issues.push({ code: "custom", message: `required when clientAuth is ${resolved}`, path: ["clientCa"], input: undefined });
+        }
+        return { ...tls, clientAuth: resolved };
+      })
+      .optional(),
   });
 }
+
+const principalRule = z.string().transform((text, ctx) => {
+  const rule = parsePrincipalRule(text);
+  if (typeof rule !== "string") return rule;
+  ctx.issues.push({ code: "custom", message: rule, input: text });
+  return z.NEVER;
+});
 
 /** A SASL user name: printable, no spaces or commas (they would need escaping in SCRAM messages). */
 const userName = z.string().regex(/^[\x21-\x2b\x2d-\x7e]+$/, "must be printable ASCII without spaces or ','");
 
+/** Without a credential, a user can't log in with SASL, only be a client certificate's principal (mTLS). */
 function user(baseDir: string) {
-  return z
-    .strictObject({
-      name: userName,
-      scramSha256: scramCredential(baseDir, 32).optional(),
-      scramSha512: scramCredential(baseDir, 64).optional(),
-    })
-    .refine((u) => u.scramSha256 !== undefined || u.scramSha512 !== undefined, "needs a scramSha256 or scramSha512 credential (bulkhead credentials hash prints both)");
+  return z.strictObject({
+    name: userName,
+    scramSha256: scramCredential(baseDir, 32).optional(),
+    scramSha512: scramCredential(baseDir, 64).optional(),
+  });
 }
 
 // Only the characters Kafka allows in topic names; length, internal topics and overlaps are checked in prefixes.ts.

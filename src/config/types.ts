@@ -1,6 +1,7 @@
 // The validated, immutable gateway configuration. `loadConfig` returns it deep-frozen, so code may
 // share one snapshot freely; a reload builds a new snapshot rather than mutating this one.
 
+import type { PrincipalRule } from "../security/principal-mapping.js";
 import type { ScramCredential } from "../security/scram.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -63,11 +64,22 @@ export interface ListenerConfig {
   readonly security?: ListenerSecurity;
   /** SASL listeners: the mechanisms offered (default SCRAM-SHA-256 and SCRAM-SHA-512). */
   readonly saslMechanisms?: readonly SaslMechanism[];
-  /** TLS listeners: PEM text. */
-  readonly tls?: { readonly certificate: string; readonly privateKey: string };
+  /** TLS listeners: PEM text, and client certificates (mTLS). */
+  readonly tls?: ListenerTlsConfig;
 }
 
-/** A SASL user of a virtual cluster, known by its stored SCRAM credentials only. */
+export interface ListenerTlsConfig {
+  readonly certificate: string;
+  readonly privateKey: string;
+  /** The CA client certificates must chain to. */
+  readonly clientCa?: string;
+  /** Default "required" with a clientCa, else "none". */
+  readonly clientAuth?: "none" | "requested" | "required";
+  /** How a client certificate's subject becomes the principal (default: the whole name). */
+  readonly principalMappingRules?: readonly PrincipalRule[];
+}
+
+/** A user of a virtual cluster: known by its stored SCRAM credentials (SASL), or as a certificate principal (mTLS). */
 export interface UserConfig {
   readonly name: string;
   readonly scramSha256?: ScramCredential;

@@ -34,6 +34,8 @@ const MAX_BACKOFF_DOUBLINGS = 6;
 const MAX_FAILURE_DELAY_MS = 10_000;
 
 interface AuthState {
+  /** Who logged in (a re-authentication must be the same user). */
+  user: string | undefined;
   /** Set by a successful handshake, cleared when its exchange ends. */
   mechanism: SaslMechanism | undefined;
   exchange: SaslExchange | undefined;
@@ -66,7 +68,7 @@ export class AuthenticationFilter implements Filter {
   constructor(private readonly options: AuthenticationOptions) {}
 
   sessionOpened(session: Session): void {
-    const state: AuthState = { mechanism: undefined, exchange: undefined, authenticated: false, expiresAt: Infinity, deadline: undefined };
+    const state: AuthState = { user: undefined, mechanism: undefined, exchange: undefined, authenticated: false, expiresAt: Infinity, deadline: undefined };
     state.deadline = setTimeout(() => {
       if (!state.authenticated) session.close("not authenticated in time");
     }, this.options.settings.timeoutMs);
@@ -145,7 +147,9 @@ export class AuthenticationFilter implements Filter {
     if (step.kind === "challenge") return { kind: "respond", message: { errorCode: 0, errorMessage: null, authBytes: step.token, sessionLifetimeMs: 0n } };
     state.exchange = undefined;
     const { session } = request;
-    if (step.kind === "done" && (session.principal === undefined || session.principal.name === step.user)) {
+    if (step.kind === "done" && (state.user === undefined || state.user === step.user)) {
+      // SASL's principal wins over a client certificate's (as in Kafka on SASL_SSL).
+      state.user = step.user;
       session.principal = { type: "User", name: step.user };
       state.authenticated = true;
       clearTimeout(state.deadline);

@@ -1,5 +1,5 @@
 // The chain every session of a virtual cluster's listener runs, in order (requests top to bottom, responses bottom
-// to top): authentication gate → API policy → ACL → limits → broker addresses → tenancy. The authentication, ACL
+// to top): certificate principal (mTLS) → authentication gate → API policy → ACL → limits → broker addresses → tenancy. The authentication, ACL
 // and limits filters slot in where their issues land; a new concern is a file here and a line below.
 import type { VersionRange } from "./filter.js";
 import type { ListenerEndpoint } from "../session/endpoint.js";
@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import { ApiPolicyFilter } from "./api-policy.js";
 import { AuthenticationFilter, SASL_ANSWERED, type AuthenticationOptions } from "./authentication.js";
 import { BrokerAddressFilter } from "./broker-addresses.js";
+import { CertificatePrincipalFilter, type CertificatePrincipalOptions } from "./certificate-principal.js";
 import { FilterChain } from "./chain.js";
 import type { Filter } from "./filter.js";
 import { TenancyFilter } from "./tenancy.js";
@@ -16,6 +17,8 @@ import { TenancyFilter } from "./tenancy.js";
 export interface ChainContext {
   /** Set for SASL listeners: the authentication gate's options, less what the chain itself works out. */
   readonly authentication?: Omit<AuthenticationOptions, "forwardable" | "answered"> | undefined;
+  /** Set for listeners that ask for client certificates (mTLS). */
+  readonly certificatePrincipal?: CertificatePrincipalOptions | undefined;
   readonly endpoint: ListenerEndpoint;
   readonly addressMap: BrokerAddressMap;
   readonly tenant: TenantContext;
@@ -28,6 +31,7 @@ export function createFilterChain(ctx: ChainContext): FilterChain {
   // Filters that answer APIs themselves (SASL) go before the policy, which then offers them in ApiVersions.
   const answered = new Map<number, VersionRange>(ctx.authentication !== undefined ? SASL_ANSWERED : []);
   const answering: Filter[] = [];
+  if (ctx.certificatePrincipal !== undefined) answering.push(new CertificatePrincipalFilter(ctx.certificatePrincipal));
   if (ctx.authentication !== undefined) answering.push(new AuthenticationFilter({ ...ctx.authentication, forwardable: ctx.forwardable, answered }));
   return new FilterChain([
     ...answering,

@@ -490,13 +490,10 @@ export class ClientConnection implements RequestSink, SessionTransport {
 /** What a TLS connection tells the session: SNI host name, protocol, cipher, and the client certificate's subject. */
 function tlsDetails(socket: net.Socket): SessionTls | undefined {
   if (!(socket instanceof TLSSocket)) return undefined;
-  const subject = socket.getPeerCertificate()?.subject;
-  const peerSubject =
-    subject !== undefined && Object.keys(subject).length > 0
-      ? Object.entries(subject)
-          .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join("+") : value}`)
-          .join(",")
-      : undefined;
+  // Only a certificate the client CA vouched for names anyone ("requested" lets unverified ones through the handshake).
+  const certificate = socket.authorized ? socket.getPeerX509Certificate() : undefined;
+  // RFC 2253 order (most specific first, as Kafka's X500Principal.getName gives it): the certificate lists it the other way.
+  const peerSubject = certificate?.subject.split("\n").reverse().join(",");
   const servername = (socket as TLSSocket & { servername?: string | false }).servername;
   return {
     serverName: typeof servername === "string" ? servername : undefined,

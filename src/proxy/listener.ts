@@ -58,7 +58,19 @@ export class Listener {
   private createServer(target: SessionTarget): net.Server {
     const { security, tls: material } = this.endpoint.listener;
     if ((security === "tls" || security === "sasl_tls") && material !== undefined) {
-      const server = tls.createServer({ cert: material.certificate, key: material.privateKey, noDelay: true }, (socket) => this.accept(socket, target));
+      const clientAuth = material.clientAuth ?? "none";
+      const server = tls.createServer(
+        {
+          cert: material.certificate,
+          key: material.privateKey,
+          noDelay: true,
+          // mTLS: "required" refuses a handshake without a certificate the client CA signed.
+          requestCert: clientAuth !== "none",
+          rejectUnauthorized: clientAuth === "required",
+          ...(material.clientCa !== undefined && { ca: material.clientCa }),
+        },
+        (socket) => this.accept(socket, target),
+      );
       // A failed handshake (a plaintext client, an untrusted certificate) ends that connection only.
       server.on("tlsClientError", (err, socket) => this.ctx.log.debug({ err: err.message, client: `${socket.remoteAddress}:${socket.remotePort}` }, "TLS handshake failed"));
       return server;

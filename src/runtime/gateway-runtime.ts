@@ -172,10 +172,20 @@ export class GatewayRuntime {
           log,
         }
       : undefined;
+    const clientAuth = listener.tls?.clientAuth ?? "none";
+    const certificatePrincipal =
+      clientAuth === "none"
+        ? undefined
+        : {
+            rules: listener.tls?.principalMappingRules ?? [],
+            users: new Set((vc.users ?? []).map((u) => u.name)),
+            required: clientAuth === "required",
+            log,
+          };
     return {
       endpoint,
       virtualCluster: { name: vc.name, physicalCluster: cluster.config.name },
-      chain: createFilterChain({ authentication, endpoint, addressMap: cluster.connector.addressMap, tenant, forwardable, log }),
+      chain: createFilterChain({ certificatePrincipal, authentication, endpoint, addressMap: cluster.connector.addressMap, tenant, forwardable, log }),
       connector: cluster.connector,
       maxFrameBytes: config.limits.maxFrameBytes,
       observer: this.options.observer,
@@ -213,6 +223,8 @@ function sameBinding(a: ListenerConfig, b: ListenerConfig): boolean {
     a.nodeIdBase === b.nodeIdBase &&
     (a.security ?? "plaintext") === (b.security ?? "plaintext") &&
     a.tls?.certificate === b.tls?.certificate &&
-    a.tls?.privateKey === b.tls?.privateKey
+    a.tls?.privateKey === b.tls?.privateKey &&
+    a.tls?.clientCa === b.tls?.clientCa &&
+    a.tls?.clientAuth === b.tls?.clientAuth
   );
 }

@@ -164,6 +164,18 @@ describe("parseConfig: each problem names its path and reason", () => {
     ["unknown key", (d) => (listener0(d).sslEnabled = true), `${L0}.sslEnabled`, "unknown key"],
     ["unknown top-level key", (d) => (d.virtualCluster = []), "virtualCluster", "unknown key"],
     ["tls listener without TLS material", (d) => (listener0(d).security = "tls"), `${L0}.tls`, "required for a tls listener (certificate and privateKey)"],
+    [
+      "client certificates asked for without a client CA",
+      (d) => Object.assign(listener0(d), { security: "tls", tls: { certificate: "x", privateKey: "y", clientAuth: "required" } }),
+      `${L0}.tls.clientCa`,
+      "required when clientAuth is required",
+    ],
+    [
+      "a principal mapping rule that doesn't parse",
+      (d) => Object.assign(listener0(d), { security: "tls", tls: { certificate: "x", privateKey: "y", principalMappingRules: ["CN=(.*)"] } }),
+      `${L0}.tls.principalMappingRules[0]`,
+      /^expected "DEFAULT" or "RULE:pattern\/replacement\/"/,
+    ],
     ["SASL listener in a virtual cluster without users", (d) => (listener0(d).security = "sasl_plaintext"), `${L0}.security`, /needs users/],
     ["SASL mechanisms on a plaintext listener", (d) => (listener0(d).saslMechanisms = ["PLAIN"]), `${L0}.saslMechanisms`, /only for sasl_plaintext and sasl_tls/],
     [
