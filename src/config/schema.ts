@@ -63,6 +63,17 @@ function listener(baseDir: string) {
     // Kafka's PLAINTEXT, SASL_PLAINTEXT, SSL and SASL_SSL.
     security: z.enum(LISTENER_SECURITY).default("plaintext"),
     saslMechanisms: z.array(z.enum(SASL_MECHANISMS)).min(1, "needs at least one mechanism").optional(),
+    oauthbearer: z
+      .strictObject({
+        jwks: secret(baseDir).optional(),
+        jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
+        issuer: z.string().min(1),
+        audience: z.string().min(1),
+        principalClaim: z.string().min(1).default("sub"),
+      })
+      .refine((o) => (o.jwks === undefined) !== (o.jwksUrl === undefined), "needs exactly one of jwks and jwksUrl")
+      .refine((o) => o.jwks === undefined || isJwks(o.jwks), { message: "jwks is not a JWKS document ({\"keys\": [...]})", path: ["jwks"] })
+      .optional(),
     tls: z
       .strictObject({
         certificate: secret(baseDir),
@@ -81,6 +92,14 @@ function listener(baseDir: string) {
       })
       .optional(),
   });
+}
+
+function isJwks(text: string): boolean {
+  try {
+    return Array.isArray((JSON.parse(text) as { keys?: unknown }).keys);
+  } catch {
+    return false;
+  }
 }
 
 const principalRule = z.string().transform((text, ctx) => {
@@ -135,7 +154,7 @@ const physicalCluster = (baseDir: string) =>
         })
         .refine((t) => (t.certificate === undefined) === (t.privateKey === undefined), "certificate and privateKey go together")
         .optional(),
-      sasl: z.strictObject({ mechanism: z.enum(SASL_MECHANISMS), username: z.string().min(1), password: secret(baseDir) }).optional(),
+      sasl: z.strictObject({ mechanism: z.enum(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]), username: z.string().min(1), password: secret(baseDir) }).optional(),
     });
 
 /** The schema for a file in `baseDir` (secret files are read relative to it). */

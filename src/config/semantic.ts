@@ -96,6 +96,9 @@ function checkSecurity(config: GatewayConfig): SemanticIssue[] {
       if (!usesSasl && listener.saslMechanisms !== undefined) issues.push({ path: [...path, "saslMechanisms"], message: `only for sasl_plaintext and sasl_tls listeners (this one is ${security})` });
       if (!usesSasl) return;
       if (users.length === 0) issues.push({ path: [...path, "security"], message: `a ${security} listener needs users: virtualClusters[${v}].users is empty` });
+      const oauth = listener.saslMechanisms?.includes("OAUTHBEARER") === true;
+      if (oauth && listener.oauthbearer === undefined) issues.push({ path: [...path, "oauthbearer"], message: "required when saslMechanisms has OAUTHBEARER (jwks or jwksUrl, issuer, audience)" });
+      if (!oauth && listener.oauthbearer !== undefined) issues.push({ path: [...path, "oauthbearer"], message: "only used when saslMechanisms has OAUTHBEARER" });
       for (const mechanism of listener.saslMechanisms ?? []) {
         const key = mechanism === "SCRAM-SHA-256" ? "scramSha256" : mechanism === "SCRAM-SHA-512" ? "scramSha512" : undefined;
         if (key !== undefined && users.length > 0 && !users.some((u) => u[key] !== undefined)) {

@@ -8,7 +8,7 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 /** Kafka's PLAINTEXT, SASL_PLAINTEXT, SSL and SASL_SSL. */
 export const LISTENER_SECURITY = ["plaintext", "sasl_plaintext", "tls", "sasl_tls"] as const;
 export type ListenerSecurity = (typeof LISTENER_SECURITY)[number];
-export const SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
+export const SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -44,7 +44,7 @@ export interface UpstreamTlsConfig {
 }
 
 export interface UpstreamSaslConfig {
-  readonly mechanism: SaslMechanism;
+  readonly mechanism: Exclude<SaslMechanism, "OAUTHBEARER">;
   readonly username: string;
   readonly password: string;
 }
@@ -66,6 +66,19 @@ export interface ListenerConfig {
   readonly saslMechanisms?: readonly SaslMechanism[];
   /** TLS listeners: PEM text, and client certificates (mTLS). */
   readonly tls?: ListenerTlsConfig;
+  /** SASL/OAUTHBEARER: how tokens are checked. */
+  readonly oauthbearer?: OAuthBearerConfig;
+}
+
+export interface OAuthBearerConfig {
+  /** A JWKS document (JSON text), or */
+  readonly jwks?: string;
+  /** where to fetch it (cached, and fetched again for an unknown key id). */
+  readonly jwksUrl?: string;
+  readonly issuer: string;
+  readonly audience: string;
+  /** The claim that names the principal (default "sub"); it must be a user of the virtual cluster. */
+  readonly principalClaim: string;
 }
 
 export interface ListenerTlsConfig {

@@ -11,7 +11,8 @@ import type { AuthenticationConfig, SaslMechanism } from "../config/types.js";
 import type { GatewayObserver } from "../observe/observer.js";
 import { ErrorCode } from "../protocol/error-codes.js";
 import { ApiKey } from "../protocol/messages/index.js";
-import type { SaslExchange, SaslAuthenticator } from "../security/sasl-authenticator.js";
+import type { OAuthBearerVerifier } from "../security/oauthbearer.js";
+import type { SaslExchange, SaslAuthenticator, SaslStep } from "../security/sasl-authenticator.js";
 import type { Session } from "../session/session.js";
 import { buildErrorResponse } from "../tenancy/error-response.js";
 import { offeredApiVersions } from "./api-policy.js";
@@ -42,12 +43,16 @@ interface AuthState {
   authenticated: boolean;
   /** When the session must have re-authenticated by (ms since the epoch); Infinity without a lifetime. */
   expiresAt: number;
+  /** OAUTHBEARER: the expiry of the token being checked. */
+  tokenExpiresAt?: number | undefined;
   deadline: NodeJS.Timeout | undefined;
 }
 
 export interface AuthenticationOptions {
   readonly mechanisms: readonly SaslMechanism[];
   readonly authenticator: SaslAuthenticator;
+  /** For OAUTHBEARER: the listener's token check. */
+  readonly bearer?: OAuthBearerVerifier | undefined;
   readonly settings: AuthenticationConfig;
   /** The ranges a client may use, for the ApiVersions answer before authentication (the policy's own rule). */
   readonly forwardable: ReadonlyMap<number, VersionRange>;
@@ -131,8 +136,12 @@ export class AuthenticationFilter implements Filter {
       this.options.observer.authentication?.(request.session, "unsupported", "failed");
       return { kind: "respond", message: { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms }, closeAfter: true };
     }
+    const bearer = this.options.bearer;
     state.mechanism = mechanism;
-    state.exchange = this.options.authenticator.start(mechanism);
+    state.exchange =
+      mechanism === "OAUTHBEARER"
+        ? { step: (token) => (bearer === undefined ? { kind: "failed", reason: "no token verifier", user: undefined } : this.bearerStep(bearer, token, state)) }
+        : this.options.authenticator.start(mechanism);
     return { kind: "respond", message: { errorCode: 0, mechanisms } };
   }
 
@@ -144,6 +153,21 @@ export class AuthenticationFilter implements Filter {
       return this.illegalState({ errorCode: ErrorCode.ILLEGAL_SASL_STATE, errorMessage: "SaslAuthenticate before SaslHandshake", authBytes: empty, sessionLifetimeMs: 0n });
     }
     const step = exchange.step(request.message.authBytes);
+    if (step instanceof Promise) return { kind: "pending", verdict: step.then((settled) => this.settle(request, state, mechanism, settled)) };
+    return this.settle(request, state, mechanism, step);
+  }
+
+  /** OAUTHBEARER: the token is checked asynchronously (a JWKS may have to be fetched); its expiry bounds the session. */
+  private async bearerStep(bearer: OAuthBearerVerifier, token: Buffer, state: AuthState): Promise<SaslStep> {
+    const check = await bearer.check(token);
+    if (check.kind === "failed") return { kind: "failed", reason: check.reason, user: undefined };
+    if (!this.options.authenticator.hasUser(check.principal)) return { kind: "failed", reason: "the token's principal is not a user", user: check.principal };
+    state.tokenExpiresAt = check.expiresAt;
+    return { kind: "done", user: check.principal, token: Buffer.alloc(0) };
+  }
+
+  private settle(request: FilterRequest<{ authBytes: Buffer }>, state: AuthState, mechanism: SaslMechanism, step: SaslStep): RequestVerdict {
+    const empty = Buffer.alloc(0);
     if (step.kind === "challenge") return { kind: "respond", message: { errorCode: 0, errorMessage: null, authBytes: step.token, sessionLifetimeMs: 0n } };
     state.exchange = undefined;
     const { session } = request;
@@ -154,8 +178,11 @@ export class AuthenticationFilter implements Filter {
       state.authenticated = true;
       clearTimeout(state.deadline);
       this.failures.delete(session.remoteAddress);
-      const lifetimeMs = this.options.settings.sessionLifetimeMs;
-      state.expiresAt = lifetimeMs > 0 ? Date.now() + lifetimeMs : Infinity;
+      const now = Date.now();
+      const configured = this.options.settings.sessionLifetimeMs;
+      state.expiresAt = Math.min(configured > 0 ? now + configured : Infinity, state.tokenExpiresAt ?? Infinity);
+      state.tokenExpiresAt = undefined;
+      const lifetimeMs = state.expiresAt === Infinity ? 0 : Math.max(1, state.expiresAt - now);
       this.options.observer.authentication?.(session, mechanism, "ok");
       this.options.log.info({ session: session.id, principal: step.user, mechanism }, "authenticated");
       // SaslAuthenticate v0 has no lifetime field: such a client can't re-authenticate and is closed at expiry.

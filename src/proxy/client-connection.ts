@@ -313,7 +313,11 @@ export class ClientConnection implements RequestSink, SessionTransport {
     if (pending !== undefined) {
       this.closeGate(Gate.Pending);
       pending.then(
-        () => this.openGate(Gate.Pending),
+        () => {
+          if (this.phaseNow === "closed") return;
+          this.connectIfReady(); // first, so that the requests held behind this one wait for the upstream connection
+          this.openGate(Gate.Pending);
+        },
         (err: unknown) => {
           this.log.warn({ err }, "a filter failed, closing connection");
           this.close("filter failed", err);
@@ -321,7 +325,11 @@ export class ClientConnection implements RequestSink, SessionTransport {
       );
       return;
     }
-    // Authentication just completed: requests from now on go upstream, once it is open.
+    this.connectIfReady();
+  }
+
+  /** Authentication just completed (now, or when a pending verdict settled): requests go upstream once it is open. */
+  private connectIfReady(): void {
     if (this.phaseNow === "authenticating" && this.ctx.chain.sessionReady(this.session)) this.connectUpstream();
   }
 

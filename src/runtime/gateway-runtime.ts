@@ -18,6 +18,7 @@ import { TenantNamespace } from "../tenancy/namespace.js";
 import type { TenantContext } from "../tenancy/rewrite.js";
 import { TopicIdMap } from "../tenancy/topic-ids.js";
 import { UpstreamConnector } from "../upstream/connector.js";
+import { OAuthBearerVerifier } from "../security/oauthbearer.js";
 import { SaslAuthenticator } from "../security/sasl-authenticator.js";
 import { fetchTopicIds } from "../upstream/metadata-fetch.js";
 
@@ -166,6 +167,7 @@ export class GatewayRuntime {
       ? {
           mechanisms: listener.saslMechanisms ?? authenticator.scramMechanismsWithUsers(),
           authenticator,
+          bearer: listener.oauthbearer !== undefined ? new OAuthBearerVerifier(listener.oauthbearer) : undefined,
           settings: config.authentication ?? DEFAULT_AUTHENTICATION,
           brokerApiVersions: () => cluster.connector.apiVersions(),
           observer: this.options.observer,

@@ -11,7 +11,7 @@ export type SaslStep =
   | { readonly kind: "failed"; readonly reason: string; readonly user: string | undefined };
 
 export interface SaslExchange {
-  step(token: Buffer): SaslStep;
+  step(token: Buffer): SaslStep | Promise<SaslStep>;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -35,7 +35,13 @@ export class SaslAuthenticator {
     return out;
   }
 
-  start(mechanism: SaslMechanism): SaslExchange {
+  /** Whether `name` is a user of the virtual cluster (a token's or certificate's principal must be). */
+  hasUser(name: string): boolean {
+    return this.users.has(name);
+  }
+
+  /** PLAIN and SCRAM; OAUTHBEARER is checked by the listener's token verifier instead. */
+  start(mechanism: Exclude<SaslMechanism, "OAUTHBEARER">): SaslExchange {
     if (mechanism === "PLAIN") return { step: (token) => this.plain(token) };
     const exchange = new ScramServerExchange(mechanism, (user) => this.credential(user, mechanism), this.fakeSaltKey);
     return {

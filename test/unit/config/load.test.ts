@@ -176,6 +176,21 @@ describe("parseConfig: each problem names its path and reason", () => {
       `${L0}.tls.principalMappingRules[0]`,
       /^expected "DEFAULT" or "RULE:pattern\/replacement\/"/,
     ],
+    [
+      "OAUTHBEARER offered without a token configuration",
+      (d) => {
+        d.virtualClusters[0].users = [{ name: "svc" }];
+        Object.assign(listener0(d), { security: "sasl_plaintext", saslMechanisms: ["OAUTHBEARER"] });
+      },
+      `${L0}.oauthbearer`,
+      /^required when saslMechanisms has OAUTHBEARER/,
+    ],
+    [
+      "a JWKS that isn't one",
+      (d) => Object.assign(listener0(d), { oauthbearer: { jwks: "{}", issuer: "i", audience: "a" } }),
+      `${L0}.oauthbearer.jwks`,
+      /is not a JWKS document/,
+    ],
     ["SASL listener in a virtual cluster without users", (d) => (listener0(d).security = "sasl_plaintext"), `${L0}.security`, /needs users/],
     ["SASL mechanisms on a plaintext listener", (d) => (listener0(d).saslMechanisms = ["PLAIN"]), `${L0}.saslMechanisms`, /only for sasl_plaintext and sasl_tls/],
     [

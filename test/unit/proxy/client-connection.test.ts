@@ -518,6 +518,32 @@ describe("a session that is not ready yet", () => {
     expect(connection!.phase).toBe("open");
   });
 
+  it("becomes ready through a pending verdict (an asynchronous token check): what follows waits for the upstream connection", async () => {
+    const broker = await brokerCountingConnections();
+    const ready = new WeakSet<object>();
+    const asyncGate: Filter = {
+      name: "async-gate",
+      requestInterest: () => Interest.Header,
+      onRequest: (r) => {
+        if (r.apiKey !== ApiKey.Heartbeat) return CONTINUE;
+        const verdict = Promise.resolve().then((): RequestVerdict => {
+          ready.add(r.session);
+          return { kind: "respond", message: HEARTBEAT_OK };
+        });
+        return { kind: "pending", verdict };
+      },
+      sessionReady: (session) => ready.has(session),
+    };
+    const listener = await startListener(broker.port, 1024, [asyncGate]);
+    cleanups.push(() => listener.stopAccepting());
+    cleanups.push(() => listener.closeAll("test"));
+    const client = await connect(listener);
+    client.socket.write(Buffer.concat([heartbeat(1), request(18, 3, 2), request(18, 3, 3)]));
+    await until(() => client.responses.length === 3, "3 responses");
+    expect(correlationIds(client)).toEqual([1, 2, 3]);
+    expect(broker.received).toEqual([2, 3]);
+  });
+
   it("a request let through before the session is ready closes the connection, and no broker sees it", async () => {
     const broker = await brokerCountingConnections();
     const listener = await startListener(broker.port, 1024, [gate()]);

@@ -1,0 +1,106 @@
+// SASL/OAUTHBEARER with JWTs the test signs (jose), against real Kafka through the gateway: kafkajs with a valid
+// token produces; an expired token, a wrong audience, an unsigned ("alg": "none") token and a token for someone who
+// is not a user of the virtual cluster are all refused alike; the token's expiry bounds the session lifetime.
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { Kafka, logLevel } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { GatewayConfig, VirtualClusterConfig } from "../../src/config/types.js";
+import { startGateway, type Gateway } from "../../src/gateway.js";
+import { ApiKey } from "../../src/protocol/messages/index.js";
+import { uniqueName } from "../harness/clients.js";
+import { freePortRange, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
+import { RawKafkaConnection } from "../harness/raw-client.js";
+import { createTopicsAndWait } from "../harness/topic-propagation.js";
+
+const ISSUER = "https://issuer.bulkhead.test";
+const AUDIENCE = "kafka-gateway";
+
+describe("SASL/OAUTHBEARER with JWTs", () => {
+  const kafka = inject("kafka");
+  let gateway: Gateway;
+  let sasl: string;
+  let internal: string;
+  let sign: (claims: { sub?: string; aud?: string; expiresIn?: string | number }) => Promise<string>;
+
+  beforeAll(async () => {
+    const { publicKey, privateKey } = await generateKeyPair("RS256");
+    const jwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
+    sign = ({ sub = "svc-orders", aud = AUDIENCE, expiresIn = "1h" }) =>
+      new SignJWT({}).setProtectedHeader({ alg: "RS256", kid: "test-key" }).setSubject(sub).setIssuer(ISSUER).setAudience(aud).setIssuedAt().setExpirationTime(expiresIn).sign(privateKey);
+    const nodeIdBase = Math.min(...kafka.brokers.map((b) => b.nodeId));
+    const base = await testVirtualCluster("oauth", "shared", kafka.brokers.length + 2, nodeIdBase);
+    const first = await freePortRange(kafka.brokers.length + 3);
+    const vc: VirtualClusterConfig = {
+      ...base,
+      prefix: `${uniqueName("oauth")}.`,
+      users: [{ name: "svc-orders" }],
+      listeners: [
+        { ...base.listeners[0]!, name: "internal" },
+        {
+          ...base.listeners[0]!,
+          name: "sasl",
+          bootstrapPort: first,
+          brokerPorts: { first: first + 1, last: first + kafka.brokers.length + 2 },
+          security: "sasl_plaintext",
+          saslMechanisms: ["OAUTHBEARER"],
+          oauthbearer: { jwks: JSON.stringify({ keys: [jwk] }), issuer: ISSUER, audience: AUDIENCE, principalClaim: "sub" },
+        },
+      ],
+    };
+    const config: GatewayConfig = testGatewayConfig([{ name: "shared", bootstrap: parseHostPorts(kafka.bootstrap) }], [vc]);
+    gateway = await startGateway(config);
+    sasl = gateway.endpoints.find((e) => e.listener === "sasl")!.bootstrap;
+    internal = gateway.endpoints.find((e) => e.listener === "internal")!.bootstrap;
+  });
+  afterAll(async () => {
+    await gateway?.close(0);
+  });
+
+  const client = (token: () => Promise<string>) =>
+    new Kafka({
+      clientId: "oauth-test",
+      brokers: [sasl],
+      sasl: { mechanism: "oauthbearer", oauthBearerProvider: async () => ({ value: await token() }) },
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    });
+
+  it("kafkajs with a valid token produces; the session's principal is the token's subject", async () => {
+    const topic = uniqueName("oauth");
+    const setup = new Kafka({ clientId: "oauth-setup", brokers: [internal], logLevel: logLevel.NOTHING }).admin();
+    await setup.connect();
+    await createTopicsAndWait(setup, [{ topic, numPartitions: 1, replicationFactor: 3 }]);
+    await setup.disconnect();
+    const kafkaClient = new Kafka({ clientId: "oauth-test", brokers: [sasl], sasl: { mechanism: "oauthbearer", oauthBearerProvider: async () => ({ value: await sign({}) }) }, logLevel: logLevel.NOTHING });
+    const producer = kafkaClient.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ value: "with a token" }] });
+    expect(gateway.runtime.sessions().some((s) => s.principal?.name === "svc-orders")).toBe(true);
+    await producer.disconnect();
+  });
+
+  it.each([
+    ["an expired token", () => sign({ expiresIn: Math.floor(Date.now() / 1000) - 60 })],
+    ["a token for another audience", () => sign({ aud: "someone-else" })],
+    ["a token whose subject is not a user of the virtual cluster", () => sign({ sub: "intruder" })],
+    ["an unsigned token (alg none)", async () => {
+      const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+      return `${part({ alg: "none", typ: "JWT" })}.${part({ sub: "svc-orders", iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 3600 })}.`;
+    }],
+  ])("%s is refused with SASL_AUTHENTICATION_FAILED", async (_what, token) => {
+    const admin = client(token).admin();
+    await expect(admin.connect()).rejects.toThrow("Authentication failed: invalid username or password");
+    await admin.disconnect();
+  });
+
+  it("the token's expiry bounds the session lifetime", async () => {
+    const raw = await RawKafkaConnection.connect(sasl);
+    expect((await raw.send<{ errorCode: number }>(ApiKey.SaslHandshake, 1, { mechanism: "OAUTHBEARER" })).errorCode).toBe(0);
+    const token = await sign({ expiresIn: "30s" });
+    const auth = await raw.send<{ errorCode: number; sessionLifetimeMs: bigint }>(ApiKey.SaslAuthenticate, 2, { authBytes: Buffer.from(`n,,\x01auth=Bearer ${token}\x01\x01`) });
+    expect(auth.errorCode).toBe(0);
+    expect(Number(auth.sessionLifetimeMs)).toBeGreaterThan(0);
+    expect(Number(auth.sessionLifetimeMs)).toBeLessThanOrEqual(30_000);
+    await raw.close();
+  });
+});
