@@ -1,13 +1,19 @@
 // SASL/OAUTHBEARER with JWTs the test signs (jose), against real Kafka through the gateway: kafkajs with a valid
 // token produces; an expired token, a wrong audience, an unsigned ("alg": "none") token and a token for someone who
 // is not a user of the virtual cluster are all refused alike; the token's expiry bounds the session lifetime.
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { GatewayConfig, VirtualClusterConfig } from "../../src/config/types.js";
 import { startGateway, type Gateway } from "../../src/gateway.js";
 import { ApiKey } from "../../src/protocol/messages/index.js";
-import { uniqueName } from "../harness/clients.js";
+import { assertSucceeded, uniqueName } from "../harness/clients.js";
+import { runKafkaTool } from "../harness/java-tools.js";
 import { freePortRange, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
 import { RawKafkaConnection } from "../harness/raw-client.js";
 import { createTopicsAndWait } from "../harness/topic-propagation.js";
@@ -92,6 +98,51 @@ describe("SASL/OAUTHBEARER with JWTs", () => {
     await expect(admin.connect()).rejects.toThrow("Authentication failed: invalid username or password");
     await admin.disconnect();
   });
+
+  it("Kafka's console producer gets its token from a token endpoint (OAuthBearerLoginCallbackHandler) and produces", async () => {
+    // The client-credentials token endpoint of an identity provider, served here: it signs a token for the client id.
+    const tokens = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        // Kafka's handler sends the client id and secret as HTTP Basic credentials (or, elsewhere, as form fields).
+        const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+        const clientId = basic !== undefined ? Buffer.from(basic, "base64").toString().split(":")[0]! : decodeURIComponent(/client_id=([^&]+)/.exec(body)?.[1] ?? "");
+        void sign({ sub: clientId }).then((token) => {
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ access_token: token, token_type: "bearer", expires_in: 3600 }));
+        });
+      });
+    });
+    await new Promise<void>((resolve) => tokens.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(tokens.address() as AddressInfo).port}/token`;
+    try {
+      const topic = uniqueName("oauth-java");
+      const setup = new Kafka({ clientId: "oauth-setup", brokers: [internal], logLevel: logLevel.NOTHING }).admin();
+      await setup.connect();
+      await createTopicsAndWait(setup, [{ topic, numPartitions: 1, replicationFactor: 3 }]);
+      const dir = await mkdtemp(join(tmpdir(), "bulkhead-oauth-"));
+      const props = join(dir, "client.properties");
+      await writeFile(props, [
+        "security.protocol=SASL_PLAINTEXT",
+        "sasl.mechanism=OAUTHBEARER",
+        "sasl.login.callback.handler.class=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler",
+        `sasl.oauthbearer.token.endpoint.url=${endpoint}`,
+        'sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="svc-orders" clientSecret="not-checked-here";',
+      ].join("\n"));
+      const produced = await runKafkaTool("console-producer", ["--bootstrap-server", sasl, "--topic", topic, "--producer.config", props], {
+        input: "a\nb\n",
+        timeoutMs: 100_000,
+        // Kafka 4 only calls token endpoints on this allowlist (KIP-1135's system property).
+        jvmOptions: ["-Xmx256m", `-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=${endpoint}`],
+      });
+      assertSucceeded("console-producer", produced);
+      const offsets = await setup.fetchTopicOffsets(topic);
+      await setup.disconnect();
+      expect(offsets[0]!.high).toBe("2");
+    } finally {
+      tokens.close();
+    }
+  }, 150_000);
 
   it("the token's expiry bounds the session lifetime", async () => {
     const raw = await RawKafkaConnection.connect(sasl);
