@@ -8,6 +8,9 @@ import type { OAuthBearerConfig } from "../config/types.js";
 /** Signature algorithms a token may use: asymmetric only (a shared secret would let any holder mint tokens). */
 const ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
+const JWKS_COOLDOWN_MS = 5_000;
+const JWKS_MAX_AGE_MS = 10 * 60_000;
+
 export type BearerCheck =
   | { readonly kind: "ok"; readonly principal: string; readonly expiresAt: number }
   /** `reason` is for logs only; the client gets the same neutral answer as for any failure. */
@@ -17,7 +20,12 @@ export class OAuthBearerVerifier {
   private readonly keys: JWTVerifyGetKey;
 
   constructor(private readonly config: OAuthBearerConfig) {
-    this.keys = config.jwksUrl !== undefined ? createRemoteJWKSet(new URL(config.jwksUrl)) : createLocalJWKSet(JSON.parse(config.jwks!) as never);
+    this.keys =
+      config.jwksUrl !== undefined
+        ? // Fetched again for an unknown key id (a rotated key), but at most every few seconds: a client sending made-up
+          // key ids must not make the gateway hammer the identity provider.
+          createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: JWKS_COOLDOWN_MS, cacheMaxAge: JWKS_MAX_AGE_MS })
+        : createLocalJWKSet(JSON.parse(config.jwks!) as never);
   }
 
   /** Checks a client initial response ("n,,\x01auth=Bearer <token>\x01\x01"). */

@@ -17,6 +17,7 @@ import { runKafkaTool } from "../harness/java-tools.js";
 import { freePortRange, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
 import { RawKafkaConnection } from "../harness/raw-client.js";
 import { createTopicsAndWait } from "../harness/topic-propagation.js";
+import { waitUntil } from "../harness/wait.js";
 
 const ISSUER = "https://issuer.bulkhead.test";
 const AUDIENCE = "kafka-gateway";
@@ -27,10 +28,18 @@ describe("SASL/OAUTHBEARER with JWTs", () => {
   let sasl: string;
   let internal: string;
   let sign: (claims: { sub?: string; aud?: string; expiresIn?: string | number }) => Promise<string>;
+  let viaUrl: string;
+  /** The JWKS endpoint's keys: a test adds a rotated key to it later. */
+  const published: object[] = [];
+  const jwksServer = createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: published })));
 
   beforeAll(async () => {
     const { publicKey, privateKey } = await generateKeyPair("RS256");
     const jwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
+    published.push(jwk);
+    await new Promise<void>((resolve) => jwksServer.listen(0, "127.0.0.1", resolve));
+    const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks`;
+    const third = await freePortRange(kafka.brokers.length + 3);
     sign = ({ sub = "svc-orders", aud = AUDIENCE, expiresIn = "1h" }) =>
       new SignJWT({}).setProtectedHeader({ alg: "RS256", kid: "test-key" }).setSubject(sub).setIssuer(ISSUER).setAudience(aud).setIssuedAt().setExpirationTime(expiresIn).sign(privateKey);
     const nodeIdBase = Math.min(...kafka.brokers.map((b) => b.nodeId));
@@ -51,15 +60,26 @@ describe("SASL/OAUTHBEARER with JWTs", () => {
           saslMechanisms: ["OAUTHBEARER"],
           oauthbearer: { jwks: JSON.stringify({ keys: [jwk] }), issuer: ISSUER, audience: AUDIENCE, principalClaim: "sub" },
         },
+        {
+          ...base.listeners[0]!,
+          name: "sasl-url",
+          bootstrapPort: third,
+          brokerPorts: { first: third + 1, last: third + kafka.brokers.length + 2 },
+          security: "sasl_plaintext",
+          saslMechanisms: ["OAUTHBEARER"],
+          oauthbearer: { jwksUrl, issuer: ISSUER, audience: AUDIENCE, principalClaim: "sub" },
+        },
       ],
     };
     const config: GatewayConfig = testGatewayConfig([{ name: "shared", bootstrap: parseHostPorts(kafka.bootstrap) }], [vc]);
     gateway = await startGateway(config);
     sasl = gateway.endpoints.find((e) => e.listener === "sasl")!.bootstrap;
     internal = gateway.endpoints.find((e) => e.listener === "internal")!.bootstrap;
+    viaUrl = gateway.endpoints.find((e) => e.listener === "sasl-url")!.bootstrap;
   });
   afterAll(async () => {
     await gateway?.close(0);
+    jwksServer.close();
   });
 
   const client = (token: () => Promise<string>) =>
@@ -143,6 +163,25 @@ describe("SASL/OAUTHBEARER with JWTs", () => {
       tokens.close();
     }
   }, 150_000);
+
+  it("keys from a JWKS URL, fetched again for a key id it doesn't know yet (a rotated key)", async () => {
+    const login = async (token: string) => {
+      const admin = new Kafka({ clientId: "oauth-url", brokers: [viaUrl], sasl: { mechanism: "oauthbearer", oauthBearerProvider: async () => ({ value: token }) }, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+      try {
+        await admin.connect();
+        await admin.listTopics();
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    await login(await sign({}));
+    const rotated = await generateKeyPair("ES256");
+    const token = await new SignJWT({}).setProtectedHeader({ alg: "ES256", kid: "rotated" }).setSubject("svc-orders").setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime("1h").sign(rotated.privateKey);
+    await expect(login(token)).rejects.toThrow("Authentication failed"); // not published yet
+    published.push({ ...(await exportJWK(rotated.publicKey)), kid: "rotated", alg: "ES256", use: "sig" });
+    // The key set is fetched again at most every 5 s (the gateway's cooldown): wait for it, as the condition.
+    await waitUntil(() => login(token).then(() => true), { what: "the rotated key to be fetched", timeoutMs: 30_000, intervalMs: 1_000 });
+  }, 60_000);
 
   it("the token's expiry bounds the session lifetime", async () => {
     const raw = await RawKafkaConnection.connect(sasl);
