@@ -4,7 +4,7 @@
  */
 import net from "node:net";
 import { DEFAULT_TOPIC_CONFIG_ALLOWLIST } from "../../src/config/topic-configs.js";
-import type { GatewayConfig, HostPort, VirtualClusterConfig } from "../../src/config/types.js";
+import type { GatewayConfig, HostPort, ListenerConfig, VirtualClusterConfig } from "../../src/config/types.js";
 import { startGateway, type Gateway } from "../../src/gateway.js";
 import type { GatewayObserver } from "../../src/observe/observer.js";
 
@@ -96,6 +96,16 @@ export async function testVirtualCluster(
       },
     ],
   };
+}
+
+/**
+ * Another access point of the same virtual cluster: `listener`'s settings on free ports of its own (as many broker
+ * ports as `listener` has), with `changes` (name, security, TLS...) applied.
+ */
+export async function anotherListener(listener: ListenerConfig, changes: Partial<ListenerConfig> & { name: string }): Promise<ListenerConfig> {
+  const brokerPorts = listener.brokerPorts.last - listener.brokerPorts.first + 1;
+  const first = await freePortRange(brokerPorts + 1);
+  return { ...listener, bootstrapPort: first, brokerPorts: { first: first + 1, last: first + brokerPorts }, ...changes };
 }
 
 export function testGatewayConfig(

@@ -14,7 +14,7 @@ import { ApiKey } from "../../src/protocol/messages/index.js";
 import { scramCredential } from "../../src/security/scram.js";
 import { makeTestCertificates, type TestCertificates } from "../../scripts/tls/certificates.js";
 import { assertSucceeded, uniqueName } from "../harness/clients.js";
-import { freePortRange, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
+import { anotherListener, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
 import { runKafkaTool } from "../harness/java-tools.js";
 import { runKcat } from "../harness/kcat.js";
 import { ConnectionClosedError, RawKafkaConnection } from "../harness/raw-client.js";
@@ -43,19 +43,10 @@ async function secureGateway(kafka: { bootstrap: string; brokers: readonly { nod
     saslMechanisms: ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"],
     tls: { certificate: certs.certificate, privateKey: certs.privateKey },
   };
-  const first = await freePortRange(kafka.brokers.length + 3);
-  const plainListener: ListenerConfig = {
-    ...vc.listeners[0]!,
-    name: "sasl-plain",
-    security: "sasl_plaintext",
-    saslMechanisms: ["PLAIN", "SCRAM-SHA-512"],
-    bootstrapPort: first,
-    brokerPorts: { first: first + 1, last: first + kafka.brokers.length + 2 },
-  };
+  const plainListener = await anotherListener(vc.listeners[0]!, { name: "sasl-plain", security: "sasl_plaintext", saslMechanisms: ["PLAIN", "SCRAM-SHA-512"] });
   // A plaintext access point of the same virtual cluster (a private network's), for the tests' own topic set-up: the
   // harness waits for a new topic through raw connections that speak no SASL.
-  const second = await freePortRange(kafka.brokers.length + 3);
-  const internal: ListenerConfig = { ...vc.listeners[0]!, name: "internal", bootstrapPort: second, brokerPorts: { first: second + 1, last: second + kafka.brokers.length + 2 } };
+  const internal = await anotherListener(vc.listeners[0]!, { name: "internal" });
   const secure: VirtualClusterConfig = { ...vc, prefix: `${uniqueName("secure")}.`, listeners: [tlsListener, plainListener, internal], users: [alice] };
   const config: GatewayConfig = {
     ...testGatewayConfig([{ name: "shared", bootstrap: parseHostPorts(kafka.bootstrap) }], [secure]),

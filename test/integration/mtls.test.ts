@@ -8,7 +8,7 @@ import { startGateway, type Gateway } from "../../src/gateway.js";
 import { parsePrincipalRule, type PrincipalRule } from "../../src/security/principal-mapping.js";
 import { makeClientCertificate, makeTestCertificates, type TestCertificates } from "../../scripts/tls/certificates.js";
 import { assertSucceeded, uniqueName } from "../harness/clients.js";
-import { freePortRange, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
+import { anotherListener, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
 import { runKcat } from "../harness/kcat.js";
 import { createTopicsAndWait } from "../harness/topic-propagation.js";
 
@@ -24,7 +24,6 @@ describe("mTLS: client certificates as principals", () => {
     certs = await makeTestCertificates();
     const nodeIdBase = Math.min(...kafka.brokers.map((b) => b.nodeId));
     const base = await testVirtualCluster("mtls", "shared", kafka.brokers.length + 2, nodeIdBase);
-    const first = await freePortRange(kafka.brokers.length + 3);
     const rules = ["RULE:^CN=(.*?),OU=services,.*$/$1/L", "DEFAULT"].map((r) => parsePrincipalRule(r) as PrincipalRule);
     const vc: VirtualClusterConfig = {
       ...base,
@@ -32,14 +31,11 @@ describe("mTLS: client certificates as principals", () => {
       users: [{ name: "billing" }],
       listeners: [
         { ...base.listeners[0]!, name: "internal" },
-        {
-          ...base.listeners[0]!,
+        await anotherListener(base.listeners[0]!, {
           name: "mtls",
-          bootstrapPort: first,
-          brokerPorts: { first: first + 1, last: first + kafka.brokers.length + 2 },
           security: "tls",
           tls: { certificate: certs.certificate, privateKey: certs.privateKey, clientCa: certs.ca, clientAuth: "required", principalMappingRules: rules },
-        },
+        }),
       ],
     };
     const config: GatewayConfig = testGatewayConfig([{ name: "shared", bootstrap: parseHostPorts(kafka.bootstrap) }], [vc]);

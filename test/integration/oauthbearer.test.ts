@@ -9,12 +9,12 @@ import { join } from "node:path";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { GatewayConfig, VirtualClusterConfig } from "../../src/config/types.js";
+import type { GatewayConfig, OAuthBearerConfig, VirtualClusterConfig } from "../../src/config/types.js";
 import { startGateway, type Gateway } from "../../src/gateway.js";
 import { ApiKey } from "../../src/protocol/messages/index.js";
 import { assertSucceeded, uniqueName } from "../harness/clients.js";
 import { runKafkaTool } from "../harness/java-tools.js";
-import { freePortRange, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
+import { anotherListener, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
 import { RawKafkaConnection } from "../harness/raw-client.js";
 import { createTopicsAndWait } from "../harness/topic-propagation.js";
 import { waitUntil } from "../harness/wait.js";
@@ -39,36 +39,21 @@ describe("SASL/OAUTHBEARER with JWTs", () => {
     published.push(jwk);
     await new Promise<void>((resolve) => jwksServer.listen(0, "127.0.0.1", resolve));
     const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks`;
-    const third = await freePortRange(kafka.brokers.length + 3);
+
     sign = ({ sub = "svc-orders", aud = AUDIENCE, expiresIn = "1h" }) =>
       new SignJWT({}).setProtectedHeader({ alg: "RS256", kid: "test-key" }).setSubject(sub).setIssuer(ISSUER).setAudience(aud).setIssuedAt().setExpirationTime(expiresIn).sign(privateKey);
     const nodeIdBase = Math.min(...kafka.brokers.map((b) => b.nodeId));
     const base = await testVirtualCluster("oauth", "shared", kafka.brokers.length + 2, nodeIdBase);
-    const first = await freePortRange(kafka.brokers.length + 3);
+    const oauthListener = (name: string, oauthbearer: OAuthBearerConfig) =>
+      anotherListener(base.listeners[0]!, { name, security: "sasl_plaintext", saslMechanisms: ["OAUTHBEARER"], oauthbearer });
     const vc: VirtualClusterConfig = {
       ...base,
       prefix: `${uniqueName("oauth")}.`,
       users: [{ name: "svc-orders" }],
       listeners: [
         { ...base.listeners[0]!, name: "internal" },
-        {
-          ...base.listeners[0]!,
-          name: "sasl",
-          bootstrapPort: first,
-          brokerPorts: { first: first + 1, last: first + kafka.brokers.length + 2 },
-          security: "sasl_plaintext",
-          saslMechanisms: ["OAUTHBEARER"],
-          oauthbearer: { jwks: JSON.stringify({ keys: [jwk] }), issuer: ISSUER, audience: AUDIENCE, principalClaim: "sub" },
-        },
-        {
-          ...base.listeners[0]!,
-          name: "sasl-url",
-          bootstrapPort: third,
-          brokerPorts: { first: third + 1, last: third + kafka.brokers.length + 2 },
-          security: "sasl_plaintext",
-          saslMechanisms: ["OAUTHBEARER"],
-          oauthbearer: { jwksUrl, issuer: ISSUER, audience: AUDIENCE, principalClaim: "sub" },
-        },
+        await oauthListener("sasl", { jwks: JSON.stringify({ keys: [jwk] }), issuer: ISSUER, audience: AUDIENCE, principalClaim: "sub" }),
+        await oauthListener("sasl-url", { jwksUrl, issuer: ISSUER, audience: AUDIENCE, principalClaim: "sub" }),
       ],
     };
     const config: GatewayConfig = testGatewayConfig([{ name: "shared", bootstrap: parseHostPorts(kafka.bootstrap) }], [vc]);

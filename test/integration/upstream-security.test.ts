@@ -8,7 +8,7 @@ import { startGateway, type Gateway } from "../../src/gateway.js";
 import { metrics } from "../../src/observe/metrics.js";
 import { scramCredential } from "../../src/security/scram.js";
 import { uniqueName } from "../harness/clients.js";
-import { freePortRange, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
+import { anotherListener, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
 import { createTopicsAndWait } from "../harness/topic-propagation.js";
 
 const TENANT_PASSWORD = "tenant-only-password";
@@ -29,7 +29,6 @@ describe("TLS and the gateway's own SASL login towards the brokers", () => {
       sasl: { mechanism, username: secure.username, password },
     };
     const base = await testVirtualCluster("upstream", "secure-upstream", secure.brokers.length + 2, nodeIdBase);
-    const first = await freePortRange(secure.brokers.length + 3);
     const vc: VirtualClusterConfig = {
       ...base,
       prefix: `${uniqueName("up")}.`,
@@ -38,7 +37,7 @@ describe("TLS and the gateway's own SASL login towards the brokers", () => {
       users: [{ name: "tenant-user", scramSha512: scramCredential("SCRAM-SHA-512", TENANT_PASSWORD) }],
       listeners: [
         { ...base.listeners[0]!, name: "internal" },
-        { ...base.listeners[0]!, name: "sasl", security: "sasl_plaintext", bootstrapPort: first, brokerPorts: { first: first + 1, last: first + secure.brokers.length + 2 } },
+        await anotherListener(base.listeners[0]!, { name: "sasl", security: "sasl_plaintext" }),
       ],
     };
     const config: GatewayConfig = testGatewayConfig([cluster], [vc], { connectTimeoutMs: 5_000 });
