@@ -60,13 +60,21 @@ export function freePort(): Promise<number> {
   return freePortRange(1);
 }
 
-/** The first of `count` consecutive ports that are free right now, below the ephemeral range. */
+/**
+ * Ports this process has handed out: a range is only bound when its gateway starts, so without this two ranges asked
+ * for before either is bound (two virtual clusters of one gateway) could overlap (EADDRINUSE, seen once in CI).
+ */
+const handedOut = new Set<number>();
+
+/** The first of `count` consecutive ports that are free right now, below the ephemeral range, never handed out before. */
 export async function freePortRange(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const first = 20_000 + Math.floor(Math.random() * (12_000 - count));
     let free = true;
-    for (let port = first; port < first + count && free; port++) free = await canListen(port);
-    if (free) return first;
+    for (let port = first; port < first + count && free; port++) free = !handedOut.has(port) && (await canListen(port));
+    if (!free) continue;
+    for (let port = first; port < first + count; port++) handedOut.add(port);
+    return first;
   }
   throw new Error(`no ${count} consecutive free ports found`);
 }
