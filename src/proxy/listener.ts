@@ -4,6 +4,7 @@
 // connections keep theirs, and nothing is unbound or rebound.
 import net from "node:net";
 import tls from "node:tls";
+import type { ListenerTlsConfig } from "../config/types.js";
 import type { ListenerEndpoint } from "../session/endpoint.js";
 import type { SessionTarget } from "../session/session.js";
 import { ClientConnection, type ConnectionContext } from "./client-connection.js";
@@ -23,9 +24,16 @@ export class Listener {
     return this.ctx;
   }
 
-  /** New connections get `next`; the ports stay bound (the caller checks that the endpoint's ports are the same). */
+  /**
+   * New connections get `next`; the ports stay bound (the caller checks that the ports and the transport are the same).
+   * A new TLS certificate, key or client CA is swapped in for new handshakes, without rebinding.
+   */
   setContext(next: ConnectionContext): void {
+    const before = this.ctx.endpoint.listener.tls;
+    const after = next.endpoint.listener.tls;
     this.ctx = next;
+    if (after === undefined || (before?.certificate === after.certificate && before.privateKey === after.privateKey && before.clientCa === after.clientCa)) return;
+    for (const server of this.servers) if (server instanceof tls.Server) server.setSecureContext(secureContext(after));
   }
 
   /** Binds every port; rejects (with the port named) if one can't be bound. */
@@ -61,13 +69,11 @@ export class Listener {
       const clientAuth = material.clientAuth ?? "none";
       const server = tls.createServer(
         {
-          cert: material.certificate,
-          key: material.privateKey,
+          ...secureContext(material),
           noDelay: true,
           // mTLS: "required" refuses a handshake without a certificate the client CA signed.
           requestCert: clientAuth !== "none",
           rejectUnauthorized: clientAuth === "required",
-          ...(material.clientCa !== undefined && { ca: material.clientCa }),
         },
         (socket) => this.accept(socket, target),
       );
@@ -103,4 +109,9 @@ export class Listener {
   closeAll(reason: string): void {
     for (const connection of this.connections) connection.close(reason);
   }
+}
+
+/** The TLS material of a listener, as Node's secure context options. */
+function secureContext(material: ListenerTlsConfig): tls.SecureContextOptions {
+  return { cert: material.certificate, key: material.privateKey, ...(material.clientCa !== undefined && { ca: material.clientCa }) };
 }

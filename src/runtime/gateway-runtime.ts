@@ -215,7 +215,7 @@ function sameBootstrap(a: PhysicalClusterConfig, b: PhysicalClusterConfig): bool
   return JSON.stringify(a.bootstrap) === JSON.stringify(b.bootstrap);
 }
 
-/** Same ports, node id arithmetic and transport (TCP or TLS with the same key): the bound servers can stay. */
+/** Same ports, node id arithmetic and transport: the bound servers can stay. */
 function sameBinding(a: ListenerConfig, b: ListenerConfig): boolean {
   return (
     a.bind === b.bind &&
@@ -224,9 +224,8 @@ function sameBinding(a: ListenerConfig, b: ListenerConfig): boolean {
     a.brokerPorts.last === b.brokerPorts.last &&
     a.nodeIdBase === b.nodeIdBase &&
     (a.security ?? "plaintext") === (b.security ?? "plaintext") &&
-    a.tls?.certificate === b.tls?.certificate &&
-    a.tls?.privateKey === b.tls?.privateKey &&
-    a.tls?.clientCa === b.tls?.clientCa &&
-    a.tls?.clientAuth === b.tls?.clientAuth
+    // A new certificate, key or client CA is swapped in place (Listener.setContext); asking for client certificates
+    // or not is set when a TLS server is made.
+    (a.tls?.clientAuth ?? "none") === (b.tls?.clientAuth ?? "none")
   );
 }

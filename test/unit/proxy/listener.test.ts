@@ -1,4 +1,7 @@
 import net from "node:net";
+import tls from "node:tls";
+import { makeTestCertificates, type TestCertificates } from "../../../scripts/tls/certificates.js";
+import { ListenerEndpoint } from "../../../src/session/endpoint.js";
 import { describe, expect, it } from "vitest";
 import { Listener } from "../../../src/proxy/listener.js";
 import { connectionContext } from "./connection-fixture.js";
@@ -35,6 +38,50 @@ describe("Listener", () => {
     } finally {
       listener.stopAccepting();
       squatter.close();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe("Listener TLS", () => {
+  it("swaps in a new certificate for new handshakes without rebinding; an open connection stays up", async () => {
+    const [a, b] = [await makeTestCertificates(), await makeTestCertificates()]; // two CAs, two server certificates
+    const first = await freePortRange(1);
+    // An upstream that accepts and stays quiet: a connection through the listener stays open.
+    const upstream = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    const base = connectionContext(first, (upstream.address() as net.AddressInfo).port);
+    const tlsContext = (certs: TestCertificates) => ({
+      ...base,
+      endpoint: new ListenerEndpoint("vc", { ...base.endpoint.listener, security: "tls" as const, tls: { certificate: certs.certificate, privateKey: certs.privateKey } }),
+    });
+    const listener = new Listener(tlsContext(a));
+    await listener.start();
+    const handshake = (ca: string) =>
+      new Promise<tls.TLSSocket>((resolve, reject) => {
+        const socket = tls.connect({ port: first, host: "127.0.0.1", ca }, () => resolve(socket));
+        socket.on("error", reject);
+      });
+    try {
+      const before = await handshake(a.ca);
+      await waitFor(() => [...listener.connections].some((c) => c.phase === "open"));
+      listener.setContext(tlsContext(b));
+      const after = await handshake(b.ca);
+      await expect(handshake(a.ca)).rejects.toThrow(); // the old certificate is no longer served
+      expect(before.destroyed).toBe(false);
+      before.destroy();
+      after.destroy();
+    } finally {
+      listener.closeAll("test");
+      listener.stopAccepting();
+      upstream.close();
     }
   });
 });
