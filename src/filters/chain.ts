@@ -234,12 +234,12 @@ export class FilterChain {
 
   private respond(request: ChainRequest, verdict: RequestVerdict & { kind: "respond" }, sink: RequestSink): void {
     request.release();
-    const what = `${API_BY_KEY.get(request.apiKey)?.name ?? request.apiKey} v${request.apiVersion}`;
+    const api = API_BY_KEY.get(request.apiKey);
+    const what = `${api?.name ?? request.apiKey} v${request.apiVersion}`;
     if (!request.expectsResponse) {
       sink.closeConnection(`${what}: answered by the gateway, but acks=0 leaves no response to answer with`, request, verdict.refusal);
       return;
     }
-    const api = API_BY_KEY.get(request.apiKey);
     if (api === undefined) throw new Error(`${what}: a filter answered an API the codec doesn't know`);
     const version = verdict.version ?? request.apiVersion;
     const body = encodeResponse(api, version, request.correlationId, verdict.message);
@@ -312,7 +312,7 @@ export class FilterChain {
   }
 }
 
-export function encodeResponse(api: ApiDescriptor, apiVersion: number, correlationId: number, message: object): Buffer[] {
+function encodeResponse(api: ApiDescriptor, apiVersion: number, correlationId: number, message: object): Buffer[] {
   const writer = new Writer();
   encodeResponseHeader(writer, responseHeaderVersion(api.apiKey, apiVersion), correlationId);
   api.encodeResponse(writer, apiVersion, message);

@@ -2,6 +2,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { makeTestCertificates, type TestCertificates } from "../../../scripts/tls/certificates.js";
 import { ListenerEndpoint } from "../../../src/session/endpoint.js";
+import { waitUntil } from "../../harness/wait.js";
 import { describe, expect, it } from "vitest";
 import { Listener } from "../../../src/proxy/listener.js";
 import { connectionContext } from "./connection-fixture.js";
@@ -42,14 +43,6 @@ describe("Listener", () => {
   });
 });
 
-async function waitFor(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe("Listener TLS", () => {
   it("swaps in a new certificate for new handshakes without rebinding; an open connection stays up", async () => {
     const [a, b] = [await makeTestCertificates(), await makeTestCertificates()]; // two CAs, two server certificates
@@ -71,7 +64,7 @@ describe("Listener TLS", () => {
       });
     try {
       const before = await handshake(a.ca);
-      await waitFor(() => [...listener.connections].some((c) => c.phase === "open"));
+      await waitUntil(() => [...listener.connections].some((c) => c.phase === "open"), { what: "the connection open upstream", timeoutMs: 10_000, intervalMs: 10 });
       listener.setContext(tlsContext(b));
       const after = await handshake(b.ca);
       await expect(handshake(a.ca)).rejects.toThrow(); // the old certificate is no longer served

@@ -14,17 +14,22 @@ describe("TopicIdMap", () => {
 
   it("resolveFresh refreshes once for concurrent callers", async () => {
     let refreshes = 0;
+    // The refresh stays in flight until every caller has asked (released by hand, no timer).
+    let release!: () => void;
+    const inFlight = new Promise<void>((resolve) => (release = resolve));
     const map = new TopicIdMap(
       async () => {
         refreshes++;
-        await new Promise((r) => setTimeout(r, 5));
+        await inFlight;
         return [{ id: ID, name: "payments.orders" }];
       },
       10,
       { now: () => 0 },
     );
     const ids = [ID, ID, "AAAAAAAAAAAAAAAAAAAAAg"];
-    const names = await Promise.all(ids.map((id) => map.resolveFresh(id)));
+    const asked = ids.map((id) => map.resolveFresh(id));
+    release();
+    const names = await Promise.all(asked);
     expect(names).toEqual(["payments.orders", "payments.orders", undefined]);
     expect(refreshes).toBe(1);
     expect(await map.resolveFresh(ID)).toBe("payments.orders"); // within the interval: that refresh's answer
