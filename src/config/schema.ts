@@ -10,6 +10,9 @@ import { secret } from "./secrets.js";
 import { parseScramCredential } from "../security/credential-format.js";
 import { parsePrincipalRule } from "../security/principal-mapping.js";
 import { DENIABLE_API_NAMES } from "../tenancy/api-policy.js";
+import { virtualClusterLimits } from "./limits.js";
+import { gatewayRateLimitFields } from "./rate-limits.js";
+import { aclsSchema } from "./acls.js";
 
 const deniableApi = (issue: { input?: unknown }) =>
   `${JSON.stringify(issue.input)} is not an API tenants can use; expected one of ${DENIABLE_API_NAMES.join(", ")}`;
@@ -137,6 +140,9 @@ const virtualCluster = (baseDir: string) => z
     deniedApis: z.array(z.enum(DENIABLE_API_NAMES as [string, ...string[]], { error: deniableApi })).default(() => []),
     listeners: z.array(listener(baseDir)).min(1, "needs at least one listener"),
     users: z.array(user(baseDir)).default(() => []),
+    limits: virtualClusterLimits.prefault({}),
+    // Absent: every principal that reaches the virtual cluster may do anything its API policy allows.
+    acls: aclsSchema.optional(),
   })
   .transform(({ prefix, ...vc }) => ({ ...vc, prefix: prefix ?? `${vc.name}.` }));
 
@@ -163,7 +169,7 @@ export const configSchema = (baseDir: string) => z.strictObject({
   virtualClusters: z.array(virtualCluster(baseDir)).min(1, "needs at least one virtual cluster"),
   control: z.strictObject({ listen: hostPort.prefault(DEFAULT_CONTROL_LISTEN) }).prefault({}),
   limits: z
-    .strictObject({ maxFrameBytes: z.int().min(1024).max(2 ** 31 - 1).default(DEFAULT_MAX_FRAME_BYTES) })
+    .strictObject({ maxFrameBytes: z.int().min(1024).max(2 ** 31 - 1).default(DEFAULT_MAX_FRAME_BYTES), ...gatewayRateLimitFields })
     .prefault({}),
   shutdown: z.strictObject({ drainTimeoutMs: z.int().min(0).default(DEFAULT_DRAIN_TIMEOUT_MS) }).prefault({}),
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default("info") }).prefault({}),

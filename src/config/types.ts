@@ -1,6 +1,9 @@
 // The validated, immutable gateway configuration. `loadConfig` returns it deep-frozen, so code may
 // share one snapshot freely; a reload builds a new snapshot rather than mutating this one.
 
+import type { z } from "zod";
+import type { virtualClusterLimits } from "./limits.js";
+import type { AclSettings } from "../acl/rule.js";
 import type { PrincipalRule } from "../security/principal-mapping.js";
 import type { ScramCredential } from "../security/scram.js";
 
@@ -116,13 +119,21 @@ export interface VirtualClusterConfig {
   readonly listeners: readonly ListenerConfig[];
   /** Who may authenticate on this virtual cluster's SASL listeners. Default none. */
   readonly users?: readonly UserConfig[];
+  /** Who may do what (config/acls.ts). Absent: everything the API policy allows, for every principal. */
+  readonly acls?: AclSettings;
+  /** Byte rates and caps (limits.ts); absent or empty: unlimited. */
+  readonly limits?: VirtualClusterLimits;
 }
+
+/** See rate-limits.ts and cap-limits.ts. */
+export type VirtualClusterLimits = z.output<typeof virtualClusterLimits>;
 
 export interface GatewayConfig {
   readonly clusters: readonly PhysicalClusterConfig[];
   readonly virtualClusters: readonly VirtualClusterConfig[];
   readonly control: { readonly listen: HostPort };
-  readonly limits: { readonly maxFrameBytes: number };
+  /** `instances`: gateway instances sharing the load; every configured byte rate is divided by it (default 1). */
+  readonly limits: { readonly maxFrameBytes: number; readonly instances?: number };
   readonly shutdown: { readonly drainTimeoutMs: number };
   readonly log: { readonly level: LogLevel };
   /** Defaults: no session lifetime, 100 ms failure delay, 10 s to authenticate. */

@@ -1,16 +1,23 @@
 // The chain every session of a virtual cluster's listener runs, in order (requests top to bottom, responses bottom
-// to top): certificate principal (mTLS) → authentication gate → API policy → ACL → limits → broker addresses → tenancy. The authentication, ACL
-// and limits filters slot in where their issues land; a new concern is a file here and a line below.
+// to top): certificate principal (mTLS) → authentication gate → API policy → ACL → limits → broker addresses →
+// tenancy. A new concern is a file here and a line below.
 import type { VersionRange } from "./filter.js";
 import type { ListenerEndpoint } from "../session/endpoint.js";
 import type { TenantContext } from "../tenancy/rewrite.js";
 import type { BrokerAddressMap } from "../upstream/broker-address-map.js";
 import type { Logger } from "pino";
+import type { TenantByteRates } from "../limits/tenant-byte-rates.js";
+import type { TenantCaps } from "../limits/tenant-caps.js";
+import type { GatewayObserver } from "../observe/observer.js";
+import type { Authorizer } from "../acl/authorizer.js";
+import { AclFilter } from "./acl.js";
 import { ApiPolicyFilter } from "./api-policy.js";
 import { AuthenticationFilter, SASL_ANSWERED, type AuthenticationOptions } from "./authentication.js";
 import { BrokerAddressFilter } from "./broker-addresses.js";
+import { CapsFilter } from "./caps.js";
 import { CertificatePrincipalFilter, type CertificatePrincipalOptions } from "./certificate-principal.js";
 import { FilterChain } from "./chain.js";
+import { ByteRateFilter } from "./quotas.js";
 import type { Filter } from "./filter.js";
 import { TenancyFilter } from "./tenancy.js";
 
@@ -24,18 +31,31 @@ export interface ChainContext {
   readonly tenant: TenantContext;
   /** What the virtual cluster may forward: api key → versions (its allowlist within the codec). */
   readonly forwardable: ReadonlyMap<number, VersionRange>;
+  /** The virtual cluster's live byte-rate buckets (the same object across reloads) and where throttling is reported. */
+  readonly byteRates?: { readonly rates: TenantByteRates; readonly observer: GatewayObserver } | undefined;
+  /** The virtual cluster's live caps (the same object across reloads): request rate, topics, partitions, disk. */
+  readonly caps?: TenantCaps | undefined;
+  /** The virtual cluster's authorizer (the same object across reloads; without `acls` in config it allows everything). */
+  readonly acl?: { readonly authorizer: Authorizer; readonly observer: GatewayObserver } | undefined;
   readonly log: Logger;
 }
 
 export function createFilterChain(ctx: ChainContext): FilterChain {
   // Filters that answer APIs themselves (SASL) go before the policy, which then offers them in ApiVersions.
   const answered = new Map<number, VersionRange>(ctx.authentication !== undefined ? SASL_ANSWERED : []);
+  // The ACL filter answers DescribeAcls from the virtual cluster's rules; it sits after the policy, which lets it by.
+  const acl = ctx.acl === undefined ? undefined : new AclFilter({ ...ctx.acl, tenant: ctx.tenant, log: ctx.log });
+  for (const [apiKey, range] of acl?.answers ?? []) answered.set(apiKey, range);
   const answering: Filter[] = [];
   if (ctx.certificatePrincipal !== undefined) answering.push(new CertificatePrincipalFilter(ctx.certificatePrincipal));
   if (ctx.authentication !== undefined) answering.push(new AuthenticationFilter({ ...ctx.authentication, forwardable: ctx.forwardable, answered }));
   return new FilterChain([
     ...answering,
     new ApiPolicyFilter(ctx.forwardable, answered),
+    ...(acl !== undefined ? [acl] : []),
+    // limits: caps first, so a refused request takes no bytes from a bucket
+    ...(ctx.caps !== undefined ? [new CapsFilter(ctx.caps)] : []),
+    ...(ctx.byteRates !== undefined ? [new ByteRateFilter(ctx.byteRates.rates, ctx.byteRates.observer)] : []),
     new BrokerAddressFilter(ctx.endpoint, ctx.addressMap, ctx.log),
     new TenancyFilter(ctx.tenant),
   ]);

@@ -88,7 +88,15 @@ export class MetricsObserver implements GatewayObserver {
     metrics.authentications.labels(session.endpoint.virtualCluster, mechanism, outcome).inc();
   }
 
+  authorizationDenied(session: Session, api: string, resourceType: string): void {
+    metrics.authorizationDenied.labels(session.endpoint.virtualCluster, api, resourceType).inc();
+  }
+
   upstreamError(cluster: string, reason: string): void {
     metrics.upstreamErrors.labels(cluster, reason).inc();
+  }
+
+  capRefused(virtualCluster: string, cap: string): void {
+    metrics.limitRefusals.labels(virtualCluster, cap).inc();
   }
 }

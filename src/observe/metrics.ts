@@ -50,6 +50,18 @@ export const metrics = {
     labelNames: ["virtual_cluster", "mechanism", "result"] as const,
     registers: [registry],
   }),
+  authorizationDenied: new Counter({
+    name: "bulkhead_authorization_denied_total",
+    help: "Requests (or entries of one: a topic of a Produce, a group of a DescribeGroups) an ACL denied, by API and resource type",
+    labelNames: ["virtual_cluster", "api", "resource_type"] as const,
+    registers: [registry],
+  }),
+  limitRefusals: new Counter({
+    name: "bulkhead_limit_refusals_total",
+    help: "What a virtual cluster's caps refused (limit: connections, connection_rate = connections closed at accept; topics, partitions = topics not created or grown; retained_bytes = Produce requests refused)",
+    labelNames: ["virtual_cluster", "limit"] as const,
+    registers: [registry],
+  }),
   upstreamErrors: new Counter({
     name: "bulkhead_upstream_errors_total",
     help: "Errors on connections to physical brokers (reason is a fixed word such as connect, timeout, closed)",

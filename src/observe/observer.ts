@@ -35,9 +35,26 @@ export interface GatewayObserver {
    * state), or "expired" (the session outlived its lifetime without re-authenticating and was closed).
    */
   authentication?(session: Session, mechanism: string, outcome: AuthenticationOutcome): void;
+  /** An ACL denied `api` on a resource of `resourceType` ("Topic", "Group", "TransactionalId", "Cluster"). */
+  authorizationDenied?(session: Session, api: string, resourceType: string): void;
   /** A connection to a broker of `cluster` failed ("connect", "timeout", "error", "closed", "protocol"). */
   upstreamError?(cluster: string, reason: string): void;
+  /**
+   * A cap of `virtualCluster` refused something (src/limits/tenant-caps.ts): a connection ("connections",
+   * "connection_rate"), a topic ("topics", "partitions") or a Produce ("retained_bytes").
+   */
+  capRefused?(virtualCluster: string, cap: string): void;
+  /** Record bytes of one topic in a Produce request or a Fetch response (`topic` as the tenant names it). */
+  topicBytes?(session: Session, topic: string, direction: ByteDirection, bytes: number): void;
+  /**
+   * A byte-rate limit throttled a request for `ms` (KIP-219); `limit` says whose bucket set the time, and `topic` is
+   * the topic when it was a topic's.
+   */
+  throttled?(session: Session, direction: ByteDirection, limit: ByteLimitScope, topic: string | undefined, ms: number): void;
 }
+
+export type ByteDirection = "produce" | "fetch";
+export type ByteLimitScope = "topic" | "principal" | "tenant";
 
 type Method = Exclude<keyof GatewayObserver, "wantsResponseBodies">;
 
@@ -58,7 +75,11 @@ export class ObserverSet implements GatewayObserver {
       bytesFromClient: listening("bytesFromClient"),
       bytesToClient: listening("bytesToClient"),
       upstreamError: listening("upstreamError"),
+      capRefused: listening("capRefused"),
       authentication: listening("authentication"),
+      authorizationDenied: listening("authorizationDenied"),
+      topicBytes: listening("topicBytes"),
+      throttled: listening("throttled"),
     };
     this.wantsResponseBodies = observers.some((o) => o.wantsResponseBodies === true);
   }
@@ -90,7 +111,19 @@ export class ObserverSet implements GatewayObserver {
   upstreamError(cluster: string, reason: string): void {
     for (const o of this.by.upstreamError) o.upstreamError!(cluster, reason);
   }
+  capRefused(virtualCluster: string, cap: string): void {
+    for (const o of this.by.capRefused) o.capRefused!(virtualCluster, cap);
+  }
   authentication(session: Session, mechanism: string, outcome: AuthenticationOutcome): void {
     for (const o of this.by.authentication) o.authentication!(session, mechanism, outcome);
+  }
+  authorizationDenied(session: Session, api: string, resourceType: string): void {
+    for (const o of this.by.authorizationDenied) o.authorizationDenied!(session, api, resourceType);
+  }
+  topicBytes(session: Session, topic: string, direction: ByteDirection, bytes: number): void {
+    for (const o of this.by.topicBytes) o.topicBytes!(session, topic, direction, bytes);
+  }
+  throttled(session: Session, direction: ByteDirection, limit: ByteLimitScope, topic: string | undefined, ms: number): void {
+    for (const o of this.by.throttled) o.throttled!(session, direction, limit, topic, ms);
   }
 }

@@ -13,6 +13,7 @@ import { TLSSocket } from "node:tls";
 import type { Logger } from "pino";
 import { BulkheadError } from "../errors.js";
 import type { ChainedRequest, FilterChain, RequestSink } from "../filters/chain.js";
+import type { ConnectionAdmission } from "../limits/connection-caps.js";
 import type { GatewayObserver } from "../observe/observer.js";
 import { ProtocolError } from "../protocol/errors.js";
 import { peekInt32 } from "../protocol/frame-peek.js";
@@ -36,6 +37,8 @@ export interface ConnectionContext {
   readonly log: Logger;
   /** Keeps "upstream unreachable" from logging once per connection attempt while a cluster is down. */
   readonly unreachableLog: LogThrottle;
+  /** The virtual cluster's connection caps, asked by the listener at accept; absent: every connection is admitted. */
+  readonly admission?: ConnectionAdmission | undefined;
 }
 
 export type ConnectionPhase = "accepted" | "authenticating" | "connecting" | "open" | "draining" | "closed";

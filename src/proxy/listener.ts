@@ -5,6 +5,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import type { ListenerTlsConfig } from "../config/types.js";
+import type { ConnectionTicket } from "../limits/connection-caps.js";
 import type { ListenerEndpoint } from "../session/endpoint.js";
 import type { SessionTarget } from "../session/session.js";
 import { ClientConnection, type ConnectionContext } from "./client-connection.js";
@@ -85,8 +86,30 @@ export class Listener {
     return net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket, target));
   }
 
+  /** The virtual cluster's connection caps decide first: open now, open after a wait, or close. */
   private accept(socket: net.Socket, target: SessionTarget): void {
+    const admitted = this.ctx.admission?.admitConnection(performance.now());
+    if (admitted === undefined || (admitted.delayMs === 0 && !("refused" in admitted))) return this.open(socket, target, admitted);
+    if ("refused" in admitted && admitted.delayMs === 0) return void socket.destroy();
+    // A waiting connection holds its socket and a timer, nothing else: no byte is read, no accept is held up.
+    const ignore = () => undefined;
+    const gaveUp = () => {
+      clearTimeout(timer);
+      if (!("refused" in admitted)) admitted.release();
+    };
+    const timer = setTimeout(() => {
+      socket.off("error", ignore).off("close", gaveUp);
+      const listening = this.servers.some((server) => server.listening);
+      if (!("refused" in admitted) && listening && !socket.destroyed) return this.open(socket, target, admitted);
+      gaveUp();
+      socket.destroy();
+    }, admitted.delayMs);
+    socket.on("error", ignore).once("close", gaveUp);
+  }
+
+  private open(socket: net.Socket, target: SessionTarget, ticket: ConnectionTicket | undefined): void {
     const connection = new ClientConnection(socket, target, this.ctx, (closed) => {
+      ticket?.release();
       this.connections.delete(closed);
       if (this.connections.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     });

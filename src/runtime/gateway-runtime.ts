@@ -18,6 +18,10 @@ import { TenantNamespace } from "../tenancy/namespace.js";
 import type { TenantContext } from "../tenancy/rewrite.js";
 import { TopicIdMap } from "../tenancy/topic-ids.js";
 import { UpstreamConnector } from "../upstream/connector.js";
+import { Authorizer } from "../acl/authorizer.js";
+import { TenantByteRates } from "../limits/tenant-byte-rates.js";
+import { TenantCaps, type TenantCapsContext } from "../limits/tenant-caps.js";
+import { upstreamUsage } from "../limits/upstream-usage.js";
 import { OAuthBearerVerifier } from "../security/oauthbearer.js";
 import { SaslAuthenticator } from "../security/sasl-authenticator.js";
 import { fetchTopicIds } from "../upstream/metadata-fetch.js";
@@ -49,6 +53,12 @@ export class GatewayRuntime {
   private configNow: GatewayConfig | undefined;
   private clusters = new Map<string, PhysicalCluster>();
   private listeners = new Map<string, Listener>();
+  /** Per virtual cluster, kept across reloads: open sessions' filters hold these, so new rates reach them at once. */
+  private byteRates = new Map<string, TenantByteRates>();
+  /** Per virtual cluster, kept across reloads: open sessions' ACL filters hold these, so new rules apply at once. */
+  private authorizers = new Map<string, Authorizer>();
+  /** Per virtual cluster, kept across reloads: listeners and open sessions' filters hold these, so new caps apply at once. */
+  private caps = new Map<string, TenantCaps>();
   /** Listeners no longer in the config whose connections are still open: drained and closed with the rest. */
   private readonly retired = new Set<Listener>();
   private readonly log: Logger = childLogger({ component: "runtime" });
@@ -95,6 +105,9 @@ export class GatewayRuntime {
     }
 
     const listeners = new Map<string, Listener>();
+    const byteRates = new Map<string, { rates: TenantByteRates; vc: VirtualClusterConfig; tenant: TenantContext }>();
+    const authorizers = new Map<string, { authorizer: Authorizer; vc: VirtualClusterConfig }>();
+    const capsByName = new Map<string, { caps: TenantCaps; vc: VirtualClusterConfig; ctx: TenantCapsContext }>();
     const fresh: Listener[] = [];
     const updated: { listener: Listener; context: ConnectionContext }[] = [];
     for (const vc of next.virtualClusters) {
@@ -107,9 +120,16 @@ export class GatewayRuntime {
         topicIds: cluster.topicIds,
         topicConfigAllowlist: new Set(vc.topicConfigAllowlist),
       };
+      const rates = this.byteRates.get(vc.name) ?? new TenantByteRates(vc.limits, next.limits.instances ?? 1, tenant);
+      byteRates.set(vc.name, { rates, vc, tenant });
+      const authorizer = this.authorizers.get(vc.name) ?? new Authorizer(vc.acls);
+      authorizers.set(vc.name, { authorizer, vc });
+      const capsContext = this.capsContext(vc, tenant, cluster);
+      const caps = this.caps.get(vc.name) ?? new TenantCaps(vc.limits, capsContext);
+      capsByName.set(vc.name, { caps, vc, ctx: capsContext });
       for (const listenerConfig of vc.listeners) {
         const key = `${vc.name}/${listenerConfig.name}`;
-        const context = this.context(next, vc, listenerConfig, cluster, tenant, authenticator);
+        const context = this.context(next, vc, listenerConfig, cluster, tenant, authenticator, rates, authorizer, caps);
         const known = this.listeners.get(key);
         if (known !== undefined && sameBinding(known.endpoint.listener, listenerConfig)) {
           updated.push({ listener: known, context });
@@ -142,6 +162,16 @@ export class GatewayRuntime {
     this.clusters = clusters;
     this.listeners = listeners;
     this.configNow = next;
+    for (const { authorizer, vc } of authorizers.values()) authorizer.update(vc.acls);
+    this.authorizers = new Map([...authorizers].map(([name, { authorizer }]) => [name, authorizer]));
+    for (const { rates, vc, tenant } of byteRates.values()) rates.update(vc.limits, next.limits.instances ?? 1, tenant);
+    this.byteRates = new Map([...byteRates].map(([name, { rates }]) => [name, rates]));
+    for (const [name, caps] of this.caps) if (capsByName.get(name)?.caps !== caps) caps.close();
+    for (const { caps, vc, ctx } of capsByName.values()) {
+      caps.update(vc.limits, ctx);
+      caps.start();
+    }
+    this.caps = new Map([...capsByName].map(([name, { caps }]) => [name, caps]));
     const name = (l: Listener) => `${l.endpoint.virtualCluster}/${l.endpoint.listener.name}`;
     return { added: fresh.map(name), updated: updated.map((u) => name(u.listener)), removed: leaving.map(name) };
   }
@@ -158,6 +188,9 @@ export class GatewayRuntime {
     cluster: PhysicalCluster,
     tenant: TenantContext,
     authenticator: SaslAuthenticator,
+    rates: TenantByteRates,
+    authorizer: Authorizer,
+    caps: TenantCaps,
   ): ConnectionContext {
     const endpoint = new ListenerEndpoint(vc.name, listener);
     const log = childLogger({ virtualCluster: vc.name, listener: listener.name });
@@ -187,12 +220,22 @@ export class GatewayRuntime {
     return {
       endpoint,
       virtualCluster: { name: vc.name, physicalCluster: cluster.config.name },
-      chain: createFilterChain({ certificatePrincipal, authentication, endpoint, addressMap: cluster.connector.addressMap, tenant, forwardable, log }),
+      chain: createFilterChain({ certificatePrincipal, authentication, endpoint, addressMap: cluster.connector.addressMap, tenant, forwardable, log, acl: { authorizer, observer: this.options.observer }, byteRates: { rates, observer: this.options.observer }, caps }),
+      admission: caps,
       connector: cluster.connector,
       maxFrameBytes: config.limits.maxFrameBytes,
       observer: this.options.observer,
       log,
       unreachableLog: cluster.unreachableLog,
+    };
+  }
+
+  private capsContext(vc: VirtualClusterConfig, tenant: TenantContext, cluster: PhysicalCluster): TenantCapsContext {
+    const observer = this.options.observer;
+    return {
+      usage: upstreamUsage(cluster.connector, tenant.ns),
+      log: childLogger({ virtualCluster: vc.name, component: "caps" }),
+      refused: (cap) => observer.capRefused?.(vc.name, cap),
     };
   }
 
@@ -208,6 +251,7 @@ export class GatewayRuntime {
   closeAll(reason: string): void {
     for (const listener of [...this.listeners.values(), ...this.retired]) listener.closeAll(reason);
     this.retired.clear();
+    for (const caps of this.caps.values()) caps.close(); // their pollers
   }
 }
 

@@ -78,11 +78,12 @@ export class UpstreamConnector {
   }
 
   /**
-   * One request and its response over a short-lived connection to a bootstrap server (the gateway's own Metadata
-   * and ApiVersions). `request` is a request header and message; the response body is handed to `decode`.
+   * One request and its response over a short-lived connection to a bootstrap server, or to `broker` (the gateway's
+   * own Metadata, ApiVersions and DescribeLogDirs). `request` is a request header and message; the response body is
+   * handed to `decode`.
    */
-  async roundTrip<T>(request: readonly Buffer[], maxResponseBytes: number, decode: (body: readonly Buffer[]) => T): Promise<T> {
-    const socket = await this.connectFirst(this.cluster.bootstrap);
+  async roundTrip<T>(request: readonly Buffer[], maxResponseBytes: number, decode: (body: readonly Buffer[]) => T, broker?: HostPort): Promise<T> {
+    const socket = await this.connectFirst(broker !== undefined ? [broker] : this.cluster.bootstrap);
     const timeoutMs = this.connectTimeoutMs;
     return new Promise((resolve, reject) => {
       const fail = (err: Error) => {

@@ -8,7 +8,7 @@ import { createFilterChain } from "../../../src/filters/index.js";
 import { logger } from "../../../src/log.js";
 import { ErrorCode } from "../../../src/protocol/error-codes.js";
 import type { Frame } from "../../../src/protocol/frame-splitter.js";
-import { decodeRequestHeader, decodeResponseHeader, encodeRequestHeader, encodeResponseHeader, responseHeaderVersion, type RequestHeader } from "../../../src/protocol/headers.js";
+import { decodeRequestHeader, decodeResponseHeader, encodeResponseHeader, responseHeaderVersion } from "../../../src/protocol/headers.js";
 import type { FetchResponse } from "../../../src/protocol/messages/fetch.js";
 import { API_BY_KEY, ApiKey } from "../../../src/protocol/messages/index.js";
 import { Reader } from "../../../src/protocol/reader.js";
@@ -18,22 +18,11 @@ import type { Session } from "../../../src/session/session.js";
 import { TENANT_VERSION_RANGES } from "../../../src/tenancy/api-policy.js";
 import { BrokerAddressMap } from "../../../src/upstream/broker-address-map.js";
 import { ABSENT_ID, FOREIGN_ID, OUR_ID, tenant, type TestTenant } from "../tenancy/tenant-fixture.js";
-import { decide, testEndpoint, testSession, type Decision } from "./chain-fixture.js";
+import { answered, decide, forwarded, frame, testEndpoint, testSession } from "./chain-fixture.js";
 
 /** The listener's chain for tenant `t`, nothing denied by config. */
 function chainFor(t: TestTenant = tenant()): FilterChain {
   return createFilterChain({ endpoint: testEndpoint(), addressMap: new BrokerAddressMap(async () => []), tenant: t, forwardable: TENANT_VERSION_RANGES, log: logger });
-}
-
-/** A request frame body in one received chunk of its own memory (not the shared pool), like a socket read. */
-function frame(apiKey: number, apiVersion: number, message: object, clientId: string | null = "app", correlationId = 7): Frame {
-  const writer = new Writer();
-  encodeRequestHeader(writer, { apiKey, apiVersion, correlationId, clientId });
-  API_BY_KEY.get(apiKey)!.encodeRequest(writer, apiVersion, message as never);
-  const encoded = Buffer.concat(writer.toChunks());
-  const whole = Buffer.alloc(encoded.length);
-  encoded.copy(whole);
-  return { size: whole.length, chunks: [whole] };
 }
 
 /** Where the header of a frame ends: the offset of its message. */
@@ -43,27 +32,6 @@ function bodyStart(f: Frame): number {
   return reader.offset;
 }
 
-interface Forwarded {
-  header: RequestHeader;
-  message: Record<string, unknown>;
-  request: ChainedRequest;
-}
-
-function forwarded(decision: Decision): Forwarded {
-  if (decision.kind !== "forward") throw new Error(`not forwarded: ${decision.kind} ${decision.kind === "close" ? decision.reason : ""}`);
-  const reader = new Reader([decision.body]);
-  const header = decodeRequestHeader(reader);
-  const message = API_BY_KEY.get(header.apiKey)!.decodeRequest(reader, header.apiVersion) as Record<string, unknown>;
-  expect(reader.remaining).toBe(0);
-  return { header, message, request: decision.request };
-}
-
-function answered(decision: Decision, apiKey: number, apiVersion: number): Record<string, unknown> {
-  if (decision.kind !== "respond") throw new Error(`not answered: ${decision.kind} ${decision.kind === "close" ? decision.reason : ""}`);
-  const reader = new Reader([decision.body]);
-  expect(decodeResponseHeader(reader, responseHeaderVersion(apiKey, apiVersion)).correlationId).toBe(7);
-  return API_BY_KEY.get(apiKey)!.decodeResponse(reader, apiVersion) as Record<string, unknown>;
-}
 
 type Call =
   | { kind: "forward"; request: ChainedRequest; size: number; chunks: readonly Buffer[] }

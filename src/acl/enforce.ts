@@ -1,0 +1,158 @@
+// Applies the matrix to one decoded request and, later, to its decoded response. Free of sessions and sockets: the
+// ACL filter (src/filters/acl.ts) calls it with who asks and the virtual cluster's authorizer.
+import { ErrorCode } from "../protocol/error-codes.js";
+import { buildErrorResponse } from "../tenancy/error-response.js";
+import { mergeDenied, splitDenied, type SplitState } from "./entries.js";
+import { ACL_MATRIX } from "./matrix.js";
+import { CLUSTER_NAME, Operation, OPERATION_NAMES, ResourceType } from "./operations.js";
+import type { AclQuery, AclRow, Denied, EntryCheck, Obj } from "./row.js";
+
+/** What the response side needs. */
+export interface AclState {
+  readonly split: SplitState | undefined;
+  readonly irregular: unknown;
+}
+
+export type RequestDecision =
+  /** Forward (the denied entries, if any, taken out); `denied` lists what was refused, for metrics and logs. */
+  | { readonly kind: "forward"; readonly state: AclState | undefined; readonly denied: readonly Denied[] }
+  /** Answer the whole request with `response`. */
+  | { readonly kind: "answer"; readonly response: Obj; readonly denied: readonly Denied[] }
+  /** Topic ids the decision needs and the id map doesn't know yet: refresh them and decide again. */
+  | { readonly kind: "resolve"; readonly ids: readonly string[] };
+
+const FORWARD: RequestDecision = Object.freeze({ kind: "forward", state: undefined, denied: [] });
+
+/** The row for an API; undefined: no rule exists for it, and the request must be refused. */
+export function aclRow(apiKey: number): AclRow | undefined {
+  return ACL_MATRIX.get(apiKey);
+}
+
+/**
+ * Decides a request (mutating it where entries are taken out). `refreshed`: the topic ids it names were looked up
+ * afresh already, so an id still unknown is answered UNKNOWN_TOPIC_ID rather than resolved again.
+ */
+export function authorizeRequest(q: AclQuery, row: AclRow, apiKey: number, version: number, request: Obj, refreshed: boolean): RequestDecision {
+  const field = row.entries === undefined ? undefined : entryField(row.entries, version);
+  const entries = field === undefined ? undefined : (request[field] as unknown[] | null | undefined);
+  if (!refreshed && entries !== undefined && entries !== null) {
+    const unknown = unknownIds(q, row.entries!, entries);
+    if (unknown.length > 0) return { kind: "resolve", ids: unknown };
+  }
+  for (const check of row.whole ?? []) {
+    const names = check.names(request);
+    for (const name of typeof names === "string" ? [names] : (names ?? [])) {
+      if (q.authorizer.authorize(q.who, check.operation, check.type, name)) continue;
+      const denied = { type: check.type, name, operation: check.operation };
+      return { kind: "answer", response: errorResponse(apiKey, version, request, check.error, denied), denied: [denied] };
+    }
+  }
+  let irregular: unknown;
+  if (row.request !== undefined) {
+    const verdict = row.request(q, request, version);
+    if (verdict !== undefined && "error" in verdict) {
+      return { kind: "answer", response: errorResponse(apiKey, version, request, verdict.error, verdict.denied), denied: [verdict.denied] };
+    }
+    if (verdict !== undefined && "response" in verdict) return { kind: "answer", response: verdict.response, denied: [verdict.denied] };
+    irregular = verdict?.state;
+  }
+  if (entries === undefined || entries === null || entries.length === 0) {
+    return irregular === undefined ? FORWARD : { kind: "forward", state: { split: undefined, irregular }, denied: [] };
+  }
+  const { codes, denied } = deniedEntries(q, row.entries!, request, entries);
+  if (codes.size === 0) return irregular === undefined ? FORWARD : { kind: "forward", state: { split: undefined, irregular }, denied };
+  const check = row.entries!;
+  const split = splitDenied(apiKey, version, request, field!, check.response, codes);
+  if (codes.size === entries.length && check.forwardWhenAllDenied?.(request, version) !== true) {
+    // Nothing left to ask: the per-entry errors, in a response whose other error codes say nothing went wrong.
+    const response = buildErrorResponse(apiKey, version, request, ErrorCode.NONE) as Obj;
+    mergeDenied(response, split);
+    return { kind: "answer", response, denied };
+  }
+  return { kind: "forward", state: { split, irregular }, denied };
+}
+
+/** Applies the row to the broker's response; true when anything changed. */
+export function authorizeResponse(q: AclQuery, row: AclRow, version: number, response: Obj, state: AclState | undefined): boolean {
+  let changed = row.response?.(q, response, version, state?.irregular) ?? false;
+  if (row.results !== undefined) changed = filterResults(q, row.results, response) || changed;
+  if (state?.split !== undefined) {
+    mergeDenied(response, state.split);
+    changed = true;
+  }
+  return changed;
+}
+
+function entryField(check: EntryCheck, version: number): string {
+  return typeof check.request === "function" ? check.request(version) : check.request;
+}
+
+function unknownIds(q: AclQuery, check: EntryCheck, entries: readonly unknown[]): string[] {
+  const ids: string[] = [];
+  for (const entry of entries) {
+    const ref = check.name(entry);
+    if (ref !== undefined && "topicId" in ref && q.topicName(ref.topicId) === undefined) ids.push(ref.topicId);
+  }
+  return ids;
+}
+
+function deniedEntries(q: AclQuery, check: EntryCheck, request: Obj, entries: readonly unknown[]): { codes: Map<number, number>; denied: Denied[] } {
+  const codes = new Map<number, number>();
+  const denied: Denied[] = [];
+  const { authorizer, who } = q;
+  const clusterAllows = check.orCluster === true && authorizer.authorize(who, check.operation, ResourceType.Cluster, CLUSTER_NAME);
+  entries.forEach((entry, index) => {
+    const ref = check.name(entry);
+    if (ref === undefined || clusterAllows) return;
+    const type = typeof check.type === "function" ? check.type(entry as Obj, request) : check.type;
+    const byId = "topicId" in ref;
+    const name = byId ? q.topicName(ref.topicId) : ref.name;
+    // An id that is unknown, or another tenant's, after a fresh lookup: the same answer as a topic that doesn't exist.
+    if (name === undefined) return void codes.set(index, ErrorCode.UNKNOWN_TOPIC_ID);
+    if (authorizer.authorize(who, check.operation, type, name)) return;
+    // By id, a topic the principal may not even describe reads as unknown: ids must not confirm what exists.
+    const code = byId && !authorizer.authorize(who, Operation.Describe, ResourceType.Topic, name)
+      ? ErrorCode.UNKNOWN_TOPIC_ID
+      : typeof check.error === "function" ? check.error(type) : check.error;
+    codes.set(index, code);
+    denied.push({ type, name, operation: check.operation });
+  });
+  return { codes, denied };
+}
+
+function filterResults(q: AclQuery, filter: NonNullable<AclRow["results"]>, response: Obj): boolean {
+  const results = response[filter.field] as Obj[] | null | undefined;
+  if (results === undefined || results === null || results.length === 0) return false;
+  if (filter.clusterSeesAll === true && q.authorizer.authorize(q.who, Operation.Describe, ResourceType.Cluster, CLUSTER_NAME)) return false;
+  let changed = false;
+  const kept = results.filter((result) => {
+    const ref = filter.name(result);
+    const name = ref === undefined ? undefined : "topicId" in ref ? q.topicName(ref.topicId) : ref.name;
+    if (name === undefined || q.authorizer.authorize(q.who, filter.operation, filter.type, name)) return true;
+    changed = true;
+    if (filter.replace === undefined) return false;
+    filter.replace(result);
+    return true;
+  });
+  if (changed) response[filter.field] = kept;
+  return changed;
+}
+
+const OPERATION_SPELLINGS: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(OPERATION_NAMES).map(([k, v]) => [v, k]));
+const TYPE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(ResourceType).map(([k, v]) => [v, k]));
+
+/** Kafka's spelling: "READ", "DESCRIBE_CONFIGS", ... */
+export function operationName(operation: Operation): string {
+  return OPERATION_SPELLINGS[operation] ?? String(operation);
+}
+
+/** "Topic", "Group", ... */
+export function resourceTypeName(type: ResourceType): string {
+  return TYPE_NAMES[type] ?? String(type);
+}
+
+/** The API's error response, with a message where it has a field for one. */
+function errorResponse(apiKey: number, version: number, request: Obj, error: number, denied: Denied): Obj {
+  const message = `not authorized to ${operationName(denied.operation)} ${resourceTypeName(denied.type)} ${JSON.stringify(denied.name)}`;
+  return buildErrorResponse(apiKey, version, request, error, message) as Obj;
+}

@@ -1,0 +1,63 @@
+// Which byte rate applies where, from one virtual cluster's config: per topic (exact name, then the longest matching
+// prefix, then the default), per principal (by name, then the default), and for the whole tenant. Each rate is
+// divided by the number of gateway instances, since every instance enforces its own buckets.
+import type { VirtualClusterLimits } from "../config/types.js";
+
+/** Bytes per second for each direction; undefined is unlimited. */
+export interface DirectionRates {
+  readonly produce: number | undefined;
+  readonly fetch: number | undefined;
+}
+
+type ConfiguredRates = { readonly produce?: number | null | undefined; readonly fetch?: number | null | undefined } | undefined;
+
+export const UNLIMITED: DirectionRates = Object.freeze({ produce: undefined, fetch: undefined });
+
+export class ByteRatePlan {
+  readonly tenant: DirectionRates;
+  /** False when no topic has a rate: the filter then skips topic lookups. */
+  readonly hasTopicRates: boolean;
+  readonly hasPrincipalRates: boolean;
+  private readonly topicDefault: DirectionRates;
+  private readonly topics: ReadonlyMap<string, DirectionRates>;
+  /** Longest first, so the first match is the most specific. */
+  private readonly prefixes: readonly (readonly [string, DirectionRates])[];
+  private readonly principalDefault: DirectionRates;
+  private readonly principals: ReadonlyMap<string, DirectionRates>;
+
+  constructor(limits: VirtualClusterLimits | undefined, instances = 1) {
+    const share = (rate: number | null | undefined) => (rate === null || rate === undefined ? undefined : rate / instances);
+    // An override's missing direction falls back to `base`; null ("unlimited") lifts it.
+    const rates = (configured: ConfiguredRates, base: DirectionRates = UNLIMITED): DirectionRates => ({
+      produce: configured?.produce === undefined ? base.produce : share(configured.produce),
+      fetch: configured?.fetch === undefined ? base.fetch : share(configured.fetch),
+    });
+    this.tenant = rates(limits?.tenantByteRate);
+    const topics = limits?.topicByteRates;
+    this.topicDefault = rates(topics?.default);
+    this.topics = new Map(Object.entries(topics?.topics ?? {}).map(([name, r]) => [name, rates(r, this.topicDefault)]));
+    this.prefixes = Object.entries(topics?.prefixes ?? {})
+      .sort(([a], [b]) => b.length - a.length)
+      .map(([prefix, r]) => [prefix, rates(r, this.topicDefault)] as const);
+    const principals = limits?.principalByteRates;
+    this.principalDefault = rates(principals?.default);
+    this.principals = new Map(Object.entries(principals?.principals ?? {}).map(([name, r]) => [name, rates(r, this.principalDefault)]));
+    this.hasTopicRates = limited(this.topicDefault) || [...this.topics.values(), ...this.prefixes.map(([, r]) => r)].some(limited);
+    this.hasPrincipalRates = limited(this.principalDefault) || [...this.principals.values()].some(limited);
+  }
+
+  topic(name: string): DirectionRates {
+    const exact = this.topics.get(name);
+    if (exact !== undefined) return exact;
+    for (const [prefix, rates] of this.prefixes) if (name.startsWith(prefix)) return rates;
+    return this.topicDefault;
+  }
+
+  principal(name: string): DirectionRates {
+    return this.principals.get(name) ?? this.principalDefault;
+  }
+}
+
+function limited(rates: DirectionRates): boolean {
+  return rates.produce !== undefined || rates.fetch !== undefined;
+}

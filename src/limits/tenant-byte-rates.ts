@@ -1,0 +1,134 @@
+// The live byte-rate buckets of one virtual cluster: one for the tenant, one per principal, one per topic, each per
+// direction. The runtime keeps one of these per virtual cluster across reloads and calls update(): every session's
+// filter holds this same object, so new rates reach open connections at once. Buckets keep their balance (and debt)
+// when their rate changes. Topic and principal buckets are made on first use and re-rated lazily after a reload.
+import { LRUCache } from "lru-cache";
+import type { VirtualClusterLimits } from "../config/types.js";
+import type { ByteDirection, ByteLimitScope } from "../observe/observer.js";
+import type { TopicIdMap } from "../tenancy/topic-ids.js";
+import type { TenantNamespace } from "../tenancy/namespace.js";
+import { ByteRatePlan, type DirectionRates } from "./byte-rate-plan.js";
+import { TokenBucket } from "./token-bucket.js";
+
+/** The buckets of one thing (tenant, principal or topic); undefined where that direction is unlimited. */
+export class BucketPair {
+  produce: TokenBucket | undefined = undefined;
+  fetch: TokenBucket | undefined = undefined;
+  /** The plan generation the rates were taken from. */
+  generation = -1;
+
+  constructor(
+    /** The topic or principal name ("" for the tenant), for metrics. */
+    readonly name: string,
+  ) {}
+
+  sync(rates: DirectionRates, generation: number, nowMs: number): this {
+    this.produce = rebucket(this.produce, rates.produce, nowMs);
+    this.fetch = rebucket(this.fetch, rates.fetch, nowMs);
+    this.generation = generation;
+    return this;
+  }
+}
+
+/** How topic ids become the tenant's topic names (the tenancy context has both). */
+export interface TopicNames {
+  readonly topicIds: TopicIdMap;
+  readonly ns: TenantNamespace;
+}
+
+/** Unauthenticated sessions share one principal, as Kafka's ANONYMOUS user. */
+export const ANONYMOUS = "ANONYMOUS";
+/** Enough for every real topic of a tenant; names a client makes up can't grow the map past it. */
+const MAX_TOPICS = 10_000;
+const NO_BUCKETS = new BucketPair("");
+
+export class TenantByteRates {
+  readonly tenant = new BucketPair("");
+  private plan: ByteRatePlan;
+  private generation = 0;
+  private readonly principals = new Map<string, BucketPair>();
+  private readonly topics = new LRUCache<string, BucketPair>({ max: MAX_TOPICS });
+  /** Topic ids (Produce v13+, Fetch v13+) to the same pairs as their names. */
+  private readonly topicIds = new LRUCache<string, BucketPair>({ max: MAX_TOPICS });
+
+  constructor(
+    limits: VirtualClusterLimits | undefined,
+    instances: number,
+    /** Resolves topic ids to the tenant's names; absent in tests that name topics only by name. */
+    private names?: TopicNames,
+    nowMs = performance.now(),
+  ) {
+    this.plan = new ByteRatePlan(limits, instances);
+    this.tenant.sync(this.plan.tenant, this.generation, nowMs);
+  }
+
+  /** A reload: new rates for every bucket, kept balances. */
+  update(limits: VirtualClusterLimits | undefined, instances: number, names?: TopicNames, nowMs = performance.now()): void {
+    this.plan = new ByteRatePlan(limits, instances);
+    // A new physical cluster or prefix: ids name other topics now.
+    if (names?.topicIds !== this.names?.topicIds || names?.ns.prefix !== this.names?.ns.prefix) this.topicIds.clear();
+    this.names = names;
+    this.generation++;
+    this.tenant.sync(this.plan.tenant, this.generation, nowMs);
+    // Principals are few (configured users): re-rate now. Topics may be many: re-rated on next use.
+    for (const pair of this.principals.values()) pair.sync(this.plan.principal(pair.name), this.generation, nowMs);
+  }
+
+  get hasTopicRates(): boolean {
+    return this.plan.hasTopicRates;
+  }
+
+  principal(name: string | undefined, nowMs: number): BucketPair {
+    if (!this.plan.hasPrincipalRates) return NO_BUCKETS;
+    const key = name ?? ANONYMOUS;
+    let pair = this.principals.get(key);
+    if (pair === undefined) {
+      pair = new BucketPair(key).sync(this.plan.principal(key), this.generation, nowMs);
+      this.principals.set(key, pair);
+    }
+    return pair;
+  }
+
+  /** The buckets of a topic named by the tenant (without its prefix). */
+  topic(name: string, nowMs: number): BucketPair {
+    let pair = this.topics.get(name);
+    if (pair === undefined) {
+      pair = new BucketPair(name);
+      this.topics.set(name, pair);
+    }
+    return pair.generation === this.generation ? pair : pair.sync(this.plan.topic(name), this.generation, nowMs);
+  }
+
+  /** The buckets of a topic named by its id; undefined while the id's name is not known yet. */
+  topicById(id: string, nowMs: number): BucketPair | undefined {
+    const known = this.topicIds.get(id);
+    if (known !== undefined) return known.generation === this.generation ? known : this.topic(known.name, nowMs);
+    const physical = this.names?.topicIds.nameOf(id);
+    const name = physical === undefined ? undefined : this.names!.ns.strip(physical);
+    if (name === undefined) return undefined;
+    const pair = this.topic(name, nowMs);
+    this.topicIds.set(id, pair);
+    return pair;
+  }
+
+  /** Every bucket's usage (1 = at the limit, above 1 = in debt), for the "near the limit" gauge. */
+  forEachUsage(nowMs: number, report: UsageReport): void {
+    pairUsage("tenant", this.tenant, nowMs, report);
+    for (const pair of this.principals.values()) pairUsage("principal", pair, nowMs, report);
+    for (const pair of this.topics.values()) if (pair.generation === this.generation) pairUsage("topic", pair, nowMs, report);
+  }
+}
+
+export type UsageReport = (scope: ByteLimitScope, name: string, direction: ByteDirection, usage: number) => void;
+
+function pairUsage(scope: ByteLimitScope, pair: BucketPair, nowMs: number, report: UsageReport): void {
+  if (pair.produce !== undefined) report(scope, pair.name, "produce", pair.produce.usage(nowMs));
+  if (pair.fetch !== undefined) report(scope, pair.name, "fetch", pair.fetch.usage(nowMs));
+}
+
+function rebucket(bucket: TokenBucket | undefined, rate: number | undefined, nowMs: number): TokenBucket | undefined {
+  if (rate === undefined) return undefined;
+  if (bucket === undefined) return new TokenBucket(rate, nowMs);
+  bucket.setRate(rate, nowMs);
+  return bucket;
+}

@@ -1,0 +1,147 @@
+// The live caps of one virtual cluster: its connection admission, its request-rate bucket, its topic ledger and its
+// retained-bytes measurement. The runtime keeps one per virtual cluster across reloads and calls update(): every
+// listener and every session's filter hold this same object, so new caps reach open connections at once. close()
+// stops the retained-bytes poller when the virtual cluster is removed.
+import type { Logger } from "pino";
+import { DEFAULT_RETAINED_BYTES_POLL_MS } from "../config/cap-limits.js";
+import type { VirtualClusterLimits } from "../config/types.js";
+import { LogThrottle } from "../proxy/log-throttle.js";
+import { ConnectionCaps, type ConnectionAdmission, type ConnectionCap, type ConnectionRefusal, type ConnectionTicket } from "./connection-caps.js";
+import { Poller } from "./poller.js";
+import type { TopicCapSettings } from "./topic-caps.js";
+import { TopicLedger } from "./topic-ledger.js";
+import { TokenBucket } from "./token-bucket.js";
+import type { UsageSource } from "./upstream-usage.js";
+
+/** The caps that refuse, as metrics and logs name them. */
+export type CapName = ConnectionCap | "topics" | "partitions" | "retained_bytes";
+
+export interface TenantCapsContext {
+  /** What the tenant uses on its physical cluster (upstreamUsage in production). */
+  readonly usage: UsageSource;
+  readonly log: Logger;
+  /** Counts a refusal (metrics). */
+  readonly refused: (cap: CapName) => void;
+}
+
+export class TenantCaps implements ConnectionAdmission {
+  readonly connections: ConnectionCaps;
+  readonly topics = new TopicLedger();
+  private limits: VirtualClusterLimits;
+  private requests: TokenBucket | undefined;
+  private retainedPoller: Poller | undefined;
+  /** The last measurement; undefined until the first poll answers (Produce is never refused on a guess). */
+  private retained: number | undefined;
+  private readonly refusalLogs = new Map<CapName, LogThrottle>();
+  private started = false;
+
+  constructor(
+    limits: VirtualClusterLimits | undefined,
+    private ctx: TenantCapsContext,
+    nowMs = performance.now(),
+  ) {
+    this.limits = limits ?? {};
+    this.connections = new ConnectionCaps(this.limits, nowMs);
+    this.requests = rebucket(undefined, this.limits.requestsPerSecond, nowMs);
+  }
+
+  get settings(): VirtualClusterLimits & TopicCapSettings {
+    return this.limits;
+  }
+
+  /** Starts measuring what has to be polled (the retained bytes). Called once the config is in force. */
+  start(): void {
+    this.started = true;
+    this.syncPoller();
+  }
+
+  /** A reload: caps change at once for every session; measurements are kept. */
+  update(limits: VirtualClusterLimits | undefined, ctx: TenantCapsContext, nowMs = performance.now()): void {
+    this.limits = limits ?? {};
+    this.ctx = ctx; // a virtual cluster moved to another physical cluster is measured there from the next poll
+    this.connections.update(this.limits, nowMs);
+    this.requests = rebucket(this.requests, this.limits.requestsPerSecond, nowMs);
+    if (this.started) this.syncPoller();
+  }
+
+  /** The virtual cluster is gone: stop polling. Sessions still open keep their last caps. */
+  close(): void {
+    this.started = false;
+    this.retainedPoller?.stop();
+    this.retainedPoller = undefined;
+  }
+
+  /** A new connection: admitted (now or after a wait) or refused; refusals are counted and logged here. */
+  admitConnection(nowMs: number): ConnectionTicket | ConnectionRefusal {
+    const admitted = this.connections.admit(nowMs);
+    if ("refused" in admitted) {
+      const { maxConnections, connectionsPerSecond } = this.limits;
+      this.refuse(
+        admitted.refused,
+        admitted.refused === "connections"
+          ? `${this.connections.openConnections} connections are open, the cap (maxConnections) is ${maxConnections}`
+          : `more than ${connectionsPerSecond} new connections per second (connectionsPerSecond); closed after ${admitted.delayMs} ms`,
+      );
+    }
+    return admitted;
+  }
+
+  /** Takes one request from the request-rate bucket: how long the client must be throttled (0: not at all). */
+  requestThrottleMs(nowMs: number): number {
+    return this.requests === undefined ? 0 : this.requests.take(1, nowMs);
+  }
+
+  /** Why Produce is refused now (the tenant is over its retained-bytes cap), or undefined. */
+  retainedBytesRefusal(): string | undefined {
+    const max = this.limits.maxRetainedBytes;
+    if (max === undefined || this.retained === undefined || this.retained <= max) return undefined;
+    return `this virtual cluster holds ${this.retained} bytes on disk (every replica counted), over its cap of ${max}: produce is refused until retention or deleted topics free space`;
+  }
+
+  /** The tenant's topics and partitions now (upstream Metadata plus creations it may not show yet). */
+  async topicUsage(): Promise<Map<string, number>> {
+    const upstream = await this.ctx.usage.topicPartitions();
+    return this.topics.usage(upstream, performance.now());
+  }
+
+  /** Counts a refusal and logs it, at most once per interval per cap. */
+  refuse(cap: CapName, detail: string): void {
+    this.ctx.refused(cap);
+    let throttle = this.refusalLogs.get(cap);
+    if (throttle === undefined) this.refusalLogs.set(cap, (throttle = new LogThrottle()));
+    const held = throttle.take();
+    if (held !== undefined) this.ctx.log.warn({ cap, alsoRefusedSinceLastLog: held }, `refused by the ${cap} cap: ${detail}`);
+  }
+
+  private syncPoller(): void {
+    const max = this.limits.maxRetainedBytes;
+    const intervalMs = this.limits.retainedBytesPollMs ?? DEFAULT_RETAINED_BYTES_POLL_MS;
+    const poller = this.retainedPoller;
+    if (max !== undefined && poller !== undefined && poller.intervalMs === intervalMs) return;
+    poller?.stop();
+    this.retainedPoller = undefined;
+    if (max === undefined) {
+      this.retained = undefined;
+      return;
+    }
+    const next = new Poller(intervalMs, () => this.measureRetainedBytes());
+    this.retainedPoller = next;
+    next.start();
+  }
+
+  private async measureRetainedBytes(): Promise<void> {
+    try {
+      this.retained = await this.ctx.usage.retainedBytes();
+    } catch (err) {
+      // Keep the last measurement: an unreachable cluster neither lifts the cap nor starts refusing.
+      this.ctx.log.warn({ err }, "could not measure the retained bytes (DescribeLogDirs)");
+    }
+  }
+}
+
+function rebucket(bucket: TokenBucket | undefined, rate: number | undefined, nowMs: number): TokenBucket | undefined {
+  if (rate === undefined) return undefined;
+  if (bucket === undefined) return new TokenBucket(rate, nowMs);
+  bucket.setRate(rate, nowMs);
+  return bucket;
+}
