@@ -7,7 +7,8 @@
 //   BULKHEAD_BENCH_PRODUCER_PROPS ("k=v k=v", added to acks=all), BULKHEAD_BENCH_CPU_PROF=1 (the gateway writes a
 //   V8 CPU profile to .cache/bench-profiles/), BULKHEAD_BENCH_GATEWAY_NODE_FLAGS (more node flags for the gateway
 //   child, e.g. "--perf-basic-prof" to read its threads with `perf`), BULKHEAD_BENCH_GATEWAY_NICE (diagnostic: run
-//   the gateway at another scheduling priority, e.g. -10).
+//   the gateway at another scheduling priority, e.g. -10), BULKHEAD_BENCH_ACLS=1 (the gateway enforces ACLs: 1,000
+//   rules, those of the bench's principal allowing what it does).
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg, setPriority, totalmem } from "node:os";
 import { randomBytes } from "node:crypto";

@@ -7,6 +7,8 @@ import type { ChildMessage, GatewayChildOptions, ParentMessage } from "./lib/gat
 import { freePortRange, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../test/harness/gateway.js";
 import type { VirtualClusterConfig } from "../src/config/types.js";
 import { scramCredential } from "../src/security/scram.js";
+import { Operation, PatternType, Permission, ResourceType } from "../src/acl/operations.js";
+import type { AclRule, AclSettings } from "../src/acl/rule.js";
 
 const send = (message: ChildMessage): void => {
   process.send?.(message);
@@ -15,6 +17,20 @@ const send = (message: ChildMessage): void => {
 async function counterTotal(counter: typeof metrics.bytesToClients | typeof metrics.requests): Promise<number> {
   const { values } = await counter.get();
   return values.reduce((sum, v) => sum + v.value, 0);
+}
+
+/** The bench's clients (User:ANONYMOUS on plaintext, the SASL user on TLS) may use bench-* topics and groups. */
+function benchAcls(): AclSettings {
+  const rule = (principal: string, resourceType: ResourceType, operation: Operation): AclRule => ({
+    principal, host: "*", resourceType, patternType: PatternType.Prefixed, name: "bench-", operation, permission: Permission.Allow,
+  });
+  const bench = ["User:ANONYMOUS", "User:bench"].flatMap((p) => [
+    rule(p, ResourceType.Topic, Operation.All),
+    rule(p, ResourceType.Group, Operation.Read),
+    { ...rule(p, ResourceType.Cluster, Operation.IdempotentWrite), patternType: PatternType.Literal, name: "kafka-cluster" },
+  ]);
+  const others = Array.from({ length: 1_000 - bench.length }, (_, i) => ({ ...rule(`User:other-${i % 100}`, ResourceType.Topic, Operation.Write), name: `team-${i}.` }));
+  return { rules: [...bench, ...others], superUsers: [], allowIfNoAclFound: false };
 }
 
 async function main(): Promise<void> {
@@ -46,7 +62,9 @@ async function main(): Promise<void> {
             },
           ],
         };
-  const config = testGatewayConfig([{ name: "bench", bootstrap: parseHostPorts(options.kafkaBootstrap) }], [virtualCluster]);
+  // BULKHEAD_BENCH_ACLS=1: ACLs on, allowing what the bench does among 1,000 rules for other principals.
+  const acls = process.env.BULKHEAD_BENCH_ACLS === "1" ? benchAcls() : undefined;
+  const config = testGatewayConfig([{ name: "bench", bootstrap: parseHostPorts(options.kafkaBootstrap) }], [{ ...virtualCluster, acls }]);
   const gateway = await startGateway(config);
 
   process.on("message", (message: ParentMessage) => {

@@ -4,12 +4,30 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { scramCredential } from "../src/security/scram.js";
+import { Operation, PatternType, Permission, ResourceType } from "../src/acl/operations.js";
+import type { AclRule, AclSettings } from "../src/acl/rule.js";
 import { makeTestCertificates } from "./tls/certificates.js";
 import { loadConfig } from "../src/config/index.js";
 import type { GatewayConfig } from "../src/config/types.js";
 import { startGateway } from "../src/gateway.js";
 import { applyLogLevel } from "../src/log.js";
 import { startKafka } from "./kafka/launcher.js";
+
+/** The README's worked example of ACLs, on the tenant's own names. */
+function demoAcls(): AclSettings {
+  const allow = (principal: string, resourceType: ResourceType, name: string, operation: Operation): AclRule => ({
+    principal, host: "*", resourceType, patternType: PatternType.Literal, name, operation, permission: Permission.Allow,
+  });
+  return {
+    superUsers: ["User:demo"],
+    allowIfNoAclFound: false,
+    rules: [
+      allow("User:writer", ResourceType.Topic, "orders", Operation.Write),
+      allow("User:reader", ResourceType.Topic, "orders", Operation.Read),
+      allow("User:reader", ResourceType.Group, "*", Operation.Read),
+    ],
+  };
+}
 
 const CONFIG_FILE = fileURLToPath(new URL("../config/bulkhead.example.yaml", import.meta.url));
 
@@ -27,7 +45,9 @@ const secure = {
   prefix: "secure.",
   topicConfigAllowlist: example.virtualClusters[0]!.topicConfigAllowlist,
   deniedApis: [],
-  users: [{ name: "demo", scramSha512: scramCredential("SCRAM-SHA-512", demoPassword) }],
+  // README's ACL example: "demo" may do anything (a super-user), "writer" only produce to orders, "reader" only consume it.
+  users: ["demo", "writer", "reader"].map((name) => ({ name, scramSha512: scramCredential("SCRAM-SHA-512", demoPassword) })),
+  acls: demoAcls(),
   listeners: [
     {
       name: "sasl-tls",
@@ -77,7 +97,8 @@ ${tenants.map((t) => `  ${t.name.padEnd(width)}  bootstrap ${t.bootstrap}   (its
 Try it with kcat: every tenant uses the topic name "orders", and each sees only its own.
 ${kcat.join("\n")}
 
-The "secure" tenant needs SASL over TLS: user "demo", password "${demoPassword}" (made for this run), CA ${certs.caFile}
+The "secure" tenant needs SASL over TLS: user "demo", password "${demoPassword}" (made for this run), CA ${certs.caFile}.
+It has ACLs: "demo" may do anything, "writer" (same password) only produce to orders, "reader" only consume it.
   echo "hi from secure" | kcat -b ${tenants[2]!.bootstrap} -X security.protocol=SASL_SSL -X sasl.mechanisms=SCRAM-SHA-512 \\
        -X sasl.username=demo -X sasl.password=${demoPassword} -X ssl.ca.location=${certs.caFile} -t orders -P
 

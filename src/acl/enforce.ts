@@ -110,8 +110,7 @@ function deniedEntries(q: AclQuery, check: EntryCheck, request: Obj, entries: re
     // An id that is unknown, or another tenant's, after a fresh lookup: the same answer as a topic that doesn't exist.
     if (name === undefined) return void codes.set(index, ErrorCode.UNKNOWN_TOPIC_ID);
     if (authorizer.authorize(who, check.operation, type, name)) return;
-    // By id, a topic the principal may not even describe reads as unknown: ids must not confirm what exists.
-    const code = byId && !authorizer.authorize(who, Operation.Describe, ResourceType.Topic, name)
+    const code = byId && check.hideUndescribableIds === true && !authorizer.authorize(who, Operation.Describe, ResourceType.Topic, name)
       ? ErrorCode.UNKNOWN_TOPIC_ID
       : typeof check.error === "function" ? check.error(type) : check.error;
     codes.set(index, code);

@@ -101,7 +101,7 @@ export const ACL_MATRIX: ReadonlyMap<number, AclRow> = new Map<number, AclRow>([
     ApiKey.Metadata,
     {
       // The brokers are always answered; topics asked for are checked, a listing shows the describable ones.
-      entries: topics(Op.Describe, "topics", "topics", { forwardWhenAllDenied: () => true }),
+      entries: topics(Op.Describe, "topics", "topics", { forwardWhenAllDenied: () => true, hideUndescribableIds: true }),
       results: describableTopics("topics"),
       request: metadataAutoCreate.request,
       response: (q, response, version, state) => metadataAutoCreate.response(q, response, version, state) || withAuthorizedOperations(q, response),
@@ -172,7 +172,7 @@ export const ACL_MATRIX: ReadonlyMap<number, AclRow> = new Map<number, AclRow>([
   [ApiKey.ListTransactions, { results: { field: "transactionStates", type: R.TransactionalId, operation: Op.Describe, name: (t) => ({ name: t.transactionalId as string }) } }],
   // topic admin and configs
   [ApiKey.CreateTopics, { entries: topics(Op.Create, "topics", "topics", { orCluster: true }), response: createTopicsConfigs }],
-  [ApiKey.DeleteTopics, { entries: { ...topics(Op.Delete, "topics", "responses")!, request: (v) => (v >= 6 ? "topics" : "topicNames") } }],
+  [ApiKey.DeleteTopics, { entries: { ...topics(Op.Delete, "topics", "responses", { hideUndescribableIds: true })!, request: (v) => (v >= 6 ? "topics" : "topicNames") } }],
   [ApiKey.CreatePartitions, { entries: topics(Op.Alter, "topics", "results") }],
   [ApiKey.DescribeConfigs, { entries: configResources(Op.DescribeConfigs, "results") }],
   [ApiKey.AlterConfigs, { entries: configResources(Op.AlterConfigs, "responses") }],

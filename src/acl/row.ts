@@ -27,8 +27,9 @@ export interface EntryCheck {
   /** The entry's resource type (config resources differ per entry; the rest are fixed). */
   readonly type: ResourceType | ((entry: Obj, request: Obj) => ResourceType);
   readonly name: (entry: unknown) => EntryName;
-  /** The error for a denied entry named by name (an entry named by an id the principal can't describe gets UNKNOWN_TOPIC_ID). */
   readonly error: number | ((type: ResourceType) => number);
+  /** Metadata and DeleteTopics by topic id: an id the principal may not DESCRIBE reads as unknown (UNKNOWN_TOPIC_ID), never confirming a name. */
+  readonly hideUndescribableIds?: boolean;
   /** CreateTopics: CREATE on the cluster allows every topic. */
   readonly orCluster?: boolean;
   /**

@@ -20,15 +20,14 @@ export function parseByteSize(text: string): number | string {
 }
 
 /** Bytes: a plain number, or a string with a unit. */
-const byteSize = z.union([
-  z.int().min(0),
-  z.string().transform((text, ctx) => {
-    const size = parseByteSize(text);
-    if (typeof size === "number") return size;
-    ctx.issues.push({ code: "custom", message: size, input: text });
+const byteSize = z
+  .union([z.number(), z.string()], { error: `expected a number of bytes or a size such as "10GiB"` })
+  .transform((value, ctx) => {
+    const size = typeof value === "number" ? value : parseByteSize(value);
+    if (typeof size === "number" && Number.isSafeInteger(size) && size >= 0) return size;
+    ctx.issues.push({ code: "custom", message: typeof size === "string" ? size : `expected a whole number of bytes, got ${size}`, input: value });
     return z.NEVER;
-  }),
-]);
+  });
 
 export const capLimitFields = {
   /** Open client connections, across every listener of the virtual cluster. Over it: closed at accept. */

@@ -37,7 +37,7 @@ export class CapsFilter implements Filter {
   }
 
   onRequest(request: FilterRequest): RequestVerdict {
-    const throttleMs = this.caps.requestThrottleMs(performance.now());
+    const throttleMs = this.caps.requestThrottleMs();
     if (throttleMs > 0) request.session.mute(throttleMs);
     if (isRequest(request, "Produce")) {
       const refusal = this.caps.retainedBytesRefusal();
@@ -62,22 +62,20 @@ export class CapsFilter implements Filter {
       return this.refuseAll(request, message, throttleMs, undefined, ErrorCode.REQUEST_TIMED_OUT);
     }
     const creating = isRequest(request, "CreateTopics");
-    const topics: readonly (CreateTopicsRequest["topics"][number] | CreatePartitionsRequest["topics"][number])[] = request.message.topics;
     const growths: TopicGrowth[] = creating
       ? request.message.topics.map((t) => ({ name: t.name, partitions: requestedPartitions(t), existing: false }))
       : (request.message as CreatePartitionsRequest).topics.map((t) => ({ name: t.name, partitions: t.count, existing: true }));
     const verdicts = checkTopicCaps(usage, this.caps.settings, growths);
     const state = new CapsState(throttleMs);
-    const kept: typeof topics[number][] = [];
     const now = performance.now();
-    verdicts.forEach((refusal, i) => {
-      const { name, partitions } = growths[i]!;
+    growths.forEach(({ name, partitions }, i) => {
+      const refusal = verdicts[i];
       if (refusal !== undefined) {
         this.caps.refuse(refusal.cap, refusal.message);
         state.refused.push(this.refusedResult(request.apiKey, request.apiVersion, name, refusal));
         return;
       }
-      kept.push(topics[i]!);
+      // Counted from now on, until Metadata shows it (topic-ledger.ts); a later filter's refusal leaves it to expire.
       const grows = creating ? !usage.has(name) : (usage.get(name) ?? partitions) < partitions;
       if (grows && !request.message.validateOnly) {
         this.caps.topics.reserve(name, partitions, now);
@@ -85,13 +83,15 @@ export class CapsFilter implements Filter {
       }
     });
     if (state.refused.length === 0) return throttleMs > 0 || state.reserved.length > 0 ? { kind: "continue", state } : CONTINUE;
-    if (kept.length === 0) {
+    if (state.refused.length === growths.length) {
       const response = buildErrorResponse(request.apiKey, request.apiVersion, null, ErrorCode.POLICY_VIOLATION) as Record<string, unknown>;
       response[creating ? "topics" : "results"] = state.refused;
       response.throttleTimeMs = throttleMs;
-      return { kind: "respond", message: response, refusal: (verdicts[0] as TopicCapRefusal).cap };
+      return { kind: "respond", message: response, refusal: verdicts[0]!.cap };
     }
-    (request.message as { topics: unknown[] }).topics = kept;
+    // The broker creates the rest; the refused ones join its answer (onResponse).
+    const message = request.message as { topics: unknown[] };
+    message.topics = message.topics.filter((_, i) => verdicts[i] === undefined);
     request.messageChanged = true;
     return { kind: "continue", state };
   }

@@ -53,6 +53,11 @@ export class ByteRatePlan {
     return this.topicDefault;
   }
 
+  /** Whether the config names this topic (not only a prefix or the default): a bounded set, fit for metric labels. */
+  names(topic: string): boolean {
+    return this.topics.has(topic);
+  }
+
   principal(name: string): DirectionRates {
     return this.principals.get(name) ?? this.principalDefault;
   }

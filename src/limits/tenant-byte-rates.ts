@@ -111,13 +111,30 @@ export class TenantByteRates {
     return pair;
   }
 
-  /** Every bucket's usage (1 = at the limit, above 1 = in debt), for the "near the limit" gauge. */
+  /**
+   * Every bucket's usage (1 = at the limit, above 1 = in debt), for the "near the limit" gauge. Topics the config
+   * names are reported by name; for all others, only the highest usage, as "__max" (topic names are unbounded).
+   */
   forEachUsage(nowMs: number, report: UsageReport): void {
     pairUsage("tenant", this.tenant, nowMs, report);
     for (const pair of this.principals.values()) pairUsage("principal", pair, nowMs, report);
-    for (const pair of this.topics.values()) if (pair.generation === this.generation) pairUsage("topic", pair, nowMs, report);
+    let produceMax: number | undefined;
+    let fetchMax: number | undefined;
+    for (const pair of this.topics.values()) {
+      if (pair.generation !== this.generation) continue;
+      if (this.plan.names(pair.name)) pairUsage("topic", pair, nowMs, report);
+      else {
+        if (pair.produce !== undefined) produceMax = Math.max(produceMax ?? 0, pair.produce.usage(nowMs));
+        if (pair.fetch !== undefined) fetchMax = Math.max(fetchMax ?? 0, pair.fetch.usage(nowMs));
+      }
+    }
+    if (produceMax !== undefined) report("topic", MAX_TOPIC, "produce", produceMax);
+    if (fetchMax !== undefined) report("topic", MAX_TOPIC, "fetch", fetchMax);
   }
 }
+
+/** The name under which the busiest topic not named in config reports its usage. */
+export const MAX_TOPIC = "__max";
 
 export type UsageReport = (scope: ByteLimitScope, name: string, direction: ByteDirection, usage: number) => void;
 

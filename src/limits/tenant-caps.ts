@@ -6,9 +6,15 @@ import type { Logger } from "pino";
 import { DEFAULT_RETAINED_BYTES_POLL_MS } from "../config/cap-limits.js";
 import type { VirtualClusterLimits } from "../config/types.js";
 import { LogThrottle } from "../proxy/log-throttle.js";
-import { ConnectionCaps, type ConnectionAdmission, type ConnectionCap, type ConnectionRefusal, type ConnectionTicket } from "./connection-caps.js";
+import {
+  ConnectionCaps,
+  type ConnectionAdmission,
+  type ConnectionCap,
+  type ConnectionCapSettings,
+  type ConnectionRefusal,
+  type ConnectionTicket,
+} from "./connection-caps.js";
 import { Poller } from "./poller.js";
-import type { TopicCapSettings } from "./topic-caps.js";
 import { TopicLedger } from "./topic-ledger.js";
 import { TokenBucket } from "./token-bucket.js";
 import type { UsageSource } from "./upstream-usage.js";
@@ -19,14 +25,17 @@ export type CapName = ConnectionCap | "topics" | "partitions" | "retained_bytes"
 export interface TenantCapsContext {
   /** What the tenant uses on its physical cluster (upstreamUsage in production). */
   readonly usage: UsageSource;
+  /** Gateway instances sharing the tenant's clients (`limits.instances`): each enforces its share of the rates. */
+  readonly instances: number;
   readonly log: Logger;
   /** Counts a refusal (metrics). */
   readonly refused: (cap: CapName) => void;
 }
 
 export class TenantCaps implements ConnectionAdmission {
-  readonly connections: ConnectionCaps;
+  /** Creations let through that Metadata may not show yet (the caps filter reserves and cancels). */
   readonly topics = new TopicLedger();
+  private readonly connections: ConnectionCaps;
   private limits: VirtualClusterLimits;
   private requests: TokenBucket | undefined;
   private retainedPoller: Poller | undefined;
@@ -41,11 +50,12 @@ export class TenantCaps implements ConnectionAdmission {
     nowMs = performance.now(),
   ) {
     this.limits = limits ?? {};
-    this.connections = new ConnectionCaps(this.limits, nowMs);
-    this.requests = rebucket(undefined, this.limits.requestsPerSecond, nowMs);
+    this.connections = new ConnectionCaps(this.connectionSettings(), nowMs);
+    this.requests = rebucket(undefined, this.share(this.limits.requestsPerSecond), nowMs);
   }
 
-  get settings(): VirtualClusterLimits & TopicCapSettings {
+  /** The caps in force (the latest reload's). */
+  get settings(): VirtualClusterLimits {
     return this.limits;
   }
 
@@ -59,8 +69,8 @@ export class TenantCaps implements ConnectionAdmission {
   update(limits: VirtualClusterLimits | undefined, ctx: TenantCapsContext, nowMs = performance.now()): void {
     this.limits = limits ?? {};
     this.ctx = ctx; // a virtual cluster moved to another physical cluster is measured there from the next poll
-    this.connections.update(this.limits, nowMs);
-    this.requests = rebucket(this.requests, this.limits.requestsPerSecond, nowMs);
+    this.connections.update(this.connectionSettings(), nowMs);
+    this.requests = rebucket(this.requests, this.share(this.limits.requestsPerSecond), nowMs);
     if (this.started) this.syncPoller();
   }
 
@@ -87,8 +97,18 @@ export class TenantCaps implements ConnectionAdmission {
   }
 
   /** Takes one request from the request-rate bucket: how long the client must be throttled (0: not at all). */
-  requestThrottleMs(nowMs: number): number {
-    return this.requests === undefined ? 0 : this.requests.take(1, nowMs);
+  requestThrottleMs(): number {
+    return this.requests === undefined ? 0 : this.requests.take(1, performance.now()); // no clock read without a cap
+  }
+
+  /** Each cap's use now, as a fraction of it (1: at the cap), for the caps that are set and measured. */
+  usage(nowMs = performance.now()): [cap: "connections" | "request_rate" | "retained_bytes", ratio: number][] {
+    const out: [cap: "connections" | "request_rate" | "retained_bytes", ratio: number][] = [];
+    const { maxConnections, maxRetainedBytes } = this.limits;
+    if (maxConnections !== undefined) out.push(["connections", this.connections.openConnections / maxConnections]);
+    if (this.requests !== undefined) out.push(["request_rate", this.requests.usage(nowMs)]);
+    if (maxRetainedBytes && this.retained !== undefined) out.push(["retained_bytes", this.retained / maxRetainedBytes]);
+    return out;
   }
 
   /** Why Produce is refused now (the tenant is over its retained-bytes cap), or undefined. */
@@ -113,6 +133,15 @@ export class TenantCaps implements ConnectionAdmission {
     if (held !== undefined) this.ctx.log.warn({ cap, alsoRefusedSinceLastLog: held }, `refused by the ${cap} cap: ${detail}`);
   }
 
+  /** This instance's share of a rate (maxConnections is per instance as configured: see config/README.md#caps). */
+  private share(rate: number | undefined): number | undefined {
+    return rate === undefined ? undefined : rate / this.ctx.instances;
+  }
+
+  private connectionSettings(): ConnectionCapSettings {
+    return { maxConnections: this.limits.maxConnections, connectionsPerSecond: this.share(this.limits.connectionsPerSecond) };
+  }
+
   private syncPoller(): void {
     const max = this.limits.maxRetainedBytes;
     const intervalMs = this.limits.retainedBytesPollMs ?? DEFAULT_RETAINED_BYTES_POLL_MS;
@@ -131,7 +160,7 @@ export class TenantCaps implements ConnectionAdmission {
 
   private async measureRetainedBytes(): Promise<void> {
     try {
-      this.retained = await this.ctx.usage.retainedBytes();
+      this.retained = await this.ctx.usage.retainedBytes(this.retainedPoller?.intervalMs ?? DEFAULT_RETAINED_BYTES_POLL_MS);
     } catch (err) {
       // Keep the last measurement: an unreachable cluster neither lifts the cap nor starts refusing.
       this.ctx.log.warn({ err }, "could not measure the retained bytes (DescribeLogDirs)");

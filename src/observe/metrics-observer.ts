@@ -4,7 +4,8 @@ import { API_BY_KEY } from "../protocol/messages/index.js";
 import type { ListenerEndpoint } from "../session/endpoint.js";
 import type { Session } from "../session/session.js";
 import { apiLabel, metrics } from "./metrics.js";
-import type { AuthenticationOutcome, GatewayObserver, ObservedRequest } from "./observer.js";
+import { TopicLabels } from "./topic-labels.js";
+import type { AuthenticationOutcome, ByteDirection, ByteLimitScope, GatewayObserver, ObservedRequest } from "./observer.js";
 
 interface Incrementable {
   inc(value?: number): void;
@@ -38,8 +39,37 @@ class EndpointMeters {
   }
 }
 
+/** Topics of one virtual cluster with a label of their own in the byte metrics; the rest are "__other". */
+const TOPIC_LABELS = 50;
+const TOPIC_LABEL_IDLE_MS = 5 * 60_000;
+const DIRECTIONS = ["produce", "fetch"] as const;
+
+interface TopicMeters {
+  readonly label: string;
+  readonly produce: Incrementable;
+  readonly fetch: Incrementable;
+}
+
+function topicLabels(virtualCluster: string): TopicLabels<TopicMeters> {
+  return new TopicLabels<TopicMeters>(
+    {
+      max: TOPIC_LABELS,
+      idleMs: TOPIC_LABEL_IDLE_MS,
+      forget: (topic) => {
+        for (const direction of DIRECTIONS) {
+          metrics.topicBytes.remove(virtualCluster, topic, direction);
+          metrics.throttleSeconds.remove(virtualCluster, direction, "topic", topic);
+        }
+      },
+    },
+    (label) => ({ label, produce: metrics.topicBytes.labels(virtualCluster, label, "produce"), fetch: metrics.topicBytes.labels(virtualCluster, label, "fetch") }),
+  );
+}
+
 export class MetricsObserver implements GatewayObserver {
   private readonly meters = new WeakMap<ListenerEndpoint, EndpointMeters>();
+  /** By virtual cluster name (its listeners share them). */
+  private readonly topics = new Map<string, TopicLabels<TopicMeters>>();
 
   private of(session: Session): EndpointMeters {
     let meters = this.meters.get(session.endpoint);
@@ -90,6 +120,25 @@ export class MetricsObserver implements GatewayObserver {
 
   authorizationDenied(session: Session, api: string, resourceType: string): void {
     metrics.authorizationDenied.labels(session.endpoint.virtualCluster, api, resourceType).inc();
+  }
+
+  topicBytes(session: Session, topic: string, direction: ByteDirection, bytes: number): void {
+    this.topicsOf(session).of(topic)[direction].inc(bytes);
+  }
+
+  throttled(session: Session, direction: ByteDirection, limit: ByteLimitScope, topic: string | undefined, ms: number): void {
+    const label = topic === undefined ? "" : this.topicsOf(session).of(topic).label;
+    metrics.throttleSeconds.labels(session.endpoint.virtualCluster, direction, limit, label).inc(ms / 1000);
+  }
+
+  private topicsOf(session: Session): TopicLabels<TopicMeters> {
+    const virtualCluster = session.endpoint.virtualCluster;
+    let labels = this.topics.get(virtualCluster);
+    if (labels === undefined) {
+      labels = topicLabels(virtualCluster);
+      this.topics.set(virtualCluster, labels);
+    }
+    return labels;
   }
 
   upstreamError(cluster: string, reason: string): void {

@@ -62,6 +62,40 @@ export const metrics = {
     labelNames: ["virtual_cluster", "limit"] as const,
     registers: [registry],
   }),
+  // Byte rates (src/filters/quotas.ts). Topic labels are bounded: the most recently active topics of each virtual
+  // cluster, the rest summed as "__other" (topic-labels.ts).
+  topicBytes: new Counter({
+    name: "bulkhead_topic_bytes_total",
+    help: "Record bytes per topic (record-batch sizes, never decompressed): produced by clients, or fetched to them",
+    labelNames: ["virtual_cluster", "topic", "direction"] as const,
+    registers: [registry],
+  }),
+  throttleSeconds: new Counter({
+    name: "bulkhead_throttle_seconds_total",
+    help: "Throttle time the byte-rate limits gave clients (KIP-219), by the limit that set it (topic, principal, tenant); topic is set for topic limits",
+    labelNames: ["virtual_cluster", "direction", "limit", "topic"] as const,
+    registers: [registry],
+  }),
+  limitUsage: new Gauge({
+    name: "bulkhead_byte_rate_usage_ratio",
+    help: "Each byte-rate bucket's use of its limit at scrape time: 0 idle, 1 at the limit (its burst spent), above 1 in debt (clients throttled). Alert at 0.9",
+    labelNames: ["virtual_cluster", "scope", "name", "direction"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const source of limitUsageSources) source((labels, usage) => this.set(labels, usage));
+    },
+  }),
+  capUsage: new Gauge({
+    name: "bulkhead_cap_usage_ratio",
+    help: "Each cap's use at scrape time (cap: connections = open / maxConnections; request_rate = the bucket, above 1 when clients are throttled; retained_bytes = last measured / maxRetainedBytes). Alert at 0.9",
+    labelNames: ["virtual_cluster", "cap"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const source of capUsageSources) source((labels, ratio) => this.set(labels, ratio));
+    },
+  }),
   upstreamErrors: new Counter({
     name: "bulkhead_upstream_errors_total",
     help: "Errors on connections to physical brokers (reason is a fixed word such as connect, timeout, closed)",
@@ -69,6 +103,14 @@ export const metrics = {
     registers: [registry],
   }),
 };
+
+/** Who reports byte-rate usage at scrape time (the runtime, for its virtual clusters' buckets). */
+export type LimitUsageSource = (set: (labels: { virtual_cluster: string; scope: string; name: string; direction: string }, usage: number) => void) => void;
+export const limitUsageSources = new Set<LimitUsageSource>();
+
+/** Who reports cap usage at scrape time (the runtime, for its virtual clusters' caps). */
+export type CapUsageSource = (set: (labels: { virtual_cluster: string; cap: string }, ratio: number) => void) => void;
+export const capUsageSources = new Set<CapUsageSource>();
 
 export const UNKNOWN_API = "unknown";
 

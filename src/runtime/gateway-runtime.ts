@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { AuthenticationConfig, GatewayConfig, ListenerConfig, PhysicalClusterConfig, VirtualClusterConfig } from "../config/types.js";
 import { createFilterChain } from "../filters/index.js";
 import { childLogger } from "../log.js";
+import { capUsageSources, limitUsageSources, type CapUsageSource, type LimitUsageSource } from "../observe/metrics.js";
 import type { GatewayObserver } from "../observe/observer.js";
 import { ApiKey } from "../protocol/messages/index.js";
 import type { ClientConnection, ConnectionContext } from "../proxy/client-connection.js";
@@ -21,7 +22,8 @@ import { UpstreamConnector } from "../upstream/connector.js";
 import { Authorizer } from "../acl/authorizer.js";
 import { TenantByteRates } from "../limits/tenant-byte-rates.js";
 import { TenantCaps, type TenantCapsContext } from "../limits/tenant-caps.js";
-import { upstreamUsage } from "../limits/upstream-usage.js";
+import { LogDirSizes } from "../limits/log-dir-sizes.js";
+import { fetchLogDirSizes, upstreamUsage } from "../limits/upstream-usage.js";
 import { OAuthBearerVerifier } from "../security/oauthbearer.js";
 import { SaslAuthenticator } from "../security/sasl-authenticator.js";
 import { fetchTopicIds } from "../upstream/metadata-fetch.js";
@@ -40,6 +42,8 @@ interface PhysicalCluster {
   readonly connector: UpstreamConnector;
   readonly topicIds: TopicIdMap;
   readonly unreachableLog: LogThrottle;
+  /** Bytes per topic on its disks, one snapshot shared by the retained-bytes caps of its virtual clusters. */
+  readonly logDirs: LogDirSizes;
 }
 
 /** What apply() changed, by "virtualCluster/listener". */
@@ -63,7 +67,21 @@ export class GatewayRuntime {
   private readonly retired = new Set<Listener>();
   private readonly log: Logger = childLogger({ component: "runtime" });
 
-  constructor(private readonly options: RuntimeOptions) {}
+  constructor(private readonly options: RuntimeOptions) {
+    limitUsageSources.add(this.byteRateUsage);
+    capUsageSources.add(this.capUsage);
+  }
+
+  /** The byte-rate usage gauge asks this at scrape time. */
+  private readonly byteRateUsage: LimitUsageSource = (set) => {
+    const nowMs = performance.now();
+    for (const [vc, rates] of this.byteRates) rates.forEachUsage(nowMs, (scope, name, direction, usage) => set({ virtual_cluster: vc, scope, name, direction }, usage));
+  };
+
+  /** The cap usage gauge asks this at scrape time. */
+  private readonly capUsage: CapUsageSource = (set) => {
+    for (const [vc, caps] of this.caps) for (const [cap, ratio] of caps.usage()) set({ virtual_cluster: vc, cap }, ratio);
+  };
 
   get config(): GatewayConfig {
     if (this.configNow === undefined) throw new Error("the runtime has no config yet");
@@ -124,7 +142,7 @@ export class GatewayRuntime {
       byteRates.set(vc.name, { rates, vc, tenant });
       const authorizer = this.authorizers.get(vc.name) ?? new Authorizer(vc.acls);
       authorizers.set(vc.name, { authorizer, vc });
-      const capsContext = this.capsContext(vc, tenant, cluster);
+      const capsContext = this.capsContext(vc, tenant, cluster, next.limits.instances ?? 1);
       const caps = this.caps.get(vc.name) ?? new TenantCaps(vc.limits, capsContext);
       capsByName.set(vc.name, { caps, vc, ctx: capsContext });
       for (const listenerConfig of vc.listeners) {
@@ -178,7 +196,13 @@ export class GatewayRuntime {
 
   private physicalCluster(config: PhysicalClusterConfig): PhysicalCluster {
     const connector = new UpstreamConnector(config, this.options.connectTimeoutMs);
-    return { config, connector, topicIds: new TopicIdMap(() => fetchTopicIds(connector)), unreachableLog: new LogThrottle() };
+    return {
+      config,
+      connector,
+      topicIds: new TopicIdMap(() => fetchTopicIds(connector)),
+      unreachableLog: new LogThrottle(),
+      logDirs: new LogDirSizes(() => fetchLogDirSizes(connector)),
+    };
   }
 
   private context(
@@ -230,10 +254,11 @@ export class GatewayRuntime {
     };
   }
 
-  private capsContext(vc: VirtualClusterConfig, tenant: TenantContext, cluster: PhysicalCluster): TenantCapsContext {
+  private capsContext(vc: VirtualClusterConfig, tenant: TenantContext, cluster: PhysicalCluster, instances: number): TenantCapsContext {
     const observer = this.options.observer;
     return {
-      usage: upstreamUsage(cluster.connector, tenant.ns),
+      usage: upstreamUsage(cluster.connector, cluster.logDirs, tenant.ns),
+      instances,
       log: childLogger({ virtualCluster: vc.name, component: "caps" }),
       refused: (cap) => observer.capRefused?.(vc.name, cap),
     };
@@ -252,6 +277,8 @@ export class GatewayRuntime {
     for (const listener of [...this.listeners.values(), ...this.retired]) listener.closeAll(reason);
     this.retired.clear();
     for (const caps of this.caps.values()) caps.close(); // their pollers
+    limitUsageSources.delete(this.byteRateUsage);
+    capUsageSources.delete(this.capUsage);
   }
 }
 

@@ -243,6 +243,23 @@ describe("ACLs per virtual cluster", () => {
     expect(await inA.listTopics()).not.toContain(topics.bOnly);
   });
 
+  it("a reload that takes a permission away applies to the open connection at once, without reconnecting it", async () => {
+    const producer = await connect(client(a, "alice").producer({ retry: { retries: 0 } }));
+    await producer.send({ topic: topics.orders, messages: [{ value: "before the reload" }] });
+    const config = gateway.runtime.config;
+    const withoutOrders = TENANT_A_RULES.filter((r) => !(r.principal === "User:alice" && r.operation === Op.Write && r.permission === Permission.Allow));
+    const reloaded = { ...config, virtualClusters: config.virtualClusters.map((vc) => (vc.name === a.name ? { ...vc, acls: { ...vc.acls!, rules: withoutOrders } } : vc)) };
+    const sessionsBefore = gateway.runtime.sessions().length;
+    try {
+      await gateway.apply(reloaded);
+      expect(await failureOf(() => producer.send({ topic: topics.orders, messages: [{ value: "after the reload" }] }))).toContain("TOPIC_AUTHORIZATION_FAILED");
+      expect(gateway.runtime.sessions().length).toBeGreaterThanOrEqual(sessionsBefore);
+    } finally {
+      await gateway.apply(config);
+    }
+    await producer.send({ topic: topics.orders, messages: [{ value: "allowed again" }] });
+  });
+
   it("kcat (librdkafka, SCRAM-SHA-512): the consumer-only user lists only orders and can't produce", async () => {
     const options = ["-b", bootstrap(a, "sasl"), "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanisms=SCRAM-SHA-512", "-X", "sasl.username=bob", "-X", `sasl.password=${PASSWORD}`];
     const listing = assertSucceeded("kcat -L", await runKcat([...options, "-L", "-J"]));

@@ -84,8 +84,8 @@ describe("gateway with tenancy", () => {
 
   it("answers a denied API itself", async () => {
     const raw = await session.payments.raw();
-    const response = await raw.send(ApiKey.DescribeAcls, 3, { resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 });
-    expect(response.errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    const response = await raw.send(ApiKey.DeleteAcls, 3, { filters: [{ resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 }] });
+    expect(response.filterResults[0].errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
   });
 
   it("the topic id refresh (the gateway's own Metadata request) returns every topic's id and physical name", async () => {

@@ -210,9 +210,9 @@ describe("tenant isolation probes", () => {
     expect(allowlisted.length).toBeGreaterThan(20);
   });
 
-  it("offers tenants only allowlisted APIs", () => {
+  it("offers tenants only allowlisted APIs, and DescribeAcls, which the gateway answers from the tenant's rules", () => {
     const offered = [...attackerVersions.keys()].filter((key) => !TENANT_API_ALLOWLIST.has(key));
-    expect(offered.map((key) => API_BY_KEY.get(key)?.name ?? key)).toEqual([]);
+    expect(offered.map((key) => API_BY_KEY.get(key)?.name ?? key)).toEqual(["DescribeAcls"]);
   });
 
   for (const [name, row] of Object.entries(PROBES)) {
@@ -302,7 +302,6 @@ describe("denied APIs", () => {
   const user = uniqueName("bulkhead-denied-probe");
   const CASES: [string, number, () => object][] = [
     ["CreateAcls", ApiKey.CreateAcls, () => ({ creations: [{ resourceType: 2, resourceName: "orders", resourcePatternType: 3, principal: `User:${user}`, host: "*", operation: 2, permissionType: 3 }] })],
-    ["DescribeAcls", ApiKey.DescribeAcls, () => ({ resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 })],
     ["DeleteAcls", ApiKey.DeleteAcls, () => ({ filters: [{ resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 }] })],
     ["AlterClientQuotas", ApiKey.AlterClientQuotas, () => ({ entries: [{ entity: [{ entityType: "user", entityName: user }], ops: [{ key: "producer_byte_rate", value: 1024, remove: false }] }], validateOnly: false })],
     ["DescribeClientQuotas", ApiKey.DescribeClientQuotas, () => ({ components: [], strict: false })],
@@ -325,6 +324,14 @@ describe("denied APIs", () => {
       resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1,
     });
     expect(acls.errorCode).toBe(ErrorCode.SECURITY_DISABLED);
+  });
+
+  it("DescribeAcls is answered by the gateway from the virtual cluster's own rules (none here: SECURITY_DISABLED), never sent upstream", async () => {
+    const mark = session.upstreamRequests().length;
+    const { codes } = await deniedAt(ApiKey.DescribeAcls, { resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 });
+    expect(codes).toEqual([ErrorCode.SECURITY_DISABLED]);
+    const upstream = await upstreamSinceWithControl(session, conn, mark);
+    expect(upstream.filter((r) => r.apiKey === ApiKey.DescribeAcls)).toEqual([]);
   });
 
   for (const [name, apiKey, request] of CASES) {

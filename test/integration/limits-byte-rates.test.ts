@@ -6,6 +6,7 @@ import { Kafka, logLevel, type LogEntry, type Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { GatewayConfig, VirtualClusterLimits } from "../../src/config/types.js";
 import { startGateway, type Gateway } from "../../src/gateway.js";
+import { metrics } from "../../src/observe/metrics.js";
 import { assertSucceeded, kafkajsClient, subscribeWhenKnown, uniqueName } from "../harness/clients.js";
 import { parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
 import { runKafkaTool } from "../harness/java-tools.js";
@@ -121,13 +122,20 @@ describe("byte-rate limits", () => {
     let stop = false;
     const heavy = produceUntil(orders, "orders", () => stop);
     try {
-      await waitUntil(() => ordersThrottles.some((t) => t > 500), { what: "orders in debt", timeoutMs: 60_000, intervalMs: 20 });
+      await waitUntil(() => ordersThrottles.some((t) => t > 0), { what: "orders in debt", timeoutMs: 60_000, intervalMs: 20 });
       // audit sends half its burst while orders is throttled: never throttled itself.
       let auditSent = 0;
       const light = produceUntil(audit, "audit", () => (auditSent += MESSAGES_PER_SEND * VALUE.length) > MiB / 2);
       await light.finished;
       expect(auditThrottles.length).toBeGreaterThan(0);
       expect(auditThrottles.every((t) => t === 0)).toBe(true);
+      // What operators see meanwhile: orders at its limit (the busiest unnamed topic), its throttle time and bytes.
+      const usage = (await metrics.limitUsage.get()).values.find((v) => v.labels.virtual_cluster === "payments" && v.labels.name === "__max" && v.labels.direction === "produce");
+      expect(usage?.value).toBeGreaterThan(0.9);
+      const throttleSeconds = (await metrics.throttleSeconds.get()).values.find((v) => v.labels.virtual_cluster === "payments" && v.labels.topic === "orders");
+      expect(throttleSeconds?.value).toBeGreaterThan(0);
+      const auditBytes = (await metrics.topicBytes.get()).values.find((v) => v.labels.virtual_cluster === "payments" && v.labels.topic === "audit");
+      expect(auditBytes?.value).toBeGreaterThan(MiB / 2);
     } finally {
       stop = true;
       await heavy.finished;
@@ -157,7 +165,7 @@ describe("byte-rate limits", () => {
     const heavy = produceUntil(heavyProducer, "orders", () => stop);
     let together: { rate: number; p99: number };
     try {
-      await waitUntil(() => throttled.some((t) => t > 500), { what: "payments in debt", timeoutMs: 60_000, intervalMs: 20 });
+      await waitUntil(() => throttled.some((t) => t > 0), { what: "payments in debt", timeoutMs: 60_000, intervalMs: 20 });
       together = await measure();
     } finally {
       stop = true;
@@ -218,5 +226,32 @@ describe("byte-rate limits", () => {
     const fetchThrottleAvg = Number(/consumer-fetch-manager-metrics:fetch-throttle-time-avg:\{[^}]*\}\s*:\s*([\d.]+)/.exec(consumed.stdout)?.[1]);
     console.log(`ConsumerPerformance: fetch-throttle-time-avg ${fetchThrottleAvg} ms`);
     expect(fetchThrottleAvg).toBeGreaterThan(0);
+  });
+
+  it("applies a reload to a producer that is already connected, at once, without closing its connection", async () => {
+    const throttles: number[] = [];
+    const producer = await connectedProducer(throttleRecordingClient(payments, "rates-reload", throttles));
+    let stop = false;
+    const run = produceUntil(producer, "orders", () => stop);
+    let atReload: Set<unknown> | undefined;
+    try {
+      const before = await rateOver(run.acked, 2 * MiB, 2 * MiB, "orders before the reload");
+      const limits: VirtualClusterLimits = { topicByteRates: { ...PAYMENTS_LIMITS.topicByteRates!, topics: { ...PAYMENTS_LIMITS.topicByteRates!.topics, orders: { produce: 4 * MiB } } } };
+      const config = gateway.runtime.config;
+      atReload = new Set(gateway.runtime.sessions());
+      await gateway.apply({ ...config, virtualClusters: config.virtualClusters.map((vc) => (vc.name === "payments" ? { ...vc, limits } : vc)) });
+      const after = await rateOver(run.acked, run.acked() + MiB, 8 * MiB, "orders after the reload");
+      console.log(`orders: ${(before / MiB).toFixed(2)} MiB/s at 1 MiB/s, ${(after / MiB).toFixed(2)} MiB/s after a reload to 4 MiB/s`);
+      expect(before).toBeLessThan(1.2 * MiB);
+      expect(after).toBeGreaterThan(2.5 * MiB);
+      expect(after).toBeLessThan(4.4 * MiB);
+    } finally {
+      stop = true;
+      await run.finished;
+    }
+    // The producer's connections are the ones it had before the reload (a reconnect would be a new session).
+    const producerSessions = gateway.runtime.sessions().filter((s) => s.clientId === "rates-reload");
+    expect(producerSessions.length).toBeGreaterThan(0);
+    for (const session of producerSessions) expect(atReload?.has(session)).toBe(true);
   });
 });

@@ -229,6 +229,10 @@ describe("caps of a virtual cluster", () => {
     expect(kcat.code).not.toBe(0);
     expect(kcat.stdout + kcat.stderr).toMatch(/Policy violation/i);
 
+    // So does the Java producer: the send fails with the gateway's reason long before its delivery timeout (2 min).
+    const java = await runKafkaTool("console-producer", ["--bootstrap-server", cappedBootstrap, "--topic", topic], { input: "via-java\n", timeoutMs: 60_000 });
+    expect(java.stdout + java.stderr).toMatch(/PolicyViolationException: this virtual cluster holds \d+ bytes on disk/);
+
     // Reads keep working: what was written is still there to consume.
     const read = assertSucceeded("kcat -C", await runKcat(["-b", cappedBootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-f", "%S\n"]));
     expect(read.stdout.trim().split("\n")).toEqual(["10000", ...Array<string>(accepted).fill("4")]);
@@ -244,5 +248,5 @@ describe("caps of a virtual cluster", () => {
     // A reload that raises the cap applies to the producer's open connection at once.
     await setCaps({ maxRetainedBytes: 1024 ** 3, retainedBytesPollMs: 200 });
     await producer.send({ topic, messages: [{ value: "after the reload" }] });
-  });
+  }, 2 * TOOL_TIMEOUT_MS);
 });
