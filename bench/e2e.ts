@@ -8,7 +8,8 @@
 //   V8 CPU profile to .cache/bench-profiles/), BULKHEAD_BENCH_GATEWAY_NODE_FLAGS (more node flags for the gateway
 //   child, e.g. "--perf-basic-prof" to read its threads with `perf`), BULKHEAD_BENCH_GATEWAY_NICE (diagnostic: run
 //   the gateway at another scheduling priority, e.g. -10), BULKHEAD_BENCH_ACLS=1 (the gateway enforces ACLs: 1,000
-//   rules, those of the bench's principal allowing what it does).
+//   rules, those of the bench's principal allowing what it does), BULKHEAD_BENCH_LIMITS=1 (byte-rate limits on every
+//   topic, the principal and the tenant, never reached: what the checks cost).
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg, setPriority, totalmem } from "node:os";
 import { randomBytes } from "node:crypto";

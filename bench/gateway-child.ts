@@ -10,6 +10,13 @@ import { scramCredential } from "../src/security/scram.js";
 import { Operation, PatternType, Permission, ResourceType } from "../src/acl/operations.js";
 import type { AclRule, AclSettings } from "../src/acl/rule.js";
 
+const GiB = 1024 ** 3;
+const NEVER_REACHED = {
+  tenantByteRate: { produce: 8 * GiB, fetch: 8 * GiB },
+  topicByteRates: { default: { produce: 4 * GiB, fetch: 4 * GiB }, prefixes: {}, topics: {} },
+  principalByteRates: { default: { produce: 8 * GiB, fetch: 8 * GiB }, principals: {} },
+};
+
 const send = (message: ChildMessage): void => {
   process.send?.(message);
 };
@@ -64,7 +71,10 @@ async function main(): Promise<void> {
         };
   // BULKHEAD_BENCH_ACLS=1: ACLs on, allowing what the bench does among 1,000 rules for other principals.
   const acls = process.env.BULKHEAD_BENCH_ACLS === "1" ? benchAcls() : undefined;
-  const config = testGatewayConfig([{ name: "bench", bootstrap: parseHostPorts(options.kafkaBootstrap) }], [{ ...virtualCluster, acls }]);
+  // BULKHEAD_BENCH_LIMITS=1: byte-rate limits on every topic, the principal and the tenant, set far above what the
+  // bench reaches: the cost of the checks alone (bench/RESULTS.md, byte-rate limits).
+  const limits = process.env.BULKHEAD_BENCH_LIMITS === "1" ? NEVER_REACHED : undefined;
+  const config = testGatewayConfig([{ name: "bench", bootstrap: parseHostPorts(options.kafkaBootstrap) }], [{ ...virtualCluster, acls, limits }]);
   const gateway = await startGateway(config);
 
   process.on("message", (message: ParentMessage) => {

@@ -97,6 +97,12 @@ ${tenants.map((t) => `  ${t.name.padEnd(width)}  bootstrap ${t.bootstrap}   (its
 Try it with kcat: every tenant uses the topic name "orders", and each sees only its own.
 ${kcat.join("\n")}
 
+${tenants[0]!.name} limits its topic "bulk" to 1 MiB/s of produce (limits.topicByteRates in the config). kcat feels it:
+8 MB take about 7 s (throttled the Kafka way, nothing refused), while the same into "orders" is quick.
+  time (head -c 8000000 /dev/zero | tr '\\0' x | fold -w 1000 | kcat -b ${tenants[0]!.bootstrap} -t bulk -P -X batch.size=65536)
+  time (head -c 8000000 /dev/zero | tr '\\0' x | fold -w 1000 | kcat -b ${tenants[0]!.bootstrap} -t orders -P -X batch.size=65536)
+  curl -s http://${control}/metrics | grep -E 'bulkhead_(throttle_seconds|byte_rate_usage)'
+
 The "secure" tenant needs SASL over TLS: user "demo", password "${demoPassword}" (made for this run), CA ${certs.caFile}.
 It has ACLs: "demo" may do anything, "writer" (same password) only produce to orders, "reader" only consume it.
   echo "hi from secure" | kcat -b ${tenants[2]!.bootstrap} -X security.protocol=SASL_SSL -X sasl.mechanisms=SCRAM-SHA-512 \\

@@ -1,5 +1,6 @@
 // The matrix rows no table column expresses, each as Kafka's KafkaApis has it.
 import { ErrorCode } from "../protocol/error-codes.js";
+import { ZERO_UUID } from "../tenancy/topic-ids.js";
 import { CLUSTER_NAME, Operation as Op, ResourceType as R } from "./operations.js";
 import type { AclQuery, IrregularVerdict, Obj } from "./row.js";
 
@@ -7,10 +8,17 @@ const E = ErrorCode;
 /** The `authorizedOperations` value of a response whose request didn't ask for them (Integer.MIN_VALUE). */
 const NOT_REQUESTED = -2147483648;
 
+/** A response result's topic: the broker's name where it gives one, else its id's. */
 const topicName = (q: AclQuery, t: Obj): string | undefined => {
   const id = t.topicId as string | undefined;
   const name = (t.name ?? t.topic) as string | null | undefined;
   return name !== undefined && name !== null && name !== "" ? name : id !== undefined ? q.topicName(id) : undefined;
+};
+
+/** A request entry's topic: a non-zero id decides, as it does for the broker. */
+const requestedTopic = (q: AclQuery, t: Obj): string | undefined => {
+  const id = t.topicId as string | undefined;
+  return id !== undefined && id !== ZERO_UUID ? q.topicName(id) : ((t.name ?? t.topic) as string | undefined);
 };
 
 /**
@@ -165,11 +173,11 @@ export const offsetFetchGroups = {
       }
       const topics = g.topics as Obj[];
       const denied = topics.filter((t) => {
-        const name = topicName(q, t);
+        const name = requestedTopic(q, t);
         return name !== undefined && !q.authorizer.authorize(q.who, Op.Describe, R.Topic, name);
       });
       if (denied.length === 0) continue;
-      first ??= { type: R.Topic, name: topicName(q, denied[0]!)! };
+      first ??= { type: R.Topic, name: requestedTopic(q, denied[0]!)! };
       g.topics = topics.filter((t) => !denied.includes(t));
       deniedTopics.set(
         groupId,

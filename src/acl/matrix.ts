@@ -13,6 +13,7 @@ import {
   offsetFetchGroups,
   withAuthorizedOperations,
 } from "./irregular.js";
+import { ZERO_UUID } from "../tenancy/topic-ids.js";
 import { Operation as Op, ResourceType as R } from "./operations.js";
 import type { AclRow, EntryName, Obj, WholeCheck } from "./row.js";
 
@@ -27,16 +28,25 @@ const transactionalId = (operation: Op, field = "transactionalId"): WholeCheck =
   error: E.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
 });
 
-/** A topic entry's name: `name` or `topic`, unless it names the topic by a (non-zero) id. */
-export function topicOf(entry: unknown): EntryName {
+/**
+ * The topic a request entry names: a non-zero topic id decides (the broker goes by it, whatever the name says; Kafka
+ * 4's Java client sends "" beside it), else `name` or `topic`.
+ */
+export function requestTopic(entry: unknown): EntryName {
   if (typeof entry === "string") return { name: entry };
   const e = entry as Obj;
-  const id = e.topicId as string | undefined;
+  if (typeof e.topicId === "string" && e.topicId !== ZERO_UUID) return { topicId: e.topicId };
   const name = (e.name ?? e.topic ?? e.topicName) as string | null | undefined;
-  if (id !== undefined && id !== "AAAAAAAAAAAAAAAAAAAAAA" && (name === undefined || name === null || name === "")) return { topicId: id };
   return name === undefined || name === null ? undefined : { name };
 }
-const nameOf = (entry: unknown): EntryName => (typeof entry === "string" ? { name: entry } : topicOf(entry));
+
+/** The topic a response result is about: the broker's name where it gives one (ids may not be learned yet), else the id. */
+function resultTopic(result: Obj): EntryName {
+  const name = (result.name ?? result.topic) as string | null | undefined;
+  if (name !== undefined && name !== null && name !== "") return { name };
+  return typeof result.topicId === "string" && result.topicId !== ZERO_UUID ? { topicId: result.topicId } : undefined;
+}
+const nameOf = (entry: unknown): EntryName => (typeof entry === "string" ? { name: entry } : requestTopic(entry));
 
 /** Entries that are topics, each needing `operation`; denied ones get TOPIC_AUTHORIZATION_FAILED. */
 const topics = (operation: Op, request: string, response: string, extra: Partial<AclRow["entries"]> = {}): AclRow["entries"] => ({
@@ -44,13 +54,13 @@ const topics = (operation: Op, request: string, response: string, extra: Partial
   response,
   operation,
   type: R.Topic,
-  name: topicOf,
+  name: requestTopic,
   error: E.TOPIC_AUTHORIZATION_FAILED,
   ...extra,
 });
 
 /** Topics a listing may show: only those the principal may describe. */
-const describableTopics = (field: string): AclRow["results"] => ({ field, type: R.Topic, operation: Op.Describe, name: topicOf });
+const describableTopics = (field: string): AclRow["results"] => ({ field, type: R.Topic, operation: Op.Describe, name: resultTopic });
 
 /** Config resources: topics are checked on the topic, brokers and broker loggers on the cluster (Kafka's ConfigResource types). */
 const CONFIG_RESOURCE_TOPIC = 2;
@@ -83,7 +93,7 @@ export const ACL_MATRIX: ReadonlyMap<number, AclRow> = new Map<number, AclRow>([
         field: "responses",
         type: R.Topic,
         operation: Op.Read,
-        name: topicOf,
+        name: resultTopic,
         replace: (result) => {
           for (const p of result.partitions as Obj[]) {
             Object.assign(p, { errorCode: E.TOPIC_AUTHORIZATION_FAILED, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, records: null });

@@ -9,8 +9,8 @@ import { Reader } from "../protocol/reader.js";
 import { Writer } from "../protocol/writer.js";
 import type { TenantNamespace } from "../tenancy/namespace.js";
 import type { UpstreamConnector } from "../upstream/connector.js";
-import type { LogDirSizes } from "./log-dir-sizes.js";
 import { GATEWAY_CLIENT_ID, fetchClusterBrokers } from "../upstream/metadata-fetch.js";
+import type { LogDirSizes } from "./log-dir-sizes.js";
 
 /** v9: the first flexible version; Kafka 2.4 to 4.x serve it. */
 const METADATA_VERSION = 9;

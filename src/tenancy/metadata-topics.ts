@@ -8,19 +8,21 @@ import { invalidTopicName } from "./create-topics-policy.js";
 import { buildErrorResponse } from "./error-response.js";
 import type { RewriteState } from "./rewrite-state.js";
 import type { IrregularRewrite, TenantContext } from "./tenant-context.js";
+import { ZERO_UUID } from "./topic-ids.js";
 
-const invalid = (name: string | null): boolean => name !== null && invalidTopicName(name) !== undefined;
+/** A name Kafka refuses, in an entry not named by a topic id (the id decides there, whatever the name). */
+const invalid = (t: { name: string | null; topicId?: string }): boolean => t.name !== null && (t.topicId === undefined || t.topicId === ZERO_UUID) && invalidTopicName(t.name) !== undefined;
 
 export const metadataRewrite: IrregularRewrite = {
   request(ctx: TenantContext, version: number, request: MetadataRequest, state: RewriteState): undefined {
     const topics = request.topics;
     // v0: an empty list means every topic, so the list can't shrink to empty there; keep those names (prefixed).
-    if (topics === null || version === 0 || !topics.some((t) => invalid(t.name))) return undefined;
-    const answered = buildErrorResponse(ApiKey.Metadata, version, { topics: topics.filter((t) => invalid(t.name)) }, ErrorCode.INVALID_TOPIC_EXCEPTION) as
+    if (topics === null || version === 0 || !topics.some(invalid)) return undefined;
+    const answered = buildErrorResponse(ApiKey.Metadata, version, { topics: topics.filter(invalid) }, ErrorCode.INVALID_TOPIC_EXCEPTION) as
       | MetadataResponse
       | undefined;
     if (answered === undefined) return undefined;
-    request.topics = topics.filter((t) => !invalid(t.name));
+    request.topics = topics.filter((t) => !invalid(t));
     // Merged into the broker's answer before its names are stripped: give them the physical form too.
     for (const topic of answered.topics) topic.name = ctx.ns.add(topic.name ?? "");
     state.localResults = answered.topics;

@@ -96,7 +96,11 @@ export function rewriteRequest(
         nulled = true;
         return undefined;
       }
-      if (label !== "topicId") return label === "message" ? undefined : ctx.ns.add(value as string);
+      if (label === "message") return undefined;
+      // An entry naming a topic by a non-zero id is decided by the id (Kafka 4's Java client sends "" as its name):
+      // an empty name stays empty; any other is still confined to the namespace.
+      if (label === "topicName" && value === "" && namesById(holder)) return undefined;
+      if (label !== "topicId") return ctx.ns.add(value as string);
       const id = value as string;
       if (id === ZERO_UUID) return undefined;
       const name = ctx.topicIds.nameOf(id);
@@ -110,6 +114,11 @@ export function rewriteRequest(
   if (unresolved === undefined && state === undefined && changes === 0 && !nulled) return FORWARD_UNCHANGED;
   if (unresolved === undefined) return outcome(state);
   return resolveTopicIds(ctx, unresolved, state ?? new RewriteState());
+}
+
+/** Whether a request entry names its topic by a (non-zero) topic id. */
+function namesById(entry: Record<string, unknown>): boolean {
+  return typeof entry.topicId === "string" && entry.topicId !== ZERO_UUID;
 }
 
 /** Stand-in for an id the tenant may not name: the broker answers UNKNOWN_TOPIC_ID for it, as for any absent id. */

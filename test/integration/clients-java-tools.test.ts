@@ -69,6 +69,12 @@ describe("Kafka's Java tools through the gateway", () => {
       expect(new Set(p.replicas)).toEqual(nodeIds);
     }
     expect(upstreamAddressesIn(described.stdout + described.stderr, upstream.brokers)).toEqual([]);
+
+    // By topic id (AdminClient describeTopics(TopicCollection.ofTopicIds(...))): Kafka 4's client names each topic by
+    // id with "" as its name, which must not be taken for a (refused) empty topic name.
+    const topicId = described.stdout.match(/TopicId: (\S+)/)![1]!;
+    const byId = assertSucceeded("topics --describe --topic-id", await tool("topics", [...bootstrap, "--describe", "--topic-id", topicId]));
+    expect(byId.stdout).toMatch(new RegExp(`Topic: ${topic}\\s+TopicId: ${topicId}\\s+PartitionCount: ${PARTITIONS}`));
   }, TEST_TIMEOUT_MS);
 
   // Uses the topic TopicCommand created above; the group it consumes with is described next.

@@ -10,6 +10,7 @@ import { metrics } from "../../src/observe/metrics.js";
 import { assertSucceeded, kafkajsClient, subscribeWhenKnown, uniqueName } from "../harness/clients.js";
 import { parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
 import { runKafkaTool } from "../harness/java-tools.js";
+import { runKcat } from "../harness/kcat.js";
 import { createTopicsAndWait } from "../harness/topic-propagation.js";
 import { waitUntil } from "../harness/wait.js";
 
@@ -77,7 +78,7 @@ describe("byte-rate limits", () => {
     payments = gateway.endpoints.find((e) => e.virtualCluster === "payments")!.bootstrap;
     analytics = gateway.endpoints.find((e) => e.virtualCluster === "analytics")!.bootstrap;
     for (const [bootstrap, topics] of [
-      [payments, ["orders", "audit", "history", "perf"]],
+      [payments, ["orders", "audit", "history", "perf", "kcat"]],
       [analytics, ["orders"]],
     ] as const) {
       const admin = kafkajsClient(bootstrap, "rates-admin").admin();
@@ -226,6 +227,18 @@ describe("byte-rate limits", () => {
     const fetchThrottleAvg = Number(/consumer-fetch-manager-metrics:fetch-throttle-time-avg:\{[^}]*\}\s*:\s*([\d.]+)/.exec(consumed.stdout)?.[1]);
     console.log(`ConsumerPerformance: fetch-throttle-time-avg ${fetchThrottleAvg} ms`);
     expect(fetchThrottleAvg).toBeGreaterThan(0);
+  });
+
+  it("holds kcat (librdkafka) to the topic's rate, as `npm start` shows: 6 MiB at 1 MiB/s take about 5 s after the burst", async () => {
+    const input = `${"x".repeat(1023)}\n`.repeat(6 * 1024);
+    const started = performance.now();
+    // 64 KiB requests: kcat exits at its last acknowledgement, so the wait that last request earned goes unserved.
+    assertSucceeded("kcat -P", await runKcat(["-P", "-b", payments, "-t", "kcat", "-X", "acks=all", "-X", "batch.size=65536"], { input, timeoutMs: 60_000 }));
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`kcat: 6 MiB to a 1 MiB/s topic in ${seconds.toFixed(1)} s`);
+    // 1 MiB of burst, then 5 MiB at 1 MiB/s.
+    expect(seconds).toBeGreaterThan(4.5);
+    expect(seconds).toBeLessThan(20);
   });
 
   it("applies a reload to a producer that is already connected, at once, without closing its connection", async () => {

@@ -57,7 +57,10 @@ describe("parseConfig: valid configs", () => {
           topicConfigAllowlist: DEFAULT_TOPIC_CONFIG_ALLOWLIST,
           deniedApis: [],
           users: [],
-          limits: {},
+          limits: {
+            tenantByteRate: { produce: 50 * 1024 * 1024, fetch: 100 * 1024 * 1024 },
+            topicByteRates: { prefixes: {}, topics: { bulk: { produce: 1024 * 1024, fetch: 2 * 1024 * 1024 } } },
+          },
           listeners: [plain(19092, 19093)],
         },
         {

@@ -1,7 +1,9 @@
 // Topic ids in requests and responses: a foreign id is answered exactly like a nonexistent one (the broker itself
 // answers UNKNOWN_TOPIC_ID for a stand-in), and responses never show another tenant's topic by id.
 import { describe, expect, it } from "vitest";
-import { ApiKey } from "../../../src/protocol/messages/index.js";
+import { API_BY_KEY, ApiKey } from "../../../src/protocol/messages/index.js";
+import { inVersionRange, type FieldSchema } from "../../../src/protocol/schema.js";
+import { TENANT_VERSION_RANGES } from "../../../src/tenancy/api-policy.js";
 import { rewriteRequest, rewriteResponse, type RequestOutcome } from "../../../src/tenancy/rewrite.js";
 import { ZERO_UUID } from "../../../src/tenancy/topic-ids.js";
 import { ABSENT_ID, FOREIGN_ID, INTERNAL_ID, OUR_ID, tenant } from "./tenant-fixture.js";
@@ -143,5 +145,51 @@ describe("topic ids in responses", () => {
     };
     rewriteResponse(t, ApiKey.ConsumerGroupDescribe, 1, msg, undefined);
     expect(msg.groups[0]!.members[0]!.assignment.topicPartitions).toEqual([{ topicId: OUR_ID, topicName: "orders", partitions: [0] }]);
+  });
+});
+
+/** Every request struct of a tenant API version that carries both a topic id and a topic name. */
+function structsWithIdAndName(): string[] {
+  const found: string[] = [];
+  const scan = (fields: readonly FieldSchema[], version: number, path: string, api: string) => {
+    const here = fields.filter((f) => inVersionRange(f.versions, version));
+    if (here.some((f) => f.name === "topicId" && f.type === "uuid") && here.some((f) => f.entityType === "topicName")) found.push(`${api} v${version} ${path}`);
+    for (const f of here) if (f.fields !== undefined) scan(f.fields, version, `${path}.${f.name}`, api);
+  };
+  for (const [apiKey, range] of TENANT_VERSION_RANGES) {
+    const api = API_BY_KEY.get(apiKey)!;
+    for (let version = range.minVersion; version <= range.maxVersion; version++) scan(api.requestSchema.fields, version, "", api.name);
+  }
+  return found;
+}
+
+describe("an entry naming a topic by id and by name: the non-zero id decides", () => {
+  // Kafka 4's Java AdminClient describeTopics(TopicCollection.ofTopicIds(...)) sends Metadata entries {topicId, name: ""}.
+  const cases: [keyof typeof ApiKey, number, (id: string, name: string) => Obj, (m: Obj) => Obj][] = [
+    ...[10, 11, 12, 13].map((v): [keyof typeof ApiKey, number, (id: string, name: string) => Obj, (m: Obj) => Obj] => [
+      "Metadata", v, (id, name) => ({ topics: [{ topicId: id, name }], allowAutoTopicCreation: false }), (m) => m.topics[0],
+    ]),
+    ["DeleteTopics", 6, (id, name) => ({ topics: [{ topicId: id, name }], timeoutMs: 1000 }), (m) => m.topics[0]],
+  ];
+
+  it("covers every request version whose entries carry both", () => {
+    expect(structsWithIdAndName()).toEqual(cases.map(([api, version]) => `${api} v${version} .topics`));
+  });
+
+  it.each(cases)("%s v%i: an empty name beside the tenant's own id is forwarded as sent: not refused, not prefixed", (api, version, request, entry) => {
+    const msg = request(OUR_ID, "");
+    const outcome = rewriteRequest(tenant(), ApiKey[api], version, msg);
+    expect(outcome).toEqual({ kind: "forward" });
+    expect(entry(msg)).toEqual({ topicId: OUR_ID, name: "" });
+  });
+
+  it.each(cases)("%s v%i: a name beside an id is still confined to the namespace; by name alone an empty one stays refused", (api, version, request, entry) => {
+    const msg = request(OUR_ID, "analytics.orders");
+    rewriteRequest(tenant(), ApiKey[api], version, msg);
+    expect(entry(msg).name).toBe("payments.analytics.orders");
+    if (api !== "Metadata") return;
+    const byName = request(ZERO_UUID, "");
+    const outcome = rewriteRequest(tenant(), ApiKey[api], version, byName) as RequestOutcome;
+    expect(outcome.kind === "respond" || (byName.topics as Obj[]).length === 0).toBe(true); // INVALID_TOPIC_EXCEPTION, answered by the gateway
   });
 });
