@@ -8,6 +8,7 @@ import { ByteRateFilter } from "../src/filters/quotas.js";
 import { TenantByteRates } from "../src/limits/tenant-byte-rates.js";
 import { TokenBucket } from "../src/limits/token-bucket.js";
 import { MetricsObserver } from "../src/observe/metrics-observer.js";
+import { ObserverSet } from "../src/observe/observer.js";
 import { ApiKey } from "../src/protocol/messages/index.js";
 import type { ProduceRequest } from "../src/protocol/messages/produce.js";
 import { testEndpoint, testSession } from "../test/harness/session.js";
@@ -37,8 +38,9 @@ const message: ProduceRequest = {
 };
 const request = { session, apiKey: ApiKey.Produce, apiVersion: 11, correlationId: 1, header: {}, message, headerChanged: false, messageChanged: false } as unknown as FilterRequest;
 
-const bare = new ByteRateFilter(rates, {});
-const withMetrics = new ByteRateFilter(rates, new MetricsObserver());
+// As the gateway runs them: observers behind an ObserverSet (none, or the metrics observer).
+const bare = new ByteRateFilter(rates, new ObserverSet([]));
+const withMetrics = new ByteRateFilter(rates, new ObserverSet([new MetricsObserver()]));
 const bucket = new TokenBucket(800 * MiB, 0);
 assert.equal(bare.onRequest(request).kind, "continue");
 

@@ -15,13 +15,15 @@ export interface TestCertificates {
   privateKey: string;
 }
 
-export async function makeTestCertificates(): Promise<TestCertificates> {
+/** `dnsNames`: more names the server certificate is valid for (e.g. "*.payments.bulkhead.test" for SNI routing). */
+export async function makeTestCertificates(dnsNames: readonly string[] = []): Promise<TestCertificates> {
   const dir = await mkdtemp(join(tmpdir(), "bulkhead-tls-"));
   const at = (name: string) => join(dir, name);
   const openssl = (args: string[]) => promisify(execFile)("openssl", args, { timeout: 30_000 });
   await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=bulkhead test CA", "-keyout", at("ca.key"), "-out", at("ca.pem")]);
   await openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", at("server.key"), "-out", at("server.csr")]);
-  await writeFile(at("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+  const names = ["DNS:localhost", "IP:127.0.0.1", ...dnsNames.map((name) => `DNS:${name}`)].join(",");
+  await writeFile(at("server.ext"), `subjectAltName=${names}\nextendedKeyUsage=serverAuth\n`);
   await openssl([
     "x509", "-req", "-in", at("server.csr"), "-CA", at("ca.pem"), "-CAkey", at("ca.key"), "-CAcreateserial", "-days", "2",
     "-extfile", at("server.ext"), "-out", at("server.pem"),

@@ -20,7 +20,7 @@ export function parseByteSize(text: string): number | string {
 }
 
 /** Bytes: a plain number, or a string with a unit. */
-const byteSize = z
+export const byteSize = z
   .union([z.number(), z.string()], { error: `expected a number of bytes or a size such as "10GiB"` })
   .transform((value, ctx) => {
     const size = typeof value === "number" ? value : parseByteSize(value);

@@ -37,8 +37,11 @@ const byteRate = z
 const directionRates = z.strictObject({ produce: byteRate.optional(), fetch: byteRate.optional() });
 
 export const rateLimitFields = {
-  /** All the tenant's traffic together. */
-  tenantByteRate: directionRates.optional(),
+  /**
+   * All the tenant's traffic together. With `pushDown`, the brokers enforce it instead (Kafka client quotas for the
+   * tenant's own upstream client id, written by the gateway), whatever the number of gateway instances.
+   */
+  tenantByteRate: directionRates.extend({ pushDown: z.boolean().optional() }).optional(),
   /** Each topic its own bucket: `default` for every topic, then `prefixes` (longest wins), then exact `topics`. */
   topicByteRates: z
     .strictObject({

@@ -9,10 +9,12 @@ import { LISTENER_SECURITY, LOG_LEVELS, SASL_MECHANISMS } from "./types.js";
 import { secret } from "./secrets.js";
 import { parseScramCredential } from "../security/credential-format.js";
 import { parsePrincipalRule } from "../security/principal-mapping.js";
+import { NODE_ID_PLACEHOLDER } from "../session/sni-hosts.js";
 import { DENIABLE_API_NAMES } from "../tenancy/api-policy.js";
 import { virtualClusterLimits } from "./limits.js";
 import { gatewayRateLimitFields } from "./rate-limits.js";
 import { aclsSchema } from "./acls.js";
+import { budgetsSchema } from "./budgets.js";
 
 const deniableApi = (issue: { input?: unknown }) =>
   `${JSON.stringify(issue.input)} is not an API tenants can use; expected one of ${DENIABLE_API_NAMES.join(", ")}`;
@@ -60,9 +62,16 @@ function listener(baseDir: string) {
     name,
     bind: host,
     bootstrapPort: port,
-    brokerPorts: parsed(parsePortRange, `a port range string "first-last"`),
+    // Port per broker (brokerPorts, advertisedHost), or SNI routing (sni): one TLS port for the bootstrap and every broker.
+    brokerPorts: parsed(parsePortRange, `a port range string "first-last"`).optional(),
     nodeIdBase: z.int().min(0).default(0),
-    advertisedHost: host,
+    advertisedHost: host.optional(),
+    sni: z
+      .strictObject({
+        bootstrapHost: dnsName,
+        brokerHostPattern: dnsName.refine((p) => p.split(NODE_ID_PLACEHOLDER).length === 2, `must contain ${NODE_ID_PLACEHOLDER} exactly once, e.g. "broker-${NODE_ID_PLACEHOLDER}.payments.kafka.example.com"`),
+      })
+      .optional(),
     // Kafka's PLAINTEXT, SASL_PLAINTEXT, SSL and SASL_SSL.
     security: z.enum(LISTENER_SECURITY).default("plaintext"),
     saslMechanisms: z.array(z.enum(SASL_MECHANISMS)).min(1, "needs at least one mechanism").optional(),
@@ -94,8 +103,21 @@ function listener(baseDir: string) {
         return { ...tls, clientAuth: resolved };
       })
       .optional(),
+  }).superRefine((l, ctx) => {
+    const issue = (path: string, message: string) => ctx.issues.push({ code: "custom", message, path: [path], input: l });
+    if (l.sni === undefined) {
+      if (l.brokerPorts === undefined) issue("brokerPorts", "required (or sni, for SNI routing on the bootstrap port)");
+      if (l.advertisedHost === undefined) issue("advertisedHost", "required (or sni, for SNI routing on the bootstrap port)");
+      return;
+    }
+    if (l.brokerPorts !== undefined) issue("brokerPorts", "not with sni: every broker is reached on the bootstrap port, by host name");
+    if (l.advertisedHost !== undefined) issue("advertisedHost", "not with sni: clients are sent sni.bootstrapHost and sni.brokerHostPattern's names");
+    if (l.security !== "tls" && l.security !== "sasl_tls") issue("sni", `needs TLS (security tls or sasl_tls), not ${l.security}: SNI is part of the TLS handshake`);
   });
 }
+
+/** A DNS host name (letters, digits, '-', '.'; braces for the {nodeId} placeholder). */
+const dnsName = z.string().regex(/^[A-Za-z0-9{}]([A-Za-z0-9.{}-]*[A-Za-z0-9{}])?$/, "must be a DNS host name");
 
 function isJwks(text: string): boolean {
   try {
@@ -171,6 +193,7 @@ export const configSchema = (baseDir: string) => z.strictObject({
   limits: z
     .strictObject({ maxFrameBytes: z.int().min(1024).max(2 ** 31 - 1).default(DEFAULT_MAX_FRAME_BYTES), ...gatewayRateLimitFields })
     .prefault({}),
+  budgets: budgetsSchema,
   shutdown: z.strictObject({ drainTimeoutMs: z.int().min(0).default(DEFAULT_DRAIN_TIMEOUT_MS) }).prefault({}),
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default("info") }).prefault({}),
   authentication: z

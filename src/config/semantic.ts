@@ -3,8 +3,10 @@
 import { createSecureContext } from "node:tls";
 import { formatRange } from "./addresses.js";
 import { formatPath, type ConfigPath } from "./errors.js";
+import { checkBudgets } from "./budgets.js";
 import { checkPrefixes } from "./prefixes.js";
 import type { GatewayConfig, PortRange } from "./types.js";
+import { SniHosts, type SniConfig } from "../session/sni-hosts.js";
 
 export interface SemanticIssue {
   readonly path: ConfigPath;
@@ -16,6 +18,9 @@ interface PortClaim {
   readonly bind: string;
   readonly ports: PortRange;
   readonly path: ConfigPath;
+  /** A bootstrap port of an SNI-routed listener: it may be shared (sharesSniPort). */
+  readonly sni?: SniConfig | undefined;
+  readonly clientAuth?: string | undefined;
 }
 
 // Binding the wildcard address takes the port on every interface, so it clashes with any other bind address.
@@ -50,8 +55,8 @@ function portClaims(config: GatewayConfig): PortClaim[] {
     vc.listeners.forEach((listener, l) => {
       const path = ["virtualClusters", v, "listeners", l];
       const port = listener.bootstrapPort;
-      claims.push({ bind: listener.bind, ports: { first: port, last: port }, path: [...path, "bootstrapPort"] });
-      claims.push({ bind: listener.bind, ports: listener.brokerPorts, path: [...path, "brokerPorts"] });
+      claims.push({ bind: listener.bind, ports: { first: port, last: port }, path: [...path, "bootstrapPort"], sni: listener.sni, clientAuth: listener.tls?.clientAuth });
+      if (listener.brokerPorts !== undefined) claims.push({ bind: listener.bind, ports: listener.brokerPorts, path: [...path, "brokerPorts"] });
     }),
   );
   const { host, port } = config.control.listen;
@@ -64,13 +69,22 @@ function checkPortClashes(claims: readonly PortClaim[]): SemanticIssue[] {
   claims.forEach((claim, i) => {
     const clash = claims
       .slice(0, i)
-      .find((earlier) => sameInterface(earlier.bind, claim.bind) && overlaps(earlier.ports, claim.ports));
+      .find((earlier) => sameInterface(earlier.bind, claim.bind) && overlaps(earlier.ports, claim.ports) && !sharesSniPort(earlier, claim));
     if (clash) {
       const other = `${formatPath(clash.path)} (${formatRange(clash.ports)} on "${clash.bind}")`;
       issues.push({ path: claim.path, message: `${formatRange(claim.ports)} on "${claim.bind}" clashes with ${other}` });
     }
   });
   return issues;
+}
+
+/**
+ * SNI-routed listeners may share one port (several virtual clusters behind one TLS port) when no host name could be
+ * claimed by both and they ask for client certificates alike (one TLS server serves them all).
+ */
+function sharesSniPort(a: PortClaim, b: PortClaim): boolean {
+  if (a.sni === undefined || b.sni === undefined || a.bind !== b.bind || (a.clientAuth ?? "none") !== (b.clientAuth ?? "none")) return false;
+  return !new SniHosts(a.sni).overlaps(new SniHosts(b.sni));
 }
 
 /** Listener security and the users it needs: TLS material where TLS is on, users where SASL is. */
@@ -127,5 +141,6 @@ export function checkSemantics(config: GatewayConfig): SemanticIssue[] {
     ...checkPrefixes(config),
     ...checkPortClashes(portClaims(config)),
     ...checkSecurity(config),
+    ...checkBudgets(config),
   ];
 }

@@ -3,7 +3,9 @@
 
 import type { z } from "zod";
 import type { virtualClusterLimits } from "./limits.js";
+import type { BudgetsConfig } from "./budgets.js";
 import type { AclSettings } from "../acl/rule.js";
+import type { SniConfig } from "../session/sni-hosts.js";
 import type { PrincipalRule } from "../security/principal-mapping.js";
 import type { ScramCredential } from "../security/scram.js";
 
@@ -58,11 +60,13 @@ export interface ListenerConfig {
   /** Interface to listen on ("0.0.0.0" = all IPv4 interfaces). */
   readonly bind: string;
   readonly bootstrapPort: number;
-  /** Broker with node id N is reached on port `first + (N - nodeIdBase)`. */
-  readonly brokerPorts: PortRange;
+  /** Port per broker: node id N is reached on port `first + (N - nodeIdBase)`. Absent with `sni`. */
+  readonly brokerPorts?: PortRange;
   readonly nodeIdBase: number;
-  /** Host name clients are told to connect to (Metadata/FindCoordinator responses). */
-  readonly advertisedHost: string;
+  /** Port per broker: the host name clients are told to connect to (Metadata/FindCoordinator). Absent with `sni`. */
+  readonly advertisedHost?: string;
+  /** SNI routing: every broker on the bootstrap port, told apart by the TLS host name (tls and sasl_tls only). */
+  readonly sni?: SniConfig;
   /** Default "plaintext". */
   readonly security?: ListenerSecurity;
   /** SASL listeners: the mechanisms offered (default SCRAM-SHA-256 and SCRAM-SHA-512). */
@@ -134,6 +138,8 @@ export interface GatewayConfig {
   readonly control: { readonly listen: HostPort };
   /** `instances`: gateway instances sharing the load; every configured byte rate is divided by it (default 1). */
   readonly limits: { readonly maxFrameBytes: number; readonly instances?: number };
+  /** Memory and connection budgets and the deadlines that reap connections (budgets.ts); absent: the defaults. */
+  readonly budgets?: BudgetsConfig;
   readonly shutdown: { readonly drainTimeoutMs: number };
   readonly log: { readonly level: LogLevel };
   /** Defaults: no session lifetime, 100 ms failure delay, 10 s to authenticate. */

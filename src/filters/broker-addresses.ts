@@ -3,7 +3,7 @@
 // never learn, and never dial, a real broker. The real addresses seen are learned on the way through.
 import type { Logger } from "pino";
 import { ApiKey } from "../protocol/messages/index.js";
-import type { ListenerEndpoint } from "../session/endpoint.js";
+import type { AdvertisedAddress, ListenerEndpoint } from "../session/endpoint.js";
 import type { BrokerAddressMap } from "../upstream/broker-address-map.js";
 import type { Filter, FilterResponse } from "./filter.js";
 
@@ -102,8 +102,7 @@ export class BrokerAddressFilter implements Filter {
   /** Points one endpoint at this listener's port for `nodeId`; returns whether it changed. */
   private point(nodeId: number, target: Endpoint, learn: boolean): boolean {
     if (learn) this.addressMap.learn(nodeId, target.host, target.port);
-    const host = this.endpoint.advertisedHost;
-    const port = this.endpoint.brokerPort(nodeId) ?? this.outOfRange(nodeId);
+    const { host, port } = this.endpoint.broker(nodeId) ?? this.outOfRange(nodeId);
     if (target.host === host && target.port === port) return false;
     target.host = host;
     target.port = port;
@@ -114,7 +113,7 @@ export class BrokerAddressFilter implements Filter {
    * A node id with no broker port: sending the client to the bootstrap port keeps the real address
    * hidden; requests may then reach the wrong broker, so the operator must widen the port range.
    */
-  private outOfRange(nodeId: number): number {
+  private outOfRange(nodeId: number): AdvertisedAddress {
     if (!this.warnedNodeIds.has(nodeId)) {
       this.warnedNodeIds.add(nodeId);
       const { virtualCluster, listener } = this.endpoint;
@@ -123,6 +122,6 @@ export class BrokerAddressFilter implements Filter {
         "broker node id outside the listener's broker port range; advertising the bootstrap port for it",
       );
     }
-    return this.endpoint.bootstrap.port;
+    return this.endpoint.bootstrap;
   }
 }

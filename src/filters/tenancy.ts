@@ -35,6 +35,7 @@ export class TenancyFilter implements Filter {
   }
 
   private upstreamClientId(session: Session, clientId: string | null): string {
+    if (this.tenant.upstreamClientId !== undefined) return this.tenant.upstreamClientId;
     let memo = this.clientIds.get(session);
     if (memo !== undefined && memo.sent === clientId) return memo.upstream;
     memo = { sent: clientId, upstream: this.tenant.ns.upstreamClientId(clientId) };

@@ -32,7 +32,8 @@ export class ByteRatePlan {
       produce: configured?.produce === undefined ? base.produce : share(configured.produce),
       fetch: configured?.fetch === undefined ? base.fetch : share(configured.fetch),
     });
-    this.tenant = rates(limits?.tenantByteRate);
+    // Pushed down, the tenant's rate is the brokers' to enforce (quota-push-down.ts), undivided.
+    this.tenant = limits?.tenantByteRate?.pushDown === true ? UNLIMITED : rates(limits?.tenantByteRate);
     const topics = limits?.topicByteRates;
     this.topicDefault = rates(topics?.default);
     this.topics = new Map(Object.entries(topics?.topics ?? {}).map(([name, r]) => [name, rates(r, this.topicDefault)]));

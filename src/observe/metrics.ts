@@ -69,6 +69,9 @@ export const metrics = {
     help: "Record bytes per topic (record-batch sizes, never decompressed): produced by clients, or fetched to them",
     labelNames: ["virtual_cluster", "topic", "direction"] as const,
     registers: [registry],
+    collect() {
+      for (const flush of topicBytesSources) flush();
+    },
   }),
   throttleSeconds: new Counter({
     name: "bulkhead_throttle_seconds_total",
@@ -96,6 +99,23 @@ export const metrics = {
       for (const source of capUsageSources) source((labels, ratio) => this.set(labels, ratio));
     },
   }),
+  // Budgets (src/config/budgets.ts): what the whole gateway holds, and the connections closed to keep it.
+  connectionsReaped: new Counter({
+    name: "bulkhead_connections_reaped_total",
+    help: "Client connections the gateway closed on a budget (reason: idle = nothing in flight for budgets.idleTimeoutMs; first_request = no whole request within budgets.firstRequestTimeoutMs; unfinished_request = a request not received whole within budgets.unfinishedRequestTimeoutMs; evicted = closed at budgets.maxConnections to let in a virtual cluster below its fair share)",
+    labelNames: ["virtual_cluster", "reason"] as const,
+    registers: [registry],
+  }),
+  budgetUsage: new Gauge({
+    name: "bulkhead_budget_usage_ratio",
+    help: "Each budget's use at scrape time (budget: request_bytes = bytes reserved for requests being received / their budget; connections = open client connections / budgets.maxConnections); scope is \"gateway\" or a virtual cluster. A request_bytes ratio of 1 means connections wait to be read",
+    labelNames: ["scope", "budget"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const source of budgetUsageSources) source((labels, ratio) => this.set(labels, ratio));
+    },
+  }),
   upstreamErrors: new Counter({
     name: "bulkhead_upstream_errors_total",
     help: "Errors on connections to physical brokers (reason is a fixed word such as connect, timeout, closed)",
@@ -104,9 +124,16 @@ export const metrics = {
   }),
 };
 
+/** Who adds the bytes per topic counted since the last scrape (the metrics observer: counting is a number add). */
+export const topicBytesSources = new Set<() => void>();
+
 /** Who reports byte-rate usage at scrape time (the runtime, for its virtual clusters' buckets). */
 export type LimitUsageSource = (set: (labels: { virtual_cluster: string; scope: string; name: string; direction: string }, usage: number) => void) => void;
 export const limitUsageSources = new Set<LimitUsageSource>();
+
+/** Who reports budget usage at scrape time (the runtime, for its budgets). */
+export type BudgetUsageSource = (set: (labels: { scope: string; budget: string }, ratio: number) => void) => void;
+export const budgetUsageSources = new Set<BudgetUsageSource>();
 
 /** Who reports cap usage at scrape time (the runtime, for its virtual clusters' caps). */
 export type CapUsageSource = (set: (labels: { virtual_cluster: string; cap: string }, ratio: number) => void) => void;

@@ -44,6 +44,11 @@ export interface GatewayObserver {
    * "connection_rate"), a topic ("topics", "partitions") or a Produce ("retained_bytes").
    */
   capRefused?(virtualCluster: string, cap: string): void;
+  /**
+   * The gateway closed a connection on a budget's deadline (src/proxy/connection-reaper.ts): "idle", "first_request",
+   * "unfinished_request", or "evicted" to make room for another virtual cluster. sessionClosed follows.
+   */
+  connectionReaped?(session: Session, reason: string): void;
   /** Record bytes of one topic in a Produce request or a Fetch response (`topic` as the tenant names it). */
   topicBytes?(session: Session, topic: string, direction: ByteDirection, bytes: number): void;
   /**
@@ -76,6 +81,7 @@ export class ObserverSet implements GatewayObserver {
       bytesToClient: listening("bytesToClient"),
       upstreamError: listening("upstreamError"),
       capRefused: listening("capRefused"),
+      connectionReaped: listening("connectionReaped"),
       authentication: listening("authentication"),
       authorizationDenied: listening("authorizationDenied"),
       topicBytes: listening("topicBytes"),
@@ -113,6 +119,9 @@ export class ObserverSet implements GatewayObserver {
   }
   capRefused(virtualCluster: string, cap: string): void {
     for (const o of this.by.capRefused) o.capRefused!(virtualCluster, cap);
+  }
+  connectionReaped(session: Session, reason: string): void {
+    for (const o of this.by.connectionReaped) o.connectionReaped!(session, reason);
   }
   authentication(session: Session, mechanism: string, outcome: AuthenticationOutcome): void {
     for (const o of this.by.authentication) o.authentication!(session, mechanism, outcome);

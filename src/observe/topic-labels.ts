@@ -47,6 +47,12 @@ export class TopicLabels<T extends object> {
     return fresh;
   }
 
+  /** Every entry: the labelled topics' and "__other"'s. */
+  forEach(visit: (entry: T) => void): void {
+    for (const entry of this.labelled.values()) visit(entry);
+    visit(this.other);
+  }
+
   /** Drops idle topics, at most once a tenth of the idle time (it walks the cache); true if room was made. */
   private purge(): boolean {
     const now = performance.now();

@@ -86,6 +86,11 @@ export class FrameSplitter {
     return this.remaining;
   }
 
+  /** The declared body size of the frame being received; 0 between frames and inside a size prefix. */
+  get partialFrameSize(): number {
+    return this.state === State.Size ? 0 : this.bodySize;
+  }
+
   /** True while part of a frame (or of its size prefix) has been received. */
   get hasPartialFrame(): boolean {
     return this.state !== State.Size || this.sizeBytesHave > 0;

@@ -8,12 +8,16 @@
 // Reading the client is governed by named gates, each closed for its own reason; the client is read only while all
 // are open, so a mute and backpressure never fight over one flag. While a hold gate is closed (a pending verdict,
 // a delayed answer, the upstream connection being opened), frames already read wait in order in `held`.
+// Budgets (src/limits/): a frame not whole at the end of a read reserves its declared size from the request-bytes
+// budget before more is read (the Budget gate waits for it); the reaper (connection-reaper.ts) reads the times kept
+// here and closes the connection when a deadline passes.
 import type net from "node:net";
 import { TLSSocket } from "node:tls";
 import type { Logger } from "pino";
 import { BulkheadError } from "../errors.js";
 import type { ChainedRequest, FilterChain, RequestSink } from "../filters/chain.js";
 import type { ConnectionAdmission } from "../limits/connection-caps.js";
+import type { FrameReservation } from "../limits/request-bytes-budget.js";
 import type { GatewayObserver } from "../observe/observer.js";
 import { ProtocolError } from "../protocol/errors.js";
 import { peekInt32 } from "../protocol/frame-peek.js";
@@ -22,6 +26,8 @@ import { byteLength, writeFrame } from "../protocol/frame-write.js";
 import type { ListenerEndpoint } from "../session/endpoint.js";
 import { Session, type SessionTarget, type SessionTls, type SessionTransport, type SessionVirtualCluster } from "../session/session.js";
 import { UpstreamConnectError, type UpstreamConnector, type UpstreamReader } from "../upstream/connector.js";
+import type { Reapable, ReapReason } from "./connection-reaper.js";
+import type { GatewayBudgets } from "./gateway-budgets.js";
 import { InFlightQueue, type InFlightRequest } from "./in-flight.js";
 import type { LogThrottle } from "./log-throttle.js";
 import { ReadBuffers } from "./read-buffers.js";
@@ -39,6 +45,8 @@ export interface ConnectionContext {
   readonly unreachableLog: LogThrottle;
   /** The virtual cluster's connection caps, asked by the listener at accept; absent: every connection is admitted. */
   readonly admission?: ConnectionAdmission | undefined;
+  /** The gateway's budgets (one set per runtime, shared by every listener); absent: none (unit tests). */
+  readonly budgets?: GatewayBudgets | undefined;
 }
 
 export type ConnectionPhase = "accepted" | "authenticating" | "connecting" | "open" | "draining" | "closed";
@@ -61,6 +69,8 @@ const Gate = {
   Draining: 64,
   /** A filter's last answer is queued: the connection closes once it is out, and reads nothing more. */
   Closing: 128,
+  /** The frame being received waits for the request-bytes budget. */
+  Budget: 256,
 } as const;
 /** Gates behind which frames already read wait, in order. */
 const HOLDING = Gate.Pending | Gate.Delayed | Gate.Connecting | Gate.Closing;
@@ -70,8 +80,23 @@ const CORRELATION_ID_BYTES = 4;
 /** How long a gracefully closed connection may take to flush before it is destroyed. */
 const GRACEFUL_CLOSE_MS = 5_000;
 
-export class ClientConnection implements RequestSink, SessionTransport {
+/** The close reason (sessionClosed, logs) of each reaping. */
+const REAPED: Record<ReapReason, string> = {
+  idle: "idle",
+  first_request: "no request in time",
+  unfinished_request: "request unfinished in time",
+  evicted: "evicted to make room",
+};
+
+export class ClientConnection implements RequestSink, SessionTransport, Reapable {
   readonly session: Session;
+  // Reapable: times are performance.now().
+  readonly openedAtMs = performance.now();
+  lastActivityMs = this.openedAtMs;
+  unfinishedSinceMs: number | undefined;
+  awaitingFirstRequest = true;
+  /** Holds the declared size of the frame being received, while it is not whole. */
+  private readonly reservation: FrameReservation | undefined;
   private phaseNow: ConnectionPhase = "accepted";
   private gates = 0;
   private upstream: net.Socket | undefined;
@@ -112,6 +137,24 @@ export class ClientConnection implements RequestSink, SessionTransport {
     this.fromClient.onFrame(this.onRequest);
     this.fromUpstream.onFrame(this.onResponse);
     this.fromUpstream.streamFramesTo(this.responseSink, CORRELATION_ID_BYTES);
+    this.reservation = ctx.budgets?.requestBytes.reservation(ctx.virtualCluster.name, () => this.openGate(Gate.Budget));
+  }
+
+  get virtualClusterName(): string {
+    return this.ctx.virtualCluster.name;
+  }
+
+  /** Reapable: nothing in flight, nothing being received, nothing waiting. */
+  get isIdle(): boolean {
+    return this.phaseNow !== "closed" && this.idle && this.unfinishedSinceMs === undefined;
+  }
+
+  /** Reapable: a deadline passed (or room is made for another virtual cluster). */
+  reap(reason: ReapReason): void {
+    if (this.phaseNow === "closed") return;
+    this.ctx.observer.connectionReaped?.(this.session, reason);
+    // An idle connection has nothing queued: a FIN. The others are cut off.
+    this.close(REAPED[reason], undefined, reason === "idle");
   }
 
   get phase(): ConnectionPhase {
@@ -136,6 +179,7 @@ export class ClientConnection implements RequestSink, SessionTransport {
     });
     this.ctx.observer.sessionOpened?.(this.session);
     this.ctx.chain.sessionOpened(this.session);
+    this.ctx.budgets?.reaper.add(this);
     if (this.ctx.chain.sessionReady(this.session)) {
       this.connectUpstream();
     } else {
@@ -161,9 +205,10 @@ export class ClientConnection implements RequestSink, SessionTransport {
     if (this.phaseNow === "closed") return;
     this.phaseNow = "closed";
     clearTimeout(this.muteTimer);
-    // Connections that never reached a broker were already logged (upstream unreachable) at a bounded rate.
-    if (this.upstream === undefined) this.log.debug({ reason, err }, "connection closed");
-    else this.log.info({ reason, err }, "connection closed");
+    this.reservation?.release();
+    this.ctx.budgets?.reaper.delete(this);
+    // Per connection, so debug: a flood of connections must not flood the log (refusals and reaps are logged, throttled).
+    this.log.debug({ reason, err }, "connection closed");
     if (graceful) {
       // end() flushes what is queued (responses, acks=0 produces) before the FIN; a peer that
       // never closes its side is cut off after a grace period.
@@ -267,7 +312,7 @@ export class ClientConnection implements RequestSink, SessionTransport {
     this.upstream = upstream;
     // Once per connection (never per frame): both ends, so an operator can follow a client to its broker.
     this.log = this.log.child({ upstream: `${upstream.remoteAddress}:${upstream.remotePort}` });
-    this.log.info({ target: this.session.target }, "connection opened");
+    this.log.debug({ target: this.session.target }, "connection opened");
     upstream.setNoDelay(true);
     upstream.on("error", (err) => this.upstreamFailed("upstream error", err));
     upstream.on("close", () => this.upstreamFailed("upstream closed"));
@@ -289,6 +334,8 @@ export class ClientConnection implements RequestSink, SessionTransport {
 
   private readonly onClientData = (chunk: Buffer): void => {
     const upstream = this.upstream;
+    const now = performance.now();
+    this.lastActivityMs = now;
     this.session.counters.bytesFromClient += chunk.length;
     this.ctx.observer.bytesFromClient?.(this.session, chunk.length);
     upstream?.cork();
@@ -300,12 +347,28 @@ export class ClientConnection implements RequestSink, SessionTransport {
     } finally {
       upstream?.uncork();
     }
+    this.budgetUnfinished(now);
     // A full upstream, or a client not reading what the gateway answered itself, stops the reading.
     if (upstream?.writableNeedDrain === true) this.closeGate(Gate.UpstreamFull);
     if (this.client.writableNeedDrain) this.closeGate(Gate.ClientFull);
   };
 
+  /**
+   * A frame left unfinished by this read: its declared size is reserved before more is read (or the connection
+   * waits for the budget), and the time it started is kept for the unfinished-request deadline.
+   */
+  private budgetUnfinished(now: number): void {
+    if (!this.fromClient.hasPartialFrame) return;
+    this.unfinishedSinceMs ??= now;
+    const declared = this.fromClient.partialFrameSize;
+    if (declared > 0 && this.reservation?.reserve(declared) === false) this.closeGate(Gate.Budget);
+  }
+
   private readonly onRequest = (frame: Frame): void => {
+    // Whole: its reservation (if it had one) goes back; it is handed on at once, or waits with reading paused.
+    this.reservation?.release();
+    this.unfinishedSinceMs = undefined;
+    this.awaitingFirstRequest = false;
     if ((this.gates & HOLDING) !== 0) this.held.push(frame);
     else this.handleRequest(frame);
   };
@@ -473,6 +536,7 @@ export class ClientConnection implements RequestSink, SessionTransport {
   }
 
   private countToClient(bytes: number): void {
+    this.lastActivityMs = performance.now();
     this.session.counters.bytesToClient += bytes;
     this.ctx.observer.bytesToClient?.(this.session, bytes);
   }

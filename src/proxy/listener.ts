@@ -1,5 +1,6 @@
-// The TCP servers of one virtual-cluster listener: the bootstrap port, and one port per broker
-// (port = first + (nodeId - nodeIdBase)), so the port a client dials names the broker it wants.
+// The servers of one virtual-cluster listener: the bootstrap port and one port per broker (port = first + (nodeId -
+// nodeIdBase)), so the port a client dials names the broker it wants; or, with SNI routing, a route on one TLS port
+// (sni-port.ts) that may serve other virtual clusters too, where the host name the client asked for names the broker.
 // A new config swaps the context in place (setContext): connections accepted from then on get the new one, open
 // connections keep theirs, and nothing is unbound or rebound.
 import net from "node:net";
@@ -9,13 +10,20 @@ import type { ConnectionTicket } from "../limits/connection-caps.js";
 import type { ListenerEndpoint } from "../session/endpoint.js";
 import type { SessionTarget } from "../session/session.js";
 import { ClientConnection, type ConnectionContext } from "./client-connection.js";
+import type { SniPorts, SniRoute } from "./sni-port.js";
 
 export class Listener {
   private readonly servers: net.Server[] = [];
   readonly connections = new Set<ClientConnection>();
   private readonly idleWaiters: (() => void)[] = [];
+  /** SNI routing: this listener's route on its shared port, while attached. */
+  private route: SniRoute | undefined;
+  private sniContext: tls.SecureContext | undefined;
 
-  constructor(private ctx: ConnectionContext) {}
+  constructor(
+    private ctx: ConnectionContext,
+    private readonly sniPorts?: SniPorts,
+  ) {}
 
   get endpoint(): ListenerEndpoint {
     return this.ctx.endpoint;
@@ -34,16 +42,26 @@ export class Listener {
     const after = next.endpoint.listener.tls;
     this.ctx = next;
     if (after === undefined || (before?.certificate === after.certificate && before.privateKey === after.privateKey && before.clientCa === after.clientCa)) return;
+    if (this.sniContext !== undefined) this.sniContext = tls.createSecureContext(secureContext(after));
     for (const server of this.servers) if (server instanceof tls.Server) server.setSecureContext(secureContext(after));
   }
 
   /** Binds every port; rejects (with the port named) if one can't be bound. */
   async start(): Promise<void> {
-    const { bind, bootstrapPort, brokerPorts } = this.endpoint.listener;
-    await this.listen(bind, bootstrapPort, { kind: "bootstrap" });
-    for (let port = brokerPorts.first; port <= brokerPorts.last; port++) {
-      await this.listen(bind, port, { kind: "broker", nodeId: this.endpoint.nodeIdForPort(port) });
+    const { bind, bootstrapPort, tls: material } = this.endpoint.listener;
+    const sni = this.endpoint.sni;
+    if (sni !== undefined) {
+      if (this.sniPorts === undefined || material === undefined) throw new Error("an SNI-routed listener needs the runtime's SNI ports and TLS material");
+      this.sniContext = tls.createSecureContext(secureContext(material));
+      const route: SniRoute = { listener: this, targetOf: (name) => sni.targetOf(name), secureContext: () => this.sniContext! };
+      const where = `${this.endpoint.virtualCluster}/${this.endpoint.listener.name}`;
+      await this.sniPorts.attach(bind, bootstrapPort, material.clientAuth ?? "none", route, this.ctx.log).catch((err: Error) => {
+        throw new Error(`listener ${where} ${err.message}`, { cause: err });
+      });
+      this.route = route;
+      return;
     }
+    for (const { port, target } of this.endpoint.ports()) await this.listen(bind, port, target);
   }
 
   private listen(bind: string, port: number, target: SessionTarget): Promise<void> {
@@ -86,8 +104,17 @@ export class Listener {
     return net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket, target));
   }
 
-  /** The virtual cluster's connection caps decide first: open now, open after a wait, or close. */
+  /** A connection an SNI port routed here, its TLS handshake done. */
+  acceptRouted(socket: net.Socket, target: SessionTarget): void {
+    this.accept(socket, target);
+  }
+
+  /**
+   * The gateway's connection budget decides first (it holds a place until the socket closes), then the virtual
+   * cluster's connection caps: open now, open after a wait, or close.
+   */
   private accept(socket: net.Socket, target: SessionTarget): void {
+    if (this.ctx.budgets?.admitConnection(socket, this.ctx.virtualCluster.name) === false) return void socket.destroy();
     const admitted = this.ctx.admission?.admitConnection(performance.now());
     if (admitted === undefined || (admitted.delayMs === 0 && !("refused" in admitted))) return this.open(socket, target, admitted);
     if ("refused" in admitted && admitted.delayMs === 0) return void socket.destroy();
@@ -99,7 +126,7 @@ export class Listener {
     };
     const timer = setTimeout(() => {
       socket.off("error", ignore).off("close", gaveUp);
-      const listening = this.servers.some((server) => server.listening);
+      const listening = this.servers.some((server) => server.listening) || this.route !== undefined;
       if (!("refused" in admitted) && listening && !socket.destroyed) return this.open(socket, target, admitted);
       gaveUp();
       socket.destroy();
@@ -120,6 +147,8 @@ export class Listener {
   /** Stops accepting at once; open connections carry on (server.close's callback would wait for them). */
   stopAccepting(): void {
     for (const server of this.servers) if (server.listening) server.close();
+    if (this.route !== undefined) this.sniPorts?.detach(this.endpoint.listener.bind, this.endpoint.listener.bootstrapPort, this.route);
+    this.route = undefined;
   }
 
   /** Asks every connection to finish its in-flight requests and close; resolves when none is left. */

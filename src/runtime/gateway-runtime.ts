@@ -6,11 +6,15 @@ import type { Logger } from "pino";
 import type { AuthenticationConfig, GatewayConfig, ListenerConfig, PhysicalClusterConfig, VirtualClusterConfig } from "../config/types.js";
 import { createFilterChain } from "../filters/index.js";
 import { childLogger } from "../log.js";
-import { capUsageSources, limitUsageSources, type CapUsageSource, type LimitUsageSource } from "../observe/metrics.js";
+import { budgetUsageSources, capUsageSources, limitUsageSources, type BudgetUsageSource, type CapUsageSource, type LimitUsageSource } from "../observe/metrics.js";
 import type { GatewayObserver } from "../observe/observer.js";
 import { ApiKey } from "../protocol/messages/index.js";
 import type { ClientConnection, ConnectionContext } from "../proxy/client-connection.js";
 import { Listener } from "../proxy/listener.js";
+import { SniPorts } from "../proxy/sni-port.js";
+import { GatewayBudgets } from "../proxy/gateway-budgets.js";
+import { resolveBudgets } from "../config/budgets.js";
+import { openFileLimit } from "../limits/fd-limit.js";
 import { LogThrottle } from "../proxy/log-throttle.js";
 import { ListenerEndpoint } from "../session/endpoint.js";
 import type { Session } from "../session/session.js";
@@ -21,6 +25,8 @@ import { TopicIdMap } from "../tenancy/topic-ids.js";
 import { UpstreamConnector } from "../upstream/connector.js";
 import { Authorizer } from "../acl/authorizer.js";
 import { TenantByteRates } from "../limits/tenant-byte-rates.js";
+import { ClientQuotaSync } from "../limits/client-quota-sync.js";
+import { pushDownClientId } from "../limits/quota-push-down.js";
 import { TenantCaps, type TenantCapsContext } from "../limits/tenant-caps.js";
 import { LogDirSizes } from "../limits/log-dir-sizes.js";
 import { fetchLogDirSizes, upstreamUsage } from "../limits/upstream-usage.js";
@@ -63,14 +69,27 @@ export class GatewayRuntime {
   private authorizers = new Map<string, Authorizer>();
   /** Per virtual cluster, kept across reloads: listeners and open sessions' filters hold these, so new caps apply at once. */
   private caps = new Map<string, TenantCaps>();
+  /** The process's memory and connection budgets, kept across reloads (every listener and connection holds them). */
+  private budgets: GatewayBudgets | undefined;
   /** Listeners no longer in the config whose connections are still open: drained and closed with the rest. */
   private readonly retired = new Set<Listener>();
+  /** TLS ports that route by host name (SNI), each shared by the listeners that name it. */
+  private readonly sniPorts = new SniPorts();
   private readonly log: Logger = childLogger({ component: "runtime" });
 
   constructor(private readonly options: RuntimeOptions) {
     limitUsageSources.add(this.byteRateUsage);
     capUsageSources.add(this.capUsage);
+    budgetUsageSources.add(this.budgetUsage);
   }
+
+  /** The budget usage gauge asks this at scrape time. */
+  private readonly budgetUsage: BudgetUsageSource = (set) => {
+    this.budgets?.forEachUsage((scope, budget, ratio) => set({ scope, budget }, ratio));
+  };
+
+  /** Tenant byte rates pushed down to the brokers as client quotas, kept in step with each config. */
+  readonly quotaSync = new ClientQuotaSync(this.log);
 
   /** The byte-rate usage gauge asks this at scrape time. */
   private readonly byteRateUsage: LimitUsageSource = (set) => {
@@ -116,6 +135,9 @@ export class GatewayRuntime {
    */
   async apply(next: GatewayConfig): Promise<ApplyResult> {
     for (const listener of this.retired) if (listener.connections.size === 0) this.retired.delete(listener);
+    // Created with the first config (the contexts below hold it); later configs resize it once they are in force.
+    const budgets = resolveBudgets(next, openFileLimit());
+    this.budgets ??= new GatewayBudgets(budgets, next.virtualClusters.length, this.options.observer, childLogger({ component: "budgets" }));
     const clusters = new Map<string, PhysicalCluster>();
     for (const config of next.clusters) {
       const known = this.clusters.get(config.name);
@@ -137,6 +159,7 @@ export class GatewayRuntime {
         ns: new TenantNamespace(vc.name, vc.prefix),
         topicIds: cluster.topicIds,
         topicConfigAllowlist: new Set(vc.topicConfigAllowlist),
+        upstreamClientId: vc.limits?.tenantByteRate?.pushDown === true ? pushDownClientId(vc.name) : undefined,
       };
       const rates = this.byteRates.get(vc.name) ?? new TenantByteRates(vc.limits, next.limits.instances ?? 1, tenant);
       byteRates.set(vc.name, { rates, vc, tenant });
@@ -153,7 +176,7 @@ export class GatewayRuntime {
           updated.push({ listener: known, context });
           listeners.set(key, known);
         } else {
-          const listener = new Listener(context);
+          const listener = new Listener(context, this.sniPorts);
           fresh.push(listener);
           listeners.set(key, listener);
         }
@@ -184,12 +207,14 @@ export class GatewayRuntime {
     this.authorizers = new Map([...authorizers].map(([name, { authorizer }]) => [name, authorizer]));
     for (const { rates, vc, tenant } of byteRates.values()) rates.update(vc.limits, next.limits.instances ?? 1, tenant);
     this.byteRates = new Map([...byteRates].map(([name, { rates }]) => [name, rates]));
+    this.quotaSync.apply(next, new Map([...clusters].map(([name, cluster]) => [name, cluster.connector])));
     for (const [name, caps] of this.caps) if (capsByName.get(name)?.caps !== caps) caps.close();
     for (const { caps, vc, ctx } of capsByName.values()) {
       caps.update(vc.limits, ctx);
       caps.start();
     }
     this.caps = new Map([...capsByName].map(([name, { caps }]) => [name, caps]));
+    this.budgets.update(budgets, next.virtualClusters.length);
     const name = (l: Listener) => `${l.endpoint.virtualCluster}/${l.endpoint.listener.name}`;
     return { added: fresh.map(name), updated: updated.map((u) => name(u.listener)), removed: leaving.map(name) };
   }
@@ -251,6 +276,7 @@ export class GatewayRuntime {
       observer: this.options.observer,
       log,
       unreachableLog: cluster.unreachableLog,
+      budgets: this.budgets,
     };
   }
 
@@ -277,7 +303,10 @@ export class GatewayRuntime {
     for (const listener of [...this.listeners.values(), ...this.retired]) listener.closeAll(reason);
     this.retired.clear();
     for (const caps of this.caps.values()) caps.close(); // their pollers
+    this.budgets?.close();
+    budgetUsageSources.delete(this.budgetUsage);
     limitUsageSources.delete(this.byteRateUsage);
+    this.quotaSync.close();
     capUsageSources.delete(this.capUsage);
   }
 }
@@ -291,8 +320,9 @@ function sameBinding(a: ListenerConfig, b: ListenerConfig): boolean {
   return (
     a.bind === b.bind &&
     a.bootstrapPort === b.bootstrapPort &&
-    a.brokerPorts.first === b.brokerPorts.first &&
-    a.brokerPorts.last === b.brokerPorts.last &&
+    a.brokerPorts?.first === b.brokerPorts?.first &&
+    a.brokerPorts?.last === b.brokerPorts?.last &&
+    JSON.stringify(a.sni) === JSON.stringify(b.sni) &&
     a.nodeIdBase === b.nodeIdBase &&
     (a.security ?? "plaintext") === (b.security ?? "plaintext") &&
     // A new certificate, key or client CA is swapped in place (Listener.setContext); asking for client certificates

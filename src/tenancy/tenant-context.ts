@@ -10,6 +10,11 @@ export interface TenantContext {
   topicIds: TopicIdMap;
   /** Topic config names the tenant may set (CreateTopics, AlterConfigs, IncrementalAlterConfigs). */
   topicConfigAllowlist: ReadonlySet<string>;
+  /**
+   * The one client id all the tenant's requests carry upstream, instead of `<tenant>/<client id>`: set while its
+   * byte rate is pushed down to the brokers as a client-id quota (src/limits/quota-push-down.ts).
+   */
+  upstreamClientId?: string | undefined;
 }
 
 export type RequestOutcome =

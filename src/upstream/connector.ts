@@ -1,7 +1,8 @@
 // The only code that dials a broker: one connector per physical cluster. Client connections, the gateway's own
 // Metadata round trips and the readiness probe all come through it, with the cluster's TLS and the gateway's own
 // SASL login (never a tenant's) in one place. Addresses are tried in turn, each with a connect timeout, so one
-// dead bootstrap server doesn't fail the client while another is up.
+// dead bootstrap server doesn't fail the client while another is up. Bootstrap connections start at the next server
+// in turn (from a random first one), so they spread over the servers instead of all landing on the first.
 import net from "node:net";
 import tls from "node:tls";
 import type { HostPort, PhysicalClusterConfig } from "../config/types.js";
@@ -55,12 +56,23 @@ export class UpstreamConnector {
   /** nodeId → real broker address, learned from the Metadata responses the gateway rewrites. */
   readonly addressMap: BrokerAddressMap;
   private apiVersionsCache: { at: number; ranges: Promise<readonly BrokerApiVersion[]> } | undefined;
+  /** Where the next bootstrap connection starts (round-robin). */
+  private nextBootstrap: number;
 
   constructor(
     readonly cluster: PhysicalClusterConfig,
     readonly connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
   ) {
     this.addressMap = new BrokerAddressMap(() => fetchClusterBrokers(this));
+    this.nextBootstrap = Math.floor(Math.random() * cluster.bootstrap.length);
+  }
+
+  /** The bootstrap servers, starting at the next one in turn; the rest follow as fallbacks. */
+  bootstrapOrder(): HostPort[] {
+    const servers = this.cluster.bootstrap;
+    const start = this.nextBootstrap % servers.length;
+    this.nextBootstrap = start + 1;
+    return [...servers.slice(start), ...servers.slice(0, start)];
   }
 
   get name(): string {
@@ -69,7 +81,7 @@ export class UpstreamConnector {
 
   /** A connection to the broker a session targets: any bootstrap server, or one broker by node id. */
   async connect(target: SessionTarget, reader?: UpstreamReader): Promise<net.Socket> {
-    if (target.kind === "bootstrap") return this.connectFirst(this.cluster.bootstrap, reader);
+    if (target.kind === "bootstrap") return this.connectFirst(this.bootstrapOrder(), reader);
     const address = await this.addressMap.resolve(target.nodeId);
     if (address === undefined) {
       throw new UpstreamConnectError("connect", `cluster ${this.cluster.name} has no broker with node id ${target.nodeId}`);
@@ -83,7 +95,7 @@ export class UpstreamConnector {
    * handed to `decode`.
    */
   async roundTrip<T>(request: readonly Buffer[], maxResponseBytes: number, decode: (body: readonly Buffer[]) => T, broker?: HostPort): Promise<T> {
-    const socket = await this.connectFirst(broker !== undefined ? [broker] : this.cluster.bootstrap);
+    const socket = await this.connectFirst(broker !== undefined ? [broker] : this.bootstrapOrder());
     const timeoutMs = this.connectTimeoutMs;
     return new Promise((resolve, reject) => {
       const fail = (err: Error) => {

@@ -91,8 +91,8 @@ export function kafkajsClient(bootstrap: string, clientId: string): Kafka {
 export function gatewayAddresses(config: GatewayConfig): Set<string> {
   const addresses = new Set<string>();
   for (const listener of config.virtualClusters.flatMap((vc) => vc.listeners)) {
-    addresses.add(`${listener.advertisedHost}:${listener.bootstrapPort}`);
-    for (let port = listener.brokerPorts.first; port <= listener.brokerPorts.last; port++) {
+    addresses.add(`${listener.sni?.bootstrapHost ?? listener.advertisedHost}:${listener.bootstrapPort}`);
+    for (let port = listener.brokerPorts?.first ?? 0; port <= (listener.brokerPorts?.last ?? -1); port++) {
       addresses.add(`${listener.advertisedHost}:${port}`);
     }
   }

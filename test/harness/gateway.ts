@@ -110,8 +110,14 @@ export async function testVirtualCluster(
  * Another access point of the same virtual cluster: `listener`'s settings on free ports of its own (as many broker
  * ports as `listener` has), with `changes` (name, security, TLS...) applied.
  */
+/** A port-per-broker listener's broker port range (the harness's listeners all are; an SNI-routed one has none). */
+export function brokerPortsOf(listener: ListenerConfig): { first: number; last: number } {
+  if (listener.brokerPorts === undefined) throw new Error(`listener ${listener.name} routes by SNI: it has no broker ports`);
+  return listener.brokerPorts;
+}
+
 export async function anotherListener(listener: ListenerConfig, changes: Partial<ListenerConfig> & { name: string }): Promise<ListenerConfig> {
-  const brokerPorts = listener.brokerPorts.last - listener.brokerPorts.first + 1;
+  const brokerPorts = brokerPortsOf(listener).last - brokerPortsOf(listener).first + 1;
   const first = await freePortRange(brokerPorts + 1);
   return { ...listener, bootstrapPort: first, brokerPorts: { first: first + 1, last: first + brokerPorts }, ...changes };
 }

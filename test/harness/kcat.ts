@@ -2,11 +2,26 @@
  * kcat (librdkafka's command-line client, a Debian package) for integration tests: run it, and
  * parse the plain-text metadata listing of `kcat -L` into brokers and partition leaders.
  */
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runProcess, type ProcessResult, type RunOptions } from "./clients.js";
 
 /** Runs `kcat <args>`; quiet by default so stdout holds only data. */
 export function runKcat(args: readonly string[], opts: RunOptions = {}): Promise<ProcessResult> {
   return runProcess("kcat", ["-q", ...args], { timeoutMs: 60_000, ...opts });
+}
+
+/**
+ * Runs kcat with host names of our own resolving to 127.0.0.1 (SNI routing's per-broker names): in a private mount
+ * namespace (`unshare`, util-linux) whose /etc/hosts lists them, so neither the machine's file nor DNS is touched.
+ */
+export async function runKcatWithHosts(names: readonly string[], args: readonly string[], opts: RunOptions = {}): Promise<ProcessResult> {
+  const dir = await mkdtemp(join(tmpdir(), "bulkhead-hosts-"));
+  const hosts = join(dir, "hosts");
+  await writeFile(hosts, `127.0.0.1 localhost\n${names.map((name) => `127.0.0.1 ${name}`).join("\n")}\n`);
+  const script = 'mount --bind "$0" /etc/hosts && exec kcat -q "$@"';
+  return runProcess("unshare", ["--map-root-user", "--mount", "sh", "-c", script, hosts, ...args], { timeoutMs: 60_000, ...opts });
 }
 
 export interface KcatBroker {

@@ -10,7 +10,7 @@ import type { GatewayConfig, ListenerConfig, VirtualClusterConfig } from "../../
 import { startGateway, type Gateway } from "../../src/gateway.js";
 import { ApiKey } from "../../src/protocol/messages/index.js";
 import { kafkajsClient, uniqueName } from "./clients.js";
-import { leakRecorder, parseHostPorts, testGatewayConfig, testVirtualCluster } from "./gateway.js";
+import { brokerPortsOf, leakRecorder, parseHostPorts, testGatewayConfig, testVirtualCluster } from "./gateway.js";
 import type { ProvidedKafka } from "./provided.js";
 import { RawKafkaConnection } from "./raw-client.js";
 import { waitUntil } from "./wait.js";
@@ -101,8 +101,8 @@ export async function waitConsumedToEnd(session: TenantsSession, physicalTopic: 
 
 function brokerAddressOf(listener: ListenerConfig): (nodeId: number) => string {
   return (nodeId) => {
-    const port = listener.brokerPorts.first + (nodeId - listener.nodeIdBase);
-    if (port > listener.brokerPorts.last) throw new Error(`node ${nodeId} has no port on listener ${listener.name}`);
+    const port = brokerPortsOf(listener).first + (nodeId - listener.nodeIdBase);
+    if (port > brokerPortsOf(listener).last) throw new Error(`node ${nodeId} has no port on listener ${listener.name}`);
     return `${listener.advertisedHost}:${port}`;
   };
 }

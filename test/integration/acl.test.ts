@@ -16,7 +16,7 @@ import { ErrorCode } from "../../src/protocol/error-codes.js";
 import { ApiKey } from "../../src/protocol/messages/index.js";
 import { scramCredential } from "../../src/security/scram.js";
 import { assertSucceeded, runProcess, uniqueName } from "../harness/clients.js";
-import { anotherListener, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
+import { anotherListener, brokerPortsOf, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
 import { runKafkaTool } from "../harness/java-tools.js";
 import { runKcat } from "../harness/kcat.js";
 import { RawKafkaConnection } from "../harness/raw-client.js";
@@ -197,7 +197,7 @@ describe("ACLs per virtual cluster", () => {
   });
 
   it("one Produce and one Fetch spanning an allowed and a denied topic: the allowed part is served, the denied answered, in order", async () => {
-    const brokerPort = a.listeners[0]!.brokerPorts.first + (leader - a.listeners[0]!.nodeIdBase);
+    const brokerPort = brokerPortsOf(a.listeners[0]!).first + (leader - a.listeners[0]!.nodeIdBase);
     const conn = await RawKafkaConnection.connect(`127.0.0.1:${brokerPort}`, "acl-raw");
     closers.push(() => conn.close());
     const admin = await setupAdmin(a);

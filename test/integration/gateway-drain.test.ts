@@ -12,7 +12,7 @@ import { ApiKey } from "../../src/protocol/messages/index.js";
 import { Writer } from "../../src/protocol/writer.js";
 import { byteLength, writeFrame } from "../../src/protocol/frame-write.js";
 import { kafkajsClient, uniqueName } from "../harness/clients.js";
-import { parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { brokerPortsOf, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
 import { createReadyTopic } from "../harness/topic-propagation.js";
 import { waitUntil } from "../harness/wait.js";
 
@@ -86,7 +86,7 @@ describe("graceful drain", () => {
       const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
       const leader = topics[0]!.partitions[0]!.leader;
       const listener = gateway.config.virtualClusters[0]!.listeners[0]!;
-      leaderPort = listener.brokerPorts.first + leader - listener.nodeIdBase;
+      leaderPort = brokerPortsOf(listener).first + leader - listener.nodeIdBase;
     } finally {
       await admin.disconnect();
     }

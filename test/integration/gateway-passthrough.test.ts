@@ -20,7 +20,7 @@ import { byteLength, writeFrame } from "../../src/protocol/frame-write.js";
 import { TENANT_VERSION_RANGES } from "../../src/tenancy/api-policy.js";
 import { kafkajsClient, uniqueName } from "../harness/clients.js";
 import { waitUntil } from "../harness/wait.js";
-import { leakRecorder, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { brokerPortsOf, leakRecorder, parseHostPorts, startTestGateway, type TestGateway } from "../harness/gateway.js";
 import { testSession } from "../harness/session.js";
 import { createReadyTopic } from "../harness/topic-propagation.js";
 
@@ -81,7 +81,7 @@ describe("gateway passthrough", () => {
     expect(cluster.brokers.map((b) => b.nodeId).sort()).toEqual(upstream.brokers.map((b) => b.nodeId).sort());
     for (const broker of cluster.brokers) {
       expect(broker.host).toBe(listener.advertisedHost);
-      expect(broker.port).toBe(listener.brokerPorts.first + broker.nodeId - listener.nodeIdBase);
+      expect(broker.port).toBe(brokerPortsOf(listener).first + broker.nodeId - listener.nodeIdBase);
     }
   });
 
@@ -172,7 +172,7 @@ describe("gateway passthrough", () => {
     try {
       const listener = fresh.config.virtualClusters[0]!.listeners[0]!;
       const node = upstream.brokers[upstream.brokers.length - 1]!;
-      const port = listener.brokerPorts.first + node.nodeId - listener.nodeIdBase;
+      const port = brokerPortsOf(listener).first + node.nodeId - listener.nodeIdBase;
       const direct = kafkajsClient(`${listener.advertisedHost}:${port}`, uniqueName("broker-port")).admin();
       await direct.connect();
       try {
@@ -192,7 +192,7 @@ describe("gateway passthrough", () => {
     await createReadyTopic(admin, topic, 1, 1); // one replica: every other broker must refer clients to it
     const gw = parseHostPorts(gateway.bootstrap)[0]!;
     const listener = gateway.config.virtualClusters[0]!.listeners[0]!;
-    const portOf = (nodeId: number) => listener.brokerPorts.first + nodeId - listener.nodeIdBase;
+    const portOf = (nodeId: number) => brokerPortsOf(listener).first + nodeId - listener.nodeIdBase;
 
     const askMetadata = async () => {
       const request = new Writer();
@@ -231,7 +231,7 @@ describe("gateway passthrough", () => {
         forgottenTopicsData: [],
         rackId: "",
       });
-      const reader = new Reader(await roundTrip(listener.advertisedHost, portOf(other), request.toChunks()));
+      const reader = new Reader(await roundTrip(listener.advertisedHost!, portOf(other), request.toChunks()));
       decodeResponseHeader(reader, 1);
       return decodeFetchResponse(reader, 16);
     };

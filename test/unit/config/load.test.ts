@@ -85,6 +85,7 @@ describe("parseConfig: valid configs", () => {
       control: { listen: { host: "127.0.0.1", port: 9190 } },
       limits: { maxFrameBytes: 104857600, instances: 1 },
       shutdown: { drainTimeoutMs: 10000 },
+      budgets: {},
       log: { level: "info" },
       authentication: { sessionLifetimeMs: 0, failureDelayMs: 100, timeoutMs: 10000 },
     });
@@ -224,7 +225,8 @@ describe("parseConfig: each problem names its path and reason", () => {
       `${L0}.tls.privateKey`,
       "cannot read the file /nonexistent/bulkhead.key (ENOENT)",
     ],
-    ["missing field", (d) => delete listener0(d).advertisedHost, `${L0}.advertisedHost`, "required (string)"],
+    ["missing field", (d) => delete listener0(d).bind, `${L0}.bind`, "required (string)"],
+    ["port per broker without its host", (d) => delete listener0(d).advertisedHost, `${L0}.advertisedHost`, "required (or sni, for SNI routing on the bootstrap port)"],
     ["port out of range", (d) => (listener0(d).bootstrapPort = 70000), `${L0}.bootstrapPort`, /1-65535/],
     ["port not an integer", (d) => (listener0(d).bootstrapPort = 19092.5), `${L0}.bootstrapPort`, /integer/],
     ["reversed range", (d) => (listener0(d).brokerPorts = "19095-19093"), `${L0}.brokerPorts`, "first port 19095 is above last port 19093"],

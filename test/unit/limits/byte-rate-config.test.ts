@@ -99,6 +99,13 @@ describe("ByteRatePlan: which rate applies", () => {
     expect(plan.tenant.produce).toBe((10 * 1_048_576) / 4);
   });
 
+  it("leaves a pushed-down tenant rate to the brokers: no gateway bucket for it", () => {
+    const pushed = configWith({ tenantByteRate: { produce: "1MiB/s", pushDown: true }, topicByteRates: { default: { produce: 1000 } } }).virtualClusters[0]!.limits;
+    const plan = new ByteRatePlan(pushed, 2);
+    expect(plan.tenant).toEqual({ produce: undefined, fetch: undefined });
+    expect(plan.topic("orders").produce).toBe(500);
+  });
+
   it("without limits, nothing is limited", () => {
     const plan = new ByteRatePlan(undefined);
     expect(plan.hasTopicRates || plan.hasPrincipalRates).toBe(false);

@@ -7,6 +7,7 @@ import { ApiKey } from "../../../src/protocol/messages/index.js";
 import { UpstreamConnectError, UpstreamConnector } from "../../../src/upstream/connector.js";
 import { apiVersionsResponseFrame } from "../../harness/frames.js";
 import { freePort } from "../../harness/gateway.js";
+import { waitUntil } from "../../harness/wait.js";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -50,6 +51,25 @@ describe("UpstreamConnector", () => {
     await expect(allDead.apiVersions()).rejects.toBeInstanceOf(UpstreamConnectError);
     await expect(allDead.apiVersions()).rejects.toMatchObject({ code: "ERR_UPSTREAM_UNREACHABLE", reason: "connect" });
     expect(await allDead.probe()).toBe(false);
+  });
+
+  it("spreads bootstrap connections over the bootstrap servers in turn, and moves on past a dead one", async () => {
+    const brokers = [await fakeBroker(), await fakeBroker(), await fakeBroker()];
+    const connector = new UpstreamConnector({ name: "c", bootstrap: brokers.map((b) => ({ host: "127.0.0.1", port: b.port })) }, 1_000);
+    const sockets = await Promise.all(Array.from({ length: 6 }, () => connector.connect({ kind: "bootstrap" })));
+    // Each broker accepts its two (its accept may come a moment after the client's connect).
+    await waitUntil(() => brokers.every((b) => b.connections() === 2), { what: `2 connections each, got ${brokers.map((b) => b.connections())}`, timeoutMs: 5_000, intervalMs: 10 });
+    for (const socket of sockets) socket.destroy();
+
+    const dead = await freePort();
+    const withDead = new UpstreamConnector({ name: "d", bootstrap: [{ host: "127.0.0.1", port: dead }, { host: "127.0.0.1", port: brokers[0]!.port }] }, 1_000);
+    const ports = [];
+    for (let i = 0; i < 4; i++) {
+      const socket = await withDead.connect({ kind: "bootstrap" });
+      ports.push(socket.remotePort);
+      socket.destroy();
+    }
+    expect(ports).toEqual([brokers[0]!.port, brokers[0]!.port, brokers[0]!.port, brokers[0]!.port]);
   });
 
   it("connects a session to the broker its port names, by the node id's learned address", async () => {
