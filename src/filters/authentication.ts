@@ -1,5 +1,5 @@
-// The authentication gate of a SASL listener: the gateway terminates SASL itself (SaslHandshake v1, see SASL_ANSWERED
-// for v0, then SaslAuthenticate v0-2), and a session reaches a broker only once it has a principal. Before that, ApiVersions is
+// The authentication gate of a SASL listener: the gateway terminates SASL itself (SaslHandshake v1 then SaslAuthenticate
+// v0-2, or the legacy SaslHandshake v0 then raw tokens), and a session reaches a broker only once it has a principal. Before that, ApiVersions is
 // answered by the gateway (from the cluster's cached ranges) and anything else is refused with ILLEGAL_SASL_STATE
 // where the API has an error code, then the connection closes. A failed authentication is answered after a delay
 // (longer for an address that keeps failing), with a neutral message, and the connection closes. With a session
@@ -16,12 +16,12 @@ import type { SaslExchange, SaslAuthenticator, SaslStep } from "../security/sasl
 import type { Session } from "../session/session.js";
 import { buildErrorResponse } from "../tenancy/error-response.js";
 import { offeredApiVersions } from "./api-policy.js";
-import { CONTINUE, Interest, isRequest, type Filter, type FilterRequest, type RequestVerdict, type VersionRange } from "./filter.js";
+import { CONTINUE, Interest, isRequest, type Filter, type FilterRequest, type RawTokenVerdict, type RequestVerdict, type VersionRange } from "./filter.js";
 
 /**
- * What the gateway serves of SASL: SaslHandshake and every SaslAuthenticate. Handshake v0 is offered because
- * librdkafka only detects SASL support when v0 is in the range (it then uses v1); a v0 handshake itself, which
- * would be followed by raw tokens outside Kafka's framing, is answered UNSUPPORTED_VERSION and the connection closed.
+ * What the gateway serves of SASL: SaslHandshake v0-1 and every SaslAuthenticate. After a v0 handshake (clients older
+ * than Kafka 1.0) the tokens come raw, framed by their length alone, until the exchange ends; with v1 they come in
+ * SaslAuthenticate requests.
  */
 export const SASL_ANSWERED: ReadonlyMap<number, VersionRange> = new Map([
   [ApiKey.SaslHandshake, { minVersion: 0, maxVersion: 1 }],
@@ -41,6 +41,8 @@ interface AuthState {
   mechanism: SaslMechanism | undefined;
   exchange: SaslExchange | undefined;
   authenticated: boolean;
+  /** A v0 handshake: the exchange's tokens come raw (no SaslAuthenticate). */
+  rawTokens: boolean;
   /** When the session must have re-authenticated by (ms since the epoch); Infinity without a lifetime. */
   expiresAt: number;
   /** OAUTHBEARER: the expiry of the token being checked. */
@@ -73,7 +75,7 @@ export class AuthenticationFilter implements Filter {
   constructor(private readonly options: AuthenticationOptions) {}
 
   sessionOpened(session: Session): void {
-    const state: AuthState = { user: undefined, mechanism: undefined, exchange: undefined, authenticated: false, expiresAt: Infinity, deadline: undefined };
+    const state: AuthState = { user: undefined, mechanism: undefined, exchange: undefined, authenticated: false, rawTokens: false, expiresAt: Infinity, deadline: undefined };
     state.deadline = setTimeout(() => {
       if (!state.authenticated) session.close("not authenticated in time");
     }, this.options.settings.timeoutMs);
@@ -130,7 +132,8 @@ export class AuthenticationFilter implements Filter {
   private handshake(request: FilterRequest<{ mechanism: string }>, state: AuthState): RequestVerdict {
     const mechanisms = [...this.options.mechanisms];
     if (state.exchange !== undefined) return this.illegalState({ errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms });
-    if (request.apiVersion < 1) return { kind: "respond", message: { errorCode: ErrorCode.UNSUPPORTED_VERSION, mechanisms }, closeAfter: true };
+    // Re-authentication (KIP-368) needs SaslAuthenticate v1's lifetime: the raw flow is for a first login only.
+    if (request.apiVersion === 0 && state.authenticated) return this.illegalState({ errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms });
     const mechanism = mechanisms.find((m) => m === request.message.mechanism);
     if (mechanism === undefined) {
       this.options.observer.authentication?.(request.session, "unsupported", "failed");
@@ -142,7 +145,27 @@ export class AuthenticationFilter implements Filter {
       mechanism === "OAUTHBEARER"
         ? { step: (token) => (bearer === undefined ? { kind: "failed", reason: "no token verifier", user: undefined } : this.bearerStep(bearer, token, state)) }
         : this.options.authenticator.start(mechanism);
+    state.rawTokens = request.apiVersion === 0;
     return { kind: "respond", message: { errorCode: 0, mechanisms } };
+  }
+
+  takesRawToken(session: Session): boolean {
+    const state = this.sessions.get(session);
+    return state !== undefined && state.rawTokens && state.exchange !== undefined;
+  }
+
+  /** A raw token of the v0 flow: a raw challenge or final token back; a failure closes (v0 has no error answer). */
+  onRawToken(session: Session, token: Buffer): RawTokenVerdict | Promise<RawTokenVerdict> {
+    const state = this.sessions.get(session)!;
+    const mechanism = state.mechanism!;
+    const answer = (step: SaslStep): RawTokenVerdict | Promise<RawTokenVerdict> => {
+      if (step.kind === "challenge") return { kind: "reply", token: step.token };
+      const outcome = this.finish(session, state, mechanism, step);
+      if (outcome.ok) return { kind: "reply", token: outcome.token };
+      return new Promise((resolve) => setTimeout(() => resolve({ kind: "close", reason: "authentication failed" }), outcome.delayMs));
+    };
+    const step = state.exchange!.step(token);
+    return step instanceof Promise ? step.then(answer) : answer(step);
   }
 
   private authenticate(request: FilterRequest<{ authBytes: Buffer }>, state: AuthState): RequestVerdict {
@@ -167,10 +190,26 @@ export class AuthenticationFilter implements Filter {
   }
 
   private settle(request: FilterRequest<{ authBytes: Buffer }>, state: AuthState, mechanism: SaslMechanism, step: SaslStep): RequestVerdict {
-    const empty = Buffer.alloc(0);
     if (step.kind === "challenge") return { kind: "respond", message: { errorCode: 0, errorMessage: null, authBytes: step.token, sessionLifetimeMs: 0n } };
+    const outcome = this.finish(request.session, state, mechanism, step);
+    if (outcome.ok) {
+      // SaslAuthenticate v0 has no lifetime field: such a client can't re-authenticate and is closed at expiry.
+      const sessionLifetimeMs = request.apiVersion >= 1 ? BigInt(outcome.lifetimeMs) : 0n;
+      return { kind: "respond", message: { errorCode: 0, errorMessage: null, authBytes: outcome.token, sessionLifetimeMs } };
+    }
+    const message = { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: FAILED_MESSAGE, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n };
+    return { kind: "respond", message, delayMs: outcome.delayMs, refusal: "authentication_failed", closeAfter: true };
+  }
+
+  /** The end of an exchange, either flow: the session's principal and lifetime, or a failure and its delay. */
+  private finish(
+    session: Session,
+    state: AuthState,
+    mechanism: SaslMechanism,
+    step: Exclude<SaslStep, { kind: "challenge" }>,
+  ): { ok: true; token: Buffer; lifetimeMs: number } | { ok: false; delayMs: number } {
     state.exchange = undefined;
-    const { session } = request;
+    state.rawTokens = false;
     if (step.kind === "done" && (state.user === undefined || state.user === step.user)) {
       // SASL's principal wins over a client certificate's (as in Kafka on SASL_SSL).
       state.user = step.user;
@@ -185,15 +224,12 @@ export class AuthenticationFilter implements Filter {
       const lifetimeMs = state.expiresAt === Infinity ? 0 : Math.max(1, state.expiresAt - now);
       this.options.observer.authentication?.(session, mechanism, "ok");
       this.options.log.info({ session: session.id, principal: step.user, mechanism }, "authenticated");
-      // SaslAuthenticate v0 has no lifetime field: such a client can't re-authenticate and is closed at expiry.
-      const sessionLifetimeMs = request.apiVersion >= 1 ? BigInt(lifetimeMs) : 0n;
-      return { kind: "respond", message: { errorCode: 0, errorMessage: null, authBytes: step.token, sessionLifetimeMs } };
+      return { ok: true, token: step.token, lifetimeMs };
     }
     const reason = step.kind === "done" ? "re-authentication changed the principal" : step.reason;
     this.options.observer.authentication?.(session, mechanism, "failed");
     this.options.log.info({ session: session.id, user: step.user, mechanism, reason, client: session.remote }, "authentication failed");
-    const message = { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: FAILED_MESSAGE, authBytes: empty, sessionLifetimeMs: 0n };
-    return { kind: "respond", message, delayMs: this.failureDelay(session.remoteAddress), refusal: "authentication_failed", closeAfter: true };
+    return { ok: false, delayMs: this.failureDelay(session.remoteAddress) };
   }
 
   private illegalState(message: object): RequestVerdict {

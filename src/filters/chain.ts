@@ -21,7 +21,7 @@ import { API_BY_KEY, ApiKey } from "../protocol/messages/index.js";
 import { Reader } from "../protocol/reader.js";
 import { Writer } from "../protocol/writer.js";
 import type { Session } from "../session/session.js";
-import { Interest, type Filter, type FilterRequest, type FilterResponse, type RequestVerdict } from "./filter.js";
+import { Interest, type Filter, type FilterRequest, type FilterResponse, type RawTokenVerdict, type RequestVerdict } from "./filter.js";
 
 /** What the connection keeps of a request while its response is due; created by the chain, one per request. */
 export interface ChainedRequest {
@@ -110,9 +110,11 @@ export class FilterChain {
   private readonly requestPlans = new Map<number, RequestPlan>();
   private readonly responsePlans = new Map<number, readonly number[]>();
   private readonly readiness: readonly Filter[];
+  private readonly rawTokenTakers: readonly Filter[];
 
   constructor(readonly filters: readonly Filter[]) {
     this.readiness = filters.filter((f) => f.sessionReady !== undefined);
+    this.rawTokenTakers = filters.filter((f) => f.takesRawToken !== undefined && f.onRawToken !== undefined);
   }
 
   /** Tells the filters that care that a session began (at accept) or ended. */
@@ -136,6 +138,7 @@ export class FilterChain {
    * Throws ProtocolError on a frame that is not a request it can read.
    */
   onRequest(session: Session, frame: Frame, sink: RequestSink): Promise<void> | undefined {
+    for (const filter of this.rawTokenTakers) if (filter.takesRawToken!(session)) return this.rawToken(filter, session, frame, sink);
     if (frame.size < REQUEST_KEY_BYTES) {
       throw new ProtocolError("ERR_PROTOCOL_TRUNCATED", `request of ${frame.size} bytes has no header`);
     }
@@ -155,6 +158,22 @@ export class FilterChain {
       request = new ChainRequest(session, apiKey, apiVersion, peekInt32(frame, 4), NO_HEADER, frame, undefined);
     }
     return this.run(request, plan, 0, sink);
+  }
+
+  /** A raw SASL token (legacy SaslHandshake v0 flow): answered with a raw token, no response header. */
+  private rawToken(filter: Filter, session: Session, frame: Frame, sink: RequestSink): Promise<void> | undefined {
+    session.counters.requests++;
+    // Tokens are a few hundred bytes: one small copy, outside any hot path.
+    const token = frame.chunks.length === 1 ? frame.chunks[0]! : Buffer.concat(frame.chunks);
+    const request = new ChainRequest(session, ApiKey.SaslAuthenticate, 0, -1, NO_HEADER, undefined, undefined);
+    const act = (verdict: RawTokenVerdict) => {
+      if (verdict.kind === "reply") sink.respond(request, [verdict.token], 0, undefined, false);
+      else sink.closeConnection(`${filter.name}: ${verdict.reason}`, request, "authentication_failed");
+    };
+    const verdict = filter.onRawToken!(session, token);
+    if (verdict instanceof Promise) return verdict.then(act);
+    act(verdict);
+    return undefined;
   }
 
   private run(request: ChainRequest, plan: RequestPlan, from: number, sink: RequestSink): Promise<void> | undefined {

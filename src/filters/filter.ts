@@ -76,6 +76,9 @@ export type RequestVerdict =
    */
   | { readonly kind: "pending"; readonly verdict: Promise<RequestVerdict> };
 
+/** The answer to a raw SASL token: a raw token back (then, optionally, close), or close at once. */
+export type RawTokenVerdict = { readonly kind: "reply"; readonly token: Buffer } | { readonly kind: "close"; readonly reason: string };
+
 export const CONTINUE: RequestVerdict = Object.freeze({ kind: "continue" });
 
 export interface VersionRange {
@@ -95,6 +98,12 @@ export interface Filter {
   onResponse?(response: FilterResponse): boolean;
   /** APIs the filter answers itself whatever the broker offers (e.g. SASL): ApiVersions advertises them. */
   readonly answers?: ReadonlyMap<number, VersionRange>;
+  /**
+   * Legacy SASL (after a SaslHandshake v0): true while the session's next frame is a raw SASL token, with no Kafka
+   * request header; the chain then hands it to onRawToken instead of reading it as a request.
+   */
+  takesRawToken?(session: Session): boolean;
+  onRawToken?(session: Session, token: Buffer): RawTokenVerdict | Promise<RawTokenVerdict>;
   /** False while the session may not reach a broker yet (e.g. before authentication). Default: ready. */
   sessionReady?(session: Session): boolean;
   /** A connection was accepted (before any byte is read): e.g. start an authentication deadline. */

@@ -161,6 +161,11 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
     return this.phaseNow;
   }
 
+  /** The broker this connection's requests go to, as "host:port"; undefined until it is connected. */
+  get upstreamAddress(): string | undefined {
+    return this.upstream === undefined ? undefined : `${this.upstream.remoteAddress}:${this.upstream.remotePort}`;
+  }
+
   /** Requests forwarded (or answered) and not yet sent back. */
   get inFlightCount(): number {
     return this.inFlight.size;

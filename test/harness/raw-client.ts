@@ -35,6 +35,8 @@ export class ConnectionClosedError extends Error {
 
 export class RawKafkaConnection {
   private readonly pending = new Map<number, Pending>();
+  /** Waiting for the answer to a raw SASL token (sendToken). */
+  private rawToken: Pending | undefined;
   private nextCorrelationId = 1;
   private isClosed = false;
   /** Resolves when the peer (or we) closed the socket. */
@@ -52,6 +54,11 @@ export class RawKafkaConnection {
     this.closed = new Promise((resolve) => {
       socket.on("close", () => {
         this.isClosed = true;
+        if (this.rawToken !== undefined) {
+          clearTimeout(this.rawToken.timer);
+          this.rawToken.reject(new ConnectionClosedError(this.rawToken.what));
+          this.rawToken = undefined;
+        }
         for (const [id, p] of this.pending) {
           clearTimeout(p.timer);
           p.reject(new ConnectionClosedError(p.what));
@@ -119,6 +126,24 @@ export class RawKafkaConnection {
     });
   }
 
+  /**
+   * Legacy SASL (after a SaslHandshake v0): sends a raw token, framed by its length alone, and resolves with the raw
+   * token the peer sends back (the next frame, which has no response header).
+   */
+  sendToken(token: Buffer): Promise<Buffer> {
+    if (this.isClosed) return Promise.reject(new ConnectionClosedError("a raw SASL token"));
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(token.length, 0);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.rawToken = undefined;
+        reject(new Error(`no raw SASL token back from ${this.address} within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      this.rawToken = { resolve: (frame) => resolve(Buffer.concat(frame.chunks)), reject, timer, what: "a raw SASL token" };
+      this.socket.write(Buffer.concat([size, token]));
+    });
+  }
+
   /** The API version ranges the peer advertises (ApiVersions v3). */
   async apiVersions(): Promise<Map<number, VersionRange>> {
     const response = await this.send(API_VERSIONS_KEY, 3, { clientSoftwareName: "bulkhead-test", clientSoftwareVersion: "1" });
@@ -137,6 +162,12 @@ export class RawKafkaConnection {
   }
 
   private onFrame(frame: Frame): void {
+    const raw = this.rawToken;
+    if (raw !== undefined) {
+      this.rawToken = undefined;
+      clearTimeout(raw.timer);
+      return raw.resolve(frame);
+    }
     // The correlation id leads every response header.
     const correlationId = new Reader(frame.chunks).readInt32();
     const pending = this.pending.get(correlationId);

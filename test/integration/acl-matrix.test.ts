@@ -98,7 +98,9 @@ const OVERRIDES: Partial<Record<string, (version: number) => Record<string, unkn
   CreatePartitions: () => ({ validateOnly: true }),
   Produce: () => ({ acks: -1, transactionalId: null }), // a transactional id would be checked first (53)
   Fetch: () => ({ maxWaitMs: 0, sessionId: 0, sessionEpoch: -1 }),
-  Metadata: () => ({ allowAutoTopicCreation: false }),
+  // By name: by id, a topic the principal may not describe reads UNKNOWN_TOPIC_ID (test/unit/filters/acl.test.ts).
+  Metadata: () => ({ allowAutoTopicCreation: false, topics: [{ name: NAMES.topicName, topicId: ZERO_UUID }] }),
+  DeleteTopics: (v) => (v >= 6 ? { topics: [{ name: NAMES.topicName, topicId: ZERO_UUID }] } : {}),
 };
 
 function request(apiKey: number, version: number, topicId: string): object {

@@ -12,6 +12,7 @@ import { startGateway } from "../../src/gateway.js";
 import type { AuthenticationOutcome } from "../../src/observe/observer.js";
 import { ApiKey } from "../../src/protocol/messages/index.js";
 import { scramCredential } from "../../src/security/scram.js";
+import { ScramClientExchange } from "../../src/security/scram-client.js";
 import { makeTestCertificates, type TestCertificates } from "../../scripts/tls/certificates.js";
 import { assertSucceeded, uniqueName } from "../harness/clients.js";
 import { anotherListener, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
@@ -262,5 +263,26 @@ describe("session lifetime (KIP-368)", () => {
     const failed = await raw.send<{ errorCode: number; errorMessage: string }>(ApiKey.SaslAuthenticate, 2, { authBytes: final });
     expect(failed).toMatchObject({ errorCode: 58, errorMessage: "Authentication failed: invalid username or password" }); // SASL_AUTHENTICATION_FAILED
     await expect(raw.send(ApiKey.ApiVersions, 3, { clientSoftwareName: "raw", clientSoftwareVersion: "1" })).rejects.toBeInstanceOf(ConnectionClosedError);
+  });
+
+  it("the legacy flow (SaslHandshake v0, then raw SCRAM tokens) logs in, and the connection then reaches the broker", async () => {
+    const raw = await RawKafkaConnection.connect(env.plain);
+    expect((await raw.send<{ errorCode: number }>(ApiKey.SaslHandshake, 0, { mechanism: "SCRAM-SHA-512" })).errorCode).toBe(0);
+    const client = new ScramClientExchange("SCRAM-SHA-512", "alice", PASSWORD);
+    const serverFinal = await raw.sendToken(client.final(await raw.sendToken(client.first())));
+    expect(client.verify(serverFinal)).toBe(true);
+    const marks = env.recorded.forwarded.length;
+    const metadata = await raw.send<{ brokers: unknown[] }>(ApiKey.Metadata, 1, { topics: [] });
+    expect(metadata.brokers.length).toBeGreaterThan(0);
+    expect(env.recorded.forwarded.slice(marks).map((r) => r.apiKey)).toContain(ApiKey.Metadata);
+    await raw.close();
+  });
+
+  it("the legacy flow with a wrong password: the connection closes, and nothing reaches a broker", async () => {
+    const marks = env.recorded.forwarded.length;
+    const raw = await RawKafkaConnection.connect(env.plain);
+    expect((await raw.send<{ errorCode: number }>(ApiKey.SaslHandshake, 0, { mechanism: "PLAIN" })).errorCode).toBe(0);
+    await expect(raw.sendToken(Buffer.from("\0alice\0not-the-password"))).rejects.toBeInstanceOf(ConnectionClosedError);
+    expect(env.recorded.forwarded.slice(marks)).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { decodeBrokersResponse, encodeBrokersRequest } from "../../src/upstream/
 import { decodeResponseHeader, encodeRequestHeader } from "../../src/protocol/headers.js";
 import { decodeApiVersionsResponse, encodeApiVersionsRequest } from "../../src/protocol/messages/api-versions.js";
 import { decodeFetchResponse, encodeFetchRequest } from "../../src/protocol/messages/fetch.js";
-import { ApiKey } from "../../src/protocol/messages/index.js";
+import { API_BY_KEY, ApiKey } from "../../src/protocol/messages/index.js";
 import { decodeMetadataResponse, encodeMetadataRequest } from "../../src/protocol/messages/metadata.js";
 import { Reader } from "../../src/protocol/reader.js";
 import { Writer } from "../../src/protocol/writer.js";
@@ -147,7 +147,7 @@ describe("gateway passthrough", () => {
     expect(viaGateway.map((b) => `${b.host}:${b.port}`)).not.toContain(upstream.bootstrap.split(",")[0]);
   });
 
-  it("offers broker ∩ codec ∩ tenant allowlist, and the broker's own Produce minimum", async () => {
+  it("offers broker ∩ codec ∩ tenant allowlist, DescribeAcls (answered by the gateway), and the broker's own Produce minimum", async () => {
     const direct = parseHostPorts(upstream.bootstrap)[0]!;
     const gw = parseHostPorts(gateway.bootstrap)[0]!;
     const [broker, offered] = await Promise.all([apiVersions(direct.host, direct.port), apiVersions(gw.host, gw.port)]);
@@ -159,6 +159,8 @@ describe("gateway passthrough", () => {
       const maxVersion = Math.min(theirs.maxVersion, ours.maxVersion);
       if (minVersion <= maxVersion) expected.set(apiKey, { minVersion, maxVersion });
     }
+    const describeAcls = API_BY_KEY.get(ApiKey.DescribeAcls)!;
+    expected.set(ApiKey.DescribeAcls, { minVersion: describeAcls.minVersion, maxVersion: describeAcls.maxVersion });
     expect(offered.size).toBeGreaterThan(20);
     expect(new Map([...offered].map(([k, r]) => [k, { minVersion: r.minVersion, maxVersion: r.maxVersion }]))).toEqual(expected);
     expect(offered.get(0)!.minVersion).toBe(broker.get(0)!.minVersion);

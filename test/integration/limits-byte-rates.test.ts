@@ -151,36 +151,42 @@ describe("byte-rate limits", () => {
       const latencies: number[] = [];
       const messages = Array.from({ length: MESSAGES_PER_SEND }, () => ({ value: VALUE }));
       const start = performance.now();
-      for (let sent = 0; sent < 4 * MiB; sent += MESSAGES_PER_SEND * VALUE.length) {
+      for (let sent = 0; sent < 2 * MiB; sent += MESSAGES_PER_SEND * VALUE.length) {
         const t = performance.now();
         await producer.send({ topic: "orders", messages, acks: -1 });
         latencies.push(performance.now() - t);
       }
       latencies.sort((a, b) => a - b);
-      return { rate: (4 * MiB * 1000) / (performance.now() - start), p99: latencies[Math.floor(latencies.length * 0.99)]! };
+      return { rate: (2 * MiB * 1000) / (performance.now() - start), p99: latencies[Math.floor(latencies.length * 0.99)]! };
     };
-    const alone = await measure();
     const throttled: number[] = [];
     const heavyProducer = await connectedProducer(throttleRecordingClient(payments, "rates-heavy", throttled));
-    let stop = false;
-    const heavy = produceUntil(heavyProducer, "orders", () => stop);
-    let together: { rate: number; p99: number };
-    try {
-      await waitUntil(() => throttled.some((t) => t > 0), { what: "payments in debt", timeoutMs: 60_000, intervalMs: 20 });
-      together = await measure();
-    } finally {
-      stop = true;
-      await heavy.finished;
-    }
-    console.log(
-      `analytics alone: ${(alone.rate / MiB).toFixed(1)} MiB/s, p99 ${alone.p99.toFixed(1)} ms; ` +
-        `with payments at its limit: ${(together.rate / MiB).toFixed(1)} MiB/s, p99 ${together.p99.toFixed(1)} ms`,
-    );
+    /** analytics measured while payments produces as fast as it may (held at its limit) */
+    const besidePayments = async () => {
+      let stop = false;
+      const heavy = produceUntil(heavyProducer, "orders", () => stop);
+      try {
+        await waitUntil(() => throttled.some((t) => t > 0), { what: "payments in debt", timeoutMs: 60_000, intervalMs: 20 });
+        return await measure();
+      } finally {
+        stop = true;
+        await heavy.finished;
+      }
+    };
+    await measure(); // warm-up: connections, metadata, the brokers' first appends
+    // Alone, beside, alone, beside: a machine whose load drifts weighs on both alike.
+    const alone = [await measure()];
+    const beside = [await besidePayments()];
+    alone.push(await measure());
+    beside.push(await besidePayments());
+    const mean = (runs: { rate: number }[]) => runs.reduce((sum, r) => sum + r.rate, 0) / runs.length;
+    const show = (runs: { rate: number; p99: number }[]) => runs.map((r) => `${(r.rate / MiB).toFixed(1)} MiB/s p99 ${r.p99.toFixed(0)} ms`).join(", ");
+    console.log(`analytics alone: ${show(alone)}; beside payments at its limit: ${show(beside)}`);
+    expect(analyticsThrottles.length).toBeGreaterThan(0);
     expect(analyticsThrottles.every((t) => t === 0)).toBe(true);
-    // Far above payments' 1 MiB/s: analytics has no limit and shares nothing with it. (A 2-core machine shared with
-    // the brokers is noisy: the exact ratio is in bench/RESULTS.md.)
-    expect(together.rate).toBeGreaterThan(2 * MiB);
-    expect(together.rate).toBeGreaterThan(0.5 * alone.rate);
+    // analytics has no limit and shares no bucket with payments: were it held by payments' limit, it would crawl
+    // at a fraction of 1 MiB/s. (2 cores shared by 3 brokers and other agents' runs: an exact ratio can't be asserted.)
+    expect(mean(beside)).toBeGreaterThan(0.5 * mean(alone));
   });
 
   it("holds a kafkajs consumer to the topic's 1 MiB/s fetch rate (±10 %)", async () => {

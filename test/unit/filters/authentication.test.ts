@@ -10,6 +10,7 @@ import { API_BY_KEY, ApiKey } from "../../../src/protocol/messages/index.js";
 import { Reader } from "../../../src/protocol/reader.js";
 import { Writer } from "../../../src/protocol/writer.js";
 import { SaslAuthenticator } from "../../../src/security/sasl-authenticator.js";
+import { ScramClientExchange } from "../../../src/security/scram-client.js";
 import { scramCredential } from "../../../src/security/scram.js";
 import { TENANT_VERSION_RANGES } from "../../../src/tenancy/api-policy.js";
 import type { Frame } from "../../../src/protocol/frame-splitter.js";
@@ -151,5 +152,38 @@ describe("AuthenticationFilter", () => {
       filter.sessionOpened(new Session(testEndpoint(), { kind: "bootstrap" }, "127.0.0.1", 50000, undefined, { muteUntil: () => undefined, close: resolve }));
     });
     expect(await closed).toBe("not authenticated in time");
+  });
+  it("the legacy flow: SaslHandshake v0, then raw SCRAM tokens (no request header) until the exchange ends; then requests", async () => {
+    const { filter, chain } = gate();
+    const session = testSession();
+    filter.sessionOpened(session);
+    const shake = await decide(chain, frame(ApiKey.SaslHandshake, 0, { mechanism: "SCRAM-SHA-512" }), session);
+    if (shake.kind !== "respond") throw new Error(shake.kind);
+    expect(responseOf<{ errorCode: number }>(ApiKey.SaslHandshake, 0, shake.body).errorCode).toBe(0);
+    const client = new ScramClientExchange("SCRAM-SHA-512", "alice", "pw");
+    const raw = (token: Buffer): Frame => ({ size: token.length, chunks: [token] });
+    const serverFirst = await decide(chain, raw(client.first()), session);
+    if (serverFirst.kind !== "respond") throw new Error(serverFirst.kind);
+    const serverFinal = await decide(chain, raw(client.final(serverFirst.body)), session);
+    if (serverFinal.kind !== "respond") throw new Error(serverFinal.kind);
+    expect(client.verify(serverFinal.body)).toBe(true); // the raw server-final token, no response header
+    expect(session.principal).toEqual({ type: "User", name: "alice" });
+    expect(filter.sessionReady(session)).toBe(true);
+    expect(filter.takesRawToken(session)).toBe(false); // back to Kafka requests
+    expect((await decide(chain, metadata, session)).kind).toBe("forward");
+    filter.sessionClosed(session);
+  });
+
+  it("the legacy flow with a wrong password closes the connection after the failure delay (v0 has no error answer)", async () => {
+    const { filter, chain } = gate(0, 20);
+    const session = testSession();
+    filter.sessionOpened(session);
+    await decide(chain, frame(ApiKey.SaslHandshake, 0, { mechanism: "PLAIN" }), session);
+    const started = Date.now();
+    const decision = await decide(chain, { size: 8, chunks: [Buffer.from("\0alice\0x")] }, session);
+    expect(decision).toMatchObject({ kind: "close", refusal: "authentication_failed" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15);
+    expect(session.principal).toBeUndefined();
+    filter.sessionClosed(session);
   });
 });
