@@ -17,11 +17,12 @@ import { ApiKey } from "../../src/protocol/messages/index.js";
 import { scramCredential } from "../../src/security/scram.js";
 import { assertSucceeded, runProcess, uniqueName } from "../harness/clients.js";
 import { anotherListener, brokerPortsOf, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
-import { runKafkaTool } from "../harness/java-tools.js";
+import { runKafkaTool, spawnKafkaTool } from "../harness/java-tools.js";
 import { runKcat } from "../harness/kcat.js";
 import { RawKafkaConnection } from "../harness/raw-client.js";
 import { recordBatch } from "../harness/record-batch.js";
 import { createTopicsAndWait } from "../harness/topic-propagation.js";
+import { waitUntil } from "../harness/wait.js";
 
 const PASSWORD = "acl-test-password";
 const user = (name: string) => ({ name, scramSha512: scramCredential("SCRAM-SHA-512", PASSWORD) });
@@ -259,6 +260,34 @@ describe("ACLs per virtual cluster", () => {
     }
     await producer.send({ topic: topics.orders, messages: [{ value: "allowed again" }] });
   });
+
+  it("a Java consumer's fetch session (KIP-227) gets no record written after its READ is taken away, and reports the denial", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "acl-session-"));
+    const props = join(dir, "bob.properties");
+    await writeFile(props, `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="bob" password="${PASSWORD}";\n`);
+    const producer = await connect(client(a, "alice").producer());
+    const before = `before-${uniqueName("r")}`;
+    await producer.send({ topic: topics.orders, messages: [{ value: before }] });
+    const consumer = await spawnKafkaTool("console-consumer", ["--bootstrap-server", bootstrap(a, "sasl"), "--topic", topics.orders, "--group", `bob-${uniqueName("s")}`, "--from-beginning", "--consumer.config", props]);
+    closers.push(() => consumer.stop());
+    let output = "";
+    consumer.child.stdout!.setEncoding("utf8").on("data", (d: string) => (output += d));
+    consumer.child.stderr!.setEncoding("utf8").on("data", (d: string) => (output += d));
+    await waitUntil(() => output.includes(before), { what: "the consumer to read the record written before the reload", timeoutMs: 60_000 });
+    const config = gateway.runtime.config;
+    const withoutBobsRead = TENANT_A_RULES.filter((r) => !(r.principal === "User:bob" && r.resourceType === R.Topic));
+    try {
+      await gateway.apply({ ...config, virtualClusters: config.virtualClusters.map((vc) => (vc.name === a.name ? { ...vc, acls: { ...vc.acls!, rules: withoutBobsRead } } : vc)) });
+      const after = `after-${uniqueName("r")}`;
+      await producer.send({ topic: topics.orders, messages: [{ value: after }] });
+      // The open session's next fetches carry the partition as TOPIC_AUTHORIZATION_FAILED: the consumer stops on it.
+      await consumer.exited;
+      expect(output).toContain("TopicAuthorizationException");
+      expect(output).not.toContain(after);
+    } finally {
+      await gateway.apply(config);
+    }
+  }, 120_000);
 
   it("kcat (librdkafka, SCRAM-SHA-512): the consumer-only user lists only orders and can't produce", async () => {
     const options = ["-b", bootstrap(a, "sasl"), "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanisms=SCRAM-SHA-512", "-X", "sasl.username=bob", "-X", `sasl.password=${PASSWORD}`];
