@@ -295,3 +295,13 @@ describe("byte rates: Fetch", () => {
     expect(session.mutedUntil).toEqual([]);
   });
 });
+
+describe("byte rates pushed down: one upstream client id per tenant", () => {
+  it("sends every request of the tenant upstream with the tenant's quota client id, whatever the client's own", async () => {
+    const t = { ...tenant(), upstreamClientId: "bulkhead-tenant/payments" };
+    const chain = createFilterChain({ endpoint: testSession().endpoint, addressMap: new BrokerAddressMap(async () => []), tenant: t, forwardable: TENANT_VERSION_RANGES, log: logger });
+    const decision = await decide(chain, produce([["orders", 1000]]));
+    if (decision.kind !== "forward") throw new Error(`not forwarded: ${decision.kind}`);
+    expect(decodeRequestHeader(new Reader([decision.body])).clientId).toBe("bulkhead-tenant/payments");
+  });
+});
