@@ -42,6 +42,8 @@ export interface JvmSpec {
   env?: NodeJS.ProcessEnv;
   /** Class-data sharing archive for this main class (see cds.ts). Default "create". */
   cds?: CdsMode;
+  /** Jars after Kafka's own (the Java test clients). */
+  classpath?: readonly string[];
 }
 
 export interface Jvm {
@@ -66,7 +68,7 @@ export function spawnJvm(spec: JvmSpec): Jvm {
     // Fixed locale: tool output (perf numbers, dates) must parse the same on every machine.
     "-Duser.language=en", "-Duser.country=US",
     ...loggingProperties(spec.version, spec.log),
-    "-cp", kafkaClasspath(spec.version), spec.mainClass, ...spec.args,
+    "-cp", [kafkaClasspath(spec.version), ...(spec.classpath ?? [])].join(":"), spec.mainClass, ...spec.args,
   ];
   const [stdin, stdout, stderr] = spec.stdio ?? ["ignore", "pipe", "pipe"];
   // detached: own session and process group, so a terminal's Ctrl-C reaches us (and our cleanup), not the JVM.

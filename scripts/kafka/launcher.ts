@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo, type Server } from "node:net";
 import { join } from "node:path";
 import kafkajs from "kafkajs";
-import { ensureKafka, kafkaVersionFromEnv, REPO_ROOT } from "./fetch.js";
+import { ensureKafka, kafkaLine, kafkaVersionFromEnv, REPO_ROOT } from "./fetch.js";
 import { killGroup, spawnJvm, type Jvm } from "./jvm.js";
 
 export interface KafkaBroker {
@@ -84,7 +84,7 @@ export async function startKafka(options: StartKafkaOptions): Promise<KafkaClust
     await mkdir(join(n.home, "data"), { recursive: true });
     await mkdir(n.logs, { recursive: true });
     if (options.secure) await writeFile(join(n.home, "keystore.pem"), `${options.secure.privateKey}\n${options.secure.certificate}`);
-    await writeFile(join(n.home, "server.properties"), serverProperties(n, voters, count, options.secure !== undefined));
+    await writeFile(join(n.home, "server.properties"), serverProperties(n, voters, count, options.secure !== undefined, kafkaLine(version)));
   }));
   await Promise.all(nodes.map((n) => formatStorage(version, clusterId, n.home, n.logs, options.secure?.users ?? [])));
 
@@ -136,6 +136,7 @@ function serverProperties(
   voters: string,
   count: number,
   secure: boolean,
+  line: 3 | 4,
 ): string {
   const secureListener = secure ? `,SECURE://${HOST}:${n.securePort}` : "";
   const props: Record<string, string | number> = {
@@ -158,6 +159,14 @@ function serverProperties(
     "transaction.state.log.num.partitions": 10,
     // Tests want groups to form now, not after the 3 s production delay.
     "group.initial.rebalance.delay.ms": 0,
+    // Share groups (KIP-932) and streams groups (KIP-1071) are on by default in Kafka 4.4; their state topic is
+    // replicated like the other internal topics (its default of 3 fails on one node), and streams groups form now.
+    ...(line >= 4 && {
+      "share.coordinator.state.topic.replication.factor": count,
+      "share.coordinator.state.topic.min.isr": Math.min(2, count),
+      "share.coordinator.state.topic.num.partitions": 10,
+      "group.streams.initial.rebalance.delay.ms": 0,
+    }),
     ...(secure && {
       "listener.name.secure.sasl.enabled.mechanisms": "SCRAM-SHA-256,SCRAM-SHA-512",
       "listener.name.secure.scram-sha-256.sasl.jaas.config": "org.apache.kafka.common.security.scram.ScramLoginModule required;",

@@ -2,13 +2,24 @@
 // any allow; an allow for READ, WRITE, DELETE or ALTER also allows DESCRIBE, ALTER_CONFIGS allows DESCRIBE_CONFIGS;
 // a resource that no rule names is denied unless allowIfNoAclFound. Without an `acls` section everything is allowed
 // (what a virtual cluster did before ACLs existed). One instance per virtual cluster lives as long as the runtime:
-// update() swaps its rules on reload, so open sessions see the new rules at once, and clears the decision cache.
+// update() swaps its rules on reload, so open sessions see the new rules at once, and forgets every cached decision.
 import { LRUCache } from "lru-cache";
 import { concreteOperations, implies, Operation, PatternType, Permission, WILDCARD, type ResourceType } from "./operations.js";
 import { ruleApplies, type AclRule, type AclSettings, type Requester } from "./rule.js";
 
-/** Decisions kept: (principal, host, operation, resource) → allowed. */
-const CACHE_ENTRIES = 20_000;
+/** Principals (with their client address) whose decisions are kept. */
+const CACHED_PRINCIPALS = 10_000;
+/** Decisions kept per principal and (resource type, operation): past this many names the map starts over. */
+const CACHED_NAMES = 1_000;
+
+/**
+ * One principal's decisions, by (resource type, operation), then name. Reached from the session's Requester without
+ * building a key: the hot path looks up two numbers-and-name maps, nothing else.
+ */
+interface Decisions {
+  readonly generation: number;
+  readonly byOperation: Map<number, Map<string, boolean>>;
+}
 
 /** One resource type's rules, indexed by how they match a name. */
 class TypeIndex {
@@ -48,7 +59,10 @@ export class Authorizer {
   private settings: AclSettings | undefined;
   private readonly index = new Map<ResourceType, TypeIndex>();
   private superUsers: ReadonlySet<string> = new Set();
-  private readonly cache = new LRUCache<string, boolean>({ max: CACHE_ENTRIES });
+  /** Bumped by update(): decisions of an older generation are never used. */
+  private generation = 0;
+  private readonly principals = new LRUCache<string, Decisions>({ max: CACHED_PRINCIPALS });
+  private readonly bySession = new WeakMap<Requester, Decisions>();
 
   constructor(settings: AclSettings | undefined) {
     this.update(settings);
@@ -66,7 +80,8 @@ export class Authorizer {
   update(settings: AclSettings | undefined): void {
     this.settings = settings;
     this.index.clear();
-    this.cache.clear();
+    this.generation++;
+    this.principals.clear();
     this.superUsers = new Set(settings?.superUsers ?? []);
     for (const rule of settings?.rules ?? []) {
       let typeIndex = this.index.get(rule.resourceType);
@@ -82,12 +97,28 @@ export class Authorizer {
   /** May `who` perform `operation` on the named resource? */
   authorize(who: Requester, operation: Operation, type: ResourceType, name: string): boolean {
     if (this.settings === undefined || this.superUsers.has(who.principal)) return true;
-    const key = `${who.principal}\n${who.host}\n${type}\n${operation}\n${name}`;
-    const known = this.cache.get(key);
+    const decisions = this.decisionsOf(who);
+    const slot = type * 16 + operation;
+    let names = decisions.byOperation.get(slot);
+    if (names === undefined) decisions.byOperation.set(slot, (names = new Map()));
+    const known = names.get(name);
     if (known !== undefined) return known;
     const allowed = this.decide(this.settings, who, operation, type, name);
-    this.cache.set(key, allowed);
+    // A client naming ever more resources (a scan) must not grow the map without bound; the principals are an LRU.
+    if (names.size >= CACHED_NAMES) names.clear();
+    names.set(name, allowed);
     return allowed;
+  }
+
+  /** The principal's decisions, shared by its sessions (by principal and client address), of this generation. */
+  private decisionsOf(who: Requester): Decisions {
+    const mine = this.bySession.get(who);
+    if (mine !== undefined && mine.generation === this.generation) return mine;
+    const key = `${who.principal}\n${who.host}`;
+    let decisions = this.principals.get(key);
+    if (decisions === undefined) this.principals.set(key, (decisions = { generation: this.generation, byOperation: new Map() }));
+    this.bySession.set(who, decisions);
+    return decisions;
   }
 
   private decide(settings: AclSettings, who: Requester, operation: Operation, type: ResourceType, name: string): boolean {

@@ -33,18 +33,19 @@ export function aclRow(apiKey: number): AclRow | undefined {
  * afresh already, so an id still unknown is answered UNKNOWN_TOPIC_ID rather than resolved again.
  */
 export function authorizeRequest(q: AclQuery, row: AclRow, apiKey: number, version: number, request: Obj, refreshed: boolean): RequestDecision {
-  const field = row.entries === undefined ? undefined : entryField(row.entries, version);
+  const check = row.entries;
+  const field = check === undefined ? undefined : entryField(check, version);
   const entries = field === undefined ? undefined : (request[field] as unknown[] | null | undefined);
-  if (!refreshed && entries !== undefined && entries !== null) {
-    const unknown = unknownIds(q, row.entries!, entries);
-    if (unknown.length > 0) return { kind: "resolve", ids: unknown };
-  }
-  for (const check of row.whole ?? []) {
-    const names = check.names(request);
-    for (const name of typeof names === "string" ? [names] : (names ?? [])) {
-      if (q.authorizer.authorize(q.who, check.operation, check.type, name)) continue;
-      const denied = { type: check.type, name, operation: check.operation };
-      return { kind: "answer", response: errorResponse(apiKey, version, request, check.error, denied), denied: [denied] };
+  // Entries first (without touching the request): a topic id the map doesn't know yet is looked up before anything.
+  const found = check === undefined || entries === undefined || entries === null ? undefined : deniedEntries(q, check, request, entries, refreshed);
+  if (found !== undefined && "ids" in found) return { kind: "resolve", ids: found.ids };
+  for (const whole of row.whole ?? NONE) {
+    const names = whole.names(request);
+    if (names === null || names === undefined) continue;
+    for (const name of typeof names === "string" ? [names] : names) {
+      if (q.authorizer.authorize(q.who, whole.operation, whole.type, name)) continue;
+      const denied = { type: whole.type, name, operation: whole.operation };
+      return { kind: "answer", response: errorResponse(apiKey, version, request, whole.error, denied), denied: [denied] };
     }
   }
   let irregular: unknown;
@@ -56,14 +57,10 @@ export function authorizeRequest(q: AclQuery, row: AclRow, apiKey: number, versi
     if (verdict !== undefined && "response" in verdict) return { kind: "answer", response: verdict.response, denied: [verdict.denied] };
     irregular = verdict?.state;
   }
-  if (entries === undefined || entries === null || entries.length === 0) {
-    return irregular === undefined ? FORWARD : { kind: "forward", state: { split: undefined, irregular }, denied: [] };
-  }
-  const { codes, denied } = deniedEntries(q, row.entries!, request, entries);
-  if (codes.size === 0) return irregular === undefined ? FORWARD : { kind: "forward", state: { split: undefined, irregular }, denied };
-  const check = row.entries!;
-  const split = splitDenied(apiKey, version, request, field!, check.response, codes);
-  if (codes.size === entries.length && check.forwardWhenAllDenied?.(request, version) !== true) {
+  if (found === undefined) return irregular === undefined ? FORWARD : { kind: "forward", state: { split: undefined, irregular }, denied: NONE };
+  const { codes, denied } = found;
+  const split = splitDenied(apiKey, version, request, field!, check!.response, codes);
+  if (codes.size === entries!.length && check!.forwardWhenAllDenied?.(request, version) !== true) {
     // Nothing left to ask: the per-entry errors, in a response whose other error codes say nothing went wrong.
     const response = buildErrorResponse(apiKey, version, request, ErrorCode.NONE) as Obj;
     mergeDenied(response, split);
@@ -87,36 +84,46 @@ function entryField(check: EntryCheck, version: number): string {
   return typeof check.request === "function" ? check.request(version) : check.request;
 }
 
-function unknownIds(q: AclQuery, check: EntryCheck, entries: readonly unknown[]): string[] {
-  const ids: string[] = [];
-  for (const entry of entries) {
-    const ref = check.name(entry);
-    if (ref !== undefined && "topicId" in ref && q.topicName(ref.topicId) === undefined) ids.push(ref.topicId);
-  }
-  return ids;
-}
+const NONE: readonly never[] = Object.freeze([]);
 
-function deniedEntries(q: AclQuery, check: EntryCheck, request: Obj, entries: readonly unknown[]): { codes: Map<number, number>; denied: Denied[] } {
-  const codes = new Map<number, number>();
-  const denied: Denied[] = [];
+/**
+ * The entries the rules deny, with their error codes; undefined when none is (the common case allocates nothing
+ * more); or, before a fresh lookup, the topic ids the id map doesn't know.
+ */
+function deniedEntries(
+  q: AclQuery,
+  check: EntryCheck,
+  request: Obj,
+  entries: readonly unknown[],
+  refreshed: boolean,
+): { codes: Map<number, number>; denied: Denied[] } | { ids: string[] } | undefined {
   const { authorizer, who } = q;
-  const clusterAllows = check.orCluster === true && authorizer.authorize(who, check.operation, ResourceType.Cluster, CLUSTER_NAME);
-  entries.forEach((entry, index) => {
+  if (check.orCluster === true && authorizer.authorize(who, check.operation, ResourceType.Cluster, CLUSTER_NAME)) return undefined;
+  let out: { codes: Map<number, number>; denied: Denied[] } | undefined;
+  let unknown: string[] | undefined;
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index];
     const ref = check.name(entry);
-    if (ref === undefined || clusterAllows) return;
+    if (ref === undefined) continue;
     const type = typeof check.type === "function" ? check.type(entry as Obj, request) : check.type;
     const byId = "topicId" in ref;
     const name = byId ? q.topicName(ref.topicId) : ref.name;
+    if (name === undefined && byId && !refreshed) {
+      (unknown ??= []).push(ref.topicId);
+      continue;
+    }
+    if (name !== undefined && authorizer.authorize(who, check.operation, type, name)) continue;
+    out ??= { codes: new Map(), denied: [] };
     // An id that is unknown, or another tenant's, after a fresh lookup: the same answer as a topic that doesn't exist.
-    if (name === undefined) return void codes.set(index, ErrorCode.UNKNOWN_TOPIC_ID);
-    if (authorizer.authorize(who, check.operation, type, name)) return;
-    const code = byId && check.hideUndescribableIds === true && !authorizer.authorize(who, Operation.Describe, ResourceType.Topic, name)
-      ? ErrorCode.UNKNOWN_TOPIC_ID
-      : typeof check.error === "function" ? check.error(type) : check.error;
-    codes.set(index, code);
-    denied.push({ type, name, operation: check.operation });
-  });
-  return { codes, denied };
+    if (name === undefined) {
+      out.codes.set(index, ErrorCode.UNKNOWN_TOPIC_ID);
+      continue;
+    }
+    const hidden = byId && check.hideUndescribableIds === true && !authorizer.authorize(who, Operation.Describe, ResourceType.Topic, name);
+    out.codes.set(index, hidden ? ErrorCode.UNKNOWN_TOPIC_ID : typeof check.error === "function" ? check.error(type) : check.error);
+    out.denied.push({ type, name, operation: check.operation });
+  }
+  return unknown !== undefined ? { ids: unknown } : out;
 }
 
 function filterResults(q: AclQuery, filter: NonNullable<AclRow["results"]>, response: Obj): boolean {

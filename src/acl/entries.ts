@@ -69,14 +69,14 @@ export function mergeDenied(response: Obj, state: SplitState): void {
 function keyOf(entry: unknown): EntryKey {
   if (typeof entry === "string") return { name: entry, topicId: undefined, resourceType: undefined };
   const e = entry as Obj;
-  return { name: e.name ?? e.topic ?? e.resourceName, topicId: e.topicId, resourceType: e.resourceType };
+  return { name: e.name ?? e.topic ?? e.topicName ?? e.groupId ?? e.resourceName, topicId: e.topicId, resourceType: e.resourceType };
 }
 
 /** Whether a request entry and a result name the same resource: by topic id where both have one, else by name. */
 function sameResource(key: EntryKey, result: Obj): boolean {
   if (isId(key.topicId) && isId(result.topicId)) return key.topicId === result.topicId;
   if (key.resourceType !== undefined) return key.resourceType === result.resourceType && key.name === result.resourceName;
-  return key.name === (result.name ?? result.topic ?? result.groupId ?? result.key ?? result.transactionalId);
+  return key.name === (result.name ?? result.topic ?? result.topicName ?? result.groupId ?? result.key ?? result.transactionalId);
 }
 
 const isId = (value: unknown): value is string => typeof value === "string" && value !== ZERO_UUID;

@@ -220,3 +220,62 @@ export const offsetFetchGroups = {
     return true;
   },
 };
+
+/**
+ * A share session's request (KIP-932 ShareFetch, ShareAcknowledge) always reaches the broker: its epoch advances
+ * with every request, and the session may still hold partitions the principal may read.
+ */
+export function shareSessionForwards(request: Obj): boolean {
+  // With nothing left to fetch the broker would wait maxWaitMs (ShareFetch only).
+  if (typeof request.maxWaitMs === "number") request.maxWaitMs = 0;
+  return true;
+}
+
+interface ShareOffsetsState {
+  /** Per group: results for the topics it named that the principal may not DESCRIBE. */
+  readonly deniedTopics: ReadonlyMap<string, Obj[]>;
+  /** Groups asked for all their topics: the answer shows the describable ones. */
+  readonly allTopics: ReadonlySet<string>;
+}
+
+/**
+ * DescribeShareGroupOffsets: DESCRIBE on each group (the matrix's entries), and on each topic, as Kafka checks it:
+ * a named topic the principal may not describe reads TOPIC_AUTHORIZATION_FAILED, and a group asked for all its
+ * topics shows only the describable ones.
+ */
+export const describeShareGroupOffsetsTopics = {
+  request(q: AclQuery, request: Obj): IrregularVerdict {
+    const deniedTopics = new Map<string, Obj[]>();
+    const allTopics = new Set<string>();
+    for (const g of request.groups as Obj[]) {
+      const groupId = g.groupId as string;
+      if (g.topics === null) {
+        allTopics.add(groupId);
+        continue;
+      }
+      const topics = g.topics as Obj[];
+      const denied = topics.filter((t) => !q.authorizer.authorize(q.who, Op.Describe, R.Topic, t.topicName as string));
+      if (denied.length === 0) continue;
+      g.topics = topics.filter((t) => !denied.includes(t));
+      deniedTopics.set(groupId, denied.map((t) => ({
+        topicName: t.topicName,
+        topicId: ZERO_UUID,
+        partitions: (t.partitions as number[]).map((partitionIndex) => ({
+          partitionIndex, startOffset: -1n, leaderEpoch: -1, lag: -1n, errorCode: E.TOPIC_AUTHORIZATION_FAILED, errorMessage: null,
+        })),
+      })));
+    }
+    return deniedTopics.size === 0 && allTopics.size === 0 ? undefined : { state: { deniedTopics, allTopics } satisfies ShareOffsetsState };
+  },
+  response(q: AclQuery, response: Obj, _version: number, state: unknown): boolean {
+    if (state === undefined) return false;
+    const s = state as ShareOffsetsState;
+    for (const g of response.groups as Obj[]) {
+      const groupId = g.groupId as string;
+      let topics = g.topics as Obj[];
+      if (s.allTopics.has(groupId)) topics = topics.filter((t) => q.authorizer.authorize(q.who, Op.Describe, R.Topic, t.topicName as string));
+      g.topics = [...topics, ...(s.deniedTopics.get(groupId) ?? [])];
+    }
+    return true;
+  },
+};

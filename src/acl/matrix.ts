@@ -6,11 +6,13 @@ import { ApiKey } from "../protocol/messages/index.js";
 import {
   addPartitionsToTxn,
   createTopicsConfigs,
+  describeShareGroupOffsetsTopics,
   describeTransactionsTopics,
   fetchSessionForwards,
   initProducerId,
   metadataAutoCreate,
   offsetFetchGroups,
+  shareSessionForwards,
   withAuthorizedOperations,
 } from "./irregular.js";
 import { ZERO_UUID } from "../tenancy/topic-ids.js";
@@ -29,7 +31,8 @@ const transactionalId = (operation: Op, field = "transactionalId"): WholeCheck =
 });
 
 /**
- * The topic a request entry names: a non-zero topic id decides (the broker goes by it, whatever the name says; Kafka
+ * What a request entry names: a string entry (a group, a transactional id, a coordinator key) names itself; for a
+ * topic, a non-zero topic id decides (the broker goes by it, whatever the name says; Kafka
  * 4's Java client sends "" beside it), else `name` or `topic`.
  */
 export function requestTopic(entry: unknown): EntryName {
@@ -42,11 +45,10 @@ export function requestTopic(entry: unknown): EntryName {
 
 /** The topic a response result is about: the broker's name where it gives one (ids may not be learned yet), else the id. */
 function resultTopic(result: Obj): EntryName {
-  const name = (result.name ?? result.topic) as string | null | undefined;
+  const name = (result.name ?? result.topic ?? result.topicName) as string | null | undefined;
   if (name !== undefined && name !== null && name !== "") return { name };
   return typeof result.topicId === "string" && result.topicId !== ZERO_UUID ? { topicId: result.topicId } : undefined;
 }
-const nameOf = (entry: unknown): EntryName => (typeof entry === "string" ? { name: entry } : requestTopic(entry));
 
 /** Entries that are topics, each needing `operation`; denied ones get TOPIC_AUTHORIZATION_FAILED. */
 const topics = (operation: Op, request: string, response: string, extra: Partial<AclRow["entries"]> = {}): AclRow["entries"] => ({
@@ -124,7 +126,7 @@ export const ACL_MATRIX: ReadonlyMap<number, AclRow> = new Map<number, AclRow>([
     ApiKey.FindCoordinator,
     {
       request: (q, request, version) => (version >= 4 ? undefined : findCoordinatorKey(q, request)),
-      entries: { request: "coordinatorKeys", response: "coordinators", operation: Op.Describe, type: (_, r) => coordinatorType(r), name: nameOf, error: coordinatorError },
+      entries: { request: "coordinatorKeys", response: "coordinators", operation: Op.Describe, type: (_, r) => coordinatorType(r), name: requestTopic, error: coordinatorError },
     },
   ],
   [ApiKey.JoinGroup, { whole: [group(Op.Read)] }],
@@ -147,12 +149,12 @@ export const ACL_MATRIX: ReadonlyMap<number, AclRow> = new Map<number, AclRow>([
   [
     ApiKey.DescribeGroups,
     {
-      entries: { request: "groups", response: "groups", operation: Op.Describe, type: R.Group, name: nameOf, error: E.GROUP_AUTHORIZATION_FAILED },
+      entries: { request: "groups", response: "groups", operation: Op.Describe, type: R.Group, name: requestTopic, error: E.GROUP_AUTHORIZATION_FAILED },
       response: (q, r) => withAuthorizedOperations(q, r),
     },
   ],
   [ApiKey.ListGroups, { results: { field: "groups", type: R.Group, operation: Op.Describe, name: (g) => ({ name: g.groupId as string }), clusterSeesAll: true } }],
-  [ApiKey.DeleteGroups, { entries: { request: "groupsNames", response: "results", operation: Op.Delete, type: R.Group, name: nameOf, error: E.GROUP_AUTHORIZATION_FAILED } }],
+  [ApiKey.DeleteGroups, { entries: { request: "groupsNames", response: "results", operation: Op.Delete, type: R.Group, name: requestTopic, error: E.GROUP_AUTHORIZATION_FAILED } }],
   // KIP-848 consumer groups: READ on the group, DESCRIBE on every topic subscribed by name
   [
     ApiKey.ConsumerGroupHeartbeat,
@@ -161,10 +163,51 @@ export const ACL_MATRIX: ReadonlyMap<number, AclRow> = new Map<number, AclRow>([
   [
     ApiKey.ConsumerGroupDescribe,
     {
-      entries: { request: "groupIds", response: "groups", operation: Op.Describe, type: R.Group, name: nameOf, error: E.GROUP_AUTHORIZATION_FAILED },
+      entries: { request: "groupIds", response: "groups", operation: Op.Describe, type: R.Group, name: requestTopic, error: E.GROUP_AUTHORIZATION_FAILED },
       response: (q, r) => withAuthorizedOperations(q, r),
     },
   ],
+  // KIP-932 share groups, as KafkaApis authorizes them: READ on the group to take part (DESCRIBE on the topics it
+  // subscribes to, READ on those it fetches from or acknowledges), DESCRIBE to look at it, DELETE to drop offsets.
+  [
+    ApiKey.ShareGroupHeartbeat,
+    { whole: [group(Op.Read), { type: R.Topic, operation: Op.Describe, names: (r) => r.subscribedTopicNames as string[] | null, error: E.TOPIC_AUTHORIZATION_FAILED }] },
+  ],
+  [
+    ApiKey.ShareGroupDescribe,
+    {
+      entries: { request: "groupIds", response: "groups", operation: Op.Describe, type: R.Group, name: requestTopic, error: E.GROUP_AUTHORIZATION_FAILED },
+      response: (q, r) => withAuthorizedOperations(q, r),
+    },
+  ],
+  [
+    ApiKey.ShareFetch,
+    {
+      whole: [group(Op.Read)],
+      entries: topics(Op.Read, "topics", "responses", { forwardWhenAllDenied: shareSessionForwards }),
+      // A share session may hold a partition the rules no longer allow: its records never go out.
+      results: {
+        field: "responses",
+        type: R.Topic,
+        operation: Op.Read,
+        name: resultTopic,
+        replace: (result) => {
+          for (const p of result.partitions as Obj[]) Object.assign(p, { errorCode: E.TOPIC_AUTHORIZATION_FAILED, records: [], acquiredRecords: [] });
+        },
+      },
+    },
+  ],
+  [ApiKey.ShareAcknowledge, { whole: [group(Op.Read)], entries: topics(Op.Read, "topics", "responses", { forwardWhenAllDenied: shareSessionForwards }) }],
+  [
+    ApiKey.DescribeShareGroupOffsets,
+    {
+      entries: { request: "groups", response: "groups", operation: Op.Describe, type: R.Group, name: (g) => ({ name: (g as Obj).groupId as string }), error: E.GROUP_AUTHORIZATION_FAILED },
+      request: describeShareGroupOffsetsTopics.request,
+      response: describeShareGroupOffsetsTopics.response,
+    },
+  ],
+  [ApiKey.AlterShareGroupOffsets, { whole: [group(Op.Read)], entries: topics(Op.Read, "topics", "responses") }],
+  [ApiKey.DeleteShareGroupOffsets, { whole: [group(Op.Delete)], entries: topics(Op.Read, "topics", "responses") }],
   // idempotence and transactions
   [ApiKey.InitProducerId, { request: initProducerId }],
   [ApiKey.AddPartitionsToTxn, { request: addPartitionsToTxn }],
@@ -175,7 +218,7 @@ export const ACL_MATRIX: ReadonlyMap<number, AclRow> = new Map<number, AclRow>([
   [
     ApiKey.DescribeTransactions,
     {
-      entries: { request: "transactionalIds", response: "transactionStates", operation: Op.Describe, type: R.TransactionalId, name: nameOf, error: E.TRANSACTIONAL_ID_AUTHORIZATION_FAILED },
+      entries: { request: "transactionalIds", response: "transactionStates", operation: Op.Describe, type: R.TransactionalId, name: requestTopic, error: E.TRANSACTIONAL_ID_AUTHORIZATION_FAILED },
       response: describeTransactionsTopics,
     },
   ],

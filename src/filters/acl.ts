@@ -13,7 +13,7 @@ import type { Requester } from "../acl/rule.js";
 import type { GatewayObserver } from "../observe/observer.js";
 import { ErrorCode } from "../protocol/error-codes.js";
 import { API_BY_KEY, ApiKey } from "../protocol/messages/index.js";
-import type { Session } from "../session/session.js";
+import type { Principal, Session } from "../session/session.js";
 import { buildErrorResponse } from "../tenancy/error-response.js";
 import type { TenantContext } from "../tenancy/rewrite.js";
 import { CONTINUE, Interest, isRequest, type Filter, type FilterRequest, type FilterResponse, type RequestVerdict, type VersionRange } from "./filter.js";
@@ -32,7 +32,7 @@ const DENIAL_LOG_INTERVAL_MS = 10_000;
 export class AclFilter implements Filter {
   readonly name = "acl";
   readonly answers: ReadonlyMap<number, VersionRange> = new Map([[ApiKey.DescribeAcls, { minVersion: DESCRIBE_ACLS.minVersion, maxVersion: DESCRIBE_ACLS.maxVersion }]]);
-  private readonly requesters = new WeakMap<Session, Requester>();
+  private readonly queries = new WeakMap<Session, AclQuery & { readonly principalSet: Principal | undefined }>();
   /** One log line per (principal, API, resource) per interval: a client retrying a denied request would flood it. */
   private readonly recentlyLogged = new LRUCache<string, true>({ max: 1_000, ttl: DENIAL_LOG_INTERVAL_MS });
 
@@ -86,27 +86,28 @@ export class AclFilter implements Filter {
     return authorizeResponse(this.query(response.session), row, response.apiVersion, response.message as Obj, state);
   }
 
+  /** A topic id's tenant name, if the id is known and the tenant's. */
+  private readonly topicName = (id: string): string | undefined => {
+    const physical = this.options.tenant.topicIds.nameOf(id);
+    return physical === undefined ? undefined : this.options.tenant.ns.strip(physical);
+  };
+
+  /**
+   * Who asks, worked out once per session (again only if authentication sets the principal after the first request,
+   * as on a SASL listener: re-authentication keeps it).
+   */
   private query(session: Session): AclQuery {
-    const { tenant } = this.options;
-    return {
-      authorizer: this.options.authorizer,
-      who: this.requester(session),
-      topicName: (id) => {
-        const physical = tenant.topicIds.nameOf(id);
-        return physical === undefined ? undefined : tenant.ns.strip(physical);
-      },
-    };
+    let query = this.queries.get(session);
+    if (query === undefined || query.principalSet !== session.principal) {
+      const principal = session.principal === undefined ? "User:ANONYMOUS" : `${session.principal.type}:${session.principal.name}`;
+      query = { authorizer: this.options.authorizer, who: { principal, host: clientHost(session.remoteAddress) }, topicName: this.topicName, principalSet: session.principal };
+      this.queries.set(session, query);
+    }
+    return query;
   }
 
-  /** Who asks, worked out once per session: a session's principal never changes once set (re-authentication keeps it). */
   private requester(session: Session): Requester {
-    let who = this.requesters.get(session);
-    const principal = session.principal === undefined ? "User:ANONYMOUS" : `${session.principal.type}:${session.principal.name}`;
-    if (who === undefined || who.principal !== principal) {
-      who = { principal, host: clientHost(session.remoteAddress) };
-      this.requesters.set(session, who);
-    }
-    return who;
+    return this.query(session).who;
   }
 
   private denied(request: FilterRequest, denied: Denied): void {

@@ -338,6 +338,9 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
   // ---- requests ----
 
   private readonly onClientData = (chunk: Buffer): void => {
+    // A stream resumed just before it was destroyed may still hand over what it had buffered: it is dropped, not
+    // taken as a new frame (whose reservation nobody would give back).
+    if (this.phaseNow === "closed") return;
     const upstream = this.upstream;
     const now = performance.now();
     this.lastActivityMs = now;

@@ -12,6 +12,9 @@ import type { SessionTarget } from "../session/session.js";
 import { ClientConnection, type ConnectionContext } from "./client-connection.js";
 import type { SniPorts, SniRoute } from "./sni-port.js";
 
+/** Without budgets (unit tests): Kafka's default for a first request is 10 s; Node's for a handshake is 120 s. */
+const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+
 export class Listener {
   private readonly servers: net.Server[] = [];
   readonly connections = new Set<ClientConnection>();
@@ -55,7 +58,7 @@ export class Listener {
       this.sniContext = tls.createSecureContext(secureContext(material));
       const route: SniRoute = { listener: this, targetOf: (name) => sni.targetOf(name), secureContext: () => this.sniContext! };
       const where = `${this.endpoint.virtualCluster}/${this.endpoint.listener.name}`;
-      await this.sniPorts.attach(bind, bootstrapPort, material.clientAuth ?? "none", route, this.ctx.log).catch((err: Error) => {
+      await this.sniPorts.attach(bind, bootstrapPort, { clientAuth: material.clientAuth ?? "none", handshakeTimeoutMs: this.handshakeTimeoutMs() }, route, this.ctx.log).catch((err: Error) => {
         throw new Error(`listener ${where} ${err.message}`, { cause: err });
       });
       this.route = route;
@@ -90,6 +93,8 @@ export class Listener {
         {
           ...secureContext(material),
           noDelay: true,
+          // A handshake that never finishes holds a descriptor outside every budget: it gets as long as a first request.
+          handshakeTimeout: this.handshakeTimeoutMs(),
           // mTLS: "required" refuses a handshake without a certificate the client CA signed.
           requestCert: clientAuth !== "none",
           rejectUnauthorized: clientAuth === "required",
@@ -102,6 +107,10 @@ export class Listener {
     }
     // pauseOnConnect: not a byte is read before the connection knows where to send it
     return net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket, target));
+  }
+
+  private handshakeTimeoutMs(): number {
+    return this.ctx.budgets?.current.firstRequestTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
   }
 
   /** A connection an SNI port routed here, its TLS handshake done. */

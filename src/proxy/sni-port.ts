@@ -13,14 +13,21 @@ export interface SniRoute {
   secureContext(): tls.SecureContext;
 }
 
+/** Set by the first listener that names the port (the config requires the same clientAuth of all of them). */
+export interface SniPortSettings {
+  readonly clientAuth: "none" | "requested" | "required";
+  readonly handshakeTimeoutMs: number;
+}
+
 class SniPort {
   readonly routes = new Set<SniRoute>();
   readonly server: tls.Server;
 
-  constructor(clientAuth: "none" | "requested" | "required", log: Logger) {
+  constructor({ clientAuth, handshakeTimeoutMs }: SniPortSettings, log: Logger) {
     this.server = tls.createServer(
       {
         noDelay: true,
+        handshakeTimeout: handshakeTimeoutMs,
         requestCert: clientAuth !== "none",
         rejectUnauthorized: clientAuth === "required",
         SNICallback: (serverName, done) => {
@@ -52,11 +59,11 @@ class SniPort {
 export class SniPorts {
   private readonly ports = new Map<string, SniPort>();
 
-  async attach(bind: string, port: number, clientAuth: "none" | "requested" | "required", route: SniRoute, log: Logger): Promise<void> {
+  async attach(bind: string, port: number, settings: SniPortSettings, route: SniRoute, log: Logger): Promise<void> {
     const key = `${bind}:${port}`;
     let sni = this.ports.get(key);
     if (sni === undefined) {
-      sni = new SniPort(clientAuth, log);
+      sni = new SniPort(settings, log);
       this.ports.set(key, sni);
       const server = sni.server;
       try {

@@ -2,7 +2,7 @@
 // (every name, topic id and free-text field of it rewritten, or confined by an irregular case in rewrite.ts).
 // Anything else is answered by the gateway itself (CLUSTER_AUTHORIZATION_FAILED) and never reaches a broker:
 // cluster admin (ACLs, SCRAM, quotas, reassignments, log dirs, leader election, features, delegation tokens),
-// raft/controller and broker-internal APIs, telemetry, share and streams groups (not rewritten yet), SASL (the
+// raft/controller and broker-internal APIs (the share-group state APIs among them), telemetry, SASL (the
 // gateway authenticates upstream with its own credentials; a tenant's handshake must never reach a broker), and
 // unknown keys. The versions are explicit on purpose: a newer codec must not widen what tenants can do unseen.
 import { API_BY_KEY, ApiKey } from "../protocol/messages/index.js";
@@ -42,6 +42,14 @@ export const TENANT_API_ALLOWLIST: ReadonlyMap<number, ApiPolicy> = new Map<numb
   // KIP-848 consumer groups (subscribed regexes confined to the namespace)
   [ApiKey.ConsumerGroupHeartbeat, allow(1)],
   [ApiKey.ConsumerGroupDescribe, allow(1)],
+  // KIP-932 share groups (topics by id in ShareFetch/ShareAcknowledge and assignments: guarded like Fetch's)
+  [ApiKey.ShareGroupHeartbeat, allow(1)],
+  [ApiKey.ShareGroupDescribe, allow(1)],
+  [ApiKey.ShareFetch, allow(2)],
+  [ApiKey.ShareAcknowledge, allow(2)],
+  [ApiKey.DescribeShareGroupOffsets, allow(1)],
+  [ApiKey.AlterShareGroupOffsets, allow(0)],
+  [ApiKey.DeleteShareGroupOffsets, allow(0)],
   // idempotence and transactions
   [ApiKey.InitProducerId, allow(6)],
   [ApiKey.AddPartitionsToTxn, allow(5)],

@@ -160,6 +160,26 @@ const MIRRORS: ReadonlyMap<number, Mirror> = new Map<number, Mirror>([
       })),
     }),
   ],
+  // Share groups (KIP-932): per topic id and partition (the leader unknown), per topic name.
+  ...[ApiKey.ShareFetch, ApiKey.ShareAcknowledge].map((apiKey): [number, Mirror] => [
+    apiKey,
+    (r) => ({
+      responses: list<{ topicId: string; partitions: { partitionIndex: number }[] }>(r.topics).map((t) => ({
+        topicId: t.topicId,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, currentLeader: { leaderId: -1, leaderEpoch: -1 } })),
+      })),
+    }),
+  ]),
+  [
+    ApiKey.AlterShareGroupOffsets,
+    (r) => ({
+      responses: list<{ topicName: string; partitions: { partitionIndex: number }[] }>(r.topics).map((t) => ({
+        topicName: t.topicName,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex })),
+      })),
+    }),
+  ],
+  [ApiKey.DeleteShareGroupOffsets, (r) => ({ responses: list<{ topicName: string }>(r.topics).map((t) => ({ topicName: t.topicName })) })],
   // The share-group state APIs (broker-to-coordinator): results per topic id and partition.
   ...[ApiKey.InitializeShareGroupState, ApiKey.ReadShareGroupState, ApiKey.WriteShareGroupState, ApiKey.DeleteShareGroupState, ApiKey.ReadShareGroupStateSummary].map(
     (apiKey): [number, Mirror] => [apiKey, (r) => ({ results: shareStateTopics(r.topics) })],

@@ -20,7 +20,9 @@ export interface Victim {
   topic: string;
   group: string;
   txn: string;
-  prefixed: { topic: string; group: string; txn: string };
+  /** B's share group (KIP-932), with a share-partition start offset of B's: set only where the broker has share groups. */
+  shareGroup: string;
+  prefixed: { topic: string; group: string; txn: string; shareGroup: string };
   topicId: string;
   partitions: number;
   /** Node id of the leader of each partition of B's topic. */
@@ -201,10 +203,15 @@ const names = (v: Victim) => [v.topic, v.prefixed.topic];
 const groups = (v: Victim) => [v.group, v.prefixed.group];
 const txns = (v: Victim) => [v.txn, v.prefixed.txn];
 
+const shareGroups = (v: Victim) => [v.shareGroup, v.prefixed.shareGroup];
+
 /** Runs `attempt` for B's group id by its plain and its prefixed name, on A's coordinator for that name. */
-async function eachGroup(ctx: ProbeContext, attempt: (groupId: string, conn: RawKafkaConnection) => Promise<void>): Promise<void> {
-  for (const groupId of groups(ctx.victim)) await attempt(groupId, await ctx.coordinator(0, groupId));
+async function eachGroup(ctx: ProbeContext, attempt: (groupId: string, conn: RawKafkaConnection) => Promise<void>, of = groups): Promise<void> {
+  for (const groupId of of(ctx.victim)) await attempt(groupId, await ctx.coordinator(0, groupId));
 }
+
+/** A member id of A's own, fresh for each request (share members pick their ids, KIP-932). */
+const memberIdOfA = () => randomTopicId();
 
 /** A's connection to the leader of B's partition 0: where a leaked topic request would really be served. */
 const leaderOfB = (ctx: ProbeContext) => ctx.broker(ctx.victim.leaders[0]!);
@@ -706,6 +713,103 @@ export const PROBES: Readonly<Partial<Record<keyof typeof ApiKey, ProbeRow>>> = 
         expect(ROUTING_ERRORS.has(res.groups[0].errorCode), `ConsumerGroupDescribe ${groupId}: ${res.groups[0].errorCode}`).toBe(false);
         expect(res.groups[0].members).toEqual([]);
       });
+    },
+  },
+  ShareGroupHeartbeat: {
+    intent: "join B's share group sg1, subscribing to B's orders by both names: no assignment of B's",
+    async probe(ctx) {
+      await eachGroup(ctx, async (groupId, conn) => {
+        const memberId = memberIdOfA();
+        const heartbeat = (memberEpoch: number, subscribedTopicNames: string[] | null) => conn.send(ApiKey.ShareGroupHeartbeat, ctx.version, {
+          groupId, memberId, memberEpoch, rackId: null, subscribedTopicNames,
+        });
+        const res = ctx.noLeak(await heartbeat(0, names(ctx.victim)));
+        expect(ROUTING_ERRORS.has(res.errorCode), `ShareGroupHeartbeat ${groupId}: ${res.errorCode}`).toBe(false);
+        expect(stringify(res.assignment ?? {})).not.toContain(ctx.victim.topicId);
+        if (res.errorCode === ErrorCode.NONE) ctx.noLeak(await heartbeat(-1, null));
+      }, shareGroups);
+    },
+  },
+  ShareGroupDescribe: {
+    intent: "describe B's share group sg1: nothing of B's (at most A's own, memberless group)",
+    async probe(ctx) {
+      await eachGroup(ctx, async (groupId, conn) => {
+        const res = ctx.noLeak(await conn.send(ApiKey.ShareGroupDescribe, ctx.version, { groupIds: [groupId], includeAuthorizedOperations: false }));
+        const group = res.groups[0];
+        expect(ROUTING_ERRORS.has(group.errorCode), `ShareGroupDescribe ${groupId}: ${group.errorCode}`).toBe(false);
+        expect(group.members, `ShareGroupDescribe ${groupId}`).toEqual([]);
+      }, shareGroups);
+    },
+  },
+  ShareFetch: {
+    intent: "fetch B's orders by B's topic id in a share group: answered as for an id that exists nowhere, no records",
+    async probe(ctx) {
+      const conn = await leaderOfB(ctx);
+      await sameAsUnknownId(conn, ApiKey.ShareFetch, ctx.version, (topicId) => ({
+        groupId: ctx.victim.shareGroup, memberId: memberIdOfA(), shareSessionEpoch: 0, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20,
+        maxRecords: 100, batchSize: 100, shareAcquireMode: 0, isRenewAck: false,
+        topics: [{ topicId, partitions: [{ partitionIndex: 0, acknowledgementBatches: [] }] }], forgottenTopicsData: [],
+      }), ctx, undefined);
+    },
+  },
+  ShareAcknowledge: {
+    intent: "in a share session of A's, acknowledge (reject) records of B's orders by B's topic id: answered as for an id that exists nowhere",
+    async probe(ctx) {
+      const conn = await leaderOfB(ctx);
+      // Each acknowledgement in a share session of its own (opened by a ShareFetch of nothing), so the topic id is
+      // the only thing the broker can find wrong.
+      const acknowledge = async (topicId: string) => {
+        const memberId = memberIdOfA();
+        const groupId = ctx.victim.shareGroup;
+        const fetchVersion = Math.min(ctx.version, 2);
+        const opened = await conn.send(ApiKey.ShareFetch, fetchVersion, {
+          groupId, memberId, shareSessionEpoch: 0, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, maxRecords: 1, batchSize: 1,
+          shareAcquireMode: 0, isRenewAck: false, topics: [], forgottenTopicsData: [],
+        });
+        expect(opened.errorCode, `ShareFetch opening a share session for ${memberId}`).toBe(ErrorCode.NONE);
+        return conn.send(ApiKey.ShareAcknowledge, ctx.version, {
+          groupId, memberId, shareSessionEpoch: 1, isRenewAck: false,
+          topics: [{ topicId, partitions: [{ partitionIndex: 0, acknowledgementBatches: [{ firstOffset: 0n, lastOffset: 5n, acknowledgeTypes: [3] }] }] }],
+        });
+      };
+      const unknownId = randomTopicId();
+      const victims = ctx.noLeak(withoutEcho(await acknowledge(ctx.victim.topicId), ctx.victim.topicId));
+      const unknowns = withoutEcho(await acknowledge(unknownId), unknownId);
+      expect(victims, `ShareAcknowledge v${ctx.version} by B's topic id vs an unknown id`).toEqual(unknowns);
+      expect(errorCodes(victims), `ShareAcknowledge v${ctx.version} by B's topic id`).toContain(ErrorCode.UNKNOWN_TOPIC_ID);
+    },
+  },
+  DescribeShareGroupOffsets: {
+    intent: "read B's share-partition start offsets of sg1, for B's orders by both names and for all topics: nothing",
+    async probe(ctx) {
+      await eachGroup(ctx, async (groupId, conn) => {
+        const byName = ctx.noLeak(await conn.send(ApiKey.DescribeShareGroupOffsets, ctx.version, {
+          groups: [{ groupId, topics: names(ctx.victim).map((topicName) => ({ topicName, partitions: [0] })) }],
+        }));
+        expect(stringify(byName), `DescribeShareGroupOffsets v${ctx.version} ${groupId}`).not.toMatch(/"startOffset":"[1-9]/);
+        const all = ctx.noLeak(await conn.send(ApiKey.DescribeShareGroupOffsets, ctx.version, { groups: [{ groupId, topics: null }] }));
+        expect(ROUTING_ERRORS.has(all.groups[0].errorCode)).toBe(false);
+        expect(all.groups[0].topics, `DescribeShareGroupOffsets v${ctx.version} all of ${groupId}`).toEqual([]);
+      }, shareGroups);
+    },
+  },
+  AlterShareGroupOffsets: {
+    intent: "move B's share-partition start offset of sg1 on B's orders: refused (the topic is unknown in A's namespace)",
+    probe: refusedAtCoordinator(ApiKey.AlterShareGroupOffsets, 0, shareGroups, (groupId, { victim }) => ({
+      groupId, topics: names(victim).map((topicName) => ({ topicName, partitions: [{ partitionIndex: 0, startOffset: 1n }] })),
+    })),
+  },
+  DeleteShareGroupOffsets: {
+    intent: "delete B's share-group offsets of sg1 for B's orders: nothing deleted (A's own sg1 holds no such topic)",
+    async probe(ctx) {
+      await eachGroup(ctx, async (groupId) => {
+        const res = ctx.noLeak(await askCoordinator(ctx, 0, groupId, ApiKey.DeleteShareGroupOffsets, () => ({
+          groupId, topics: names(ctx.victim).map((topicName) => ({ topicName })),
+        })));
+        // No topic result reads as deleted; B's offsets are checked by the suite afterwards.
+        for (const topic of res.responses) expect(topic.errorCode, `DeleteShareGroupOffsets ${groupId} ${topic.topicName}`).not.toBe(ErrorCode.NONE);
+        expect(ROUTING_ERRORS.has(res.errorCode)).toBe(false);
+      }, shareGroups);
     },
   },
   DescribeTopicPartitions: {

@@ -33,6 +33,8 @@ interface VictimState {
   retentionMs: string | undefined;
   groupMembers: string[];
   transaction: string;
+  /** B's share group's offsets (where the broker has share groups). */
+  shareOffsets: string;
 }
 
 describe("tenant isolation probes", () => {
@@ -46,6 +48,7 @@ describe("tenant isolation probes", () => {
   let bTxnProducer: Producer;
   let bTransaction: Transaction | undefined;
   let bJoins = 0;
+  let shareGroupsOnBroker = false;
   const outcomes: string[] = [];
 
   async function victimState(): Promise<VictimState> {
@@ -61,7 +64,14 @@ describe("tenant isolation probes", () => {
     const txnConn = session.track(await RawKafkaConnection.connect(`${host}:${port}`));
     const txn = await txnConn.send(ApiKey.DescribeTransactions, 0, { transactionalIds: [victim.prefixed.txn] });
     const { producerId, producerEpoch, transactionState, topics } = txn.transactionStates[0];
+    let shareOffsets = "";
+    if (shareGroupsOnBroker) {
+      const shareCoordinator = await physicalCoordinator(victim.prefixed.shareGroup);
+      const res = await shareCoordinator.send(ApiKey.DescribeShareGroupOffsets, 1, { groups: [{ groupId: victim.prefixed.shareGroup, topics: null }] });
+      shareOffsets = stringify(res.groups);
+    }
     return {
+      shareOffsets,
       topics: (await admin.listTopics()).filter((t) => t.startsWith(session.analytics.prefix)).sort(),
       partitions: offsets.length,
       endOffsets: offsets.map((o) => `${o.partition}:${o.high}`).sort(),
@@ -73,11 +83,19 @@ describe("tenant isolation probes", () => {
     };
   }
 
+  /** A connection to the physical coordinator of a group. */
+  async function physicalCoordinator(groupId: string): Promise<RawKafkaConnection> {
+    const raw = await session.physical.raw();
+    const found = await waitUntil(async () => {
+      const c = (await raw.send(ApiKey.FindCoordinator, 4, { keyType: 0, coordinatorKeys: [groupId] })).coordinators[0];
+      return c.errorCode === ErrorCode.NONE && c;
+    }, { what: `the coordinator of ${groupId}`, timeoutMs: 30_000 });
+    return session.track(await RawKafkaConnection.connect(`${found.host}:${found.port}`));
+  }
+
   /** The generation of B's member: the one a heartbeat with its member id is accepted in (harmless to B). */
   async function generationOf(groupId: string, memberId: string): Promise<number> {
-    const raw = await session.physical.raw();
-    const found = await raw.send(ApiKey.FindCoordinator, 4, { keyType: 0, coordinatorKeys: [groupId] });
-    const coordinator = session.track(await RawKafkaConnection.connect(`${found.coordinators[0].host}:${found.coordinators[0].port}`));
+    const coordinator = await physicalCoordinator(groupId);
     for (let generationId = 1; generationId < 10; generationId++) {
       const res = await coordinator.send(ApiKey.Heartbeat, 4, { groupId, generationId, memberId, groupInstanceId: null });
       if (res.errorCode === ErrorCode.NONE) return generationId;
@@ -89,7 +107,9 @@ describe("tenant isolation probes", () => {
     session = await openTenantsSession(kafka, "isolation");
     const { physical, analytics, payments } = session;
     const secret = `secret-of-analytics-${analytics.prefix}`;
-    const prefixed = { topic: analytics.physical("orders"), group: analytics.physical("g1"), txn: analytics.physical("t1") };
+    const prefixed = {
+      topic: analytics.physical("orders"), group: analytics.physical("g1"), txn: analytics.physical("t1"), shareGroup: analytics.physical("sg1"),
+    };
 
     // B's data, written straight to the physical cluster: the probes must not depend on the gateway to set up.
     await createReadyTopic(physical.admin, prefixed.topic, PARTITIONS);
@@ -123,11 +143,19 @@ describe("tenant isolation probes", () => {
     await txn.send({ topic: prefixed.topic, messages: [{ partition: 0, value: `${secret} in a transaction` }] });
 
     const rawPhysical = await physical.raw();
+    // B's share group, created by setting its start offset on partition 0 (KIP-932's AlterShareGroupOffsets).
+    shareGroupsOnBroker = (await rawPhysical.apiVersions()).has(ApiKey.ShareGroupHeartbeat);
+    if (shareGroupsOnBroker) {
+      const alter = await (await physicalCoordinator(prefixed.shareGroup)).send(ApiKey.AlterShareGroupOffsets, 0, {
+        groupId: prefixed.shareGroup, topics: [{ topicName: prefixed.topic, partitions: [{ partitionIndex: 0, startOffset: 5n }] }],
+      });
+      expect(errorCodes(alter)).toEqual([ErrorCode.NONE, ErrorCode.NONE]);
+    }
     const metadata = await rawPhysical.send(ApiKey.Metadata, 12, { topics: [{ name: prefixed.topic }], allowAutoTopicCreation: false });
     const topic = metadata.topics[0];
     const leaders = [...topic.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex).map((p: { leaderId: number }) => p.leaderId);
     victim = {
-      topic: "orders", group: "g1", txn: "t1", prefixed, topicId: topic.topicId, partitions: PARTITIONS, leaders,
+      topic: "orders", group: "g1", txn: "t1", shareGroup: "sg1", prefixed, topicId: topic.topicId, partitions: PARTITIONS, leaders,
       memberId, generationId: await generationOf(prefixed.group, memberId), producerId: 0n, producerEpoch: 0, secret,
     };
     // Wait until B's offsets are committed for every record, so the snapshot is stable.

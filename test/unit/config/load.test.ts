@@ -85,7 +85,7 @@ describe("parseConfig: valid configs", () => {
       control: { listen: { host: "127.0.0.1", port: 9190 } },
       limits: { maxFrameBytes: 104857600, instances: 1 },
       shutdown: { drainTimeoutMs: 10000 },
-      budgets: {},
+      budgets: { requestBytes: 512 * 1024 * 1024, requestBytesPerVirtualCluster: 256 * 1024 * 1024, unfinishedRequestTimeoutMs: 30_000, firstRequestTimeoutMs: 10_000, idleTimeoutMs: 600_000 },
       log: { level: "info" },
       authentication: { sessionLifetimeMs: 0, failureDelayMs: 100, timeoutMs: 10000 },
     });

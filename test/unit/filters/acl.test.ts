@@ -199,6 +199,87 @@ describe("acl filter: fetch sessions and listings", () => {
   });
 });
 
+describe("acl filter: share groups (KIP-932), as KafkaApis authorizes them", () => {
+  const shareFetch = (topics: Obj[]) => ({
+    groupId: "workers", memberId: "m", shareSessionEpoch: 2, maxWaitMs: 500, minBytes: 1, maxBytes: 1 << 20, maxRecords: 500, batchSize: 500,
+    shareAcquireMode: 0, isRenewAck: false, topics, forgottenTopicsData: [],
+  });
+
+  it("ShareGroupHeartbeat: READ on the group, DESCRIBE on every subscribed topic", async () => {
+    const heartbeat = (groupId: string, subscribedTopicNames: string[]) => frame(ApiKey.ShareGroupHeartbeat, 1, { groupId, memberId: "m", memberEpoch: 0, rackId: null, subscribedTopicNames });
+    const { chain, session } = setup(rules(allow("workers", Op.Read, R.Group), allow("orders", Op.Describe)));
+    expect(answered(await decide(chain, heartbeat("other", ["orders"]), session), ApiKey.ShareGroupHeartbeat, 1).errorCode).toBe(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    expect(answered(await decide(chain, heartbeat("workers", ["orders", "secret"]), session), ApiKey.ShareGroupHeartbeat, 1).errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+    expect(forwarded(await decide(chain, heartbeat("workers", ["orders"]), session)).message.subscribedTopicNames).toEqual(["payments.orders"]);
+  });
+
+  it("ShareFetch: READ on the group and on each topic; a share session whose every topic is denied still reaches the broker, answering at once", async () => {
+    const fetchOf = [{ topicId: OUR_ID, partitions: [{ partitionIndex: 0, acknowledgementBatches: [] }] }];
+    const noGroup = setup(rules(allow("orders", Op.Read)));
+    expect(answered(await decide(noGroup.chain, frame(ApiKey.ShareFetch, 2, shareFetch(fetchOf)), noGroup.session), ApiKey.ShareFetch, 2).errorCode).toBe(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    const { chain, session } = setup(rules(allow("workers", Op.Read, R.Group), allow("orders", Op.Describe)));
+    const { message, request } = forwarded(await decide(chain, frame(ApiKey.ShareFetch, 2, shareFetch(fetchOf)), session));
+    expect(message).toMatchObject({ groupId: "payments.workers", topics: [], maxWaitMs: 0, shareSessionEpoch: 2 });
+    const broker = { throttleTimeMs: 0, errorCode: 0, errorMessage: null, acquisitionLockTimeoutMs: 30000, responses: [], nodeEndpoints: [] };
+    const out = decodedResponse(ApiKey.ShareFetch, 2, chain.onResponse(session, request, responseFrame(ApiKey.ShareFetch, 2, broker))!);
+    const [topic] = out.responses as { topicId: string; partitions: Obj[] }[];
+    expect(topic!.topicId).toBe(OUR_ID);
+    expect(topic!.partitions[0]!.errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+  });
+
+  it("a share session never returns records of a topic the rules no longer allow", async () => {
+    const { chain, session, authorizer } = setup(rules(allow("workers", Op.Read, R.Group), allow("orders", Op.Read)));
+    const { request } = forwarded(await decide(chain, frame(ApiKey.ShareFetch, 2, shareFetch([])), session));
+    authorizer.update(rules(allow("workers", Op.Read, R.Group)));
+    const partition = {
+      partitionIndex: 0, errorCode: 0, errorMessage: null, acknowledgeErrorCode: 0, acknowledgeErrorMessage: null,
+      currentLeader: { leaderId: 1, leaderEpoch: 0 }, records: [Buffer.from("secret")], acquiredRecords: [{ firstOffset: 0n, lastOffset: 0n, deliveryCount: 1 }],
+    };
+    const broker = { throttleTimeMs: 0, errorCode: 0, errorMessage: null, acquisitionLockTimeoutMs: 30000, responses: [{ topicId: OUR_ID, partitions: [partition] }], nodeEndpoints: [] };
+    const out = decodedResponse(ApiKey.ShareFetch, 2, chain.onResponse(session, request, responseFrame(ApiKey.ShareFetch, 2, broker))!);
+    expect((out.responses as { partitions: Obj[] }[])[0]!.partitions[0]).toMatchObject({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, acquiredRecords: [] });
+    expect(JSON.stringify(out, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain(Buffer.from("secret").toJSON().data.join(","));
+  });
+
+  it("DeleteShareGroupOffsets needs DELETE on the group; AlterShareGroupOffsets READ on the group and on each topic", async () => {
+    const { chain, session } = setup(rules(allow("workers", Op.Read, R.Group), allow("orders", Op.Read)));
+    const del = { groupId: "workers", topics: [{ topicName: "orders" }] };
+    expect(answered(await decide(chain, frame(ApiKey.DeleteShareGroupOffsets, 0, del), session), ApiKey.DeleteShareGroupOffsets, 0).errorCode).toBe(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    const alter = { groupId: "workers", topics: ["orders", "secret"].map((topicName) => ({ topicName, partitions: [{ partitionIndex: 0, startOffset: 0n }] })) };
+    const { message, request } = forwarded(await decide(chain, frame(ApiKey.AlterShareGroupOffsets, 0, alter), session));
+    expect((message.topics as Obj[]).map((t) => t.topicName)).toEqual(["payments.orders"]);
+    const broker = { throttleTimeMs: 0, errorCode: 0, errorMessage: null, responses: [{ topicName: "payments.orders", topicId: OUR_ID, partitions: [{ partitionIndex: 0, errorCode: 0, errorMessage: null }] }] };
+    const out = decodedResponse(ApiKey.AlterShareGroupOffsets, 0, chain.onResponse(session, request, responseFrame(ApiKey.AlterShareGroupOffsets, 0, broker))!);
+    expect((out.responses as { topicName: string; partitions: Obj[] }[]).map((t) => [t.topicName, t.partitions[0]!.errorCode])).toEqual([
+      ["orders", 0],
+      ["secret", ErrorCode.TOPIC_AUTHORIZATION_FAILED],
+    ]);
+  });
+
+  it("DescribeShareGroupOffsets: DESCRIBE on each group; a named topic it may not describe is TOPIC_AUTHORIZATION_FAILED, a listing hides it", async () => {
+    const { chain, session } = setup(rules(allow("workers", Op.Describe, R.Group), allow("orders", Op.Describe)));
+    const request = {
+      groups: [
+        { groupId: "workers", topics: [{ topicName: "orders", partitions: [0] }, { topicName: "secret", partitions: [0] }] },
+        { groupId: "other", topics: null },
+      ],
+    };
+    const decision = forwarded(await decide(chain, frame(ApiKey.DescribeShareGroupOffsets, 1, request), session));
+    expect(decision.message.groups).toEqual([{ groupId: "payments.workers", topics: [{ topicName: "payments.orders", partitions: [0] }] }]);
+    const partition = { partitionIndex: 0, startOffset: 3n, leaderEpoch: 0, lag: 0n, errorCode: 0, errorMessage: null };
+    const broker = { throttleTimeMs: 0, groups: [{ groupId: "payments.workers", topics: [{ topicName: "payments.orders", topicId: OUR_ID, partitions: [partition] }], errorCode: 0, errorMessage: null }] };
+    const out = decodedResponse(ApiKey.DescribeShareGroupOffsets, 1, chain.onResponse(session, decision.request, responseFrame(ApiKey.DescribeShareGroupOffsets, 1, broker))!);
+    const groups = out.groups as { groupId: string; errorCode: number; topics: { topicName: string; partitions: Obj[] }[] }[];
+    expect(groups.map((g) => [g.groupId, g.errorCode])).toEqual([["workers", 0], ["other", ErrorCode.GROUP_AUTHORIZATION_FAILED]]);
+    expect(groups[0]!.topics.map((t) => [t.topicName, t.partitions[0]!.errorCode])).toEqual([["orders", 0], ["secret", ErrorCode.TOPIC_AUTHORIZATION_FAILED]]);
+    // All the group's topics: only the describable ones show.
+    const all = forwarded(await decide(chain, frame(ApiKey.DescribeShareGroupOffsets, 1, { groups: [{ groupId: "workers", topics: null }] }), session));
+    const listing = { throttleTimeMs: 0, groups: [{ groupId: "payments.workers", errorCode: 0, errorMessage: null, topics: ["orders", "secret"].map((n) => ({ topicName: `payments.${n}`, topicId: OUR_ID, partitions: [partition] })) }] };
+    const shown = decodedResponse(ApiKey.DescribeShareGroupOffsets, 1, chain.onResponse(session, all.request, responseFrame(ApiKey.DescribeShareGroupOffsets, 1, listing))!);
+    expect((shown.groups as { topics: { topicName: string }[] }[])[0]!.topics.map((t) => t.topicName)).toEqual(["orders"]);
+  });
+});
+
 describe("acl filter: the matrix", () => {
   it("has a row for every API a tenant may use", () => {
     const missing = [...TENANT_API_ALLOWLIST.keys()].filter((key) => !ACL_MATRIX.has(key)).map((key) => API_BY_KEY.get(key)!.name);

@@ -258,9 +258,13 @@ describe("default deny", () => {
   it("closes when the refusal has nowhere to go: a denied request naming nothing gets no error-free answer", async () => {
     const { chain } = policy();
     expect(await decide(chain, frame(ApiKey.WriteTxnMarkers, 1, { markers: [] }))).toMatchObject({ kind: "close", reason: expect.stringContaining("no error code") });
-    expect(await decide(chain, frame(ApiKey.ShareGroupDescribe, 1, { groupIds: [], includeAuthorizedOperations: false }))).toMatchObject({ kind: "close", refusal: "denied" });
-    const named = await decide(chain, frame(ApiKey.ShareGroupDescribe, 1, { groupIds: ["g"], includeAuthorizedOperations: false }));
-    expect(answered(named, ApiKey.ShareGroupDescribe, 1).groups).toEqual([expect.objectContaining({ groupId: "g", errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED })]);
+    // The share coordinator's state API (broker to broker): no partition named, no per-partition error to carry.
+    const summary = (partitions: object[]) => ({ groupId: "g", topics: [{ topicId: "AAAAAAAAAAAAAAAAAAAAAQ", partitions }] });
+    expect(await decide(chain, frame(ApiKey.ReadShareGroupStateSummary, 1, summary([])))).toMatchObject({ kind: "close", refusal: "denied" });
+    const named = await decide(chain, frame(ApiKey.ReadShareGroupStateSummary, 1, summary([{ partition: 0, leaderEpoch: 0 }])));
+    expect((answered(named, ApiKey.ReadShareGroupStateSummary, 1).results as { partitions: unknown[] }[])[0]!.partitions).toEqual([
+      expect.objectContaining({ partition: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED }),
+    ]);
   });
 
   it("closes on an unknown api key or a version outside the codec (nothing to answer with)", async () => {

@@ -12,8 +12,9 @@ const NEVER: (keyof typeof ApiKey)[] = [
   "RenewDelegationToken", "ExpireDelegationToken", "DescribeDelegationToken", "Vote", "BeginQuorumEpoch",
   "EndQuorumEpoch", "DescribeQuorum", "AlterPartition", "Envelope", "FetchSnapshot", "BrokerRegistration",
   "BrokerHeartbeat", "UnregisterBroker", "AllocateProducerIds", "ControllerRegistration", "WriteTxnMarkers",
-  "AddRaftVoter", "RemoveRaftVoter", "UpdateRaftVoter", "SaslHandshake", "SaslAuthenticate", "ShareFetch",
-  "ShareGroupHeartbeat", "WriteShareGroupState", "StreamsGroupHeartbeat", "GetTelemetrySubscriptions", "PushTelemetry",
+  "AddRaftVoter", "RemoveRaftVoter", "UpdateRaftVoter", "SaslHandshake", "SaslAuthenticate",
+  "InitializeShareGroupState", "ReadShareGroupState", "WriteShareGroupState", "DeleteShareGroupState", "ReadShareGroupStateSummary",
+  "StreamsGroupHeartbeat", "GetTelemetrySubscriptions", "PushTelemetry",
 ];
 
 describe("tenant API allowlist", () => {
@@ -34,7 +35,7 @@ describe("tenant API allowlist", () => {
 
   it("allows the data, group, transaction, topic admin and config APIs", () => {
     const names = [...TENANT_API_ALLOWLIST.keys()].map((k) => API_BY_KEY.get(k)!.name);
-    for (const name of ["Produce", "Fetch", "Metadata", "ApiVersions", "JoinGroup", "EndTxn", "CreateTopics", "IncrementalAlterConfigs", "ConsumerGroupHeartbeat"]) {
+    for (const name of ["Produce", "Fetch", "Metadata", "ApiVersions", "JoinGroup", "EndTxn", "CreateTopics", "IncrementalAlterConfigs", "ConsumerGroupHeartbeat", "ShareFetch"]) {
       expect(names).toContain(name);
     }
   });

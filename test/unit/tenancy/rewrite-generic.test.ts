@@ -47,6 +47,15 @@ const requests: Row[] = [
   ["DescribeTransactions", 0, { transactionalIds: ["tx"] }, { transactionalIds: ["payments.tx"] }],
   ["ConsumerGroupHeartbeat", 0, { groupId: "g", subscribedTopicNames: ["orders"], topicPartitions: null }, { groupId: "payments.g", subscribedTopicNames: ["payments.orders"], topicPartitions: null }],
   ["ConsumerGroupDescribe", 0, { groupIds: ["g"] }, { groupIds: ["payments.g"] }],
+  ["ShareGroupHeartbeat", 1, { groupId: "g", subscribedTopicNames: ["orders"] }, { groupId: "payments.g", subscribedTopicNames: ["payments.orders"] }],
+  ["ShareGroupHeartbeat", 1, { groupId: "g", subscribedTopicNames: null }, { groupId: "payments.g", subscribedTopicNames: null }], // unchanged since the last heartbeat
+  ["ShareGroupDescribe", 1, { groupIds: ["g", "analytics.g"] }, { groupIds: ["payments.g", "payments.analytics.g"] }],
+  ["ShareFetch", 2, { groupId: "g", topics: [], forgottenTopicsData: [] }, { groupId: "payments.g", topics: [], forgottenTopicsData: [] }],
+  ["ShareFetch", 1, { groupId: null, topics: [], forgottenTopicsData: [] }, { groupId: null, topics: [], forgottenTopicsData: [] }],
+  ["ShareAcknowledge", 2, { groupId: "g", topics: [] }, { groupId: "payments.g", topics: [] }],
+  ["DescribeShareGroupOffsets", 1, { groups: [{ groupId: "g", topics: [{ topicName: "orders", partitions: [0] }] }, { groupId: "h", topics: null }] }, { groups: [{ groupId: "payments.g", topics: [{ topicName: "payments.orders", partitions: [0] }] }, { groupId: "payments.h", topics: null }] }],
+  ["AlterShareGroupOffsets", 0, { groupId: "g", topics: [{ topicName: "orders", partitions: [] }] }, { groupId: "payments.g", topics: [{ topicName: "payments.orders", partitions: [] }] }],
+  ["DeleteShareGroupOffsets", 0, { groupId: "g", topics: [{ topicName: "orders" }] }, { groupId: "payments.g", topics: [{ topicName: "payments.orders" }] }],
   ["ApiVersions", 5, { clusterId: "x" }, { clusterId: null }], // the tenant's cluster id: cluster-id.test.ts
   ["ApiVersions", 5, { clusterId: null }, { clusterId: null }],
   ["DescribeTopicPartitions", 0, { topics: [{ name: "orders" }], cursor: { topicName: "orders", partitionIndex: 2 } }, { topics: [{ name: "payments.orders" }], cursor: { topicName: "payments.orders", partitionIndex: 2 } }],
@@ -111,6 +120,23 @@ const responses: Row[] = [
     { groups: [{ groupId: "payments.g", errorMessage: null, members: [{ subscribedTopicNames: ["payments.orders", "analytics.orders"], subscribedTopicRegex: null, assignment: { topicPartitions: [{ topicName: "payments.orders", partitions: [0] }] }, targetAssignment: { topicPartitions: [] } }] }] },
     { groups: [{ groupId: "g", errorMessage: null, members: [{ subscribedTopicNames: ["orders"], subscribedTopicRegex: null, assignment: { topicPartitions: [{ topicName: "orders", partitions: [0] }] }, targetAssignment: { topicPartitions: [] } }] }] },
   ],
+  ["ShareGroupHeartbeat", 1, { errorMessage: "payments.g is full", assignment: null }, { errorMessage: "g is full", assignment: null }],
+  [
+    "ShareGroupDescribe",
+    1,
+    { groups: [{ groupId: "payments.g", errorMessage: null, members: [{ subscribedTopicNames: ["payments.orders", "analytics.orders"], assignment: { topicPartitions: [{ topicName: "payments.orders", partitions: [0] }] } }] }, { groupId: "analytics.g", errorMessage: null, members: [] }] },
+    { groups: [{ groupId: "g", errorMessage: null, members: [{ subscribedTopicNames: ["orders"], assignment: { topicPartitions: [{ topicName: "orders", partitions: [0] }] } }] }] },
+  ],
+  ["ShareFetch", 2, { errorMessage: null, responses: [{ partitions: [{ errorMessage: "payments.orders moved", acknowledgeErrorMessage: "payments.orders gone" }] }] }, { errorMessage: null, responses: [{ partitions: [{ errorMessage: "orders moved", acknowledgeErrorMessage: "orders gone" }] }] }],
+  ["ShareAcknowledge", 2, { errorMessage: "payments.g: no session", responses: [] }, { errorMessage: "g: no session", responses: [] }],
+  [
+    "DescribeShareGroupOffsets",
+    1,
+    { groups: [{ groupId: "payments.g", errorMessage: null, topics: [{ topicName: "payments.orders", partitions: [{ errorMessage: null }] }, { topicName: "analytics.orders", partitions: [] }] }, { groupId: "analytics.g", errorMessage: null, topics: [] }] },
+    { groups: [{ groupId: "g", errorMessage: null, topics: [{ topicName: "orders", partitions: [{ errorMessage: null }] }] }] },
+  ],
+  ["AlterShareGroupOffsets", 0, { errorMessage: null, responses: [{ topicName: "payments.orders", partitions: [{ errorMessage: "payments.orders: bad offset" }] }] }, { errorMessage: null, responses: [{ topicName: "orders", partitions: [{ errorMessage: "orders: bad offset" }] }] }],
+  ["DeleteShareGroupOffsets", 0, { errorMessage: null, responses: [{ topicName: "payments.orders", errorMessage: null }] }, { errorMessage: null, responses: [{ topicName: "orders", errorMessage: null }] }],
   ["DescribeTopicPartitions", 0, { topics: [{ name: "payments.orders" }, { name: "payments.x" }], nextCursor: { topicName: "payments.y", partitionIndex: 0 } }, { topics: [{ name: "orders" }, { name: "x" }], nextCursor: { topicName: "y", partitionIndex: 0 } }],
 ];
 

@@ -102,6 +102,18 @@ const REVIEWED: Record<string, string> = {
   "ListTransactionsResponse.unknownStateFilters": STATE,
   "ListTransactionsResponse.transactionStates.transactionState": STATE,
   "ConsumerGroupDescribeResponse.groups.groupState": STATE,
+  "ShareGroupHeartbeatResponse.assignment.topicPartitions.topicId": TOPIC_ID,
+  "ShareGroupDescribeResponse.groups.groupState": STATE,
+  "ShareGroupDescribeResponse.groups.assignorName": ASSIGNOR,
+  "ShareGroupDescribeResponse.groups.members.assignment.topicPartitions.topicId": TOPIC_ID,
+  "ShareFetchRequest.topics.topicId": TOPIC_ID,
+  "ShareFetchRequest.forgottenTopicsData.topicId": TOPIC_ID,
+  "ShareFetchResponse.responses.topicId": TOPIC_ID,
+  "ShareAcknowledgeRequest.topics.topicId": TOPIC_ID,
+  "ShareAcknowledgeResponse.responses.topicId": TOPIC_ID,
+  "DescribeShareGroupOffsetsResponse.groups.topics.topicId": TOPIC_ID,
+  "AlterShareGroupOffsetsResponse.responses.topicId": TOPIC_ID,
+  "DeleteShareGroupOffsetsResponse.responses.topicId": TOPIC_ID,
 };
 
 /** Unannotated fields whose type or name could hold a topic, group or transactional id. */

@@ -23,6 +23,9 @@ const cases: [keyof typeof ApiKey, number, (id: string) => Obj, (m: Obj) => stri
   ["OffsetFetch", 10, (id) => ({ groups: [{ groupId: "g", topics: [{ topicId: id, partitionIndexes: [0] }] }] }), (m) => m.groups[0].topics[0].topicId, (id) => ({ groups: [{ groupId: "payments.g", topics: [{ topicId: id, partitions: [] }] }] }), (m) => m.groups[0].topics[0].topicId],
   ["TxnOffsetCommit", 6, (id) => ({ transactionalId: "t", groupId: "g", topics: [{ topicId: id, partitions: [] }] }), (m) => m.topics[0].topicId, (id) => ({ topics: [{ topicId: id, partitions: [] }] }), (m) => m.topics[0].topicId],
   ["ConsumerGroupHeartbeat", 1, (id) => ({ groupId: "g", subscribedTopicNames: null, topicPartitions: [{ topicId: id, partitions: [0] }] }), (m) => m.topicPartitions[0].topicId, (id) => ({ errorMessage: null, assignment: { topicPartitions: [{ topicId: id, partitions: [0] }] } }), (m) => m.assignment.topicPartitions[0].topicId],
+  ["ShareFetch", 1, (id) => ({ groupId: "g", topics: [{ topicId: id, partitions: [] }], forgottenTopicsData: [] }), (m) => m.topics[0].topicId, (id) => ({ errorMessage: null, responses: [{ topicId: id, partitions: [] }], nodeEndpoints: [] }), (m) => m.responses[0].topicId],
+  ["ShareFetch", 2, (id) => ({ groupId: "g", topics: [], forgottenTopicsData: [{ topicId: id, partitions: [0] }] }), (m) => m.forgottenTopicsData[0].topicId, (id) => ({ errorMessage: null, responses: [{ topicId: id, partitions: [] }], nodeEndpoints: [] }), (m) => m.responses[0].topicId],
+  ["ShareAcknowledge", 2, (id) => ({ groupId: "g", topics: [{ topicId: id, partitions: [] }] }), (m) => m.topics[0].topicId, (id) => ({ errorMessage: null, responses: [{ topicId: id, partitions: [] }], nodeEndpoints: [] }), (m) => m.responses[0].topicId],
 ];
 
 describe("topic ids in requests", () => {
@@ -98,6 +101,16 @@ describe("topic ids in requests", () => {
 });
 
 describe("topic ids in responses", () => {
+  it("share groups: an assignment or a describe naming another tenant's topic id shows nothing of it", () => {
+    const t = tenant();
+    const heartbeat = { errorMessage: null, assignment: { topicPartitions: [{ topicId: OUR_ID, partitions: [0] }, { topicId: FOREIGN_ID, partitions: [1] }] } };
+    rewriteResponse(t, ApiKey.ShareGroupHeartbeat, 1, heartbeat, undefined);
+    expect(heartbeat.assignment.topicPartitions).toEqual([{ topicId: OUR_ID, partitions: [0] }]);
+    const offsets = { groups: [{ groupId: "payments.g", errorMessage: null, topics: [{ topicName: "analytics.orders", topicId: FOREIGN_ID, partitions: [] }] }] };
+    rewriteResponse(t, ApiKey.DescribeShareGroupOffsets, 1, offsets, undefined);
+    expect(offsets.groups[0]!.topics).toEqual([]);
+  });
+
   it("entries with another tenant's id are dropped; the tenant's and unknown ones kept", () => {
     const response = { responses: [{ topicId: OUR_ID, partitions: [] }, { topicId: FOREIGN_ID, partitions: [] }, { topicId: INTERNAL_ID, partitions: [] }, { topicId: ABSENT_ID, partitions: [] }] };
     rewriteResponse(tenant(), ApiKey.Fetch, 16, response, undefined);
