@@ -279,3 +279,49 @@ export const describeShareGroupOffsetsTopics = {
     return true;
   },
 };
+
+/** Every topic a streams topology names (KIP-1071): sources, repartition sinks, changelogs, repartition sources. */
+export function topologyTopics(topology: Obj | null | undefined): string[] {
+  const subtopologies = (topology?.subtopologies as Obj[] | null | undefined) ?? [];
+  return subtopologies.flatMap((s) => [
+    ...(s.sourceTopics as string[]),
+    ...(s.repartitionSinkTopics as string[]),
+    ...(s.stateChangelogTopics as Obj[]).map((t) => t.name as string),
+    ...(s.repartitionSourceTopics as Obj[]).map((t) => t.name as string),
+  ]);
+}
+
+/**
+ * StreamsGroupHeartbeat joining with a topology: the group coordinator creates its internal topics (changelogs,
+ * repartition sources) where missing, which Kafka allows with CREATE on the cluster or on each topic. Upstream the
+ * gateway's own credentials would create them whatever the tenant's rules, so a join naming an internal topic the
+ * principal may not create is refused as a whole.
+ */
+export function streamsInternalTopics(q: AclQuery, request: Obj): IrregularVerdict {
+  const subtopologies = ((request.topology as Obj | null | undefined)?.subtopologies as Obj[] | undefined) ?? [];
+  if (subtopologies.length === 0 || q.authorizer.authorize(q.who, Op.Create, R.Cluster, CLUSTER_NAME)) return undefined;
+  const internal = subtopologies.flatMap((s) => [...(s.stateChangelogTopics as Obj[]), ...(s.repartitionSourceTopics as Obj[])].map((t) => t.name as string));
+  const denied = internal.find((name) => !q.authorizer.authorize(q.who, Op.Create, R.Topic, name));
+  return denied === undefined ? undefined : { error: E.TOPIC_AUTHORIZATION_FAILED, denied: { type: R.Topic, name: denied, operation: Op.Create } };
+}
+
+/**
+ * ShareGroupDescribe and StreamsGroupDescribe: a described group naming a topic the principal may not DESCRIBE is
+ * answered TOPIC_AUTHORIZATION_FAILED, with nothing of the group, as KafkaApis does; then the authorized operations.
+ */
+export function describedGroupTopics(topicsOf: (group: Obj) => string[]): (q: AclQuery, response: Obj) => boolean {
+  return (q, response) => {
+    let changed = false;
+    for (const g of response.groups as Obj[]) {
+      if (g.errorCode !== E.NONE) continue;
+      if (topicsOf(g).every((name) => q.authorizer.authorize(q.who, Op.Describe, R.Topic, name))) continue;
+      g.errorCode = E.TOPIC_AUTHORIZATION_FAILED;
+      g.errorMessage = "The described group uses topics that the client is not authorized to describe.";
+      g.members = [];
+      if ("topology" in g) g.topology = null;
+      if ("topologyDescription" in g) g.topologyDescription = null;
+      changed = true;
+    }
+    return withAuthorizedOperations(q, response) || changed;
+  };
+}

@@ -6,6 +6,7 @@ import { ApiKey } from "../protocol/messages/index.js";
 import {
   addPartitionsToTxn,
   createTopicsConfigs,
+  describedGroupTopics,
   describeShareGroupOffsetsTopics,
   describeTransactionsTopics,
   fetchSessionForwards,
@@ -13,6 +14,8 @@ import {
   metadataAutoCreate,
   offsetFetchGroups,
   shareSessionForwards,
+  streamsInternalTopics,
+  topologyTopics,
   withAuthorizedOperations,
 } from "./irregular.js";
 import { ZERO_UUID } from "../tenancy/topic-ids.js";
@@ -177,7 +180,10 @@ export const ACL_MATRIX: ReadonlyMap<number, AclRow> = new Map<number, AclRow>([
     ApiKey.ShareGroupDescribe,
     {
       entries: { request: "groupIds", response: "groups", operation: Op.Describe, type: R.Group, name: requestTopic, error: E.GROUP_AUTHORIZATION_FAILED },
-      response: (q, r) => withAuthorizedOperations(q, r),
+      response: describedGroupTopics((g) => (g.members as Obj[]).flatMap((m) => [
+        ...(m.subscribedTopicNames as string[]),
+        ...((m.assignment as Obj).topicPartitions as Obj[]).map((t) => t.topicName as string),
+      ])),
     },
   ],
   [
@@ -208,6 +214,22 @@ export const ACL_MATRIX: ReadonlyMap<number, AclRow> = new Map<number, AclRow>([
   ],
   [ApiKey.AlterShareGroupOffsets, { whole: [group(Op.Read)], entries: topics(Op.Read, "topics", "responses") }],
   [ApiKey.DeleteShareGroupOffsets, { whole: [group(Op.Delete)], entries: topics(Op.Read, "topics", "responses") }],
+  // KIP-1071 streams groups: READ on the group, DESCRIBE on every topic of the topology, CREATE on the internal topics
+  // the coordinator would create (irregular.ts); DESCRIBE on the group and its topology's topics to look at it.
+  [
+    ApiKey.StreamsGroupHeartbeat,
+    {
+      whole: [group(Op.Read), { type: R.Topic, operation: Op.Describe, names: (r) => topologyTopics(r.topology as Obj | null), error: E.TOPIC_AUTHORIZATION_FAILED }],
+      request: streamsInternalTopics,
+    },
+  ],
+  [
+    ApiKey.StreamsGroupDescribe,
+    {
+      entries: { request: "groupIds", response: "groups", operation: Op.Describe, type: R.Group, name: requestTopic, error: E.GROUP_AUTHORIZATION_FAILED },
+      response: describedGroupTopics((g) => topologyTopics(g.topology as Obj | null)),
+    },
+  ],
   // idempotence and transactions
   [ApiKey.InitProducerId, { request: initProducerId }],
   [ApiKey.AddPartitionsToTxn, { request: addPartitionsToTxn }],

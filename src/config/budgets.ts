@@ -39,6 +39,10 @@ export const budgetsSchema = z
     firstRequestTimeoutMs: timeoutMs.optional(),
     /** A connection with nothing in flight and nothing read for this long is closed (connections.max.idle.ms). */
     idleTimeoutMs: timeoutMs.optional(),
+    /** Open connections from one client address (Kafka's max.connections.per.ip); default: no cap. */
+    maxConnectionsPerAddress: z.int().min(1).optional(),
+    /** New connections per second from one client address (KIP-612's per-IP rate); default: no cap. */
+    connectionsPerSecondPerAddress: z.number().positive().optional(),
   })
   .prefault({});
 
@@ -52,6 +56,9 @@ export interface Budgets {
   readonly unfinishedRequestTimeoutMs: number;
   readonly firstRequestTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  /** Absent: no cap per client address (Kafka's defaults). */
+  readonly maxConnectionsPerAddress?: number | undefined;
+  readonly connectionsPerSecondPerAddress?: number | undefined;
 }
 
 /**
@@ -70,6 +77,8 @@ export function resolveBudgets(config: Pick<GatewayConfig, "budgets" | "limits">
     unfinishedRequestTimeoutMs: set.unfinishedRequestTimeoutMs ?? DEFAULT_UNFINISHED_REQUEST_TIMEOUT_MS,
     firstRequestTimeoutMs: set.firstRequestTimeoutMs ?? DEFAULT_FIRST_REQUEST_TIMEOUT_MS,
     idleTimeoutMs: set.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    maxConnectionsPerAddress: set.maxConnectionsPerAddress,
+    connectionsPerSecondPerAddress: set.connectionsPerSecondPerAddress,
   };
 }
 

@@ -4,6 +4,7 @@
 // (connection-reaper.ts). Listeners ask admitConnection() at accept; connections reserve request bytes themselves.
 import type { Logger } from "pino";
 import type { Budgets } from "../config/budgets.js";
+import { AddressConnections } from "../limits/address-connections.js";
 import { ConnectionBudget } from "../limits/connection-budget.js";
 import { RequestBytesBudget } from "../limits/request-bytes-budget.js";
 import type { GatewayObserver } from "../observe/observer.js";
@@ -14,6 +15,7 @@ export class GatewayBudgets {
   readonly requestBytes: RequestBytesBudget;
   readonly connections: ConnectionBudget;
   readonly reaper: ConnectionReaper;
+  private readonly addresses: AddressConnections;
   private readonly refusalLog = new LogThrottle();
 
   constructor(
@@ -25,6 +27,7 @@ export class GatewayBudgets {
     this.requestBytes = new RequestBytesBudget(settings.requestBytes, settings.requestBytesPerVirtualCluster);
     this.connections = new ConnectionBudget(settings.maxConnections, virtualClusters);
     this.reaper = new ConnectionReaper(settings, log);
+    this.addresses = new AddressConnections(settings);
   }
 
   get current(): Budgets {
@@ -37,6 +40,7 @@ export class GatewayBudgets {
     this.requestBytes.resize(settings.requestBytes, settings.requestBytesPerVirtualCluster);
     this.connections.update(settings.maxConnections, virtualClusters);
     this.reaper.update(settings);
+    this.addresses.update(settings);
   }
 
   /**
@@ -44,7 +48,11 @@ export class GatewayBudgets {
    * connection of the virtual cluster holding the most); it counts until the socket closes. False: refused (counted
    * and logged here); the caller closes it.
    */
-  admitConnection(socket: { once(event: "close", listener: () => void): unknown }, virtualCluster: string): boolean {
+  admitConnection(socket: { readonly remoteAddress?: string | undefined; once(event: "close", listener: () => void): unknown }, virtualCluster: string): boolean {
+    // One client address first (it must not take the tenant's share), then the gateway and its fair shares.
+    const fromAddress = this.addresses.admit(socket.remoteAddress ?? "", performance.now());
+    if ("refused" in fromAddress) return this.refuse(virtualCluster, fromAddress.detail, fromAddress.refused);
+    socket.once("close", fromAddress.release);
     const ticket = this.connections.admit(virtualCluster);
     if ("refused" in ticket) return this.refuse(virtualCluster, ticket.detail);
     if (ticket.evict !== undefined && !this.reaper.evict(ticket.evict)) {
@@ -55,8 +63,8 @@ export class GatewayBudgets {
     return true;
   }
 
-  private refuse(virtualCluster: string, detail: string): false {
-    this.observer.capRefused?.(virtualCluster, "gateway_connections");
+  private refuse(virtualCluster: string, detail: string, limit = "gateway_connections"): false {
+    this.observer.capRefused?.(virtualCluster, limit);
     const held = this.refusalLog.take();
     if (held !== undefined) this.log.warn({ virtualCluster, alsoRefusedSinceLastLog: held }, `connection refused: ${detail}`);
     return false;

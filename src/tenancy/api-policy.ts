@@ -50,6 +50,9 @@ export const TENANT_API_ALLOWLIST: ReadonlyMap<number, ApiPolicy> = new Map<numb
   [ApiKey.DescribeShareGroupOffsets, allow(1)],
   [ApiKey.AlterShareGroupOffsets, allow(0)],
   [ApiKey.DeleteShareGroupOffsets, allow(0)],
+  // KIP-1071 streams groups (topology topic names and source-topic regexes confined to the namespace)
+  [ApiKey.StreamsGroupHeartbeat, allow(1)],
+  [ApiKey.StreamsGroupDescribe, allow(1)],
   // idempotence and transactions
   [ApiKey.InitProducerId, allow(6)],
   [ApiKey.AddPartitionsToTxn, allow(5)],

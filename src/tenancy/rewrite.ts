@@ -13,6 +13,7 @@ import { describeGroupsRewrite, joinGroupRewrite, syncGroupRewrite } from "./gro
 import { initProducerIdRewrite } from "./init-producer-id.js";
 import { metadataRewrite } from "./metadata-topics.js";
 import { RewriteState } from "./rewrite-state.js";
+import { streamsGroupHeartbeatRewrite } from "./streams-topology.js";
 import type { IrregularRewrite, RequestOutcome, TenantContext } from "./tenant-context.js";
 import { tenancyPlan, type TenancyLabel } from "./tenancy-plan.js";
 import { ZERO_UUID } from "./topic-ids.js";
@@ -35,6 +36,7 @@ const IRREGULAR: ReadonlyMap<number, IrregularRewrite> = new Map<number, Irregul
   [ApiKey.DescribeTopicPartitions, describeTopicPartitionsRewrite],
   [ApiKey.ConsumerGroupHeartbeat, consumerGroupHeartbeatRewrite],
   [ApiKey.ConsumerGroupDescribe, consumerGroupDescribeRewrite],
+  [ApiKey.StreamsGroupHeartbeat, streamsGroupHeartbeatRewrite],
   [ApiKey.ListTransactions, listTransactionsRewrite],
   [ApiKey.InitProducerId, initProducerIdRewrite],
 ]);

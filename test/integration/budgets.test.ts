@@ -228,6 +228,33 @@ describe("gateway budgets", () => {
     for (const conn of held) await conn.close();
   });
 
+  it("per client address: a cap on open connections and on new ones per second (max.connections.per.ip, KIP-612)", async () => {
+    const refusedFor = (limit: string) => counterValue(metrics.limitRefusals, { virtual_cluster: "attacked", limit });
+    const opened = async (client: string): Promise<RawKafkaConnection | undefined> => {
+      const conn = await RawKafkaConnection.connect(attacked, client, 10_000);
+      cleanups.push(() => conn.close());
+      return conn.send(ApiKey.ApiVersions, 3, API_VERSIONS).then(() => conn, () => undefined);
+    };
+    await setBudgets({ maxConnectionsPerAddress: 3 });
+    const before = await refusedFor("address_connections");
+    const held = [await opened("per-address-1"), await opened("per-address-2"), await opened("per-address-3")];
+    expect(held.every((c) => c !== undefined)).toBe(true);
+    expect(await opened("per-address-4")).toBeUndefined(); // the test's own address holds 3: closed at once
+    expect(await refusedFor("address_connections")).toBe(before + 1);
+    await held[0]!.close();
+    await waitUntil(async () => (await opened("per-address-again")) !== undefined, { what: "a connection once one of the three closed" });
+    for (const conn of held) await conn?.close();
+
+    await setBudgets({ connectionsPerSecondPerAddress: 2 });
+    const rateBefore = await refusedFor("address_connection_rate");
+    const burst = [await opened("rate-1"), await opened("rate-2"), await opened("rate-3")];
+    // A burst of one second's worth (2) is let in; the third, within that second, is refused.
+    expect(burst.filter((c) => c === undefined).length).toBeGreaterThanOrEqual(1);
+    expect(await refusedFor("address_connection_rate")).toBeGreaterThan(rateBefore);
+    for (const conn of burst) await conn?.close();
+    await setBudgets({});
+  });
+
   it("bootstrap connections land on more than one broker", async () => {
     await setBudgets({});
     const conns: RawKafkaConnection[] = [];

@@ -22,7 +22,9 @@ export interface Victim {
   txn: string;
   /** B's share group (KIP-932), with a share-partition start offset of B's: set only where the broker has share groups. */
   shareGroup: string;
-  prefixed: { topic: string; group: string; txn: string; shareGroup: string };
+  /** B's streams group (KIP-1071), reading B's orders: set only where the broker has streams groups. */
+  streamsGroup: string;
+  prefixed: { topic: string; group: string; txn: string; shareGroup: string; streamsGroup: string };
   topicId: string;
   partitions: number;
   /** Node id of the leader of each partition of B's topic. */
@@ -204,6 +206,22 @@ const groups = (v: Victim) => [v.group, v.prefixed.group];
 const txns = (v: Victim) => [v.txn, v.prefixed.txn];
 
 const shareGroups = (v: Victim) => [v.shareGroup, v.prefixed.shareGroup];
+const streamsGroups = (v: Victim) => [v.streamsGroup, v.prefixed.streamsGroup];
+
+/** A StreamsGroupHeartbeat: joining (epoch 0) with a stateless topology reading `sources` and `regexes`, or leaving (-1). */
+export function streamsHeartbeat(groupId: string, memberId: string, memberEpoch: number, sources: string[] = [], regexes: string[] = []): object {
+  const joining = memberEpoch === 0;
+  const subtopology = {
+    subtopologyId: "0", sourceTopics: sources, sourceTopicRegex: regexes, stateChangelogTopics: [], repartitionSinkTopics: [], repartitionSourceTopics: [], copartitionGroups: [],
+  };
+  return {
+    groupId, memberId, memberEpoch, endpointInformationEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: joining ? 10_000 : -1,
+    topology: joining ? { epoch: 0, subtopologies: [subtopology] } : null,
+    activeTasks: joining ? [] : null, standbyTasks: joining ? [] : null, warmupTasks: joining ? [] : null,
+    processId: joining ? memberId : null, userEndpoint: null, clientTags: joining ? [] : null, taskOffsets: joining ? [] : null, taskEndOffsets: joining ? [] : null,
+    shutdownApplication: false,
+  };
+}
 
 /** Runs `attempt` for B's group id by its plain and its prefixed name, on A's coordinator for that name. */
 async function eachGroup(ctx: ProbeContext, attempt: (groupId: string, conn: RawKafkaConnection) => Promise<void>, of = groups): Promise<void> {
@@ -713,6 +731,31 @@ export const PROBES: Readonly<Partial<Record<keyof typeof ApiKey, ProbeRow>>> = 
         expect(ROUTING_ERRORS.has(res.groups[0].errorCode), `ConsumerGroupDescribe ${groupId}: ${res.groups[0].errorCode}`).toBe(false);
         expect(res.groups[0].members).toEqual([]);
       });
+    },
+  },
+  StreamsGroupHeartbeat: {
+    intent: "join B's streams group app1 with a topology reading B's orders by both names and by regex: no task, nothing of B's",
+    async probe(ctx) {
+      await eachGroup(ctx, async (groupId, conn) => {
+        const memberId = memberIdOfA();
+        const res = ctx.noLeak(await conn.send(ApiKey.StreamsGroupHeartbeat, ctx.version, streamsHeartbeat(groupId, memberId, 0, names(ctx.victim), [".*"])));
+        expect(ROUTING_ERRORS.has(res.errorCode), `StreamsGroupHeartbeat ${groupId}: ${res.errorCode}`).toBe(false);
+        expect(stringify(res), `StreamsGroupHeartbeat ${groupId}`).not.toContain(ctx.victim.prefixed.topic.slice(0, -"orders".length));
+        for (const tasks of [res.activeTasks, res.standbyTasks, res.warmupTasks]) expect(tasks ?? []).toEqual([]);
+        if (res.errorCode === ErrorCode.NONE) ctx.noLeak(await conn.send(ApiKey.StreamsGroupHeartbeat, ctx.version, streamsHeartbeat(groupId, res.memberId, -1)));
+      }, streamsGroups);
+    },
+  },
+  StreamsGroupDescribe: {
+    intent: "describe B's streams group app1: nothing of B's (at most A's own, memberless group)",
+    async probe(ctx) {
+      await eachGroup(ctx, async (groupId, conn) => {
+        const res = ctx.noLeak(await conn.send(ApiKey.StreamsGroupDescribe, ctx.version, { groupIds: [groupId], includeAuthorizedOperations: false }));
+        const group = res.groups[0];
+        expect(ROUTING_ERRORS.has(group.errorCode), `StreamsGroupDescribe ${groupId}: ${group.errorCode}`).toBe(false);
+        expect(group.members, `StreamsGroupDescribe ${groupId}`).toEqual([]);
+        expect(stringify(group), `StreamsGroupDescribe ${groupId}`).not.toContain(ctx.victim.prefixed.topic.slice(0, -"orders".length));
+      }, streamsGroups);
     },
   },
   ShareGroupHeartbeat: {

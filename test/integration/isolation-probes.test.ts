@@ -18,7 +18,9 @@ import { waitUntil } from "../harness/wait.js";
 import { createReadyTopic } from "../harness/topic-propagation.js";
 import { RawKafkaConnection, type VersionRange } from "../harness/raw-client.js";
 import { openTenantsSession, upstreamSinceWithControl, type TenantsSession } from "../harness/tenants.js";
-import { BROKER_CONFIG, BROKER_CONFIG_VALUE, PROBES, errorCodes, stringify, type ProbeContext, type Victim } from "./isolation-probes.table.js";
+import {
+  BROKER_CONFIG, BROKER_CONFIG_VALUE, PROBES, errorCodes, randomTopicId, streamsHeartbeat, stringify, type ProbeContext, type Victim,
+} from "./isolation-probes.table.js";
 
 const PARTITIONS = 3;
 const RECORDS = 30;
@@ -35,6 +37,8 @@ interface VictimState {
   transaction: string;
   /** B's share group's offsets (where the broker has share groups). */
   shareOffsets: string;
+  /** B's streams group: its state, epochs and topology (where the broker has streams groups). */
+  streamsGroup: string;
 }
 
 describe("tenant isolation probes", () => {
@@ -49,6 +53,7 @@ describe("tenant isolation probes", () => {
   let bTransaction: Transaction | undefined;
   let bJoins = 0;
   let shareGroupsOnBroker = false;
+  let streamsGroupsOnBroker = false;
   const outcomes: string[] = [];
 
   async function victimState(): Promise<VictimState> {
@@ -70,8 +75,15 @@ describe("tenant isolation probes", () => {
       const res = await shareCoordinator.send(ApiKey.DescribeShareGroupOffsets, 1, { groups: [{ groupId: victim.prefixed.shareGroup, topics: null }] });
       shareOffsets = stringify(res.groups);
     }
+    let streamsGroup = "";
+    if (streamsGroupsOnBroker) {
+      const streamsCoordinator = await physicalCoordinator(victim.prefixed.streamsGroup);
+      const res = await streamsCoordinator.send(ApiKey.StreamsGroupDescribe, 0, { groupIds: [victim.prefixed.streamsGroup], includeAuthorizedOperations: false });
+      streamsGroup = stringify(res.groups);
+    }
     return {
       shareOffsets,
+      streamsGroup,
       topics: (await admin.listTopics()).filter((t) => t.startsWith(session.analytics.prefix)).sort(),
       partitions: offsets.length,
       endOffsets: offsets.map((o) => `${o.partition}:${o.high}`).sort(),
@@ -109,6 +121,7 @@ describe("tenant isolation probes", () => {
     const secret = `secret-of-analytics-${analytics.prefix}`;
     const prefixed = {
       topic: analytics.physical("orders"), group: analytics.physical("g1"), txn: analytics.physical("t1"), shareGroup: analytics.physical("sg1"),
+      streamsGroup: analytics.physical("app1"),
     };
 
     // B's data, written straight to the physical cluster: the probes must not depend on the gateway to set up.
@@ -151,11 +164,24 @@ describe("tenant isolation probes", () => {
       });
       expect(errorCodes(alter)).toEqual([ErrorCode.NONE, ErrorCode.NONE]);
     }
+    // B's streams group: a member joins with a (stateless) topology reading B's orders, and leaves; the group stays.
+    streamsGroupsOnBroker = (await rawPhysical.apiVersions()).has(ApiKey.StreamsGroupHeartbeat);
+    if (streamsGroupsOnBroker) {
+      const conn = await physicalCoordinator(prefixed.streamsGroup);
+      const memberId = randomTopicId();
+      const joined = await waitUntil(async () => {
+        const res = await conn.send(ApiKey.StreamsGroupHeartbeat, 0, streamsHeartbeat(prefixed.streamsGroup, memberId, 0, [prefixed.topic]));
+        return res.errorCode !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS && res;
+      }, { what: `B's streams group ${prefixed.streamsGroup}`, timeoutMs: 30_000 });
+      expect(joined.errorCode).toBe(ErrorCode.NONE);
+      const left = await conn.send(ApiKey.StreamsGroupHeartbeat, 0, streamsHeartbeat(prefixed.streamsGroup, memberId, -1));
+      expect(left.errorCode).toBe(ErrorCode.NONE);
+    }
     const metadata = await rawPhysical.send(ApiKey.Metadata, 12, { topics: [{ name: prefixed.topic }], allowAutoTopicCreation: false });
     const topic = metadata.topics[0];
     const leaders = [...topic.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex).map((p: { leaderId: number }) => p.leaderId);
     victim = {
-      topic: "orders", group: "g1", txn: "t1", shareGroup: "sg1", prefixed, topicId: topic.topicId, partitions: PARTITIONS, leaders,
+      topic: "orders", group: "g1", txn: "t1", shareGroup: "sg1", streamsGroup: "app1", prefixed, topicId: topic.topicId, partitions: PARTITIONS, leaders,
       memberId, generationId: await generationOf(prefixed.group, memberId), producerId: 0n, producerEpoch: 0, secret,
     };
     // Wait until B's offsets are committed for every record, so the snapshot is stable.

@@ -280,6 +280,52 @@ describe("acl filter: share groups (KIP-932), as KafkaApis authorizes them", () 
   });
 });
 
+describe("acl filter: streams groups (KIP-1071), as KafkaApis authorizes them", () => {
+  const topology = {
+    epoch: 0,
+    subtopologies: [{
+      subtopologyId: "0", sourceTopics: ["words"], sourceTopicRegex: [], repartitionSinkTopics: [], copartitionGroups: [], repartitionSourceTopics: [],
+      stateChangelogTopics: [{ name: "app-store-changelog", partitions: 0, replicationFactor: 0, topicConfigs: [] }],
+    }],
+  };
+  const join = (groupId: string) => frame(ApiKey.StreamsGroupHeartbeat, 1, {
+    groupId, memberId: "m", memberEpoch: 0, endpointInformationEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 1000, topology,
+    activeTasks: null, standbyTasks: null, warmupTasks: null, processId: "p", userEndpoint: null, clientTags: null, taskOffsets: null, taskEndOffsets: null,
+    shutdownApplication: false,
+  });
+  const code = async (chain: FilterChain, session: ReturnType<typeof testSession>, groupId = "app") =>
+    answered(await decide(chain, join(groupId), session), ApiKey.StreamsGroupHeartbeat, 1).errorCode;
+
+  it("StreamsGroupHeartbeat: READ on the group, DESCRIBE on every topology topic, CREATE on the internal topics (or the cluster)", async () => {
+    const group = allow("app", Op.Read, R.Group);
+    const noGroup = setup(rules(allow("*", Op.All)));
+    expect(await code(noGroup.chain, noGroup.session)).toBe(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    const noChangelog = setup(rules(group, allow("words", Op.Read)));
+    expect(await code(noChangelog.chain, noChangelog.session)).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+    const noCreate = setup(rules(group, allow("words", Op.Read), allow("app-", Op.Describe, R.Topic, PatternType.Prefixed)));
+    expect(await code(noCreate.chain, noCreate.session)).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+    for (const create of [allow("app-", Op.Create, R.Topic, PatternType.Prefixed), allow("kafka-cluster", Op.Create, R.Cluster)]) {
+      const ok = setup(rules(group, allow("words", Op.Read), allow("app-", Op.Describe, R.Topic, PatternType.Prefixed), create));
+      expect((await decide(ok.chain, join("app"), ok.session)).kind).toBe("forward");
+    }
+  });
+
+  it("StreamsGroupDescribe: a group whose topology names a topic the principal may not describe shows nothing of it", async () => {
+    const { chain, session } = setup(rules(allow("app", Op.Describe, R.Group), allow("words", Op.Describe)));
+    const { request } = forwarded(await decide(chain, frame(ApiKey.StreamsGroupDescribe, 0, { groupIds: ["app"], includeAuthorizedOperations: false }), session));
+    const described = {
+      throttleTimeMs: 0,
+      groups: [{
+        errorCode: 0, errorMessage: null, groupId: "payments.app", groupState: "Stable", groupEpoch: 1, assignmentEpoch: 1, members: [], authorizedOperations: -2147483648,
+        topology: { epoch: 0, subtopologies: [{ subtopologyId: "0", sourceTopics: ["payments.words"], repartitionSinkTopics: [], repartitionSourceTopics: [],
+          stateChangelogTopics: [{ name: "payments.app-secret-changelog", partitions: 1, replicationFactor: 3, topicConfigs: [] }] }] },
+      }],
+    };
+    const out = decodedResponse(ApiKey.StreamsGroupDescribe, 0, chain.onResponse(session, request, responseFrame(ApiKey.StreamsGroupDescribe, 0, described))!);
+    expect((out.groups as Obj[])[0]).toMatchObject({ groupId: "app", errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, topology: null, members: [] });
+  });
+});
+
 describe("acl filter: the matrix", () => {
   it("has a row for every API a tenant may use", () => {
     const missing = [...TENANT_API_ALLOWLIST.keys()].filter((key) => !ACL_MATRIX.has(key)).map((key) => API_BY_KEY.get(key)!.name);

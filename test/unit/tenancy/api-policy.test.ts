@@ -14,7 +14,7 @@ const NEVER: (keyof typeof ApiKey)[] = [
   "BrokerHeartbeat", "UnregisterBroker", "AllocateProducerIds", "ControllerRegistration", "WriteTxnMarkers",
   "AddRaftVoter", "RemoveRaftVoter", "UpdateRaftVoter", "SaslHandshake", "SaslAuthenticate",
   "InitializeShareGroupState", "ReadShareGroupState", "WriteShareGroupState", "DeleteShareGroupState", "ReadShareGroupStateSummary",
-  "StreamsGroupHeartbeat", "GetTelemetrySubscriptions", "PushTelemetry",
+  "StreamsGroupTopologyDescriptionUpdate", "GetTelemetrySubscriptions", "PushTelemetry",
 ];
 
 describe("tenant API allowlist", () => {

@@ -47,6 +47,46 @@ const requests: Row[] = [
   ["DescribeTransactions", 0, { transactionalIds: ["tx"] }, { transactionalIds: ["payments.tx"] }],
   ["ConsumerGroupHeartbeat", 0, { groupId: "g", subscribedTopicNames: ["orders"], topicPartitions: null }, { groupId: "payments.g", subscribedTopicNames: ["payments.orders"], topicPartitions: null }],
   ["ConsumerGroupDescribe", 0, { groupIds: ["g"] }, { groupIds: ["payments.g"] }],
+  [
+    "StreamsGroupHeartbeat",
+    1,
+    {
+      groupId: "app",
+      topology: {
+        epoch: 0,
+        subtopologies: [
+          {
+            subtopologyId: "0", sourceTopics: ["words"], sourceTopicRegex: [], repartitionSinkTopics: ["app-counts-repartition"], copartitionGroups: [],
+            stateChangelogTopics: [], repartitionSourceTopics: [],
+          },
+          {
+            subtopologyId: "1", sourceTopics: [], sourceTopicRegex: [], repartitionSinkTopics: [], copartitionGroups: [],
+            stateChangelogTopics: [{ name: "app-counts-changelog", topicConfigs: [{ key: "cleanup.policy", value: "compact" }] }],
+            repartitionSourceTopics: [{ name: "app-counts-repartition", topicConfigs: [] }],
+          },
+        ],
+      },
+    },
+    {
+      groupId: "payments.app",
+      topology: {
+        epoch: 0,
+        subtopologies: [
+          {
+            subtopologyId: "0", sourceTopics: ["payments.words"], sourceTopicRegex: [], repartitionSinkTopics: ["payments.app-counts-repartition"], copartitionGroups: [],
+            stateChangelogTopics: [], repartitionSourceTopics: [],
+          },
+          {
+            subtopologyId: "1", sourceTopics: [], sourceTopicRegex: [], repartitionSinkTopics: [], copartitionGroups: [],
+            stateChangelogTopics: [{ name: "payments.app-counts-changelog", topicConfigs: [{ key: "cleanup.policy", value: "compact" }] }],
+            repartitionSourceTopics: [{ name: "payments.app-counts-repartition", topicConfigs: [] }],
+          },
+        ],
+      },
+    },
+  ],
+  ["StreamsGroupHeartbeat", 1, { groupId: "app", topology: null }, { groupId: "payments.app", topology: null }], // not joining: no topology
+  ["StreamsGroupDescribe", 1, { groupIds: ["app"] }, { groupIds: ["payments.app"] }],
   ["ShareGroupHeartbeat", 1, { groupId: "g", subscribedTopicNames: ["orders"] }, { groupId: "payments.g", subscribedTopicNames: ["payments.orders"] }],
   ["ShareGroupHeartbeat", 1, { groupId: "g", subscribedTopicNames: null }, { groupId: "payments.g", subscribedTopicNames: null }], // unchanged since the last heartbeat
   ["ShareGroupDescribe", 1, { groupIds: ["g", "analytics.g"] }, { groupIds: ["payments.g", "payments.analytics.g"] }],
@@ -119,6 +159,43 @@ const responses: Row[] = [
     0,
     { groups: [{ groupId: "payments.g", errorMessage: null, members: [{ subscribedTopicNames: ["payments.orders", "analytics.orders"], subscribedTopicRegex: null, assignment: { topicPartitions: [{ topicName: "payments.orders", partitions: [0] }] }, targetAssignment: { topicPartitions: [] } }] }] },
     { groups: [{ groupId: "g", errorMessage: null, members: [{ subscribedTopicNames: ["orders"], subscribedTopicRegex: null, assignment: { topicPartitions: [{ topicName: "orders", partitions: [0] }] }, targetAssignment: { topicPartitions: [] } }] }] },
+  ],
+  [
+    "StreamsGroupHeartbeat",
+    1,
+    {
+      errorMessage: null,
+      status: [{ statusCode: 1, statusDetail: "Internal topics are missing: [payments.app-counts-changelog]" }],
+      partitionsByUserEndpoint: [{ activePartitions: [{ topic: "payments.words", partitions: [0] }, { topic: "analytics.words", partitions: [0] }], standbyPartitions: [] }],
+    },
+    {
+      errorMessage: null,
+      status: [{ statusCode: 1, statusDetail: "Internal topics are missing: [app-counts-changelog]" }],
+      partitionsByUserEndpoint: [{ activePartitions: [{ topic: "words", partitions: [0] }], standbyPartitions: [] }],
+    },
+  ],
+  [
+    "StreamsGroupDescribe",
+    1,
+    {
+      groups: [
+        {
+          groupId: "payments.app", errorMessage: null, members: [],
+          topology: { subtopologies: [{ sourceTopics: ["payments.words"], repartitionSinkTopics: [], stateChangelogTopics: [{ name: "payments.app-counts-changelog" }], repartitionSourceTopics: [] }] },
+          topologyDescription: { subtopologies: [{ nodes: [{ sourceTopics: ["payments.words"], sinkTopic: null }, { sourceTopics: [], sinkTopic: "payments.counts" }] }], globalStores: [] },
+        },
+        { groupId: "analytics.app", errorMessage: null, members: [], topology: null, topologyDescription: null },
+      ],
+    },
+    {
+      groups: [
+        {
+          groupId: "app", errorMessage: null, members: [],
+          topology: { subtopologies: [{ sourceTopics: ["words"], repartitionSinkTopics: [], stateChangelogTopics: [{ name: "app-counts-changelog" }], repartitionSourceTopics: [] }] },
+          topologyDescription: { subtopologies: [{ nodes: [{ sourceTopics: ["words"], sinkTopic: null }, { sourceTopics: [], sinkTopic: "counts" }] }], globalStores: [] },
+        },
+      ],
+    },
   ],
   ["ShareGroupHeartbeat", 1, { errorMessage: "payments.g is full", assignment: null }, { errorMessage: "g is full", assignment: null }],
   [

@@ -15,6 +15,8 @@ const FREE_TEXT = "client-supplied free text (commit metadata)";
 const GROUP_BYTES = "consumer protocol bytes: group-protocol.ts";
 const INSTANCE = "a static member id: scoped to its (namespaced) group";
 const STATE = "a group or transaction state/type name";
+const CLIENT_TAG = "client-supplied free text (rack-aware assignment tags)";
+const NODE = "a Streams processor node's name";
 
 const REVIEWED: Record<string, string> = {
   "ProduceRequest.topicData.topicId": TOPIC_ID,
@@ -114,6 +116,18 @@ const REVIEWED: Record<string, string> = {
   "DescribeShareGroupOffsetsResponse.groups.topics.topicId": TOPIC_ID,
   "AlterShareGroupOffsetsResponse.responses.topicId": TOPIC_ID,
   "DeleteShareGroupOffsetsResponse.responses.topicId": TOPIC_ID,
+  "StreamsGroupHeartbeatRequest.topology.subtopologies.sourceTopicRegex": "streams-topology.ts",
+  "StreamsGroupHeartbeatRequest.topology.subtopologies.stateChangelogTopics.topicConfigs.key": "streams-topology.ts (allowlist)",
+  "StreamsGroupHeartbeatRequest.topology.subtopologies.repartitionSourceTopics.topicConfigs.key": "streams-topology.ts (allowlist)",
+  "StreamsGroupHeartbeatRequest.clientTags.key": CLIENT_TAG,
+  "StreamsGroupDescribeResponse.groups.groupState": STATE,
+  "StreamsGroupDescribeResponse.groups.topology.subtopologies.stateChangelogTopics.topicConfigs.key": CONFIG,
+  "StreamsGroupDescribeResponse.groups.topology.subtopologies.repartitionSourceTopics.topicConfigs.key": CONFIG,
+  "StreamsGroupDescribeResponse.groups.members.clientTags.key": CLIENT_TAG,
+  "StreamsGroupDescribeResponse.groups.topologyDescription.subtopologies.nodes.name": NODE,
+  "StreamsGroupDescribeResponse.groups.topologyDescription.globalStores.source.name": NODE,
+  "StreamsGroupDescribeResponse.groups.topologyDescription.globalStores.processor.name": NODE,
+  "StreamsGroupDescribeResponse.groups.assignorName": ASSIGNOR,
 };
 
 /** Unannotated fields whose type or name could hold a topic, group or transactional id. */
