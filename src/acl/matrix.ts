@@ -93,7 +93,8 @@ export const ACL_MATRIX: ReadonlyMap<number, AclRow> = new Map<number, AclRow>([
     ApiKey.Fetch,
     {
       entries: topics(Op.Read, "topics", "responses", { forwardWhenAllDenied: fetchSessionForwards }),
-      // A fetch session (KIP-227) may hold a partition the rules no longer allow: its data never goes out.
+      // A fetch session (KIP-227) may hold a partition the rules no longer allow: its data never goes out (an empty
+      // record set, as a broker sends with an error; librdkafka can't parse a null one).
       results: {
         field: "responses",
         type: R.Topic,
@@ -101,7 +102,7 @@ export const ACL_MATRIX: ReadonlyMap<number, AclRow> = new Map<number, AclRow>([
         name: resultTopic,
         replace: (result) => {
           for (const p of result.partitions as Obj[]) {
-            Object.assign(p, { errorCode: E.TOPIC_AUTHORIZATION_FAILED, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, records: null });
+            Object.assign(p, { errorCode: E.TOPIC_AUTHORIZATION_FAILED, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, preferredReadReplica: -1, records: [] });
           }
         },
       },

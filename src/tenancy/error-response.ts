@@ -235,6 +235,11 @@ function fill(fields: readonly FieldSchema[], version: number, given: Obj, error
     else if (f.name === "throttleTimeMs") out[f.name] = 0;
     // Kafka's "no producer id" (RecordBatch.NO_PRODUCER_ID, the specs' default), not a real id 0.
     else if (f.entityType === "producerId" && value === undefined) out[f.name] = -1n;
+    // An offset an error response can't know is -1, as a broker's (highWatermark 0 on a refused Fetch made librdkafka
+    // report the end of the partition instead of the error).
+    else if (f.type === "int64" && /(?:offset|watermark)$/i.test(f.name) && value === undefined) out[f.name] = -1n;
+    // "No broker" is -1 too (a Fetch error's preferredReadReplica 0 would send librdkafka to replica 0).
+    else if (f.entityType === "brokerId" && value === undefined && f.type === "int32") out[f.name] = -1;
     else if (f.fields !== undefined) {
       const children = f.fields;
       if (f.type.startsWith("[]")) out[f.name] = ((value as Obj[] | undefined) ?? []).map((item) => fill(children, version, item, error));
@@ -258,7 +263,9 @@ function zeroValue(type: string, nullable: boolean): unknown {
     case "bytes":
       return nullable ? null : Buffer.alloc(0);
     case "records":
-      return nullable ? null : [];
+      // Empty, never null, even where the field is nullable: brokers answer an error with an empty record set, and
+      // librdkafka can't parse a null one (Fetch v11: "invalid MessageSetSize -1", then retries in a tight loop).
+      return [];
     default:
       return 0; // int8, int16, int32, uint16, uint32, float64
   }

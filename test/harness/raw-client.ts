@@ -70,10 +70,10 @@ export class RawKafkaConnection {
     socket.on("error", () => undefined); // surfaces as "close"
   }
 
-  /** Connects to "host:port". */
-  static connect(address: string, clientId = "bulkhead-raw-test", timeoutMs = 30_000): Promise<RawKafkaConnection> {
+  /** Connects to "host:port" (from `localAddress`, e.g. another loopback address, when given). */
+  static connect(address: string, clientId = "bulkhead-raw-test", timeoutMs = 30_000, localAddress?: string): Promise<RawKafkaConnection> {
     const at = address.lastIndexOf(":");
-    const socket = net.connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)) });
+    const socket = net.connect({ host: address.slice(0, at), port: Number(address.slice(at + 1)), ...(localAddress !== undefined && { localAddress }) });
     socket.setNoDelay(true);
     return new Promise((resolve, reject) => {
       socket.once("error", reject);

@@ -293,6 +293,13 @@ describe("ACLs per virtual cluster", () => {
     const options = ["-b", bootstrap(a, "sasl"), "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanisms=SCRAM-SHA-512", "-X", "sasl.username=bob", "-X", `sasl.password=${PASSWORD}`];
     const listing = assertSucceeded("kcat -L", await runKcat([...options, "-L", "-J"]));
     expect((JSON.parse(listing.stdout) as { topics: { topic: string }[] }).topics.map((t) => t.topic)).toEqual([topics.orders]);
+    // A consumer without READ: the refused Fetch reads like a broker's (empty record set, offsets -1, no preferred
+    // replica), so librdkafka reports the error once instead of looping on a parse failure or reporting the end.
+    const alice = ["-b", bootstrap(a, "sasl"), "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanisms=SCRAM-SHA-512", "-X", "sasl.username=alice", "-X", `sasl.password=${PASSWORD}`];
+    const read = await runProcess("kcat", [...alice, "-C", "-t", topics.orders, "-o", "beginning", "-e"], { timeoutMs: 60_000 });
+    const said = `${read.stdout}${read.stderr}`;
+    expect(said).toMatch(/Topic authorization failed/i);
+    expect(said).not.toMatch(/parse failure|Reached end/);
     // Not runKcat: its -q would hide the delivery report.
     const refused = await runProcess("kcat", [...options, "-P", "-t", topics.orders], { input: "nope\n", timeoutMs: 60_000 });
     expect(`${refused.stdout}${refused.stderr}`).toMatch(/Topic authorization failed|TOPIC_AUTHORIZATION_FAILED/i);

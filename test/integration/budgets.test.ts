@@ -230,8 +230,9 @@ describe("gateway budgets", () => {
 
   it("per client address: a cap on open connections and on new ones per second (max.connections.per.ip, KIP-612)", async () => {
     const refusedFor = (limit: string) => counterValue(metrics.limitRefusals, { virtual_cluster: "attacked", limit });
+    // From an address of its own (all of 127/8 is loopback), so the other tests' connections from 127.0.0.1 don't count.
     const opened = async (client: string): Promise<RawKafkaConnection | undefined> => {
-      const conn = await RawKafkaConnection.connect(attacked, client, 10_000);
+      const conn = await RawKafkaConnection.connect(attacked, client, 10_000, "127.0.0.2");
       cleanups.push(() => conn.close());
       return conn.send(ApiKey.ApiVersions, 3, API_VERSIONS).then(() => conn, () => undefined);
     };
@@ -239,7 +240,7 @@ describe("gateway budgets", () => {
     const before = await refusedFor("address_connections");
     const held = [await opened("per-address-1"), await opened("per-address-2"), await opened("per-address-3")];
     expect(held.every((c) => c !== undefined)).toBe(true);
-    expect(await opened("per-address-4")).toBeUndefined(); // the test's own address holds 3: closed at once
+    expect(await opened("per-address-4")).toBeUndefined(); // 127.0.0.2 holds 3: closed at once
     expect(await refusedFor("address_connections")).toBe(before + 1);
     await held[0]!.close();
     await waitUntil(async () => (await opened("per-address-again")) !== undefined, { what: "a connection once one of the three closed" });

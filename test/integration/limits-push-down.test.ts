@@ -45,8 +45,10 @@ describe("tenant byte rate pushed down to Kafka's client quotas, two gateway ins
 
   it("writes the tenant's quota for its one upstream client id", async () => {
     for (const gateway of gateways) await gateway.runtime.quotaSync.settled();
-    const quotas = await describeOurQuotas(connector());
-    expect(quotas.get(pushDownClientId(tenant))).toEqual(new Map([["producer_byte_rate", MiB]]));
+    // The broker that answers DescribeClientQuotas may learn the quota from the metadata log a moment after the one
+    // that took AlterClientQuotas: wait for it to be visible rather than read once.
+    const quota = await waitUntil(async () => (await describeOurQuotas(connector())).get(pushDownClientId(tenant)), { what: "the tenant's quota to be visible" });
+    expect(quota).toEqual(new Map([["producer_byte_rate", MiB]]));
   });
 
   it("holds the tenant's total over both instances near its rate, and the brokers' throttle time reaches the clients", async () => {

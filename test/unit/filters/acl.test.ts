@@ -154,7 +154,7 @@ describe("acl filter: fetch sessions and listings", () => {
     const [a, b] = out.responses as { topic: string; partitions: Obj[] }[];
     expect(a!.partitions[0]!.errorCode).toBe(0);
     expect(b!.topic).toBe("b");
-    expect(b!.partitions[0]).toMatchObject({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, records: null, highWatermark: -1n });
+    expect(b!.partitions[0]).toMatchObject({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, records: [], highWatermark: -1n });
   });
 
   it("Metadata: a listing shows only describable topics; a denied topic asked for is TOPIC_AUTHORIZATION_FAILED, by id UNKNOWN_TOPIC_ID", async () => {
@@ -239,6 +239,23 @@ describe("acl filter: share groups (KIP-932), as KafkaApis authorizes them", () 
     const out = decodedResponse(ApiKey.ShareFetch, 2, chain.onResponse(session, request, responseFrame(ApiKey.ShareFetch, 2, broker))!);
     expect((out.responses as { partitions: Obj[] }[])[0]!.partitions[0]).toMatchObject({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, acquiredRecords: [] });
     expect(JSON.stringify(out, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain(Buffer.from("secret").toJSON().data.join(","));
+  });
+
+  it("ShareGroupDescribe: a group whose members use a topic the principal may not describe shows nothing of it", async () => {
+    const { chain, session } = setup(rules(allow("workers", Op.Describe, R.Group), allow("orders", Op.Describe)));
+    const { request } = forwarded(await decide(chain, frame(ApiKey.ShareGroupDescribe, 1, { groupIds: ["workers"], includeAuthorizedOperations: false }), session));
+    const member = (topic: string) => ({
+      memberId: "m", rackId: null, memberEpoch: 1, clientId: "c", clientHost: "/127.0.0.1", subscribedTopicNames: [`payments.${topic}`],
+      assignment: { topicPartitions: [{ topicId: OUR_ID, topicName: `payments.${topic}`, partitions: [0] }] },
+    });
+    const group = (members: object[]) => ({
+      throttleTimeMs: 0,
+      groups: [{ errorCode: 0, errorMessage: null, groupId: "payments.workers", groupState: "Stable", groupEpoch: 1, assignmentEpoch: 1, assignorName: "simple", members, authorizedOperations: -2147483648 }],
+    });
+    const described = (members: object[]) =>
+      (decodedResponse(ApiKey.ShareGroupDescribe, 1, chain.onResponse(session, request, responseFrame(ApiKey.ShareGroupDescribe, 1, group(members)))!).groups as Obj[])[0];
+    expect(described([member("orders")])).toMatchObject({ groupId: "workers", errorCode: 0 });
+    expect(described([member("orders"), member("secret")])).toMatchObject({ groupId: "workers", errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, members: [] });
   });
 
   it("DeleteShareGroupOffsets needs DELETE on the group; AlterShareGroupOffsets READ on the group and on each topic", async () => {
