@@ -187,7 +187,9 @@ describe("ACLs per virtual cluster", () => {
     expect(await carol.listGroups()).toEqual({ groups: [] });
     const admin = await connect(client(a, "admin", "scram-sha-512").admin());
     const created = uniqueName("by-admin");
-    await admin.createTopics({ topics: [{ topic: created }] });
+    await admin.createTopics({ topics: [{ topic: created }], waitForLeaders: false });
+    // A 3.9 cluster's brokers learn of a new topic one by one: wait for the listing rather than read it once.
+    await waitUntil(async () => (await admin.listTopics()).includes(created), { what: `the super-user to list ${created}` });
     expect(await admin.listTopics()).toEqual(expect.arrayContaining([topics.orders, topics.secret, created]));
     await admin.deleteTopics({ topics: [created] });
     // DescribeAcls, answered from the rules with the tenant's names (kafkajs describeAcls: resource type ANY=1...).

@@ -29,7 +29,8 @@ const viaLoopback: ISocketFactory = ({ host, port, ssl, onConnect }) => {
  * through, so the wait goes through kafkajs itself: until every partition has a leader and its offsets answer.
  */
 async function createAndWait(admin: Admin, topic: ITopicConfig): Promise<void> {
-  await admin.createTopics({ topics: [topic] });
+  // Not waitForLeaders: kafkajs gives up on the UNKNOWN_TOPIC_OR_PARTITION a 3.9 broker answers meanwhile.
+  await admin.createTopics({ topics: [topic], waitForLeaders: false });
   await waitUntil(
     async () => {
       const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic.topic] })).topics;
