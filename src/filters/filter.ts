@@ -76,7 +76,7 @@ export type RequestVerdict =
    */
   | { readonly kind: "pending"; readonly verdict: Promise<RequestVerdict> };
 
-/** The answer to a raw SASL token: a raw token back (then, optionally, close), or close at once. */
+/** The answer to a raw SASL token: a raw token back, or close the connection. */
 export type RawTokenVerdict = { readonly kind: "reply"; readonly token: Buffer } | { readonly kind: "close"; readonly reason: string };
 
 export const CONTINUE: RequestVerdict = Object.freeze({ kind: "continue" });
