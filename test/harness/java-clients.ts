@@ -46,6 +46,8 @@ export interface RunningJavaClient {
   stderr(): string;
   /** Waits until a line matches, or the client exits (then rejects, with its output). */
   waitForLine(match: RegExp, timeoutMs: number): Promise<string>;
+  /** Waits for it to exit by itself (e.g. giving up on an error); stops it and rejects after timeoutMs. */
+  exited(timeoutMs: number): Promise<number | null>;
   /** Closes its stdin (the clients' signal to finish) and waits for its exit code. */
   finish(timeoutMs: number): Promise<number | null>;
 }
@@ -68,6 +70,17 @@ export async function spawnJavaClient(client: JavaClient, args: readonly string[
   });
   jvm.child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   const output = () => `stdout (last lines):\n${lines.slice(-20).join("\n")}\nstderr:\n${stderr.slice(-4000)}`;
+  const exited = async (timeoutMs: number): Promise<number | null> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((r) => (timer = setTimeout(r, timeoutMs, "timeout")));
+    const outcome = await Promise.race([jvm.exited, timedOut]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      await jvm.stop(1_000);
+      throw new Error(`${client} did not exit within ${timeoutMs} ms\n${output()}`);
+    }
+    return outcome;
+  };
   return {
     jvm,
     lines,
@@ -81,17 +94,10 @@ export async function spawnJavaClient(client: JavaClient, args: readonly string[
       if ("exited" in found) throw new Error(`${client} exited (${found.exited}) before printing ${match}\n${output()}`);
       return found.line;
     },
-    async finish(timeoutMs) {
+    finish(timeoutMs) {
       jvm.child.stdin!.end();
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<"timeout">((r) => (timer = setTimeout(r, timeoutMs, "timeout")));
-      const outcome = await Promise.race([jvm.exited, timedOut]);
-      clearTimeout(timer);
-      if (outcome === "timeout") {
-        await jvm.stop(1_000);
-        throw new Error(`${client} did not finish within ${timeoutMs} ms\n${output()}`);
-      }
-      return outcome;
+      return exited(timeoutMs);
     },
+    exited,
   };
 }

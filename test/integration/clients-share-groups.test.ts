@@ -147,11 +147,8 @@ describe("share groups (KIP-932) through the gateway: Kafka's KafkaShareConsumer
     expect([ApiKey.ShareGroupHeartbeat, ApiKey.ShareFetch].filter((k) => offered.has(k))).toEqual([]);
     const outcome = async (side: ClusterAccess, name: string) => {
       const client = await shareConsumer(side, uniqueName("workers"), name);
-      const code = await waitUntil(async () => {
-        const exit = await Promise.race([client.jvm.exited, new Promise<"running">((r) => setTimeout(r, 200, "running"))]);
-        return exit !== "running" && { exit };
-      }, { what: "the share consumer to give up", timeoutMs: 90_000 });
-      return { code: code.exit, error: firstException(client.stderr()) };
+      const code = await client.exited(90_000); // it gives up by itself
+      return { code, error: firstException(client.stderr()) };
     };
     const direct = await outcome(physical, payments.physical(topic));
     const through = await outcome(payments, topic);

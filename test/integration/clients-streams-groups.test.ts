@@ -141,11 +141,8 @@ describe("streams groups (KIP-1071) through the gateway: a Kafka Streams word co
     expect([ApiKey.StreamsGroupHeartbeat, ApiKey.StreamsGroupDescribe].filter((k) => offered.has(k))).toEqual([]);
     const outcome = async (side: ClusterAccess, names: { app: string; input: string; output: string }) => {
       const app = await wordCount(side, names);
-      const code = await waitUntil(async () => {
-        const exit = await Promise.race([app.jvm.exited, new Promise<"running">((r) => setTimeout(r, 200, "running"))]);
-        return exit !== "running" && { exit };
-      }, { what: `the word count to give up: ${app.lines.join(",")} ${app.stderr().slice(-2000)}`, timeoutMs: 120_000 });
-      return { code: code.exit, error: firstException(app.stderr()) };
+      const code = await app.exited(120_000); // it gives up by itself (the error message has its output)
+      return { code, error: firstException(app.stderr()) };
     };
     const directNames = { app: uniqueName("bulkhead-direct-wordcount"), input: uniqueName("bulkhead-direct-lines"), output: uniqueName("bulkhead-direct-counts") };
     directTopics.push(directNames.app, directNames.input, directNames.output);

@@ -76,8 +76,8 @@ export function responseFrame(apiKey: number, apiVersion: number, message: objec
 }
 
 /** Decodes what the chain made of a response frame (undefined: the original frame went on). */
-export function decodedResponse(apiKey: number, apiVersion: number, chunks: readonly Buffer[]): Record<string, unknown> {
-  const reader = new Reader(chunks);
+export function decodedResponse<T = Record<string, unknown>>(apiKey: number, apiVersion: number, chunks: readonly Buffer[]): T {
+  const reader = new Reader([...chunks]);
   decodeResponseHeader(reader, responseHeaderVersion(apiKey, apiVersion));
-  return API_BY_KEY.get(apiKey)!.decodeResponse(reader, apiVersion) as Record<string, unknown>;
+  return API_BY_KEY.get(apiKey)!.decodeResponse(reader, apiVersion) as T;
 }

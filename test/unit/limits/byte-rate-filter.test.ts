@@ -9,7 +9,7 @@ import { TenantByteRates } from "../../../src/limits/tenant-byte-rates.js";
 import { logger } from "../../../src/log.js";
 import type { ByteDirection, ByteLimitScope, GatewayObserver } from "../../../src/observe/observer.js";
 import type { Frame } from "../../../src/protocol/frame-splitter.js";
-import { decodeRequestHeader, decodeResponseHeader, encodeRequestHeader, encodeResponseHeader, responseHeaderVersion } from "../../../src/protocol/headers.js";
+import { decodeRequestHeader, encodeRequestHeader } from "../../../src/protocol/headers.js";
 import type { FetchRequest, FetchResponse } from "../../../src/protocol/messages/fetch.js";
 import { API_BY_KEY, ApiKey } from "../../../src/protocol/messages/index.js";
 import type { ProduceResponse } from "../../../src/protocol/messages/produce.js";
@@ -19,7 +19,7 @@ import { TENANT_VERSION_RANGES } from "../../../src/tenancy/api-policy.js";
 import { BrokerAddressMap } from "../../../src/upstream/broker-address-map.js";
 import { recordBatch } from "../../harness/record-batch.js";
 import { OUR_ID, tenant } from "../tenancy/tenant-fixture.js";
-import { decide, testSession, type Decision } from "../filters/chain-fixture.js";
+import { decide, decodedResponse, responseFrame, testSession, type Decision } from "../filters/chain-fixture.js";
 
 type Limits = Parameters<TenantByteRates["update"]>[0];
 
@@ -95,19 +95,6 @@ function fetchRequest(topics: string[], session: { sessionId: number; sessionEpo
   };
 }
 
-function responseFrame(apiKey: number, version: number, message: object): Frame {
-  const writer = new Writer();
-  encodeResponseHeader(writer, responseHeaderVersion(apiKey, version), 7);
-  API_BY_KEY.get(apiKey)!.encodeResponse(writer, version, message as never);
-  const whole = Buffer.concat(writer.toChunks());
-  return { size: whole.length, chunks: [whole] };
-}
-
-function decodeResponse<T>(apiKey: number, version: number, chunks: readonly Buffer[]): T {
-  const reader = new Reader([...chunks]);
-  decodeResponseHeader(reader, responseHeaderVersion(apiKey, version));
-  return API_BY_KEY.get(apiKey)!.decodeResponse(reader, version) as T;
-}
 
 function forwardedRequest(decision: Decision): { request: ChainedRequest; message: FetchRequest } {
   if (decision.kind !== "forward") throw new Error(`not forwarded: ${decision.kind}`);
@@ -145,7 +132,7 @@ async function roundTrip(chain: FilterChain, topics: [string, number][], brokerT
   const before = performance.now();
   const out = chain.onResponse(session, (decision as { request: ChainedRequest }).request, produceResponse(topics.map(([name]) => name), brokerThrottleMs));
   const muted = session.mutedUntil.length === 0 ? 0 : session.mutedUntil.at(-1)! - Date.now();
-  const throttleTimeMs = out === undefined ? brokerThrottleMs : decodeResponse<ProduceResponse>(ApiKey.Produce, 9, out).throttleTimeMs!;
+  const throttleTimeMs = out === undefined ? brokerThrottleMs : decodedResponse<ProduceResponse>(ApiKey.Produce, 9, out).throttleTimeMs!;
   return { throttleTimeMs, muted, before, session };
 }
 
@@ -230,7 +217,7 @@ describe("byte rates: Fetch", () => {
     const { request } = forwardedRequest(await decide(chain, frame(ApiKey.Fetch, 12, fetchRequest(["orders"], { sessionId: 0, sessionEpoch: -1 })), session));
     const out = chain.onResponse(session, request, fetchResponse([["orders", 3000]]));
     expect(out).toBeDefined();
-    const response = decodeResponse<FetchResponse>(ApiKey.Fetch, 12, out!);
+    const response = decodedResponse<FetchResponse>(ApiKey.Fetch, 12, out!);
     expect(response.throttleTimeMs).toBeGreaterThan(1900);
     expect(response.responses[0]!.partitions[0]!.records).not.toBeNull(); // delayed, never dropped
     expect(topicBytes).toEqual([["orders", "fetch", 3000]]);
@@ -253,7 +240,7 @@ describe("byte rates: Fetch", () => {
     for (const epoch of [-1, 0]) {
       const decision = await decide(chain, frame(ApiKey.Fetch, 12, fetchRequest(["orders"], { sessionId: 0, sessionEpoch: epoch })), session);
       expect(decision).toMatchObject({ kind: "respond", delayMs: 0, refusal: undefined });
-      const answer = decodeResponse<FetchResponse>(ApiKey.Fetch, 12, [(decision as { body: Buffer }).body]);
+      const answer = decodedResponse<FetchResponse>(ApiKey.Fetch, 12, [(decision as { body: Buffer }).body]);
       expect(answer).toMatchObject({ errorCode: 0, sessionId: 0, responses: [] });
       expect(answer.throttleTimeMs).toBeGreaterThan(1900);
     }
@@ -274,7 +261,7 @@ describe("byte rates: Fetch", () => {
     expect(message.maxBytes).toBe(1);
     // The (empty) response carries the throttle time all the same.
     const out = chain.onResponse(session, request, fetchResponse([["orders", 0]]));
-    expect(decodeResponse<FetchResponse>(ApiKey.Fetch, 12, out!).throttleTimeMs).toBeGreaterThan(1900);
+    expect(decodedResponse<FetchResponse>(ApiKey.Fetch, 12, out!).throttleTimeMs).toBeGreaterThan(1900);
   });
 
   it("finds topics of Fetch v13+ by id", async () => {
@@ -282,7 +269,7 @@ describe("byte rates: Fetch", () => {
     const session = testSession();
     const { request } = forwardedRequest(await decide(chain, frame(ApiKey.Fetch, 13, fetchRequest([OUR_ID], { sessionId: 0, sessionEpoch: -1 }, 13)), session));
     const out = chain.onResponse(session, request, fetchResponse([[OUR_ID, 3000]], 13));
-    expect(decodeResponse<FetchResponse>(ApiKey.Fetch, 13, out!).throttleTimeMs).toBeGreaterThan(1900);
+    expect(decodedResponse<FetchResponse>(ApiKey.Fetch, 13, out!).throttleTimeMs).toBeGreaterThan(1900);
     expect(topicBytes).toEqual([["orders", "fetch", 3000]]);
   });
 

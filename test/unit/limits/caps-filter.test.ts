@@ -10,14 +10,14 @@ import { TenantCaps, type CapName } from "../../../src/limits/tenant-caps.js";
 import type { UsageSource } from "../../../src/limits/upstream-usage.js";
 import { ErrorCode } from "../../../src/protocol/error-codes.js";
 import type { Frame } from "../../../src/protocol/frame-splitter.js";
-import { decodeRequestHeader, decodeResponseHeader, encodeRequestHeader, encodeResponseHeader, responseHeaderVersion } from "../../../src/protocol/headers.js";
+import { decodeRequestHeader, encodeRequestHeader } from "../../../src/protocol/headers.js";
 import type { CreateTopicsRequest, CreateTopicsResponse } from "../../../src/protocol/messages/create-topics.js";
 import { API_BY_KEY, ApiKey } from "../../../src/protocol/messages/index.js";
 import { Reader } from "../../../src/protocol/reader.js";
 import { Writer } from "../../../src/protocol/writer.js";
 import { TENANT_VERSION_RANGES } from "../../../src/tenancy/api-policy.js";
 import { BrokerAddressMap } from "../../../src/upstream/broker-address-map.js";
-import { decide, testSession, type Decision } from "../filters/chain-fixture.js";
+import { decide, decodedResponse, responseFrame, testSession, type Decision } from "../filters/chain-fixture.js";
 import { tenant } from "../tenancy/tenant-fixture.js";
 
 /** Usage as the upstream cluster would report it; `fail` makes the next asks throw. */
@@ -55,19 +55,6 @@ function frame(apiKey: number, apiVersion: number, message: object): Frame {
   return { size: whole.length, chunks: [whole] };
 }
 
-function responseFrame(apiKey: number, version: number, message: object): Frame {
-  const writer = new Writer();
-  encodeResponseHeader(writer, responseHeaderVersion(apiKey, version), 7);
-  API_BY_KEY.get(apiKey)!.encodeResponse(writer, version, message as never);
-  const whole = Buffer.concat(writer.toChunks());
-  return { size: whole.length, chunks: [whole] };
-}
-
-function decodeResponse<T>(apiKey: number, version: number, chunks: readonly Buffer[]): T {
-  const reader = new Reader([...chunks]);
-  decodeResponseHeader(reader, responseHeaderVersion(apiKey, version));
-  return API_BY_KEY.get(apiKey)!.decodeResponse(reader, version) as T;
-}
 
 function forwarded<T>(decision: Decision): T {
   if (decision.kind !== "forward") throw new Error(`not forwarded: ${decision.kind}`);
@@ -78,7 +65,7 @@ function forwarded<T>(decision: Decision): T {
 
 function answered<T>(decision: Decision): T {
   if (decision.kind !== "respond") throw new Error(`not answered: ${decision.kind}`);
-  return decodeResponse<T>(decision.request.apiKey, decision.request.apiVersion, [decision.body]);
+  return decodedResponse<T>(decision.request.apiKey, decision.request.apiVersion, [decision.body]);
 }
 
 const metadata = () => frame(ApiKey.Metadata, 9, { topics: [], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
@@ -92,7 +79,7 @@ const createTopics = (names: string[], numPartitions = 1) =>
 function throughChain<T>(chain: FilterChain, session: ReturnType<typeof testSession>, decision: Decision, response: Frame): T {
   if (decision.kind !== "forward") throw new Error(`not forwarded: ${decision.kind}`);
   const { apiKey, apiVersion } = decision.request;
-  return decodeResponse<T>(apiKey, apiVersion, chain.onResponse(session, decision.request, response) ?? response.chunks);
+  return decodedResponse<T>(apiKey, apiVersion, chain.onResponse(session, decision.request, response) ?? response.chunks);
 }
 
 afterEach(() => void vi.useRealTimers());
