@@ -1,5 +1,6 @@
-// End-to-end bench: Kafka's ProducerPerformance and ConsumerPerformance against the brokers directly and
-// through the gateway (a child process, so its CPU time is measured alone), alternating in one run.
+// End-to-end bench: Kafka's ProducerPerformance and ConsumerPerformance against the brokers directly, through the
+// gateway and through Kroxylicious in passthrough and multi-tenant modes (each proxy a child process, so its CPU
+// time is measured alone), in rotated order in one run.
 //   npm run bench:e2e
 // Env: BULKHEAD_BENCH_BOOTSTRAP (use a running cluster instead of starting 3 brokers), BULKHEAD_KAFKA_VERSION,
 //   BULKHEAD_BENCH_RECORDS (300000), BULKHEAD_BENCH_RECORD_SIZE (1024), BULKHEAD_BENCH_ROUNDS (2),
@@ -9,15 +10,21 @@
 //   child, e.g. "--perf-basic-prof" to read its threads with `perf`), BULKHEAD_BENCH_GATEWAY_NICE (diagnostic: run
 //   the gateway at another scheduling priority, e.g. -10), BULKHEAD_BENCH_ACLS=1 (the gateway enforces ACLs: 1,000
 //   rules, those of the bench's principal allowing what it does), BULKHEAD_BENCH_LIMITS=1 (byte-rate limits on every
-//   topic, the principal and the tenant, never reached: what the checks cost).
+//   topic, the principal and the tenant, never reached: what the checks cost), BULKHEAD_BENCH_KROXYLICIOUS=off (no
+//   Kroxylicious peers; without a Java 21+ JDK they are skipped, saying so), BULKHEAD_BENCH_JAVA_HOME (the JDK for
+//   Kroxylicious; else JAVA_HOME, the java on PATH, /usr/lib/jvm/*), BULKHEAD_BENCH_PIN=1 (taskset: the proxies on
+//   cpu 0, the brokers and clients on cpu 1).
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg, setPriority, totalmem } from "node:os";
 import { randomBytes } from "node:crypto";
 import { startKafka } from "../scripts/kafka/launcher.js";
 import { kafkaVersionFromEnv } from "../scripts/kafka/fetch.js";
 import { kafkajsClient } from "../test/harness/clients.js";
+import { freePortRange } from "../test/harness/gateway.js";
 import { createTopicsAndWait } from "../test/harness/topic-propagation.js";
+import { LOAD_CPU, pinningFromEnv, pinProcess, PROXY_CPU } from "./lib/cpu-pinning.js";
 import { startGatewayProcess, type GatewayProcess } from "./lib/gateway-process.js";
+import { findJdk21, startKroxylicious, type KroxyliciousMode, type KroxyliciousProcess } from "./lib/kroxylicious.js";
 import type { GatewaySample } from "./lib/gateway-ipc.js";
 import type { ConsumerPerfResult, ProducerPerfResult } from "./lib/perf-output.js";
 import { runConsumerPerf, runProducerPerf } from "./lib/perf-tools.js";
@@ -60,13 +67,22 @@ function sourceRevision(): string {
 
 const runId = `${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
 
-type Target = "direct" | "gateway";
+type Target = "direct" | "gateway" | `kroxylicious-${KroxyliciousMode}`;
+
+/** Where a target's clients connect, and the CPU its proxy process has used so far (none for direct). */
+interface Endpoint {
+  target: Target;
+  bootstrap: string;
+  proxyCpuMs?: () => Promise<number>;
+}
 
 interface RunResult {
   round: number;
   target: Target;
   produce: ProducerPerfResult;
   consume: ConsumerPerfResult;
+  /** CPU of the target's own proxy process while producing and while consuming (0 for direct). */
+  proxyCpuMs: { produce: number; consume: number };
   /** Gateway CPU and bytes during each phase (also sampled for direct runs: should stay near zero). */
   produceGateway: PhaseUsage;
   consumeGateway: PhaseUsage;
@@ -126,8 +142,7 @@ async function describeNodeIds(bootstrap: string): Promise<number[]> {
 
 async function runOne(
   version: string,
-  target: Target,
-  bootstrap: string,
+  { target, bootstrap, proxyCpuMs = async () => 0 }: Endpoint,
   round: number,
   replicationFactor: number,
   gateway: GatewayProcess,
@@ -135,19 +150,23 @@ async function runOne(
   const topic = `bench-${runId}-${round}-${target}`;
   // Created through the target, as a client of that target would.
   await createTopic(bootstrap, topic, replicationFactor);
-  const s0 = await timedSample(gateway);
+  const [s0, c0] = [await timedSample(gateway), await proxyCpuMs()];
   const produce = await runProducerPerf(version, {
     bootstrap, topic, records: settings.records, recordSize: settings.recordSize, props: settings.producerProps,
   });
-  const s1 = await timedSample(gateway);
+  const [s1, c1] = [await timedSample(gateway), await proxyCpuMs()];
   const consume = await runConsumerPerf(version, { bootstrap, topic, records: settings.records, group: `${topic}-group` });
-  const s2 = await timedSample(gateway);
-  const result = { round, target, produce, consume, produceGateway: usageBetween(s0, s1), consumeGateway: usageBetween(s1, s2) };
+  const [s2, c2] = [await timedSample(gateway), await proxyCpuMs()];
+  const result = {
+    round, target, produce, consume, produceGateway: usageBetween(s0, s1), consumeGateway: usageBetween(s1, s2),
+    proxyCpuMs: { produce: c1 - c0, consume: c2 - c1 },
+  };
   console.log(
     `round ${round} ${target.padEnd(7)}: produce ${fmt(produce.recordsPerSec, 0)} rec/s ${fmt(produce.mbPerSec, 1)} MB/s p99 ${produce.p99Ms} ms; ` +
       `consume ${fmt(consume.fetchRecordsPerSec, 0)} rec/s ${fmt(consume.fetchMbPerSec, 1)} MB/s (fetch phase), ` +
       `${fmt(consume.recordsPerSec, 0)} rec/s with group join; gateway cpu ${fmt(result.produceGateway.cpuMs, 0)} + ${fmt(result.consumeGateway.cpuMs, 0)} ms; ` +
-      `producer request latency ${fmt(metric(produce, "request-latency-avg"), 1)} ms, request ${fmt(metric(produce, "request-size-avg") / 1024, 1)} KiB (avg)`,
+      `producer request latency ${fmt(metric(produce, "request-latency-avg"), 1)} ms, request ${fmt(metric(produce, "request-size-avg") / 1024, 1)} KiB (avg)` +
+      (target.startsWith("kroxylicious") ? `; its cpu ${fmt(result.proxyCpuMs.produce, 0)} + ${fmt(result.proxyCpuMs.consume, 0)} ms` : ""),
   );
   return result;
 }
@@ -251,12 +270,71 @@ function summarize(results: readonly RunResult[], gatewayPid: number, idleCpuMsP
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 }
 
+/**
+ * Every target side by side, per workload: MB/s (mean over the rounds), the ratio to direct, and the CPU its proxy
+ * process used per MiB of record payload (total CPU over total MiB).
+ */
+function summarizeProxies(results: readonly RunResult[], targets: readonly Target[]): void {
+  const direct = results.filter((r) => r.target === "direct");
+  const directProduce = mean(direct.map((r) => r.produce.mbPerSec));
+  const directConsume = mean(direct.map((r) => r.consume.fetchMbPerSec));
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+  console.log(`\n## Proxies side by side (same run; produce acks=all; consume MB/s of the fetch phase; CPU = the proxy process's user + system)`);
+  console.log("| target | produce MB/s | produce / direct | produce CPU ms/MiB | consume MB/s | consume / direct | consume CPU ms/MiB |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  for (const target of targets) {
+    const rs = results.filter((r) => r.target === target);
+    const produceMb = mean(rs.map((r) => r.produce.mbPerSec));
+    const consumeMb = mean(rs.map((r) => r.consume.fetchMbPerSec));
+    const cpu = (ms: number, mib: number) => (target === "direct" ? "-" : fmt(ms / mib, 2));
+    console.log(
+      `| ${target} | ${fmt(produceMb, 1)} | ${fmt(produceMb / directProduce, 2)} | ` +
+        `${cpu(sum(rs.map((r) => r.proxyCpuMs.produce)), sum(rs.map((r) => payloadMiB(r.produce.records))))} | ` +
+        `${fmt(consumeMb, 1)} | ${fmt(consumeMb / directConsume, 2)} | ` +
+        `${cpu(sum(rs.map((r) => r.proxyCpuMs.consume)), sum(rs.map((r) => r.consume.mb)))} |`,
+    );
+  }
+  // Per round too: a JVM still compiling its hot paths in round 1 shows here, and the load of a shared machine.
+  for (const target of targets.filter((t) => t !== "direct")) {
+    const perRound = results
+      .filter((r) => r.target === target)
+      .map((r) => `${fmt(r.proxyCpuMs.produce / payloadMiB(r.produce.records), 2)}/${fmt(r.proxyCpuMs.consume / r.consume.mb, 2)}`);
+    console.log(`${target} CPU ms/MiB per round (produce/consume): ${perRound.join(", ")}`);
+  }
+}
+
+/**
+ * Kroxylicious in both modes, unless switched off or no Java 21+ JDK is found (then it says so). Each is pushed to
+ * `started` as it starts, so that the caller stops it even when the next one fails.
+ */
+async function startKroxyliciousPeers(kafkaBootstrap: string, nodeIds: number[], pinned: boolean, started: KroxyliciousProcess[]): Promise<void> {
+  if (process.env.BULKHEAD_BENCH_KROXYLICIOUS === "off") {
+    console.log("Kroxylicious peers: off (BULKHEAD_BENCH_KROXYLICIOUS=off)");
+    return;
+  }
+  const found = findJdk21();
+  if ("missing" in found) {
+    console.log(`Kroxylicious peers skipped: ${found.missing}`);
+    return;
+  }
+  for (const mode of ["passthrough", "multitenant"] as const) {
+    const firstPort = await freePortRange(Math.max(...nodeIds) - Math.min(...nodeIds) + 2);
+    const peer = await startKroxylicious({ jdk: found.jdk, mode, kafkaBootstrap, nodeIds, firstPort, ...(pinned && { cpus: PROXY_CPU }) });
+    started.push(peer);
+    console.log(`kroxylicious-${mode} pid ${peer.pid} at ${peer.bootstrap} (Java ${found.jdk.major}, ${found.jdk.home})`);
+  }
+}
+
 async function main(): Promise<void> {
+  const pinned = pinningFromEnv();
+  // Before anything is started: the brokers and the Java tools inherit the load core.
+  if (pinned) pinProcess(process.pid, LOAD_CPU);
   const external = process.env.BULKHEAD_BENCH_BOOTSTRAP?.trim();
   const kafka = external
     ? { bootstrap: external, version: kafkaVersionFromEnv(), stop: async () => {} }
     : await startKafka({ brokers: 3 });
   let gateway: GatewayProcess | undefined;
+  const peers: KroxyliciousProcess[] = [];
   try {
     const nodeIds = await describeNodeIds(kafka.bootstrap);
     const replicationFactor = Math.min(3, nodeIds.length);
@@ -278,10 +356,24 @@ async function main(): Promise<void> {
       setPriority(gateway.pid, Number(nice));
       console.log(`gateway nice value set to ${nice}`);
     }
+    if (pinned) pinProcess(gateway.pid, PROXY_CPU);
     console.log(`gateway pid ${gateway.pid} at ${gateway.bootstrap}; source ${sourceRevision()}; ${new Date().toISOString()}`);
+    await startKroxyliciousPeers(kafka.bootstrap, nodeIds, pinned, peers);
+    if (pinned) {
+      console.log(`pinned: proxies on cpu ${PROXY_CPU}, ${external ? "clients (not the external brokers)" : "brokers and clients"} on cpu ${LOAD_CPU}`);
+    }
+    const gatewayCpuMs = async () => {
+      const s = await gateway!.sample();
+      return (s.cpuUserUs + s.cpuSystemUs) / 1000;
+    };
+    const endpoints: Endpoint[] = [
+      { target: "direct", bootstrap: kafka.bootstrap },
+      { target: "gateway", bootstrap: gateway.bootstrap, proxyCpuMs: gatewayCpuMs },
+      ...peers.map((p): Endpoint => ({ target: `kroxylicious-${p.mode}`, bootstrap: p.bootstrap, proxyCpuMs: async () => p.cpuMs() })),
+    ];
 
     // Warm up the JVM tools' path, the brokers and the gateway's JIT; not counted.
-    for (const [target, bootstrap] of [["direct", kafka.bootstrap], ["gateway", gateway.bootstrap]] as const) {
+    for (const { target, bootstrap } of endpoints) {
       const topic = `bench-${runId}-warmup-${target}`;
       await createTopic(bootstrap, topic, replicationFactor);
       await runProducerPerf(kafka.version, {
@@ -294,15 +386,17 @@ async function main(): Promise<void> {
 
     const results: RunResult[] = [];
     for (let round = 1; round <= settings.rounds; round++) {
-      // ABBA order, so a drift over the run (page cache, log segments) weighs on both targets alike.
-      const order: Target[] = round % 2 === 1 ? ["direct", "gateway"] : ["gateway", "direct"];
-      for (const target of order) {
-        const bootstrap = target === "direct" ? kafka.bootstrap : gateway.bootstrap;
-        results.push(await runOne(kafka.version, target, bootstrap, round, replicationFactor, gateway));
+      // Rotated order (ABBA for two targets), so a drift over the run (page cache, log segments) weighs on every
+      // target alike.
+      const shift = (round - 1) % endpoints.length;
+      for (const endpoint of [...endpoints.slice(shift), ...endpoints.slice(0, shift)]) {
+        results.push(await runOne(kafka.version, endpoint, round, replicationFactor, gateway));
       }
     }
     summarize(results, gateway.pid, idleCpuMsPerSec);
+    summarizeProxies(results, endpoints.map((e) => e.target));
   } finally {
+    for (const peer of peers) await peer.stop();
     await gateway?.stop();
     await kafka.stop();
   }

@@ -5,6 +5,9 @@ import { readFileSync } from "node:fs";
 import { constants } from "node:os";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, type GatewayConfig } from "./config/index.js";
+import { CONTROL_ROLES } from "./config/control.js";
+import type { ConfigSnapshot } from "./config/store.js";
+import { YamlFileStore } from "./config/yaml-file-store.js";
 import { applyLogLevel, logger } from "./log.js";
 
 const EXIT_FAILURE = 1;
@@ -19,10 +22,16 @@ Commands:
   credentials hash --user NAME [--iterations N]
                                read a password on stdin, print the user's config entry
                                (SCRAM-SHA-256 and SCRAM-SHA-512 salted hashes; never the password)
+  token create --name NAME --role viewer|operator|admin [--virtual-cluster VC]
+                               make an admin API token: prints the token once, and its
+                               control.tokens entry (only the token's SHA-256 is stored)
 
 Options:
   -h, --help      show this help
   -v, --version   print the version
+
+Signals (start):
+  SIGHUP               read the config file again (a bad file is refused; the old config stays)
 
 Environment:
   BULKHEAD_LOG_LEVEL   overrides log.level from the config file
@@ -42,14 +51,19 @@ function summary(config: GatewayConfig): string {
     plural(config.clusters.length, "cluster"),
     plural(config.virtualClusters.length, "virtual cluster"),
     plural(listeners.length, "listener"),
+    ...(config.sharedListeners?.length ? [plural(config.sharedListeners.length, "shared listener")] : []),
     `control ${host.includes(":") ? `[${host}]` : host}:${port}`,
   ].join(", ");
 }
 
 /** Loads the config, or prints every problem and returns undefined. */
 async function loadOrReport(file: string): Promise<GatewayConfig | undefined> {
+  return readOrReport(() => loadConfig(file));
+}
+
+async function readOrReport<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
-    return await loadConfig(file);
+    return await read();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
@@ -77,14 +91,19 @@ function exitOnUncaught(): void {
 }
 
 async function start(file: string): Promise<number | undefined> {
-  const config = await loadOrReport(file);
-  if (!config) return EXIT_INVALID_CONFIG;
+  const store = new YamlFileStore(file);
+  const snapshot: ConfigSnapshot | undefined = await readOrReport(() => store.read());
+  if (!snapshot) return EXIT_INVALID_CONFIG;
+  const { config, text } = snapshot;
   applyLogLevel(config.log.level);
   exitOnUncaught();
 
   // Loaded here, not at the top, so check-config/--help/--version never load the data plane.
   const { startGateway } = await import("./gateway.js");
-  const gateway = await startGateway(config); // also starts the control server on control.listen
+  // Also starts the control server on control.listen, with the admin API and reloads when the file changes.
+  const gateway = await startGateway(config, { store: { store, text } });
+  const { reloadOnSighup } = await import("./control/reload-triggers.js");
+  reloadOnSighup((trigger) => gateway.reload(trigger));
   logger.info({ version: version(), config: file, summary: summary(config) }, "bulkhead started");
 
   const { drainTimeoutMs } = config.shutdown;
@@ -133,6 +152,20 @@ async function hashCredentials(user: string | undefined, iterationsText: string 
   return 0;
 }
 
+/** Prints a new admin API token once, and the control.tokens entry that stores only its digest. */
+async function createToken(name: string | undefined, role: string | undefined, virtualCluster: string | undefined): Promise<number> {
+  if (name === undefined || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return usageError("token create needs --name NAME (letters, digits, '.', '_', '-')");
+  if (role === undefined || !(CONTROL_ROLES as readonly string[]).includes(role)) return usageError(`token create needs --role ${CONTROL_ROLES.join("|")}`);
+  const { createToken: newToken } = await import("./control/auth.js");
+  const { token, sha256 } = newToken();
+  const scope = virtualCluster === undefined ? "" : `\n  virtualCluster: ${JSON.stringify(virtualCluster)}`;
+  process.stdout.write(
+    `# the token (shown once; give it to its user): ${token}\n` +
+      `# under control.tokens:\n- name: ${JSON.stringify(name)}\n  sha256: "${sha256}"\n  role: ${role}${scope}\n`,
+  );
+  return 0;
+}
+
 function usageError(reason: string): number {
   process.stderr.write(`bulkhead: ${reason}\n\n${USAGE}`);
   return EXIT_USAGE;
@@ -149,6 +182,9 @@ async function main(args: string[]): Promise<number | undefined> {
         version: { type: "boolean", short: "v" },
         user: { type: "string" },
         iterations: { type: "string" },
+        name: { type: "string" },
+        role: { type: "string" },
+        "virtual-cluster": { type: "string" },
       },
     });
   } catch (error) {
@@ -166,6 +202,10 @@ async function main(args: string[]): Promise<number | undefined> {
   if (command === "credentials") {
     if (file !== "hash" || extra.length > 0) return usageError('credentials takes one subcommand: "hash"');
     return hashCredentials(parsed.values.user, parsed.values.iterations);
+  }
+  if (command === "token") {
+    if (file !== "create" || extra.length > 0) return usageError('token takes one subcommand: "create"');
+    return createToken(parsed.values.name, parsed.values.role, parsed.values["virtual-cluster"]);
   }
   if (command !== "start" && command !== "check-config") {
     return usageError(command === undefined ? "missing command" : `unknown command "${command}"`);

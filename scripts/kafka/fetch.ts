@@ -39,20 +39,46 @@ export function kafkaClasspath(version: string): string {
  * change (e.g. a new logging binding) triggers a fresh fetch.
  */
 export async function ensureKafka(version: string = kafkaVersionFromEnv()): Promise<string> {
-  kafkaLine(version); // fail early on an unsupported version
+  const line = kafkaLine(version); // fail early on an unsupported version
   const home = kafkaHome(version);
-  const libs = join(home, "libs");
-  const marker = join(home, "fetched.sha256");
-  const pomHash = createHash("sha256").update(await readFile(POM)).digest("hex");
+  return fetchMavenDependencies({
+    what: `Kafka ${version}`,
+    pom: POM,
+    home,
+    properties: { "kafka.version": version, "kafka.line": String(line) },
+    staleWithOldJars: [join(home, "cds")], // class archives of the old jars (cds.ts)
+  });
+}
+
+export interface MavenFetch {
+  /** For the error message, e.g. "Kafka 4.4.0". */
+  what: string;
+  pom: string;
+  /** The jars go to <home>/libs, the marker to <home>/fetched.sha256. */
+  home: string;
+  /** -Dkey=value for Maven. */
+  properties: Record<string, string>;
+  /** Paths made from the old jars, removed when the jars are replaced. */
+  staleWithOldJars?: string[];
+}
+
+/**
+ * Copies a pom's dependency closure from Maven Central into <home>/libs and returns that dir; a no-op when the
+ * marker holds the pom's hash (the copy is complete and current).
+ */
+export async function fetchMavenDependencies(fetch: MavenFetch): Promise<string> {
+  const libs = join(fetch.home, "libs");
+  const marker = join(fetch.home, "fetched.sha256");
+  const pomHash = createHash("sha256").update(await readFile(fetch.pom)).digest("hex");
   if (existsSync(marker) && (await readFile(marker, "utf8")).trim() === pomHash) return libs;
 
   // Copy into a private scratch dir and swap it in, so an interrupted, changed or concurrent fetch never
   // leaves a mixed libs dir.
   const scratch = `${libs}.partial-${randomUUID()}`;
   try {
-    await copyDependencies(version, scratch);
+    await copyDependencies(fetch, scratch);
     await rm(libs, { recursive: true, force: true });
-    await rm(join(home, "cds"), { recursive: true, force: true }); // class archives of the old jars (cds.ts)
+    for (const stale of fetch.staleWithOldJars ?? []) await rm(stale, { recursive: true, force: true });
     await rename(scratch, libs);
   } finally {
     await rm(scratch, { recursive: true, force: true }); // still there only after a failure
@@ -61,17 +87,17 @@ export async function ensureKafka(version: string = kafkaVersionFromEnv()): Prom
   return libs;
 }
 
-async function copyDependencies(version: string, outputDir: string): Promise<void> {
+async function copyDependencies(fetch: MavenFetch, outputDir: string): Promise<void> {
   try {
     await promisify(execFile)(
       "mvn",
-      ["-q", "-B", "-f", POM, `-Dkafka.version=${version}`, `-Dkafka.line=${kafkaLine(version)}`,
+      ["-q", "-B", "-f", fetch.pom, ...Object.entries(fetch.properties).map(([k, v]) => `-D${k}=${v}`),
         "dependency:copy-dependencies", `-DoutputDirectory=${outputDir}`],
       { maxBuffer: 16 * 1024 * 1024 },
     );
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`Fetching Kafka ${version} with Maven failed:\n${e.stdout ?? ""}${e.stderr ?? e.message}`, { cause: err });
+    throw new Error(`Fetching ${fetch.what} with Maven failed:\n${e.stdout ?? ""}${e.stderr ?? e.message}`, { cause: err });
   }
 }
 

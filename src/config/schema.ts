@@ -15,6 +15,7 @@ import { virtualClusterLimits } from "./limits.js";
 import { gatewayRateLimitFields } from "./rate-limits.js";
 import { aclsSchema } from "./acls.js";
 import { budgetsSchema } from "./budgets.js";
+import { controlStateFields } from "./control.js";
 
 const deniableApi = (issue: { input?: unknown }) =>
   `${JSON.stringify(issue.input)} is not an API tenants can use; expected one of ${DENIABLE_API_NAMES.join(", ")}`;
@@ -57,8 +58,9 @@ function scramCredential(baseDir: string, keyBytes: number) {
   });
 }
 
-function listener(baseDir: string) {
-  return z.strictObject({
+/** A listener's keys, shared by virtual clusters' listeners and shared listeners. */
+function listenerFields(baseDir: string) {
+  return {
     name,
     bind: host,
     bootstrapPort: port,
@@ -103,17 +105,30 @@ function listener(baseDir: string) {
         return { ...tls, clientAuth: resolved };
       })
       .optional(),
-  }).superRefine((l, ctx) => {
-    const issue = (path: string, message: string) => ctx.issues.push({ code: "custom", message, path: [path], input: l });
-    if (l.sni === undefined) {
-      if (l.brokerPorts === undefined) issue("brokerPorts", "required (or sni, for SNI routing on the bootstrap port)");
-      if (l.advertisedHost === undefined) issue("advertisedHost", "required (or sni, for SNI routing on the bootstrap port)");
-      return;
-    }
-    if (l.brokerPorts !== undefined) issue("brokerPorts", "not with sni: every broker is reached on the bootstrap port, by host name");
-    if (l.advertisedHost !== undefined) issue("advertisedHost", "not with sni: clients are sent sni.bootstrapHost and sni.brokerHostPattern's names");
-    if (l.security !== "tls" && l.security !== "sasl_tls") issue("sni", `needs TLS (security tls or sasl_tls), not ${l.security}: SNI is part of the TLS handshake`);
-  });
+  };
+}
+
+/** Port per broker (brokerPorts and advertisedHost) or SNI routing (sni, over TLS): exactly one. */
+function checkRouting(l: { brokerPorts?: unknown; advertisedHost?: unknown; sni?: unknown; security: string }, ctx: z.RefinementCtx) {
+  const issue = (path: string, message: string) => ctx.issues.push({ code: "custom", message, path: [path], input: l });
+  if (l.sni === undefined) {
+    if (l.brokerPorts === undefined) issue("brokerPorts", "required (or sni, for SNI routing on the bootstrap port)");
+    if (l.advertisedHost === undefined) issue("advertisedHost", "required (or sni, for SNI routing on the bootstrap port)");
+    return;
+  }
+  if (l.brokerPorts !== undefined) issue("brokerPorts", "not with sni: every broker is reached on the bootstrap port, by host name");
+  if (l.advertisedHost !== undefined) issue("advertisedHost", "not with sni: clients are sent sni.bootstrapHost and sni.brokerHostPattern's names");
+  if (l.security !== "tls" && l.security !== "sasl_tls") issue("sni", `needs TLS (security tls or sasl_tls), not ${l.security}: SNI is part of the TLS handshake`);
+}
+
+function listener(baseDir: string) {
+  return z.strictObject(listenerFields(baseDir)).superRefine(checkRouting);
+}
+
+/** A listener several virtual clusters share: a listener's keys, and which virtual cluster each principal gets. */
+function sharedListener(baseDir: string) {
+  const principals = z.record(userName, name).refine((map) => Object.keys(map).length > 0, "needs at least one principal: name → virtual cluster");
+  return z.strictObject({ ...listenerFields(baseDir), principals }).superRefine(checkRouting);
 }
 
 /** A DNS host name (letters, digits, '-', '.'; braces for the {nodeId} placeholder). */
@@ -189,7 +204,8 @@ const physicalCluster = (baseDir: string) =>
 export const configSchema = (baseDir: string) => z.strictObject({
   clusters: z.array(physicalCluster(baseDir)).min(1, "needs at least one cluster"),
   virtualClusters: z.array(virtualCluster(baseDir)).min(1, "needs at least one virtual cluster"),
-  control: z.strictObject({ listen: hostPort.prefault(DEFAULT_CONTROL_LISTEN) }).prefault({}),
+  sharedListeners: z.array(sharedListener(baseDir)).default(() => []),
+  control: z.strictObject({ listen: hostPort.prefault(DEFAULT_CONTROL_LISTEN), ...controlStateFields }).prefault({}),
   limits: z
     .strictObject({ maxFrameBytes: z.int().min(1024).max(2 ** 31 - 1).default(DEFAULT_MAX_FRAME_BYTES), ...gatewayRateLimitFields })
     .prefault({}),

@@ -1,11 +1,14 @@
 // Rules that span several fields and so cannot live in the schema: references between sections, unique names,
-// tenant prefixes (prefixes.ts), and ports that would clash when the listeners bind.
-import { createSecureContext } from "node:tls";
+// tenant prefixes (prefixes.ts), listener security (listener-security.ts), shared listeners' principal maps
+// (shared-listeners.ts), and ports that would clash when the listeners bind (shared listeners' included).
 import { formatRange } from "./addresses.js";
 import { formatPath, type ConfigPath } from "./errors.js";
 import { checkBudgets } from "./budgets.js";
+import { checkControlTokens } from "./control.js";
+import { checkListenerSecurity } from "./listener-security.js";
 import { checkPrefixes } from "./prefixes.js";
-import type { GatewayConfig, PortRange } from "./types.js";
+import { checkSharedListeners } from "./shared-listeners.js";
+import type { GatewayConfig, ListenerConfig, PortRange } from "./types.js";
 import { SniHosts, type SniConfig } from "../session/sni-hosts.js";
 
 export interface SemanticIssue {
@@ -51,14 +54,13 @@ function checkUniqueNames(items: readonly { name: string }[], path: ConfigPath, 
 
 function portClaims(config: GatewayConfig): PortClaim[] {
   const claims: PortClaim[] = [];
-  config.virtualClusters.forEach((vc, v) =>
-    vc.listeners.forEach((listener, l) => {
-      const path = ["virtualClusters", v, "listeners", l];
-      const port = listener.bootstrapPort;
-      claims.push({ bind: listener.bind, ports: { first: port, last: port }, path: [...path, "bootstrapPort"], sni: listener.sni, clientAuth: listener.tls?.clientAuth });
-      if (listener.brokerPorts !== undefined) claims.push({ bind: listener.bind, ports: listener.brokerPorts, path: [...path, "brokerPorts"] });
-    }),
-  );
+  const claim = (listener: ListenerConfig, path: ConfigPath) => {
+    const port = listener.bootstrapPort;
+    claims.push({ bind: listener.bind, ports: { first: port, last: port }, path: [...path, "bootstrapPort"], sni: listener.sni, clientAuth: listener.tls?.clientAuth });
+    if (listener.brokerPorts !== undefined) claims.push({ bind: listener.bind, ports: listener.brokerPorts, path: [...path, "brokerPorts"] });
+  };
+  config.virtualClusters.forEach((vc, v) => vc.listeners.forEach((listener, l) => claim(listener, ["virtualClusters", v, "listeners", l])));
+  (config.sharedListeners ?? []).forEach((listener, s) => claim(listener, ["sharedListeners", s]));
   const { host, port } = config.control.listen;
   claims.push({ bind: host, ports: { first: port, last: port }, path: ["control", "listen"] });
   return claims;
@@ -89,39 +91,14 @@ function sharesSniPort(a: PortClaim, b: PortClaim): boolean {
 
 /** Listener security and the users it needs: TLS material where TLS is on, users where SASL is. */
 function checkSecurity(config: GatewayConfig): SemanticIssue[] {
-  const issues: SemanticIssue[] = [];
-  config.virtualClusters.forEach((vc, v) => {
+  return config.virtualClusters.flatMap((vc, v) => {
     const users = vc.users ?? [];
-    issues.push(...checkUniqueNames(users, ["virtualClusters", v, "users"], "user"));
-    vc.listeners.forEach((listener, l) => {
-      const path = ["virtualClusters", v, "listeners", l];
-      const security = listener.security ?? "plaintext";
-      const usesTls = security === "tls" || security === "sasl_tls";
-      const usesSasl = security === "sasl_plaintext" || security === "sasl_tls";
-      if (usesTls && listener.tls === undefined) issues.push({ path: [...path, "tls"], message: `required for a ${security} listener (certificate and privateKey)` });
-      if (!usesTls && listener.tls !== undefined) issues.push({ path: [...path, "tls"], message: `only for tls and sasl_tls listeners (this one is ${security})` });
-      if (usesTls && listener.tls !== undefined) {
-        try {
-          createSecureContext({ cert: listener.tls.certificate, key: listener.tls.privateKey });
-        } catch (error) {
-          issues.push({ path: [...path, "tls"], message: `the certificate and private key don't load: ${(error as Error).message}` });
-        }
-      }
-      if (!usesSasl && listener.saslMechanisms !== undefined) issues.push({ path: [...path, "saslMechanisms"], message: `only for sasl_plaintext and sasl_tls listeners (this one is ${security})` });
-      if (!usesSasl) return;
-      if (users.length === 0) issues.push({ path: [...path, "security"], message: `a ${security} listener needs users: virtualClusters[${v}].users is empty` });
-      const oauth = listener.saslMechanisms?.includes("OAUTHBEARER") === true;
-      if (oauth && listener.oauthbearer === undefined) issues.push({ path: [...path, "oauthbearer"], message: "required when saslMechanisms has OAUTHBEARER (jwks or jwksUrl, issuer, audience)" });
-      if (!oauth && listener.oauthbearer !== undefined) issues.push({ path: [...path, "oauthbearer"], message: "only used when saslMechanisms has OAUTHBEARER" });
-      for (const mechanism of listener.saslMechanisms ?? []) {
-        const key = mechanism === "SCRAM-SHA-256" ? "scramSha256" : mechanism === "SCRAM-SHA-512" ? "scramSha512" : undefined;
-        if (key !== undefined && users.length > 0 && !users.some((u) => u[key] !== undefined)) {
-          issues.push({ path: [...path, "saslMechanisms"], message: `${mechanism} is offered but no user of this virtual cluster has a ${key} credential` });
-        }
-      }
-    });
+    const described = { who: "user of this virtual cluster", none: `virtualClusters[${v}].users is empty` };
+    return [
+      ...checkUniqueNames(users, ["virtualClusters", v, "users"], "user"),
+      ...vc.listeners.flatMap((listener, l) => checkListenerSecurity(listener, ["virtualClusters", v, "listeners", l], users, described)),
+    ];
   });
-  return issues;
 }
 
 export function checkSemantics(config: GatewayConfig): SemanticIssue[] {
@@ -134,6 +111,7 @@ export function checkSemantics(config: GatewayConfig): SemanticIssue[] {
   return [
     ...checkUniqueNames(config.clusters, ["clusters"], "cluster"),
     ...checkUniqueNames(config.virtualClusters, ["virtualClusters"], "virtual cluster"),
+    ...checkUniqueNames(config.sharedListeners ?? [], ["sharedListeners"], "shared listener"),
     ...config.virtualClusters.flatMap((vc, v) =>
       checkUniqueNames(vc.listeners, ["virtualClusters", v, "listeners"], "listener"),
     ),
@@ -141,6 +119,8 @@ export function checkSemantics(config: GatewayConfig): SemanticIssue[] {
     ...checkPrefixes(config),
     ...checkPortClashes(portClaims(config)),
     ...checkSecurity(config),
+    ...checkSharedListeners(config),
     ...checkBudgets(config),
+    ...checkControlTokens(config),
   ];
 }

@@ -8,6 +8,7 @@ import type { AclSettings } from "../acl/rule.js";
 import type { SniConfig } from "../session/sni-hosts.js";
 import type { PrincipalRule } from "../security/principal-mapping.js";
 import type { ScramCredential } from "../security/scram.js";
+import type { ControlToken } from "./control.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 /** Kafka's PLAINTEXT, SASL_PLAINTEXT, SSL and SASL_SSL. */
@@ -77,6 +78,15 @@ export interface ListenerConfig {
   readonly oauthbearer?: OAuthBearerConfig;
 }
 
+/**
+ * One set of ports several virtual clusters share: a client authenticates first, and its principal picks the
+ * virtual cluster.
+ */
+export interface SharedListenerConfig extends ListenerConfig {
+  /** Principal name → virtual cluster name; each principal is a user of the virtual cluster it maps to. */
+  readonly principals: Readonly<Record<string, string>>;
+}
+
 export interface OAuthBearerConfig {
   /** A JWKS document (JSON text), or */
   readonly jwks?: string;
@@ -135,7 +145,10 @@ export type VirtualClusterLimits = z.output<typeof virtualClusterLimits>;
 export interface GatewayConfig {
   readonly clusters: readonly PhysicalClusterConfig[];
   readonly virtualClusters: readonly VirtualClusterConfig[];
-  readonly control: { readonly listen: HostPort };
+  /** Listeners several virtual clusters share, the principal deciding (default none). */
+  readonly sharedListeners?: readonly SharedListenerConfig[];
+  /** Tokens and state are optional for hand-built configs (the schema fills in the defaults). */
+  readonly control: ControlConfig;
   /** `instances`: gateway instances sharing the load; every configured byte rate is divided by it (default 1). */
   readonly limits: { readonly maxFrameBytes: number; readonly instances?: number };
   /** Memory and connection budgets and the deadlines that reap connections (budgets.ts); absent: the defaults. */
@@ -144,6 +157,16 @@ export interface GatewayConfig {
   readonly log: { readonly level: LogLevel };
   /** Defaults: no session lifetime, 100 ms failure delay, 10 s to authenticate. */
   readonly authentication?: AuthenticationConfig;
+}
+
+export interface ControlConfig {
+  readonly listen: HostPort;
+  /** Bearer tokens of the admin API; none: the API answers 401 to everything (health and metrics stay open). */
+  readonly tokens?: readonly ControlToken[];
+  /** Where config history, the audit log and the event log live, relative to the config file (default bulkhead-state). */
+  readonly stateDir?: string | undefined;
+  readonly keepVersions?: number;
+  readonly keepEvents?: number;
 }
 
 export interface AuthenticationConfig {

@@ -1,11 +1,22 @@
-// Control-plane HTTP server: liveness, readiness and Prometheus metrics on its own address. It never shares
-// a port with the data plane (config validation forbids it) and serves nothing but these routes.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+// Control-plane HTTP server (Fastify): liveness, readiness and Prometheus metrics, and, when the gateway runs from a
+// config file, the admin API under /api/v1 with its OpenAPI document at /api/openapi.json. It never shares a port
+// with the data plane (config validation forbids it). Every error, a 404 included, has one body shape (api-error.ts).
 import type { AddressInfo } from "node:net";
+import swagger from "@fastify/swagger";
+import Fastify, { type FastifyError } from "fastify";
+import { serializerCompiler, jsonSchemaTransform, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Registry } from "prom-client";
+import { ConfigError } from "../config/errors.js";
 import type { HostPort } from "../config/types.js";
 import { childLogger } from "../log.js";
 import { metrics } from "../observe/metrics.js";
+import { ApiError, errorBodyOf } from "./api-error.js";
+import { authenticate, requireRole } from "./auth.js";
+import { ConfigApplyError } from "./config-service.js";
+import type { ControlApi } from "./control-api.js";
+import { healthRoutes } from "./routes/health.js";
+import { API_ROUTES } from "./routes/index.js";
+import { validatorCompiler } from "./validation.js";
 
 export interface ControlServerOptions {
   listen: HostPort;
@@ -15,6 +26,8 @@ export interface ControlServerOptions {
   registry?: Registry;
   /** A readiness check slower than this counts as not ready, so probes get an answer in time. */
   readyTimeoutMs?: number;
+  /** The admin API's state; absent (a gateway started from a config object, not a file): no admin API. */
+  api?: ControlApi | undefined;
 }
 
 export interface ControlServer {
@@ -26,78 +39,62 @@ export interface ControlServer {
 
 const log = childLogger({ component: "control" });
 
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
-  res.writeHead(status, { "content-type": contentType, "cache-control": "no-store" }).end(body);
-}
-
-function sendJson(res: ServerResponse, status: number, body: object): void {
-  send(res, status, "application/json", `${JSON.stringify(body)}\n`);
-}
-
-async function checkReady(isReady: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([isReady(), timeout]);
-  } catch (error) {
-    log.warn({ err: error }, "readiness check failed");
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
-  const registry = options.registry ?? metrics.registry;
-  const readyTimeoutMs = options.readyTimeoutMs ?? 2000;
+  const app = Fastify({ logger: false, forceCloseConnections: true }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500) log.error({ err: error, path: request.url }, "control request failed");
+    return reply.code(status).header("cache-control", "no-store").send(body);
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBodyOf("not_found", `no route ${request.method} ${request.url.split("?")[0]}`)));
 
-  const routes: Record<string, (res: ServerResponse) => Promise<void>> = {
-    "/healthz": async (res) => sendJson(res, 200, { status: "ok" }),
-    "/readyz": async (res) => {
-      const ready = await checkReady(options.isReady, readyTimeoutMs);
-      sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready" });
-    },
-    "/metrics": async (res) => send(res, 200, registry.contentType, await registry.metrics()),
-  };
+  healthRoutes(app, { isReady: options.isReady, registry: options.registry ?? metrics.registry, readyTimeoutMs: options.readyTimeoutMs ?? 2000 });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? "/", "http://control").pathname;
-    const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
-    if (!route) return sendJson(res, 404, { error: "not found" });
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.setHeader("allow", "GET, HEAD");
-      return sendJson(res, 405, { error: "method not allowed" });
-    }
-    await route(res);
+  const api = options.api;
+  if (api !== undefined) {
+    await app.register(swagger, {
+      openapi: {
+        info: { title: "Bulkhead admin API", version: "1" },
+        components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+        security: [{ bearer: [] }],
+      },
+      transform: jsonSchemaTransform,
+    });
+    // Every /api/v1 route names the least role it needs (config.role; one that doesn't needs admin: default deny).
+    // Tokens are read from the config in force, so a reload adds or revokes them at once.
+    app.addHook("onRequest", async (request) => {
+      const role = request.routeOptions.config.role ?? (request.routeOptions.url?.startsWith("/api/v1/") === true ? "admin" : undefined);
+      if (role === undefined) return;
+      request.caller = authenticate(request.headers.authorization, api.configs.config.control.tokens ?? []);
+      requireRole(request.caller, role);
+    });
+    for (const routes of API_ROUTES) routes(app, api);
+    app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log.error({ err: error, path: req.url }, "control request failed");
-      if (!res.headersSent) sendJson(res, 500, { error: "internal error" });
-      else res.destroy();
-    });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.listen.port, options.listen.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  server.on("error", (error) => log.error({ err: error }, "control server error"));
-
-  const bound = server.address() as AddressInfo;
+  await app.listen({ host: options.listen.host, port: options.listen.port });
+  const bound = app.server.address() as AddressInfo;
   log.info({ host: bound.address, port: bound.port }, "control plane listening");
-  return {
-    address: { host: bound.address, port: bound.port },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return { address: { host: bound.address, port: bound.port }, close: () => app.close() };
+}
+
+/** Fastify's own refusals (malformed JSON, a body too large, an unknown content type) in our codes. */
+const HTTP_ERROR_CODES: Readonly<Record<number, string>> = { 400: "invalid_request", 404: "not_found", 413: "too_large", 415: "unsupported_media_type" };
+
+function toErrorResponse(error: FastifyError): { status: number; body: object } {
+  if (error instanceof ApiError) return { status: error.status, body: errorBodyOf(error.code, error.message, error.details) };
+  if (error instanceof ConfigError) {
+    const details = error.issues.map(({ file, path, line, col, message }) => ({ file, path, line, col, reason: message }));
+    return { status: 422, body: errorBodyOf("invalid_config", error.message, details) };
+  }
+  if (error instanceof ConfigApplyError) return { status: 409, body: errorBodyOf("not_applied", error.message) };
+  if (error.validation !== undefined || error.code === "FST_ERR_VALIDATION") {
+    const details = (error as FastifyError & { details?: unknown }).details;
+    return { status: 400, body: errorBodyOf("invalid_request", error.message, details) };
+  }
+  const status = error.statusCode ?? 500;
+  if (status < 500) return { status, body: errorBodyOf(HTTP_ERROR_CODES[status] ?? "bad_request", error.message) };
+  return { status: 500, body: errorBodyOf("internal", "internal error") };
 }

@@ -29,9 +29,12 @@ export interface AclFilterOptions {
 const DESCRIBE_ACLS = API_BY_KEY.get(ApiKey.DescribeAcls)!;
 const DENIAL_LOG_INTERVAL_MS = 10_000;
 
+/** The ACL filter answers DescribeAcls itself, from the virtual cluster's rules. */
+export const ACL_ANSWERED: ReadonlyMap<number, VersionRange> = new Map([[ApiKey.DescribeAcls, { minVersion: DESCRIBE_ACLS.minVersion, maxVersion: DESCRIBE_ACLS.maxVersion }]]);
+
 export class AclFilter implements Filter {
   readonly name = "acl";
-  readonly answers: ReadonlyMap<number, VersionRange> = new Map([[ApiKey.DescribeAcls, { minVersion: DESCRIBE_ACLS.minVersion, maxVersion: DESCRIBE_ACLS.maxVersion }]]);
+  readonly answers = ACL_ANSWERED;
   private readonly queries = new WeakMap<Session, AclQuery & { readonly principalSet: Principal | undefined }>();
   /** One log line per (principal, API, resource) per interval: a client retrying a denied request would flood it. */
   private readonly recentlyLogged = new LRUCache<string, true>({ max: 1_000, ttl: DENIAL_LOG_INTERVAL_MS });
@@ -53,11 +56,13 @@ export class AclFilter implements Filter {
       return response === undefined ? { kind: "close", reason: "no ACL rule for this API", refusal: "acl_denied" } : { kind: "respond", message: response, refusal: "acl_denied" };
     }
     const q = this.query(request.session);
-    const decide = (refreshed: boolean) => authorizeRequest(q, row, request.apiKey, request.apiVersion, request.message as Obj, refreshed);
-    const decision = decide(false);
+    // No closure per request: this runs for every Produce and Fetch.
+    const decision = authorizeRequest(q, row, request.apiKey, request.apiVersion, request.message as Obj, false);
     if (decision.kind !== "resolve") return this.verdict(request, decision);
     const { topicIds } = this.options.tenant;
-    const resolved = Promise.all(decision.ids.map((id) => topicIds.resolveFresh(id))).then(() => this.verdict(request, decide(true)));
+    const resolved = Promise.all(decision.ids.map((id) => topicIds.resolveFresh(id))).then(() =>
+      this.verdict(request, authorizeRequest(q, row, request.apiKey, request.apiVersion, request.message as Obj, true)),
+    );
     return { kind: "pending", verdict: resolved };
   }
 

@@ -215,6 +215,7 @@ export class AuthenticationFilter implements Filter {
       state.user = step.user;
       session.principal = { type: "User", name: step.user };
       state.authenticated = true;
+      session.authenticated(); // a shared listener's session joins its principal's virtual cluster before the report
       clearTimeout(state.deadline);
       this.failures.delete(session.remoteAddress);
       const now = Date.now();
@@ -223,7 +224,7 @@ export class AuthenticationFilter implements Filter {
       state.tokenExpiresAt = undefined;
       const lifetimeMs = state.expiresAt === Infinity ? 0 : Math.max(1, state.expiresAt - now);
       this.options.observer.authentication?.(session, mechanism, "ok");
-      this.options.log.info({ session: session.id, principal: step.user, mechanism }, "authenticated");
+      this.options.log.info({ session: session.id, principal: step.user, mechanism, virtualCluster: session.virtualCluster?.name }, "authenticated");
       return { ok: true, token: step.token, lifetimeMs };
     }
     const reason = step.kind === "done" ? "re-authentication changed the principal" : step.reason;

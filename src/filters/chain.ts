@@ -126,6 +126,15 @@ export class FilterChain {
     for (const filter of this.filters) filter.sessionClosed?.(session);
   }
 
+  /**
+   * The session goes on with `next` (a shared listener's session joining its virtual cluster): the filters of both
+   * chains (the same instances: authentication) keep their session state; the others end it here and begin it there.
+   */
+  handOver(session: Session, next: FilterChain): void {
+    for (const filter of this.filters) if (!next.filters.includes(filter)) filter.sessionClosed?.(session);
+    for (const filter of next.filters) if (!this.filters.includes(filter)) filter.sessionOpened?.(session);
+  }
+
   /** Whether the session may be connected upstream: every filter that gates it says so. */
   sessionReady(session: Session): boolean {
     for (const filter of this.readiness) if (!filter.sessionReady!(session)) return false;

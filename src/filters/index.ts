@@ -1,6 +1,7 @@
 // The chain every session of a virtual cluster's listener runs, in order (requests top to bottom, responses bottom
 // to top): certificate principal (mTLS) → authentication gate → API policy → ACL → limits → broker addresses →
-// tenancy. A new concern is a file here and a line below.
+// tenancy. A new concern is a file here and a line below. A shared listener builds its identity filters once and runs
+// them alone (with the API policy) until the principal picks the virtual cluster whose chain takes the session over.
 import type { VersionRange } from "./filter.js";
 import type { ListenerEndpoint } from "../session/endpoint.js";
 import type { TenantContext } from "../tenancy/rewrite.js";
@@ -38,19 +39,21 @@ export interface ChainContext {
   /** The virtual cluster's authorizer (the same object across reloads; without `acls` in config it allows everything). */
   readonly acl?: { readonly authorizer: Authorizer; readonly observer: GatewayObserver } | undefined;
   readonly log: Logger;
+  /**
+   * A shared listener's identity filters (identityFilters), instead of `certificatePrincipal` and `authentication`: the
+   * same instances in its pre-authentication chain and in each virtual cluster's, so the hand-over keeps their state.
+   */
+  readonly identity?: readonly Filter[] | undefined;
 }
 
 export function createFilterChain(ctx: ChainContext): FilterChain {
   // Filters that answer APIs themselves (SASL) go before the policy, which then offers them in ApiVersions.
-  const answered = new Map<number, VersionRange>(ctx.authentication !== undefined ? SASL_ANSWERED : []);
+  const answered = new Map<number, VersionRange>(ctx.identity?.flatMap((f) => [...(f.answers ?? [])]) ?? (ctx.authentication !== undefined ? SASL_ANSWERED : []));
   // The ACL filter answers DescribeAcls from the virtual cluster's rules; it sits after the policy, which lets it by.
   const acl = ctx.acl === undefined ? undefined : new AclFilter({ ...ctx.acl, tenant: ctx.tenant, log: ctx.log });
   for (const [apiKey, range] of acl?.answers ?? []) answered.set(apiKey, range);
-  const answering: Filter[] = [];
-  if (ctx.certificatePrincipal !== undefined) answering.push(new CertificatePrincipalFilter(ctx.certificatePrincipal));
-  if (ctx.authentication !== undefined) answering.push(new AuthenticationFilter({ ...ctx.authentication, forwardable: ctx.forwardable, answered }));
   return new FilterChain([
-    ...answering,
+    ...(ctx.identity ?? identityFilters(ctx, answered)),
     new ApiPolicyFilter(ctx.forwardable, answered),
     ...(acl !== undefined ? [acl] : []),
     // limits: caps first, so a refused request takes no bytes from a bucket
@@ -59,4 +62,26 @@ export function createFilterChain(ctx: ChainContext): FilterChain {
     new BrokerAddressFilter(ctx.endpoint, ctx.addressMap, ctx.log),
     new TenancyFilter(ctx.tenant),
   ]);
+}
+
+/**
+ * Who the client is: the client certificate's principal (mTLS), then the SASL gate. `answered` is what the chain
+ * answers itself, offered in the ApiVersions the gate answers before authentication.
+ */
+export function identityFilters(
+  ctx: Pick<ChainContext, "certificatePrincipal" | "authentication" | "forwardable">,
+  answered: ReadonlyMap<number, VersionRange>,
+): Filter[] {
+  const filters: Filter[] = [];
+  if (ctx.certificatePrincipal !== undefined) filters.push(new CertificatePrincipalFilter(ctx.certificatePrincipal));
+  if (ctx.authentication !== undefined) filters.push(new AuthenticationFilter({ ...ctx.authentication, forwardable: ctx.forwardable, answered }));
+  return filters;
+}
+
+/**
+ * A shared listener's chain before authentication: its identity filters, then the API policy every virtual cluster it
+ * serves agrees on. Nothing is forwarded from it: the session is handed over to its virtual cluster's chain first.
+ */
+export function createPreAuthenticationChain(identity: readonly Filter[], forwardable: ReadonlyMap<number, VersionRange>, answered: ReadonlyMap<number, VersionRange>): FilterChain {
+  return new FilterChain([...identity, new ApiPolicyFilter(forwardable, answered)]);
 }

@@ -90,10 +90,14 @@ export class MetricsObserver implements GatewayObserver {
   }
 
   private of(session: Session): EndpointMeters {
-    let meters = this.meters.get(session.endpoint);
+    return this.ofEndpoint(session.endpoint);
+  }
+
+  private ofEndpoint(endpoint: ListenerEndpoint): EndpointMeters {
+    let meters = this.meters.get(endpoint);
     if (meters === undefined) {
-      meters = new EndpointMeters(session.endpoint.virtualCluster, session.endpoint.listener.name);
-      this.meters.set(session.endpoint, meters);
+      meters = new EndpointMeters(endpoint.virtualCluster, endpoint.listener.name);
+      this.meters.set(endpoint, meters);
     }
     return meters;
   }
@@ -106,6 +110,12 @@ export class MetricsObserver implements GatewayObserver {
 
   sessionClosed(session: Session): void {
     this.of(session).connections.dec();
+  }
+
+  /** The open connection now counts for its virtual cluster; it was accepted (connections_total) on the shared one. */
+  sessionMoved(session: Session, from: ListenerEndpoint): void {
+    this.ofEndpoint(from).connections.dec();
+    this.of(session).connections.inc();
   }
 
   requestForwarded(session: Session, request: ObservedRequest): void {

@@ -116,6 +116,12 @@ export const metrics = {
       for (const source of budgetUsageSources) source((labels, ratio) => this.set(labels, ratio));
     },
   }),
+  configReloads: new Counter({
+    name: "bulkhead_config_reloads_total",
+    help: "Config reloads (file change, SIGHUP, POST /api/v1/config/reload) by result: applied, unchanged, rejected (the old config stays in force)",
+    labelNames: ["result"] as const,
+    registers: [registry],
+  }),
   upstreamErrors: new Counter({
     name: "bulkhead_upstream_errors_total",
     help: "Errors on connections to physical brokers (reason is a fixed word such as connect, timeout, closed)",

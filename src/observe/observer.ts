@@ -1,6 +1,7 @@
 // What the data plane tells the rest of the gateway: one interface for metrics, logs, the tests' upstream tap and,
 // later, the audit and event logs. The data plane calls it and knows nothing of who listens; every method is
 // optional, and an ObserverSet fans out only to the observers that implement it.
+import type { ListenerEndpoint } from "../session/endpoint.js";
 import type { Session } from "../session/session.js";
 
 /** What an observer learns of a request (the in-flight record itself: read it, don't keep it). */
@@ -16,6 +17,11 @@ export interface GatewayObserver {
   sessionOpened?(session: Session): void;
   /** The session's connection closed; `reason` is a short phrase ("client closed", "drained", ...). */
   sessionClosed?(session: Session, reason: string): void;
+  /**
+   * A shared listener's session, authenticated, joined its principal's virtual cluster: `session.endpoint` is now that
+   * virtual cluster's view of the listener; `from` is the one it had before.
+   */
+  sessionMoved?(session: Session, from: ListenerEndpoint): void;
   /** A request went to a broker (after every filter let it through). */
   requestForwarded?(session: Session, request: ObservedRequest): void;
   /** The gateway answered a request itself; `refusal` is set when the answer refuses it ("denied", ...). */
@@ -73,6 +79,7 @@ export class ObserverSet implements GatewayObserver {
     this.by = {
       sessionOpened: listening("sessionOpened"),
       sessionClosed: listening("sessionClosed"),
+      sessionMoved: listening("sessionMoved"),
       requestForwarded: listening("requestForwarded"),
       requestAnswered: listening("requestAnswered"),
       requestClosed: listening("requestClosed"),
@@ -95,6 +102,9 @@ export class ObserverSet implements GatewayObserver {
   }
   sessionClosed(session: Session, reason: string): void {
     for (const o of this.by.sessionClosed) o.sessionClosed!(session, reason);
+  }
+  sessionMoved(session: Session, from: ListenerEndpoint): void {
+    for (const o of this.by.sessionMoved) o.sessionMoved!(session, from);
   }
   requestForwarded(session: Session, request: ObservedRequest): void {
     for (const o of this.by.requestForwarded) o.requestForwarded!(session, request);

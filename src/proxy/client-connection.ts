@@ -4,7 +4,10 @@
 // Everything per frame is synchronous; the Promises are the upstream connect and the rare verdict that waits.
 //
 // Phases: accepted → (authenticating →) connecting → open → draining → closed. The upstream connection is opened
-// when the chain says the session is ready (at once, until an authentication filter says otherwise).
+// when the chain says the session is ready (at once, until an authentication filter says otherwise). On a shared
+// listener the connection starts with a context that only authenticates; once the principal is known it is handed
+// over to the context of the principal's virtual cluster (chain, connector, caps, budget pool, metric labels), and
+// only then is the upstream connection opened.
 // Reading the client is governed by named gates, each closed for its own reason; the client is read only while all
 // are open, so a mute and backpressure never fight over one flag. While a hold gate is closed (a pending verdict,
 // a delayed answer, the upstream connection being opened), frames already read wait in order in `held`.
@@ -16,7 +19,7 @@ import { TLSSocket } from "node:tls";
 import type { Logger } from "pino";
 import { BulkheadError } from "../errors.js";
 import type { ChainedRequest, FilterChain, RequestSink } from "../filters/chain.js";
-import type { ConnectionAdmission } from "../limits/connection-caps.js";
+import type { ConnectionAdmission, ConnectionRefusal, ConnectionTicket } from "../limits/connection-caps.js";
 import type { FrameReservation } from "../limits/request-bytes-budget.js";
 import type { GatewayObserver } from "../observe/observer.js";
 import { ProtocolError } from "../protocol/errors.js";
@@ -35,9 +38,11 @@ import { ReadBuffers } from "./read-buffers.js";
 /** Everything a connection needs from its listener: built per listener (and per config), shared by its connections. */
 export interface ConnectionContext {
   readonly endpoint: ListenerEndpoint;
-  readonly virtualCluster: SessionVirtualCluster;
+  /** Absent on a shared listener before authentication (handOver names it). */
+  readonly virtualCluster?: SessionVirtualCluster | undefined;
   readonly chain: FilterChain;
-  readonly connector: UpstreamConnector;
+  /** Absent on a shared listener before authentication. */
+  readonly connector?: UpstreamConnector | undefined;
   readonly maxFrameBytes: number;
   readonly observer: GatewayObserver;
   readonly log: Logger;
@@ -47,6 +52,11 @@ export interface ConnectionContext {
   readonly admission?: ConnectionAdmission | undefined;
   /** The gateway's budgets (one set per runtime, shared by every listener); absent: none (unit tests). */
   readonly budgets?: GatewayBudgets | undefined;
+  /**
+   * A shared listener before authentication: the context of the virtual cluster the session's principal maps to (for
+   * this listener), or undefined when it maps to none.
+   */
+  readonly handOver?: ((session: Session) => ConnectionContext | undefined) | undefined;
 }
 
 export type ConnectionPhase = "accepted" | "authenticating" | "connecting" | "open" | "draining" | "closed";
@@ -96,7 +106,10 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
   unfinishedSinceMs: number | undefined;
   awaitingFirstRequest = true;
   /** Holds the declared size of the frame being received, while it is not whole. */
-  private readonly reservation: FrameReservation | undefined;
+  private reservation: FrameReservation | undefined;
+  /** A shared listener's connection: what its virtual cluster's connection caps said at the hand-over. */
+  private admission: ConnectionTicket | ConnectionRefusal | undefined;
+  private admissionTimer: NodeJS.Timeout | undefined;
   private phaseNow: ConnectionPhase = "accepted";
   private gates = 0;
   private upstream: net.Socket | undefined;
@@ -125,11 +138,10 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
   constructor(
     private readonly client: net.Socket,
     target: SessionTarget,
-    private readonly ctx: ConnectionContext,
+    private ctx: ConnectionContext,
     private readonly onClosed: (connection: ClientConnection) => void,
   ) {
-    this.session = new Session(ctx.endpoint, target, client.remoteAddress ?? "", client.remotePort ?? 0, tlsDetails(client), this);
-    this.session.virtualCluster = ctx.virtualCluster;
+    this.session = new Session(ctx.endpoint, target, client.remoteAddress ?? "", client.remotePort ?? 0, tlsDetails(client), this, ctx.virtualCluster);
     this.log = ctx.log.child({ session: this.session.id, client: this.session.remote });
     this.fromClient = new FrameSplitter(ctx.maxFrameBytes);
     // The limit guards against clients; a broker's answer (a big Fetch) may exceed a tight client limit.
@@ -137,11 +149,12 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
     this.fromClient.onFrame(this.onRequest);
     this.fromUpstream.onFrame(this.onResponse);
     this.fromUpstream.streamFramesTo(this.responseSink, CORRELATION_ID_BYTES);
-    this.reservation = ctx.budgets?.requestBytes.reservation(ctx.virtualCluster.name, () => this.openGate(Gate.Budget));
+    this.reservation = ctx.budgets?.requestBytes.reservation(ctx.endpoint.virtualCluster, () => this.openGate(Gate.Budget));
   }
 
+  /** The session's virtual cluster (a shared listener's pre-authentication name until the hand-over). */
   get virtualClusterName(): string {
-    return this.ctx.virtualCluster.name;
+    return this.ctx.endpoint.virtualCluster;
   }
 
   /** Reapable: nothing in flight, nothing being received, nothing waiting. */
@@ -184,9 +197,10 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
     });
     this.ctx.observer.sessionOpened?.(this.session);
     this.ctx.chain.sessionOpened(this.session);
+    if (this.phaseNow === "closed") return; // a filter closed it at once (e.g. a client certificate nobody maps)
     this.ctx.budgets?.reaper.add(this);
     if (this.ctx.chain.sessionReady(this.session)) {
-      this.connectUpstream();
+      this.beginUpstream();
     } else {
       this.phaseNow = "authenticating";
       client.resume();
@@ -210,6 +224,8 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
     if (this.phaseNow === "closed") return;
     this.phaseNow = "closed";
     clearTimeout(this.muteTimer);
+    clearTimeout(this.admissionTimer);
+    if (this.admission !== undefined && !("refused" in this.admission)) this.admission.release();
     this.reservation?.release();
     this.ctx.budgets?.reaper.delete(this);
     // Per connection, so debug: a flood of connections must not flood the log (refusals and reaps are logged, throttled).
@@ -287,12 +303,66 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
     if (this.phaseNow === "draining" && this.idle) this.close("drained", undefined, true);
   }
 
+  // ---- hand-over (shared listeners) ----
+
+  /** SessionTransport: an authentication succeeded; a shared listener's session joins its virtual cluster now. */
+  authenticated(): void {
+    if (this.ctx.handOver !== undefined && this.phaseNow !== "closed") this.handOver();
+  }
+
+  /**
+   * Moves the connection to the context of its principal's virtual cluster: the filters that differ between the two
+   * chains close and open their session state (the authentication filters are the same instances, so re-authentication
+   * goes on), the session and its metric labels move, and so do the budget pool and the reaper's entry. That
+   * virtual cluster's connection caps are asked here; beginUpstream acts on their answer. False: no virtual cluster.
+   */
+  private handOver(): boolean {
+    const next = this.ctx.handOver!(this.session);
+    if (next === undefined || next.virtualCluster === undefined) return false;
+    const from = this.session.endpoint;
+    this.ctx.budgets?.reaper.delete(this); // filed under the old name
+    this.ctx.chain.handOver(this.session, next.chain);
+    this.session.moveTo(next.endpoint, next.virtualCluster);
+    this.ctx = next;
+    this.log = next.log.child({ session: this.session.id, client: this.session.remote });
+    this.reservation?.release();
+    this.reservation = next.budgets?.requestBytes.reservation(next.endpoint.virtualCluster, () => this.openGate(Gate.Budget));
+    this.openGate(Gate.Budget); // a wait in the old pool is given up; a frame being received reserves in the new one
+    this.budgetUnfinished(performance.now());
+    next.budgets?.reaper.add(this);
+    next.observer.sessionMoved?.(this.session, from);
+    this.admission = next.admission?.admitConnection(performance.now());
+    return true;
+  }
+
   // ---- upstream ----
 
-  private connectUpstream(): void {
+  /**
+   * The session may reach a broker. On a shared listener it first joins its virtual cluster, whose connection caps
+   * admit it now, after a wait (requests are held meanwhile), or not at all (the connection closes, after the wait
+   * KIP-612 asks for when the rate refused it).
+   */
+  private beginUpstream(): void {
+    if (this.ctx.handOver !== undefined && !this.handOver()) return this.close("the principal maps to no virtual cluster of this listener");
+    const admitted = this.admission;
+    if (admitted === undefined || admitted.delayMs <= 0) {
+      if (admitted !== undefined && "refused" in admitted) return this.close(`refused by the virtual cluster's ${admitted.refused} cap`);
+      return this.connectUpstream();
+    }
     this.phaseNow = "connecting";
     this.closeGate(Gate.Connecting);
-    this.ctx.connector.connect(this.session.target, this.upstreamReader).then(
+    this.admissionTimer = setTimeout(() => {
+      if ("refused" in admitted) this.close(`refused by the virtual cluster's ${admitted.refused} cap`);
+      else if (this.phaseNow !== "closed") this.connectUpstream();
+    }, admitted.delayMs);
+  }
+
+  private connectUpstream(): void {
+    const connector = this.ctx.connector;
+    if (connector === undefined) return this.close("no virtual cluster to connect to");
+    this.phaseNow = "connecting";
+    this.closeGate(Gate.Connecting);
+    connector.connect(this.session.target, this.upstreamReader).then(
       (upstream) => this.attach(upstream),
       (err: unknown) => this.upstreamUnreachable(err),
     );
@@ -301,9 +371,9 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
   private upstreamUnreachable(err: unknown): void {
     if (this.phaseNow === "closed") return;
     const reason = err instanceof UpstreamConnectError ? err.reason : "connect";
-    this.ctx.observer.upstreamError?.(this.ctx.connector.name, reason);
+    this.ctx.observer.upstreamError?.(this.clusterName, reason);
     const heldBack = this.ctx.unreachableLog.take();
-    const details = { cluster: this.ctx.connector.name, target: this.session.target, reason: (err as Error).message, heldBack };
+    const details = { cluster: this.clusterName, target: this.session.target, reason: (err as Error).message, heldBack };
     if (heldBack !== undefined) this.log.warn(details, "upstream broker unreachable, closing client");
     else this.log.debug(details, "upstream broker unreachable, closing client");
     this.close("upstream unreachable", err);
@@ -329,8 +399,8 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
 
   private upstreamFailed(reason: string, err?: Error): void {
     if (this.phaseNow === "closed") return;
-    this.ctx.observer.upstreamError?.(this.ctx.connector.name, err ? "error" : "closed");
-    this.log.info({ cluster: this.ctx.connector.name, err: err?.message }, `${reason}, closing client`);
+    this.ctx.observer.upstreamError?.(this.clusterName, err ? "error" : "closed");
+    this.log.info({ cluster: this.clusterName, err: err?.message }, `${reason}, closing client`);
     // Responses already queued to the client still go out before the FIN.
     this.close(reason, err, !err);
   }
@@ -404,7 +474,12 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
 
   /** Authentication just completed (now, or when a pending verdict settled): requests go upstream once it is open. */
   private connectIfReady(): void {
-    if (this.phaseNow === "authenticating" && this.ctx.chain.sessionReady(this.session)) this.connectUpstream();
+    if (this.phaseNow === "authenticating" && this.ctx.chain.sessionReady(this.session)) this.beginUpstream();
+  }
+
+  /** The physical cluster the connection's requests go to (connected connections always have one). */
+  private get clusterName(): string {
+    return this.ctx.connector?.name ?? "";
   }
 
   /** RequestSink: send upstream. */
@@ -560,7 +635,7 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
 
   private frameError(side: "client" | "upstream", err: unknown): void {
     if (err instanceof BulkheadError) {
-      if (side === "upstream") this.ctx.observer.upstreamError?.(this.ctx.connector.name, "protocol");
+      if (side === "upstream") this.ctx.observer.upstreamError?.(this.clusterName, "protocol");
       this.log.warn({ side, code: err.code, reason: err.message }, "bad frame, closing connection");
       this.close(`bad ${side} frame`, err);
       return;

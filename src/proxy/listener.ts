@@ -1,6 +1,7 @@
-// The servers of one virtual-cluster listener: the bootstrap port and one port per broker (port = first + (nodeId -
-// nodeIdBase)), so the port a client dials names the broker it wants; or, with SNI routing, a route on one TLS port
-// (sni-port.ts) that may serve other virtual clusters too, where the host name the client asked for names the broker.
+// The servers of one listener, a virtual cluster's or a shared one (whose context hands each connection over to its
+// principal's virtual cluster): the bootstrap port and one port per broker (port = first + (nodeId - nodeIdBase)), so
+// the port a client dials names the broker it wants; or, with SNI routing, a route on one TLS port (sni-port.ts) that
+// may serve other virtual clusters too, where the host name the client asked for names the broker.
 // A new config swaps the context in place (setContext): connections accepted from then on get the new one, open
 // connections keep theirs, and nothing is unbound or rebound.
 import net from "node:net";
@@ -123,7 +124,7 @@ export class Listener {
    * cluster's connection caps: open now, open after a wait, or close.
    */
   private accept(socket: net.Socket, target: SessionTarget): void {
-    if (this.ctx.budgets?.admitConnection(socket, this.ctx.virtualCluster.name) === false) return void socket.destroy();
+    if (this.ctx.budgets?.admitConnection(socket, this.ctx.endpoint.virtualCluster) === false) return void socket.destroy();
     const admitted = this.ctx.admission?.admitConnection(performance.now());
     if (admitted === undefined || (admitted.delayMs === 0 && !("refused" in admitted))) return this.open(socket, target, admitted);
     if ("refused" in admitted && admitted.delayMs === 0) return void socket.destroy();

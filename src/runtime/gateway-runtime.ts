@@ -1,14 +1,15 @@
 // The live data plane: the physical clusters (one upstream connector and topic id map each), the virtual clusters'
-// listeners, and through them every open session. apply(config) moves it to a new validated config snapshot:
-// listeners whose ports stay the same get the new context in place (new connections use it, open ones keep theirs),
-// listeners that are gone stop accepting (their connections carry on), and new ones are bound. Nothing is dropped.
+// listeners and the shared listeners (shared-listener.ts), and through them every open session. apply(config) moves
+// it to a new validated config snapshot: listeners whose ports stay the same get the new context in place (new
+// connections use it, open ones keep theirs), listeners that are gone stop accepting (their connections carry on),
+// and new ones are bound. Nothing is dropped.
 import type { Logger } from "pino";
-import type { AuthenticationConfig, GatewayConfig, ListenerConfig, PhysicalClusterConfig, VirtualClusterConfig } from "../config/types.js";
+import type { GatewayConfig, ListenerConfig, PhysicalClusterConfig, VirtualClusterConfig } from "../config/types.js";
+import type { Filter } from "../filters/filter.js";
 import { createFilterChain } from "../filters/index.js";
 import { childLogger } from "../log.js";
-import { budgetUsageSources, capUsageSources, limitUsageSources, type BudgetUsageSource, type CapUsageSource, type LimitUsageSource } from "../observe/metrics.js";
+import { budgetUsageSources, capUsageSources, limitUsageSources, metrics, type BudgetUsageSource, type CapUsageSource, type LimitUsageSource } from "../observe/metrics.js";
 import type { GatewayObserver } from "../observe/observer.js";
-import { ApiKey } from "../protocol/messages/index.js";
 import type { ClientConnection, ConnectionContext } from "../proxy/client-connection.js";
 import { Listener } from "../proxy/listener.js";
 import { SniPorts } from "../proxy/sni-port.js";
@@ -17,8 +18,7 @@ import { resolveBudgets } from "../config/budgets.js";
 import { openFileLimit } from "../limits/fd-limit.js";
 import { LogThrottle } from "../proxy/log-throttle.js";
 import { ListenerEndpoint } from "../session/endpoint.js";
-import type { Session } from "../session/session.js";
-import { tenantVersionRanges } from "../tenancy/api-policy.js";
+import type { Principal, Session } from "../session/session.js";
 import { TenantNamespace } from "../tenancy/namespace.js";
 import type { TenantContext } from "../tenancy/rewrite.js";
 import { TopicIdMap } from "../tenancy/topic-ids.js";
@@ -30,18 +30,19 @@ import { pushDownClientId } from "../limits/quota-push-down.js";
 import { TenantCaps, type TenantCapsContext } from "../limits/tenant-caps.js";
 import { LogDirSizes } from "../limits/log-dir-sizes.js";
 import { fetchLogDirSizes, upstreamUsage } from "../limits/upstream-usage.js";
-import { OAuthBearerVerifier } from "../security/oauthbearer.js";
 import { SaslAuthenticator } from "../security/sasl-authenticator.js";
 import { fetchTopicIds } from "../upstream/metadata-fetch.js";
+import { openTenantClient } from "../admin/open-tenant-client.js";
+import type { TenantClient } from "../admin/tenant-client.js";
+import { TopicThroughputMeter } from "../admin/topic-throughput.js";
+import { identityOptions } from "./identity-options.js";
+import { forwardableOf, sharedListenerContext } from "./shared-listener.js";
 
 export interface RuntimeOptions {
   readonly observer: GatewayObserver;
   /** Upstream connect timeout (also bounds how long a client waits when its broker is down). */
   readonly connectTimeoutMs?: number | undefined;
 }
-
-/** For hand-built configs without the section (the schema fills it in from files). */
-const DEFAULT_AUTHENTICATION: AuthenticationConfig = { sessionLifetimeMs: 0, failureDelayMs: 100, timeoutMs: 10_000 };
 
 interface PhysicalCluster {
   readonly config: PhysicalClusterConfig;
@@ -69,6 +70,10 @@ export class GatewayRuntime {
   private authorizers = new Map<string, Authorizer>();
   /** Per virtual cluster, kept across reloads: listeners and open sessions' filters hold these, so new caps apply at once. */
   private caps = new Map<string, TenantCaps>();
+  /** Per virtual cluster: what its control-plane tenant clients need (tenantClient()). */
+  private tenants = new Map<string, { vc: VirtualClusterConfig; tenant: TenantContext; cluster: PhysicalCluster }>();
+  /** Topic throughput for the control plane's topic listings, from the gateway's own byte counters. */
+  private readonly throughput = new TopicThroughputMeter(metrics.topicBytes);
   /** The process's memory and connection budgets, kept across reloads (every listener and connection holds them). */
   private budgets: GatewayBudgets | undefined;
   /** Listeners no longer in the config whose connections are still open: drained and closed with the rest. */
@@ -112,6 +117,20 @@ export class GatewayRuntime {
     return [...this.clusters.values()].map((c) => c.connector);
   }
 
+  /**
+   * A client of virtual cluster `name` for the control plane's topic, group and message operations (src/admin/): its
+   * requests run through the virtual cluster's filters as `principal`'s would (undefined: a platform super-user, whom
+   * its ACLs don't bind). Undefined for a virtual cluster the config doesn't have. The caller closes it.
+   */
+  tenantClient(name: string, principal: Principal | undefined, remoteAddress = "127.0.0.1"): TenantClient | undefined {
+    const t = this.tenants.get(name);
+    if (t === undefined) return undefined;
+    const { vc, tenant, cluster } = t;
+    const live = { authorizer: this.authorizers.get(name)!, byteRates: this.byteRates.get(name)!, caps: this.caps.get(name)! };
+    const admin = { vc, tenant, physicalCluster: cluster.config.name, forwardable: forwardableOf(vc), connector: cluster.connector, logDirs: cluster.logDirs, ...live };
+    return openTenantClient({ ...admin, observer: this.options.observer, throughput: this.throughput }, principal, remoteAddress);
+  }
+
   /** The listeners in the current config, in config order. */
   activeListeners(): Listener[] {
     return [...this.listeners.values()];
@@ -150,6 +169,20 @@ export class GatewayRuntime {
     const capsByName = new Map<string, { caps: TenantCaps; vc: VirtualClusterConfig; ctx: TenantCapsContext }>();
     const fresh: Listener[] = [];
     const updated: { listener: Listener; context: ConnectionContext }[] = [];
+    /** The same ports as before: the new context in place; else a new listener, bound below. */
+    const place = (key: string, listenerConfig: ListenerConfig, context: ConnectionContext) => {
+      const known = this.listeners.get(key);
+      if (known !== undefined && sameBinding(known.endpoint.listener, listenerConfig)) {
+        updated.push({ listener: known, context });
+        listeners.set(key, known);
+      } else {
+        const listener = new Listener(context, this.sniPorts);
+        fresh.push(listener);
+        listeners.set(key, listener);
+      }
+    };
+    /** What a shared listener's virtual clusters need to build their contexts for it. */
+    const sharedParts = new Map<string, (identity: readonly Filter[], listener: ListenerConfig) => ConnectionContext>();
     for (const vc of next.virtualClusters) {
       const cluster = clusters.get(vc.cluster);
       // The config loader already checks this reference; guard anyway for hand-built configs.
@@ -169,18 +202,14 @@ export class GatewayRuntime {
       const caps = this.caps.get(vc.name) ?? new TenantCaps(vc.limits, capsContext);
       capsByName.set(vc.name, { caps, vc, ctx: capsContext });
       for (const listenerConfig of vc.listeners) {
-        const key = `${vc.name}/${listenerConfig.name}`;
-        const context = this.context(next, vc, listenerConfig, cluster, tenant, authenticator, rates, authorizer, caps);
-        const known = this.listeners.get(key);
-        if (known !== undefined && sameBinding(known.endpoint.listener, listenerConfig)) {
-          updated.push({ listener: known, context });
-          listeners.set(key, known);
-        } else {
-          const listener = new Listener(context, this.sniPorts);
-          fresh.push(listener);
-          listeners.set(key, listener);
-        }
+        place(`${vc.name}/${listenerConfig.name}`, listenerConfig, this.context(next, vc, listenerConfig, cluster, tenant, authenticator, rates, authorizer, caps));
       }
+      sharedParts.set(vc.name, (identity, listener) => this.context(next, vc, listener, cluster, tenant, authenticator, rates, authorizer, caps, identity));
+    }
+    for (const shared of next.sharedListeners ?? []) {
+      const contextOf = (vc: VirtualClusterConfig, identity: readonly Filter[]) => sharedParts.get(vc.name)!(identity, shared);
+      const context = sharedListenerContext({ config: next, listener: shared, observer: this.options.observer, budgets: this.budgets, contextOf });
+      place(`${context.endpoint.virtualCluster}/${shared.name}`, shared, context);
     }
     const leaving = [...this.listeners.values()].filter((l) => ![...listeners.values()].includes(l));
 
@@ -214,6 +243,7 @@ export class GatewayRuntime {
       caps.start();
     }
     this.caps = new Map([...capsByName].map(([name, { caps }]) => [name, caps]));
+    this.tenants = new Map([...byteRates].map(([name, { vc, tenant }]) => [name, { vc, tenant, cluster: clusters.get(vc.cluster)! }]));
     this.budgets.update(budgets, next.virtualClusters.length);
     const name = (l: Listener) => `${l.endpoint.virtualCluster}/${l.endpoint.listener.name}`;
     return { added: fresh.map(name), updated: updated.map((u) => name(u.listener)), removed: leaving.map(name) };
@@ -240,36 +270,21 @@ export class GatewayRuntime {
     rates: TenantByteRates,
     authorizer: Authorizer,
     caps: TenantCaps,
+    identity?: readonly Filter[],
   ): ConnectionContext {
     const endpoint = new ListenerEndpoint(vc.name, listener);
     const log = childLogger({ virtualCluster: vc.name, listener: listener.name });
-    const forwardable = tenantVersionRanges(vc.deniedApis.map((api) => ApiKey[api as keyof typeof ApiKey]));
-    const usesSasl = listener.security === "sasl_plaintext" || listener.security === "sasl_tls";
-    const authentication = usesSasl
-      ? {
-          mechanisms: listener.saslMechanisms ?? authenticator.scramMechanismsWithUsers(),
-          authenticator,
-          bearer: listener.oauthbearer !== undefined ? new OAuthBearerVerifier(listener.oauthbearer) : undefined,
-          settings: config.authentication ?? DEFAULT_AUTHENTICATION,
-          brokerApiVersions: () => cluster.connector.apiVersions(),
-          observer: this.options.observer,
-          log,
-        }
-      : undefined;
-    const clientAuth = listener.tls?.clientAuth ?? "none";
-    const certificatePrincipal =
-      clientAuth === "none"
-        ? undefined
-        : {
-            rules: listener.tls?.principalMappingRules ?? [],
-            users: new Set((vc.users ?? []).map((u) => u.name)),
-            required: clientAuth === "required",
-            log,
-          };
+    const forwardable = forwardableOf(vc);
+    // A shared listener's identity filters serve every virtual cluster it maps to; a virtual cluster's own listener
+    // gets its own, for the virtual cluster's users.
+    const who =
+      identity !== undefined
+        ? { identity }
+        : identityOptions({ config, listener, authenticator, users: vc.users ?? [], brokerApiVersions: () => cluster.connector.apiVersions(), observer: this.options.observer, log });
     return {
       endpoint,
       virtualCluster: { name: vc.name, physicalCluster: cluster.config.name },
-      chain: createFilterChain({ certificatePrincipal, authentication, endpoint, addressMap: cluster.connector.addressMap, tenant, forwardable, log, acl: { authorizer, observer: this.options.observer }, byteRates: { rates, observer: this.options.observer }, caps }),
+      chain: createFilterChain({ ...who, endpoint, addressMap: cluster.connector.addressMap, tenant, forwardable, log, acl: { authorizer, observer: this.options.observer }, byteRates: { rates, observer: this.options.observer }, caps }),
       admission: caps,
       connector: cluster.connector,
       maxFrameBytes: config.limits.maxFrameBytes,

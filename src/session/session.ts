@@ -20,7 +20,7 @@ export interface Principal {
   readonly name: string;
 }
 
-/** The virtual cluster a session belongs to (decided at accept by the listener, or later by authentication). */
+/** The virtual cluster a session belongs to (decided at accept by the listener, or on a shared listener by authentication). */
 export interface SessionVirtualCluster {
   readonly name: string;
   /** The physical cluster it lives on (clusters[].name). */
@@ -33,6 +33,8 @@ export interface SessionTransport {
   muteUntil(until: number): void;
   /** Close the connection now (e.g. an authentication deadline passed). */
   close(reason: string): void;
+  /** An authentication succeeded: a shared listener's connection moves to the principal's virtual cluster here. */
+  authenticated?(): void;
 }
 
 export class SessionCounters {
@@ -50,20 +52,49 @@ export class Session {
   readonly id = nextSessionId++;
   readonly openedAt = Date.now();
   readonly counters = new SessionCounters();
-  virtualCluster: SessionVirtualCluster | undefined;
+  private endpointNow: ListenerEndpoint;
+  private virtualClusterNow: SessionVirtualCluster | undefined;
   principal: Principal | undefined;
   /** The client id of the latest request that carried one (as the client sent it). */
   clientId: string | null = null;
 
   constructor(
-    readonly endpoint: ListenerEndpoint,
+    endpoint: ListenerEndpoint,
     /** Which port the client dialled: the bootstrap, or the port of one broker. */
     readonly target: SessionTarget,
     readonly remoteAddress: string,
     readonly remotePort: number,
     readonly tls: SessionTls | undefined,
     private readonly transport: SessionTransport,
-  ) {}
+    /** Undefined on a shared listener until authentication decides it. */
+    virtualCluster?: SessionVirtualCluster,
+  ) {
+    this.endpointNow = endpoint;
+    this.virtualClusterNow = virtualCluster;
+  }
+
+  /** The access point the client reached, as the virtual cluster it belongs to serves it. */
+  get endpoint(): ListenerEndpoint {
+    return this.endpointNow;
+  }
+
+  get virtualCluster(): SessionVirtualCluster | undefined {
+    return this.virtualClusterNow;
+  }
+
+  /** A shared listener's session, once authenticated, joins the principal's virtual cluster (the transport moves it). */
+  moveTo(endpoint: ListenerEndpoint, virtualCluster: SessionVirtualCluster): void {
+    this.endpointNow = endpoint;
+    this.virtualClusterNow = virtualCluster;
+  }
+
+  /**
+   * An authentication filter established who the client is. Called before the authentication is reported, so that on a
+   * shared listener the report already carries the principal's virtual cluster.
+   */
+  authenticated(): void {
+    this.transport.authenticated?.();
+  }
 
   /** Stops reading this client's requests for `ms` (KIP-219: the response says how long, the socket is muted). */
   mute(ms: number): void {

@@ -25,7 +25,7 @@ function count(r: Reader): number {
 
 const notConsumerProtocol = (err: unknown): boolean => err instanceof ProtocolError || err === NOT_CONSUMER_PROTOCOL;
 
-interface TopicPartitions {
+export interface TopicPartitions {
   topic: string;
   partitions: number[];
 }
@@ -117,6 +117,18 @@ export function mapAssignment(bytes: Buffer, map: TopicMapper, strict = false): 
     w.writeNullableBytes(userData);
     tail(r, w);
     return finish(w);
+  } catch (err) {
+    if (notConsumerProtocol(err)) return undefined;
+    throw err;
+  }
+}
+
+/** The topics and partitions of a ConsumerProtocolAssignment (the control plane's group view); undefined when `bytes` is not one. */
+export function readAssignment(bytes: Buffer): TopicPartitions[] | undefined {
+  if (bytes.length === 0) return [];
+  try {
+    const r = new Reader(bytes);
+    return r.readInt16() < 0 ? undefined : readTopicPartitions(r);
   } catch (err) {
     if (notConsumerProtocol(err)) return undefined;
     throw err;

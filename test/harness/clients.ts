@@ -161,3 +161,11 @@ export async function openGatewaySession(upstream: UpstreamCluster, clientId: st
     throw err;
   }
 }
+
+/** Every kafkajs error type ("TOPIC_AUTHORIZATION_FAILED"...) in an error and in what it wraps. */
+export function kafkajsErrorTypes(error: unknown): string[] {
+  if (typeof error !== "object" || error === null) return [];
+  const e = error as { type?: unknown; cause?: unknown; errors?: unknown; originalError?: unknown };
+  const own = typeof e.type === "string" ? [e.type] : [];
+  return [...own, ...[e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : [])].flatMap(kafkajsErrorTypes)];
+}

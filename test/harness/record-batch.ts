@@ -4,24 +4,8 @@
  * message sets for Produce v0-2, which Kafka 3.9 brokers still accept.
  */
 import { crc32 } from "node:zlib";
+import { crc32c } from "../../src/protocol/crc32c.js";
 import { Writer } from "../../src/protocol/writer.js";
-
-/** CRC-32C (Castagnoli), the checksum of record batch v2. */
-const CRC32C_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-export function crc32c(data: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of data) crc = CRC32C_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 /** One uncompressed, non-transactional batch (magic 2) holding one record per value, without keys. */
 export function recordBatch(values: readonly string[], timestamp = Date.now()): Buffer {

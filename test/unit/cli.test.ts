@@ -1,9 +1,11 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../src/config/index.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const EXAMPLE = "config/bulkhead.example.yaml";
@@ -72,5 +74,25 @@ describe.concurrent("bulkhead usage", { timeout: 30_000 }, () => {
     const { code, stderr } = await cli(...args);
     expect(code).toBe(64);
     expect(stderr).toContain(`bulkhead: ${reason}`);
+  });
+});
+
+// One process each: under a loaded machine's full unit run, every CLI start costs seconds.
+describe("bulkhead token create", { timeout: 60_000 }, () => {
+  it("prints a token once and a control.tokens entry holding only its SHA-256, which the config accepts", async () => {
+    const { code, stdout } = await cli("token", "create", "--name", "payments-team", "--role", "operator", "--virtual-cluster", "payments");
+    expect(code).toBe(0);
+    const token = /token \(shown once; give it to its user\): (\S+)/.exec(stdout)![1]!;
+    const entry = stdout.slice(stdout.indexOf("- name:"));
+    expect(entry).toContain(`sha256: "${createHash("sha256").update(token).digest("hex")}"`);
+    expect(entry).not.toContain(token);
+    const example = await readFile(join(ROOT, EXAMPLE), "utf8");
+    const withToken = (text: string) => example.replace(/^control:\n/m, `control:\n  tokens:\n${text.replace(/^/gm, "    ").trimEnd()}\n`);
+    expect(parseConfig(withToken(entry), "gw.yaml").control.tokens).toEqual([{ name: "payments-team", sha256: expect.any(String), role: "operator", virtualCluster: "payments" }]);
+    expect(() => parseConfig(withToken(entry.replace('"payments"', '"nobody"')), "gw.yaml")).toThrow('control.tokens[0].virtualCluster: unknown virtual cluster "nobody"');
+  });
+
+  it("rejects an unknown role with exit code 64", async () => {
+    expect(await cli("token", "create", "--name", "x", "--role", "root")).toMatchObject({ code: 64, stderr: expect.stringContaining("--role viewer|operator|admin") });
   });
 });

@@ -1,6 +1,7 @@
 // The connection pipeline against a fake broker (a local TCP server that answers each request frame
 // with a frame echoing its correlation id): ordering, acks=0, drain, unreachable upstream, oversize, the gates
-// (pending verdicts, delayed answers, mutes), the phases (a session not ready yet), and what observers see.
+// (pending verdicts, delayed answers, mutes), the phases (a session not ready yet), a shared listener's hand-over to
+// its virtual cluster, and what observers see.
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createFilterChain } from "../../../src/filters/index.js";
@@ -10,10 +11,13 @@ import { decodeRequestHeader, encodeRequestHeader } from "../../../src/protocol/
 import { API_BY_KEY, APIS, ApiKey } from "../../../src/protocol/messages/index.js";
 import { Reader } from "../../../src/protocol/reader.js";
 import { Writer } from "../../../src/protocol/writer.js";
+import type { ConnectionAdmission } from "../../../src/limits/connection-caps.js";
+import type { ConnectionContext } from "../../../src/proxy/client-connection.js";
 import { Listener } from "../../../src/proxy/listener.js";
 import { logger } from "../../../src/log.js";
 import { TENANT_VERSION_RANGES } from "../../../src/tenancy/api-policy.js";
 import { ListenerEndpoint } from "../../../src/session/endpoint.js";
+import type { Session } from "../../../src/session/session.js";
 import { BrokerAddressMap } from "../../../src/upstream/broker-address-map.js";
 import { sizePrefixed } from "../../harness/frames.js";
 import { freePort } from "../../harness/gateway.js";
@@ -577,5 +581,113 @@ describe("with the tenant's filter chain", () => {
       expect(decodeRequestHeader(reader).clientId).toBe("payments/test");
       expect(APIS.Heartbeat.decodeRequest(reader, 4).groupId).toBe("payments.g");
     }
+  });
+});
+
+describe("a shared listener: the hand-over to the principal's virtual cluster", () => {
+  // An authentication stand-in that logs in on a Heartbeat, as the SASL gate does: "alice", or "mallory" for
+  // correlation id 99; it counts the sessions it opens and closes (one instance in both chains, as in production).
+  function identity() {
+    const ready = new WeakSet<object>();
+    const counts = { opened: 0, closed: 0 };
+    const filter: Filter = {
+      name: "identity",
+      requestInterest: () => Interest.Header,
+      onRequest: (r) => {
+        if (r.apiKey !== ApiKey.Heartbeat) return CONTINUE;
+        r.session.principal = { type: "User", name: r.correlationId === 99 ? "mallory" : "alice" };
+        ready.add(r.session);
+        r.session.authenticated();
+        return { kind: "respond", message: HEARTBEAT_OK };
+      },
+      sessionReady: (session) => ready.has(session),
+      sessionOpened: () => void counts.opened++,
+      sessionClosed: () => void counts.closed++,
+    };
+    return { filter, counts };
+  }
+
+  /** A listener whose connections start unauthenticated ("*") and are handed over to "vc" when the principal is alice. */
+  async function sharedListener(admission?: ConnectionAdmission, gate = identity()) {
+    const broker = await startFakeBroker();
+    cleanups.push(() => broker.close());
+    const port = await freePort();
+    const moved: string[] = [];
+    const observer = { ...recordingObserver(), sessionMoved: (s: Session, from: ListenerEndpoint) => void moved.push(`${from.virtualCluster} -> ${s.endpoint.virtualCluster}`) };
+    let tenantOpened = 0;
+    const tenantOnly: Filter = { name: "tenant-only", sessionOpened: () => void tenantOpened++ };
+    const vc: ConnectionContext = { ...connectionContext(port, broker.port, { filters: [gate.filter, tenantOnly], observer }), admission };
+    const before = connectionContext(port, broker.port, { filters: [gate.filter], observer });
+    const listener = new Listener({
+      ...before,
+      endpoint: new ListenerEndpoint("*", before.endpoint.listener),
+      virtualCluster: undefined,
+      connector: undefined,
+      handOver: (session) => (session.principal?.name === "alice" ? vc : undefined),
+    });
+    await listener.start();
+    cleanups.push(() => listener.stopAccepting());
+    cleanups.push(() => listener.closeAll("test"));
+    return { broker, listener, gate, moved, vc, tenantOpened: () => tenantOpened };
+  }
+
+  it("connects upstream only once handed over; the session, its chain and its labels move, the identity filter's state stays", async () => {
+    const shared = await sharedListener();
+    const client = await connect(shared.listener);
+    await until(() => shared.listener.connections.size === 1, "the connection accepted");
+    const [connection] = shared.listener.connections;
+    expect(connection!.session.virtualCluster).toBeUndefined();
+    expect(connection!.virtualClusterName).toBe("*");
+    client.socket.write(Buffer.concat([heartbeat(1), request(18, 3, 2), request(18, 3, 3)]));
+    await until(() => client.responses.length === 3, "3 responses");
+    expect(correlationIds(client)).toEqual([1, 2, 3]);
+    expect(shared.broker.received).toEqual([2, 3]);
+    expect(connection!.session.virtualCluster?.name).toBe("vc");
+    expect(connection!.session.endpoint).toBe(shared.vc.endpoint);
+    expect(connection!.virtualClusterName).toBe("vc");
+    expect(shared.moved).toEqual(["* -> vc"]);
+    expect(shared.tenantOpened()).toBe(1);
+    expect(shared.gate.counts.opened).toBe(1);
+    client.socket.destroy();
+    await until(() => shared.gate.counts.closed === 1, "the identity filter told of the close");
+  });
+
+  it("a session ready at accept (a client certificate's principal) is handed over before its upstream connection opens", async () => {
+    const counts = { opened: 0, closed: 0 };
+    const certificate: Filter = { name: "certificate", sessionOpened: (session) => void (counts.opened++, (session.principal = { type: "User", name: "alice" })) };
+    const shared = await sharedListener(undefined, { filter: certificate, counts });
+    const client = await connect(shared.listener);
+    client.socket.write(request(18, 3, 1));
+    await until(() => client.responses.length === 1, "1 response");
+    expect(shared.broker.received).toEqual([1]);
+    expect(shared.moved).toEqual(["* -> vc"]);
+    expect([...shared.listener.connections][0]!.session.virtualCluster?.name).toBe("vc");
+    expect(counts.opened).toBe(1);
+  });
+
+  it("a principal that maps to no virtual cluster: the connection closes and no broker sees a byte", async () => {
+    const shared = await sharedListener();
+    const client = await connect(shared.listener);
+    client.socket.write(Buffer.concat([heartbeat(99), request(18, 3, 2)]));
+    await client.closed;
+    expect(shared.broker.received).toEqual([]);
+    expect(shared.moved).toEqual([]);
+  });
+
+  it("the virtual cluster's connection caps decide at the hand-over: refused closes, delayed holds the requests", async () => {
+    const refused = await sharedListener({ admitConnection: () => ({ refused: "connections", delayMs: 0 }) });
+    const turnedAway = await connect(refused.listener);
+    turnedAway.socket.write(Buffer.concat([heartbeat(1), request(18, 3, 2)]));
+    await turnedAway.closed;
+    expect(refused.broker.received).toEqual([]);
+
+    let released = 0;
+    const delayed = await sharedListener({ admitConnection: () => ({ delayMs: 50, release: () => void released++ }) });
+    const waiting = await connect(delayed.listener);
+    waiting.socket.write(Buffer.concat([heartbeat(1), request(18, 3, 2)]));
+    await until(() => waiting.responses.length === 2, "2 responses");
+    expect(delayed.broker.received).toEqual([2]);
+    waiting.socket.destroy();
+    await until(() => released === 1, "the admission ticket released at close");
   });
 });

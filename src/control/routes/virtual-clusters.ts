@@ -1,0 +1,101 @@
+// Virtual clusters (admin): list, read, create, change and delete, with their listeners, prefix and physical
+// cluster. Bodies are the config file's own `virtualClusters[]` entries; the whole new config is validated before
+// anything changes. A scoped token sees and changes only its own virtual cluster.
+import { z } from "zod";
+import { ApiError, notFound } from "../api-error.js";
+import { inScope, requireInScope, requireUnscoped } from "../auth.js";
+import { plainVirtualCluster, plainVirtualClusters, virtualClusterIndex } from "../config-document.js";
+import type { RouteGroup } from "../control-api.js";
+import { redact } from "../redact.js";
+import { changed, configSection, virtualClusterParams } from "./schemas.js";
+
+const entry = z
+  .looseObject({
+    name: z.string().min(1),
+    cluster: z.string().min(1).describe("a physical cluster (clusters[].name)"),
+    prefix: z.string().optional(),
+    listeners: z.array(z.record(z.string(), z.unknown())).min(1),
+  })
+  .describe("a virtualClusters[] entry as config/README.md describes it");
+
+/** Keys to set; a null removes the key (back to its default). */
+const patch = z.record(z.string(), z.unknown()).describe("virtualClusters[] keys to set; null removes one");
+
+export const virtualClusterRoutes: RouteGroup = (app, { configs }) => {
+  const subject = (name: string) => (document: unknown) => plainVirtualCluster(document, name);
+
+  app.get("/api/v1/virtual-clusters", {
+    config: { role: "viewer" },
+    schema: { summary: "Virtual clusters (a scoped token: its own)", response: { 200: z.object({ virtualClusters: z.array(configSection) }) } },
+  }, async (request) => ({
+    virtualClusters: plainVirtualClusters(configs.document()).filter((vc) => inScope(request.caller, String(vc.name))).map(redact),
+  }));
+
+  app.get("/api/v1/virtual-clusters/:name", {
+    config: { role: "viewer" },
+    schema: { summary: "One virtual cluster as configured", params: virtualClusterParams, response: { 200: configSection } },
+  }, async (request) => {
+    requireInScope(request.caller, request.params.name);
+    const vc = plainVirtualCluster(configs.document(), request.params.name);
+    if (vc === undefined) throw notFound(`virtual cluster "${request.params.name}"`);
+    return redact(vc);
+  });
+
+  app.post("/api/v1/virtual-clusters", {
+    config: { role: "admin" },
+    schema: { summary: "Create a virtual cluster: its listeners open at once", body: entry, response: { 201: changed } },
+  }, async (request, reply) => {
+    requireUnscoped(request.caller);
+    const body = request.body;
+    const version = await configs.change({
+      who: request.caller.name,
+      action: `POST /api/v1/virtual-clusters (${body.name})`,
+      virtualCluster: body.name,
+      subject: subject(body.name),
+      edit: (doc) => {
+        if (plainVirtualCluster(doc.toJS(), body.name) !== undefined) throw new ApiError(409, "conflict", `virtual cluster "${body.name}" exists`);
+        doc.addIn(["virtualClusters"], doc.createNode(body));
+      },
+    });
+    return reply.code(201).send({ version });
+  });
+
+  app.patch("/api/v1/virtual-clusters/:name", {
+    config: { role: "admin" },
+    schema: { summary: "Change a virtual cluster's keys (listeners, prefix, physical cluster, ...)", params: virtualClusterParams, body: patch, response: { 200: changed } },
+  }, async (request) => {
+    const { name } = request.params;
+    requireInScope(request.caller, name);
+    if ("name" in request.body) throw new ApiError(400, "invalid_request", "a virtual cluster can't be renamed; create another and delete this one");
+    const version = await configs.change({
+      who: request.caller.name,
+      action: `PATCH /api/v1/virtual-clusters/${name}`,
+      virtualCluster: name,
+      subject: subject(name),
+      edit: (doc) => {
+        const index = virtualClusterIndex(doc, name);
+        for (const [key, value] of Object.entries(request.body)) {
+          if (value === null) doc.deleteIn(["virtualClusters", index, key]);
+          else doc.setIn(["virtualClusters", index, key], doc.createNode(value));
+        }
+      },
+    });
+    return { version };
+  });
+
+  app.delete("/api/v1/virtual-clusters/:name", {
+    config: { role: "admin" },
+    schema: { summary: "Delete a virtual cluster: its listeners stop accepting", params: virtualClusterParams, response: { 200: changed } },
+  }, async (request) => {
+    const { name } = request.params;
+    requireInScope(request.caller, name);
+    const version = await configs.change({
+      who: request.caller.name,
+      action: `DELETE /api/v1/virtual-clusters/${name}`,
+      virtualCluster: name,
+      subject: subject(name),
+      edit: (doc) => void doc.deleteIn(["virtualClusters", virtualClusterIndex(doc, name)]),
+    });
+    return { version };
+  });
+};
