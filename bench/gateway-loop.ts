@@ -36,7 +36,7 @@ const PRODUCE_BATCH = 15 * 1024 + 200; // ~30 KiB per request, as ProducerPerfor
 const PRODUCE_IN_FLIGHT = 5;
 const FETCH_PARTITIONS = 6;
 const FETCH_PARTITION_BYTES = Math.floor((2 * MiB) / FETCH_PARTITIONS);
-const TOPIC = "loop";
+const TOPIC = "bench-loop"; // inside the prefix the bench's ACLs (BULKHEAD_BENCH_ACLS=1) allow
 const PHYSICAL = `bench.${TOPIC}`; // the bench virtual cluster's prefix (test/harness/gateway.ts)
 const TOPIC_ID = Buffer.from("0123456789abcdef0123456789abcdef", "hex").toString("base64url");
 
