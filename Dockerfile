@@ -6,6 +6,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The console (ui/): bundled by esbuild into dist/console, which the runtime stage copies with the rest of dist/.
+COPY ui ./ui
 RUN npm run build
 
 FROM node:20-slim AS runtime

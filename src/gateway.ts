@@ -34,7 +34,10 @@ export interface Gateway {
    */
   isReady(): Promise<boolean>;
   connectionCount(): number;
-  /** Moves the data plane to a new validated config without dropping a connection (see GatewayRuntime.apply). */
+  /**
+   * Moves the data plane to a new validated config without dropping a connection, except that a virtual cluster moved
+   * to another physical cluster has its connections drained (see GatewayRuntime.apply).
+   */
   apply(next: GatewayConfig): Promise<ApplyResult>;
   readonly runtime: GatewayRuntime;
   /** Where the control server (health, readiness, metrics, admin API) listens. */
@@ -80,7 +83,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const audit = new AuditLog(join(stateDir, "audit.jsonl"));
     const configs = new ConfigService(options.store.store, { text: options.store.text, config }, apply, history, audit, events, childLogger({ component: "config" }));
     await configs.recordStartup();
-    controlApi = { configs, events, tenantClient: (virtualCluster, principal) => runtime.tenantClient(virtualCluster, principal) };
+    controlApi = { configs, events, tenantClient: (virtualCluster, principal) => runtime.adminClients.lease(virtualCluster, principal), sessions: () => runtime.sessions() };
     stopWatching = watchConfigFile(options.store.store.name, (trigger) => configs.reload(trigger, trigger), log);
   }
   const endpoints = (): GatewayEndpoint[] =>

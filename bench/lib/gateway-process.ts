@@ -1,6 +1,7 @@
 // Parent side of the gateway child process: start it, sample its CPU and byte counters, stop it.
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { compileChildScript } from "./compiled-child.js";
 import type { ChildMessage, GatewayChildOptions, GatewaySample, ParentMessage } from "./gateway-ipc.js";
 
 const CHILD = fileURLToPath(new URL("../gateway-child.ts", import.meta.url));
@@ -24,8 +25,10 @@ export interface GatewayProcessOptions extends GatewayChildOptions {
 
 export async function startGatewayProcess(options: GatewayProcessOptions): Promise<GatewayProcess> {
   const { nodeFlags = [], startTimeoutMs = 30_000, childScript = CHILD, ...childOptions } = options;
-  const child: ChildProcess = fork(childScript, [JSON.stringify(childOptions)], {
-    execArgv: ["--import", "tsx", ...nodeFlags],
+  // BULKHEAD_BENCH_CHILD=tsx: the child's TypeScript through tsx, as before; by default tsc's output, as shipped.
+  const viaTsx = process.env.BULKHEAD_BENCH_CHILD === "tsx";
+  const child: ChildProcess = fork(viaTsx ? childScript : compileChildScript(childScript), [JSON.stringify(childOptions)], {
+    execArgv: [...(viaTsx ? ["--import", "tsx"] : []), ...nodeFlags],
     env: { ...process.env, BULKHEAD_LOG_LEVEL: process.env.BULKHEAD_LOG_LEVEL ?? "warn" },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

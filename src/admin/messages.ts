@@ -42,6 +42,8 @@ export interface ReadRequest {
   readonly limit?: number;
   /** From the first message at or after this time (ms since the epoch); default: the latest `limit` messages. */
   readonly fromTimestamp?: number;
+  /** From this offset on (kept within the partition's log); wins over fromTimestamp. */
+  readonly fromOffset?: number;
   /** At most about this many record bytes fetched (default 1 MiB, at most 8 MiB); Kafka returns at least one batch. */
   readonly maxBytes?: number;
 }
@@ -92,6 +94,7 @@ export async function readMessages(client: TenantClient, request: ReadRequest): 
     const atTime = at(await listOffsets(client, topics, [{ topic, partition }], BigInt(request.fromTimestamp)));
     from = atTime < 0n ? latest : atTime;
   }
+  if (request.fromOffset !== undefined) from = BigInt(request.fromOffset) > latest ? latest : BigInt(request.fromOffset);
   if (from < earliest) from = earliest;
 
   const messages: ReadMessage[] = [];

@@ -126,6 +126,11 @@ export class TenantClient {
     return this.options.virtualCluster.name;
   }
 
+  /** Closed by close() or by its chain (which closes a session it refuses); later sends fail. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /**
    * Sends one request through the chain, to any broker or to node `broker`, and resolves with the decoded response
    * (the broker's, as the chain rewrote it, or the chain's own answer). Rejects with an AdminError on a timeout, an

@@ -9,6 +9,7 @@ export type ControlRole = (typeof CONTROL_ROLES)[number];
 
 export const DEFAULT_KEEP_VERSIONS = 100;
 export const DEFAULT_KEEP_EVENTS = 1000;
+export const DEFAULT_MAX_IN_FLIGHT_PER_TOKEN = 4;
 
 /** A bearer token of the admin API: only the digest of the (random, 32-byte) token is stored. */
 export interface ControlToken {
@@ -36,6 +37,8 @@ export const controlStateFields = {
   stateDir: z.string().min(1).optional(),
   keepVersions: z.int().min(1).max(100_000).default(DEFAULT_KEEP_VERSIONS),
   keepEvents: z.int().min(1).max(1_000_000).default(DEFAULT_KEEP_EVENTS),
+  /** Admin API requests one token may have in flight; more are answered 429 (the data plane shares the event loop). */
+  maxInFlightPerToken: z.int().min(1).max(10_000).default(DEFAULT_MAX_IN_FLIGHT_PER_TOKEN),
 };
 
 /** Token names are unique (the audit log names them) and a scoped token names a virtual cluster that exists. */

@@ -167,6 +167,8 @@ export interface ControlConfig {
   readonly stateDir?: string | undefined;
   readonly keepVersions?: number;
   readonly keepEvents?: number;
+  /** Admin API requests one token may have in flight before the API answers 429 (default 4). */
+  readonly maxInFlightPerToken?: number;
 }
 
 export interface AuthenticationConfig {

@@ -3,9 +3,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import type { TenantClient } from "../admin/tenant-client.js";
+import type { TenantClientLease } from "../admin/tenant-client-pool.js";
 import type { ControlRole } from "../config/control.js";
-import type { Principal } from "../session/session.js";
+import type { Principal, Session } from "../session/session.js";
 import type { Caller } from "./auth.js";
 import type { ConfigService } from "./config-service.js";
 import type { EventLog } from "./event-log.js";
@@ -13,8 +13,10 @@ import type { EventLog } from "./event-log.js";
 export interface ControlApi {
   readonly configs: ConfigService;
   readonly events: EventLog;
-  /** A client of a virtual cluster for its topic, group and message routes (GatewayRuntime.tenantClient). */
-  readonly tenantClient?: (virtualCluster: string, principal: Principal | undefined) => TenantClient | undefined;
+  /** A pooled client of a virtual cluster for its topic, group and message routes (GatewayRuntime.adminClients). */
+  readonly tenantClient?: (virtualCluster: string, principal: Principal | undefined) => TenantClientLease | undefined;
+  /** Every open client session, read-only (GatewayRuntime.sessions), for the connections route. */
+  readonly sessions?: () => readonly Session[];
 }
 
 export type ControlApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;

@@ -6,6 +6,7 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyError } from "fastify";
 import { serializerCompiler, jsonSchemaTransform, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Registry } from "prom-client";
+import { DEFAULT_MAX_IN_FLIGHT_PER_TOKEN } from "../config/control.js";
 import { ConfigError } from "../config/errors.js";
 import type { HostPort } from "../config/types.js";
 import { childLogger } from "../log.js";
@@ -13,6 +14,7 @@ import { metrics } from "../observe/metrics.js";
 import { ApiError, errorBodyOf } from "./api-error.js";
 import { authenticate, requireRole } from "./auth.js";
 import { ConfigApplyError } from "./config-service.js";
+import { InFlightLimit } from "./in-flight-limit.js";
 import type { ControlApi } from "./control-api.js";
 import { healthRoutes } from "./routes/health.js";
 import { API_ROUTES } from "./routes/index.js";
@@ -63,12 +65,21 @@ export async function startControlServer(options: ControlServerOptions): Promise
       transform: jsonSchemaTransform,
     });
     // Every /api/v1 route names the least role it needs (config.role; one that doesn't needs admin: default deny).
-    // Tokens are read from the config in force, so a reload adds or revokes them at once.
-    app.addHook("onRequest", async (request) => {
+    // Tokens are read from the config in force, so a reload adds or revokes them at once. Each token has at most
+    // control.maxInFlightPerToken requests in flight (in-flight-limit.ts); its place is freed when the answer is sent
+    // or the caller hangs up.
+    const limit = new InFlightLimit(() => api.configs.config.control.maxInFlightPerToken ?? DEFAULT_MAX_IN_FLIGHT_PER_TOKEN);
+    app.addHook("onRequest", async (request, reply) => {
       const role = request.routeOptions.config.role ?? (request.routeOptions.url?.startsWith("/api/v1/") === true ? "admin" : undefined);
       if (role === undefined) return;
       request.caller = authenticate(request.headers.authorization, api.configs.config.control.tokens ?? []);
       requireRole(request.caller, role);
+      const leave = limit.enter(request.caller.name);
+      if (leave === undefined) {
+        void reply.header("retry-after", "1");
+        throw new ApiError(429, "too_many_requests", `token "${request.caller.name}" already has ${limit.count(request.caller.name)} admin API requests in flight (control.maxInFlightPerToken)`);
+      }
+      reply.raw.once("close", leave);
     });
     for (const routes of API_ROUTES) routes(app, api);
     app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());

@@ -1,9 +1,11 @@
 // Prometheus metrics as an observer of the data plane. Label children are bound once per listener endpoint, so the
-// per-request cost is a WeakMap lookup, an array index and an inc(), never a label-set lookup.
+// per-request cost is a WeakMap lookup, an array index and an inc() or observe(), never a label-set lookup.
+import { ErrorCode } from "../protocol/error-codes.js";
 import { API_BY_KEY } from "../protocol/messages/index.js";
 import type { ListenerEndpoint } from "../session/endpoint.js";
 import type { Session } from "../session/session.js";
-import { apiLabel, metrics, topicBytesSources } from "./metrics.js";
+import type { Counter } from "prom-client";
+import { apiLabel, metrics, pendingCountSources, topicBytesSources } from "./metrics.js";
 import { TopicLabels } from "./topic-labels.js";
 import type { AuthenticationOutcome, ByteDirection, ByteLimitScope, GatewayObserver, ObservedRequest } from "./observer.js";
 
@@ -11,27 +13,100 @@ interface Incrementable {
   inc(value?: number): void;
 }
 
+interface Observable {
+  observe(value: number): void;
+}
+
+/** One API's meters on one endpoint. */
+interface ApiMeters {
+  readonly requests: Incrementable;
+  readonly gatewayAdded: Observable;
+  readonly upstream: Observable;
+}
+
+/** Kafka's names by code; a code Kafka doesn't list is "UNKNOWN", so a broker can't mint label values. */
+const ERROR_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name, code]) => [code, name]));
+
+/**
+ * Counts kept as plain numbers until the next scrape, by counter and label values: prom-client's inc() on a bound child
+ * still validates and hashes its label set on every call, and these count every request, client read and client write.
+ * The counters take them in their collect() (pendingCountSources). Label values are bounded, so is this map.
+ */
+class PendingCounts {
+  private readonly counts = new Map<Counter<string>, Map<string, PendingCount>>();
+
+  of(counter: Counter<string>, ...labels: string[]): Incrementable {
+    let byLabels = this.counts.get(counter);
+    if (byLabels === undefined) {
+      byLabels = new Map();
+      this.counts.set(counter, byLabels);
+    }
+    const key = labels.join("\0");
+    let count = byLabels.get(key);
+    if (count === undefined) {
+      count = new PendingCount(counter.labels(...labels));
+      byLabels.set(key, count);
+    }
+    return count;
+  }
+
+  flush(): void {
+    for (const byLabels of this.counts.values()) for (const count of byLabels.values()) count.flush();
+  }
+}
+
+class PendingCount implements Incrementable {
+  private pending = 0;
+
+  constructor(private readonly child: Incrementable) {}
+
+  inc(value = 1): void {
+    this.pending += value;
+  }
+
+  flush(): void {
+    if (this.pending === 0) return;
+    this.child.inc(this.pending);
+    this.pending = 0;
+  }
+}
+
 class EndpointMeters {
   readonly connections;
   readonly connectionsTotal;
+  private readonly byApiKey: ApiMeters[] = [];
+
   readonly bytesFromClients: Incrementable;
   readonly bytesToClients: Incrementable;
-  private readonly requestsByApiKey: Incrementable[] = [];
 
-  constructor(private readonly virtualCluster: string, listener: string) {
+  constructor(
+    private readonly virtualCluster: string,
+    listener: string,
+    private readonly pending: PendingCounts,
+  ) {
     this.connections = metrics.connections.labels(virtualCluster, listener);
     this.connectionsTotal = metrics.connectionsTotal.labels(virtualCluster, listener);
-    this.bytesFromClients = metrics.bytesFromClients.labels(virtualCluster);
-    this.bytesToClients = metrics.bytesToClients.labels(virtualCluster);
+    this.bytesFromClients = pending.of(metrics.bytesFromClients, virtualCluster);
+    this.bytesToClients = pending.of(metrics.bytesToClients, virtualCluster);
   }
 
-  request(apiKey: number): Incrementable {
-    const known = this.requestsByApiKey[apiKey];
+  api(apiKey: number): ApiMeters {
+    const known = this.byApiKey[apiKey];
     if (known) return known;
-    const child = metrics.requests.labels(this.virtualCluster, apiLabel(apiKey, API_BY_KEY));
+    const api = apiLabel(apiKey, API_BY_KEY);
+    const meters: ApiMeters = {
+      requests: this.pending.of(metrics.requests, this.virtualCluster, api),
+      gatewayAdded: metrics.gatewayAddedSeconds.labels(this.virtualCluster, api),
+      upstream: metrics.upstreamSeconds.labels(this.virtualCluster, api),
+    };
     // Only real api keys get a slot: a client sending random keys must not grow this array.
-    if (API_BY_KEY.has(apiKey)) this.requestsByApiKey[apiKey] = child;
-    return child;
+    if (API_BY_KEY.has(apiKey)) this.byApiKey[apiKey] = meters;
+    return meters;
+  }
+
+  /** Errors are the exception: their label set is looked up when one happens. */
+  responseError(apiKey: number, errorCode: number): void {
+    metrics.responseErrors.labels(this.virtualCluster, apiLabel(apiKey, API_BY_KEY), ERROR_NAMES.get(errorCode) ?? "UNKNOWN").inc();
   }
 
   refused(apiKey: number, reason: string): void {
@@ -74,8 +149,10 @@ export class MetricsObserver implements GatewayObserver {
   private readonly meters = new WeakMap<ListenerEndpoint, EndpointMeters>();
   /** By virtual cluster name (its listeners share them). */
   private readonly topics = new Map<string, TopicLabels<TopicMeters>>();
+  private readonly pending = new PendingCounts();
 
   constructor() {
+    pendingCountSources.add(() => this.pending.flush());
     topicBytesSources.add(() => {
       for (const [virtualCluster, labels] of this.topics) {
         labels.forEach((meters) => {
@@ -96,7 +173,7 @@ export class MetricsObserver implements GatewayObserver {
   private ofEndpoint(endpoint: ListenerEndpoint): EndpointMeters {
     let meters = this.meters.get(endpoint);
     if (meters === undefined) {
-      meters = new EndpointMeters(endpoint.virtualCluster, endpoint.listener.name);
+      meters = new EndpointMeters(endpoint.virtualCluster, endpoint.listener.name, this.pending);
       this.meters.set(endpoint, meters);
     }
     return meters;
@@ -119,19 +196,27 @@ export class MetricsObserver implements GatewayObserver {
   }
 
   requestForwarded(session: Session, request: ObservedRequest): void {
-    this.of(session).request(request.apiKey).inc();
+    this.of(session).api(request.apiKey).requests.inc();
   }
 
   requestAnswered(session: Session, request: ObservedRequest, refusal: string | undefined): void {
     const meters = this.of(session);
-    meters.request(request.apiKey).inc();
+    meters.api(request.apiKey).requests.inc();
     if (refusal !== undefined) meters.refused(request.apiKey, refusal);
   }
 
   requestClosed(session: Session, request: ObservedRequest, _reason: string, refusal: string | undefined): void {
     const meters = this.of(session);
-    meters.request(request.apiKey).inc();
+    meters.api(request.apiKey).requests.inc();
     if (refusal !== undefined) meters.refused(request.apiKey, refusal);
+  }
+
+  requestCompleted(session: Session, request: ObservedRequest, errorCode: number, gatewaySeconds: number, upstreamSeconds: number): void {
+    const meters = this.of(session);
+    const api = meters.api(request.apiKey);
+    api.gatewayAdded.observe(gatewaySeconds);
+    api.upstream.observe(upstreamSeconds);
+    if (errorCode !== 0) meters.responseError(request.apiKey, errorCode);
   }
 
   bytesFromClient(session: Session, bytes: number): void {

@@ -1,7 +1,7 @@
 // Gateway metrics on a dedicated registry, so tests and embedders never collide with prom-client's global one.
 // Every label value must come from a bounded set (config names, API names, fixed reasons): unbounded label
 // values (client ids, topics, addresses) would grow the registry without limit.
-import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -25,6 +25,9 @@ export const metrics = {
     help: "Client requests received, by Kafka API (label it with apiLabel())",
     labelNames: ["virtual_cluster", "api"] as const,
     registers: [registry],
+    collect() {
+      for (const flush of pendingCountSources) flush();
+    },
   }),
   requestsRefused: new Counter({
     name: "bulkhead_requests_refused_total",
@@ -32,17 +35,46 @@ export const metrics = {
     labelNames: ["virtual_cluster", "api", "reason"] as const,
     registers: [registry],
   }),
+  responseErrors: new Counter({
+    name: "bulkhead_response_errors_total",
+    help: "Forwarded requests whose response carried a top-level Kafka error code (error: Kafka's name for it, UNKNOWN for a code Kafka doesn't list). Errors inside a response's lists (a Produce's partitions, a Metadata's topics) are not counted",
+    labelNames: ["virtual_cluster", "api", "error"] as const,
+    registers: [registry],
+  }),
+  // Latency, split at the gateway's edges so that the time it adds is seen apart from the brokers'.
+  gatewayAddedSeconds: new Histogram({
+    name: "bulkhead_gateway_added_seconds",
+    help: "Time the gateway added to a forwarded request: from taking up the request (read whole, nothing ahead of it pending) to writing it upstream, plus from receiving its whole response to writing it to the client (0 for a response streamed through as it arrives)",
+    labelNames: ["virtual_cluster", "api"] as const,
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [registry],
+  }),
+  upstreamSeconds: new Histogram({
+    name: "bulkhead_upstream_seconds",
+    help: "Time a forwarded request spent upstream: from writing it to the broker to receiving the last byte of its response (a Fetch's long poll included)",
+    labelNames: ["virtual_cluster", "api"] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  }),
   bytesToClients: new Counter({
     name: "bulkhead_bytes_to_clients_total",
     help: "Bytes written to clients",
     labelNames: ["virtual_cluster"] as const,
     registers: [registry],
+
+    collect() {
+      for (const flush of pendingCountSources) flush();
+    },
   }),
   bytesFromClients: new Counter({
     name: "bulkhead_bytes_from_clients_total",
     help: "Bytes read from clients",
     labelNames: ["virtual_cluster"] as const,
     registers: [registry],
+
+    collect() {
+      for (const flush of pendingCountSources) flush();
+    },
   }),
   authentications: new Counter({
     name: "bulkhead_authentications_total",
@@ -132,6 +164,8 @@ export const metrics = {
 
 /** Who adds the bytes per topic counted since the last scrape (the metrics observer: counting is a number add). */
 export const topicBytesSources = new Set<() => void>();
+/** Who adds the requests and client bytes counted since the last scrape (the same: a number add per event). */
+export const pendingCountSources = new Set<() => void>();
 
 /** Who reports byte-rate usage at scrape time (the runtime, for its virtual clusters' buckets). */
 export type LimitUsageSource = (set: (labels: { virtual_cluster: string; scope: string; name: string; direction: string }, usage: number) => void) => void;

@@ -34,6 +34,11 @@ export interface GatewayObserver {
    */
   responseSent?(session: Session, request: ObservedRequest, body: readonly Buffer[] | undefined): void;
   readonly wantsResponseBodies?: boolean;
+  /**
+   * A forwarded request's response went to the client: its top-level error code, peeked (0 when it has none), and
+   * the seconds the gateway added (request side plus response side) and spent upstream.
+   */
+  requestCompleted?(session: Session, request: ObservedRequest, errorCode: number, gatewaySeconds: number, upstreamSeconds: number): void;
   bytesFromClient?(session: Session, bytes: number): void;
   bytesToClient?(session: Session, bytes: number): void;
   /**
@@ -84,6 +89,7 @@ export class ObserverSet implements GatewayObserver {
       requestAnswered: listening("requestAnswered"),
       requestClosed: listening("requestClosed"),
       responseSent: listening("responseSent"),
+      requestCompleted: listening("requestCompleted"),
       bytesFromClient: listening("bytesFromClient"),
       bytesToClient: listening("bytesToClient"),
       upstreamError: listening("upstreamError"),
@@ -117,6 +123,9 @@ export class ObserverSet implements GatewayObserver {
   }
   responseSent(session: Session, request: ObservedRequest, body: readonly Buffer[] | undefined): void {
     for (const o of this.by.responseSent) o.responseSent!(session, request, o.wantsResponseBodies === true ? body : undefined);
+  }
+  requestCompleted(session: Session, request: ObservedRequest, errorCode: number, gatewaySeconds: number, upstreamSeconds: number): void {
+    for (const o of this.by.requestCompleted) o.requestCompleted!(session, request, errorCode, gatewaySeconds, upstreamSeconds);
   }
   bytesFromClient(session: Session, bytes: number): void {
     for (const o of this.by.bytesFromClient) o.bytesFromClient!(session, bytes);

@@ -29,6 +29,9 @@ export class TopicLabels<T extends object> {
       max: options.max,
       ttl: options.idleMs,
       updateAgeOnGet: true,
+      // Reads the clock on every get: with the default (1 ms) lru-cache caches the time and arms a timer to clear
+      // it, a setTimeout per request at a few hundred requests a second.
+      ttlResolution: 0,
       // Idle entries are swept in purge() below; lru-cache then reports them here.
       dispose: (_value, topic, reason) => {
         if (reason !== "set") options.forget(topic);

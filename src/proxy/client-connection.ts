@@ -26,6 +26,7 @@ import { ProtocolError } from "../protocol/errors.js";
 import { peekInt32 } from "../protocol/frame-peek.js";
 import { DEFAULT_MAX_FRAME_BYTES, FrameSplitter, type Frame, type FrameStreamSink } from "../protocol/frame-splitter.js";
 import { byteLength, writeFrame } from "../protocol/frame-write.js";
+import { ERROR_CODE_PEEK_BYTES, peekResponseErrorCode } from "../observe/response-error-code.js";
 import type { ListenerEndpoint } from "../session/endpoint.js";
 import { Session, type SessionTarget, type SessionTls, type SessionTransport, type SessionVirtualCluster } from "../session/session.js";
 import { UpstreamConnectError, type UpstreamConnector, type UpstreamReader } from "../upstream/connector.js";
@@ -85,8 +86,11 @@ const Gate = {
 /** Gates behind which frames already read wait, in order. */
 const HOLDING = Gate.Pending | Gate.Delayed | Gate.Connecting | Gate.Closing;
 
-/** A response body starts with the correlation id: enough to pair it with its request. */
-const CORRELATION_ID_BYTES = 4;
+/**
+ * A response is taken up once its first bytes are in: the correlation id pairs it with its request, and the few bytes
+ * after it hold the top-level error code of most responses (the error metric).
+ */
+const RESPONSE_HEAD_BYTES = ERROR_CODE_PEEK_BYTES;
 /** How long a gracefully closed connection may take to flush before it is destroyed. */
 const GRACEFUL_CLOSE_MS = 5_000;
 
@@ -134,6 +138,8 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
     data: (chunk) => this.onUpstreamData(chunk),
   };
   private log: Logger;
+  /** When the request being handled was taken up (performance.now()): the start of the gateway's request side. */
+  private takenUpAtMs = 0;
 
   constructor(
     private readonly client: net.Socket,
@@ -148,7 +154,7 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
     this.fromUpstream = new FrameSplitter(Math.max(ctx.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES));
     this.fromClient.onFrame(this.onRequest);
     this.fromUpstream.onFrame(this.onResponse);
-    this.fromUpstream.streamFramesTo(this.responseSink, CORRELATION_ID_BYTES);
+    this.fromUpstream.streamFramesTo(this.responseSink, RESPONSE_HEAD_BYTES);
     this.reservation = ctx.budgets?.requestBytes.reservation(ctx.endpoint.virtualCluster, () => this.openGate(Gate.Budget));
   }
 
@@ -453,6 +459,7 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
 
   private handleRequest(frame: Frame): void {
     if (this.phaseNow === "closed") return;
+    this.takenUpAtMs = performance.now();
     const pending = this.ctx.chain.onRequest(this.session, frame, this);
     if (pending !== undefined) {
       this.closeGate(Gate.Pending);
@@ -489,7 +496,13 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
       this.requestClosed(request, "a request was let through before the session was ready", undefined);
       return;
     }
-    if (request.expectsResponse) this.inFlight.push(request);
+    if (request.expectsResponse) {
+      const timed = request as InFlightRequest;
+      const now = performance.now();
+      timed.requestSideMs = now - this.takenUpAtMs;
+      timed.forwardedAtMs = now;
+      this.inFlight.push(timed);
+    }
     this.ctx.observer.requestForwarded?.(this.session, request);
     writeFrame(upstream, size, body);
   }
@@ -548,6 +561,8 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
 
   /** The request whose response is being received (set from a response's first bytes to its end). */
   private answering: InFlightRequest | undefined;
+  /** The top-level error code of the response being streamed. */
+  private answeringErrorCode = 0;
   /** A streamed response's chunks, for observers that want response bodies. */
   private collected: Buffer[] | undefined;
 
@@ -572,7 +587,8 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
     start: (size, head) => {
       const request = this.inFlight.shift();
       if (request === undefined) throw new ProtocolError("ERR_PROTOCOL_UNEXPECTED_RESPONSE", "response with no request in flight");
-      const correlationId = peekInt32({ size, chunks: head }, 0);
+      const headFrame = { size, chunks: head };
+      const correlationId = peekInt32(headFrame, 0);
       if (correlationId !== request.correlationId) {
         throw new ProtocolError(
           "ERR_PROTOCOL_CORRELATION_MISMATCH",
@@ -581,6 +597,7 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
       }
       this.answering = request;
       if (request.decodeResponse) return false;
+      this.answeringErrorCode = peekResponseErrorCode(request.apiKey, request.apiVersion, headFrame);
       writeFrame(this.client, size, head);
       this.countToClient(4 + byteLength(head));
       if (this.ctx.observer.wantsResponseBodies === true) this.collected = [...head];
@@ -593,6 +610,8 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
     },
     end: () => {
       this.ctx.observer.responseSent?.(this.session, this.answering!, this.collected);
+      // Streamed: written as its bytes arrived, so the response side adds nothing of its own.
+      this.completed(this.answering!, this.answeringErrorCode, performance.now(), 0);
       this.collected = undefined;
       this.responseDone();
     },
@@ -601,6 +620,8 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
   /** A whole response some filter wants (sink.start returned false). */
   private readonly onResponse = (frame: Frame): void => {
     const request = this.answering!;
+    const receivedAtMs = performance.now();
+    const errorCode = peekResponseErrorCode(request.apiKey, request.apiVersion, frame);
     const rewritten = this.ctx.chain.onResponse(this.session, request, frame);
     if (rewritten === undefined) {
       this.sent(request, 4 + frame.size, frame.chunks);
@@ -610,8 +631,16 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
       this.sent(request, 4 + size, rewritten);
       writeFrame(this.client, size, rewritten);
     }
+    this.completed(request, errorCode, receivedAtMs, performance.now() - receivedAtMs);
     this.responseDone();
   };
+
+  /** A forwarded request's response is out: its error code and where its time went, for the metrics. */
+  private completed(request: InFlightRequest, errorCode: number, receivedAtMs: number, responseSideMs: number): void {
+    if (request.forwardedAtMs === undefined) return;
+    const gatewayMs = request.requestSideMs! + responseSideMs;
+    this.ctx.observer.requestCompleted?.(this.session, request, errorCode, gatewayMs / 1000, (receivedAtMs - request.forwardedAtMs) / 1000);
+  }
 
   private sent(request: InFlightRequest, bytes: number, body: readonly Buffer[]): void {
     this.countToClient(bytes);

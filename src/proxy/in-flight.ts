@@ -12,6 +12,10 @@ export interface InFlightRequest extends ChainedRequest {
   localResponse?: Buffer[];
   /** Close the connection (gracefully) once the local response has gone out. */
   closeAfter?: boolean;
+  /** A forwarded request: when it was written upstream (performance.now()), for the latency metrics. */
+  forwardedAtMs?: number;
+  /** A forwarded request: the ms from the gateway taking it up to writing it upstream. */
+  requestSideMs?: number;
 }
 
 /** FIFO without Array.shift's O(n) moves: a head index that resets whenever the queue empties. */

@@ -2,7 +2,9 @@
 // listeners and the shared listeners (shared-listener.ts), and through them every open session. apply(config) moves
 // it to a new validated config snapshot: listeners whose ports stay the same get the new context in place (new
 // connections use it, open ones keep theirs), listeners that are gone stop accepting (their connections carry on),
-// and new ones are bound. Nothing is dropped.
+// and new ones are bound. Nothing is dropped, except that the connections of a virtual cluster moved to another
+// physical cluster are drained (drainMoved), so that its clients reconnect to the new one.
+import { isDeepStrictEqual } from "node:util";
 import type { Logger } from "pino";
 import type { GatewayConfig, ListenerConfig, PhysicalClusterConfig, VirtualClusterConfig } from "../config/types.js";
 import type { Filter } from "../filters/filter.js";
@@ -34,6 +36,7 @@ import { SaslAuthenticator } from "../security/sasl-authenticator.js";
 import { fetchTopicIds } from "../upstream/metadata-fetch.js";
 import { openTenantClient } from "../admin/open-tenant-client.js";
 import type { TenantClient } from "../admin/tenant-client.js";
+import { TenantClientPool } from "../admin/tenant-client-pool.js";
 import { TopicThroughputMeter } from "../admin/topic-throughput.js";
 import { identityOptions } from "./identity-options.js";
 import { forwardableOf, sharedListenerContext } from "./shared-listener.js";
@@ -72,6 +75,8 @@ export class GatewayRuntime {
   private caps = new Map<string, TenantCaps>();
   /** Per virtual cluster: what its control-plane tenant clients need (tenantClient()). */
   private tenants = new Map<string, { vc: VirtualClusterConfig; tenant: TenantContext; cluster: PhysicalCluster }>();
+  /** The control plane's tenant clients, reused across operations; a virtual cluster's go when its config changes. */
+  readonly adminClients = new TenantClientPool({ open: (name, principal) => this.tenantClient(name, principal) });
   /** Topic throughput for the control plane's topic listings, from the gateway's own byte counters. */
   private readonly throughput = new TopicThroughputMeter(metrics.topicBytes);
   /** The process's memory and connection budgets, kept across reloads (every listener and connection holds them). */
@@ -243,7 +248,13 @@ export class GatewayRuntime {
       caps.start();
     }
     this.caps = new Map([...capsByName].map(([name, { caps }]) => [name, caps]));
+    for (const [name, known] of this.tenants) {
+      const now = byteRates.get(name);
+      if (now === undefined || known.cluster !== clusters.get(now.vc.cluster) || !isDeepStrictEqual(known.vc, now.vc)) this.adminClients.invalidate(name);
+    }
+    const moved = new Set(next.virtualClusters.filter((vc) => this.tenants.has(vc.name) && this.tenants.get(vc.name)!.cluster !== clusters.get(vc.cluster)).map((vc) => vc.name));
     this.tenants = new Map([...byteRates].map(([name, { vc, tenant }]) => [name, { vc, tenant, cluster: clusters.get(vc.cluster)! }]));
+    this.drainMoved(moved, next.shutdown.drainTimeoutMs);
     this.budgets.update(budgets, next.virtualClusters.length);
     const name = (l: Listener) => `${l.endpoint.virtualCluster}/${l.endpoint.listener.name}`;
     return { added: fresh.map(name), updated: updated.map((u) => name(u.listener)), removed: leaving.map(name) };
@@ -309,6 +320,21 @@ export class GatewayRuntime {
     for (const listener of this.listeners.values()) listener.stopAccepting();
   }
 
+  /**
+   * Virtual clusters now on another physical cluster (another `cluster`, or new brokers for theirs): their open
+   * connections still reach the old brokers, so each finishes what it has in flight and closes, and the clients
+   * reconnect to the new cluster. Whatever is still open after the drain period is closed.
+   */
+  private drainMoved(moved: ReadonlySet<string>, drainTimeoutMs: number): void {
+    if (moved.size === 0) return;
+    const draining = this.connections().filter((c) => moved.has(c.virtualClusterName));
+    this.log.info({ virtualClusters: [...moved], connections: draining.length }, "moved to another physical cluster: draining their connections");
+    for (const connection of draining) connection.drain();
+    setTimeout(() => {
+      for (const connection of draining) connection.close("moved to another physical cluster");
+    }, drainTimeoutMs).unref();
+  }
+
   /** Asks every connection to finish what it has read and close; resolves when none is left. */
   async drain(): Promise<void> {
     await Promise.all([...this.listeners.values(), ...this.retired].map((l) => l.drain()));
@@ -317,6 +343,7 @@ export class GatewayRuntime {
   closeAll(reason: string): void {
     for (const listener of [...this.listeners.values(), ...this.retired]) listener.closeAll(reason);
     this.retired.clear();
+    this.adminClients.clear();
     for (const caps of this.caps.values()) caps.close(); // their pollers
     this.budgets?.close();
     budgetUsageSources.delete(this.budgetUsage);

@@ -1,7 +1,8 @@
 // SCRAM (RFC 5802, RFC 7677) on the server side, as Kafka speaks it (KIP-84): the stored credential, the two-round
 // exchange, and PLAIN checked against the same stored credential. Only salted hashes are ever stored; every
 // comparison of secret-derived bytes is constant-time.
-import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, pbkdf2, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
+import { promisify } from "node:util";
 
 export const SCRAM_MECHANISMS = ["SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
 export type ScramMechanism = (typeof SCRAM_MECHANISMS)[number];
@@ -31,9 +32,24 @@ function saltedPassword(mechanism: ScramMechanism, password: string, salt: Buffe
   return pbkdf2Sync(Buffer.from(password.normalize("NFKC"), "utf8"), salt, iterations, bytes, name);
 }
 
+const pbkdf2Async = promisify(pbkdf2);
+
 /** The stored credential for a password (a fresh random salt unless one is given). */
 export function scramCredential(mechanism: ScramMechanism, password: string, iterations = MIN_ITERATIONS, salt = randomBytes(32)): ScramCredential {
-  const salted = saltedPassword(mechanism, password, salt, iterations);
+  return credentialFrom(mechanism, saltedPassword(mechanism, password, salt, iterations), salt, iterations);
+}
+
+/**
+ * scramCredential with the key stretching (10-20 ms) on libuv's thread pool, for the admin API: a user created
+ * through it must not stall the data plane's event loop.
+ */
+export async function scramCredentialAsync(mechanism: ScramMechanism, password: string, iterations = MIN_ITERATIONS, salt = randomBytes(32)): Promise<ScramCredential> {
+  const { name, bytes } = HASH[mechanism];
+  const salted = await pbkdf2Async(Buffer.from(password.normalize("NFKC"), "utf8"), salt, iterations, bytes, name);
+  return credentialFrom(mechanism, salted, salt, iterations);
+}
+
+function credentialFrom(mechanism: ScramMechanism, salted: Buffer, salt: Buffer, iterations: number): ScramCredential {
   return {
     salt,
     iterations,

@@ -1,7 +1,7 @@
 /**
  * A smoke run of the end-to-end bench (npm run bench:e2e) on a few records against the tests' cluster. The bench
  * is no part of CI, but it must keep working: through the gateway, and through its Kroxylicious peers wherever a
- * Java 21+ JDK is found (without one, the Kroxylicious test is skipped with the reason printed).
+ * Java 21+ JDK is found (without one, the test checks that the bench says why it left them out).
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -86,25 +86,24 @@ describe("npm run bench:e2e, smoke run", () => {
     expect(newTopics).toContainEqual(expect.stringMatching(/^bench\.bench-\w+-1-gateway$/));
   });
 
-  test.runIf(noJdk !== undefined)("says that it skips the Kroxylicious peers without a Java 21+ JDK", () => {
-    expect(output).toContain("Kroxylicious peers skipped: ");
+  // One test either way (nothing is reported skipped): the peers' rows where a Java 21+ JDK is found, else the
+  // bench's line saying why it left them out.
+  test(`reports Kroxylicious in passthrough and multi-tenant mode, or says why it can't${noJdk === undefined ? "" : ` (here: ${noJdk})`}`, () => {
+    if (noJdk !== undefined) {
+      expect(output).toContain("Kroxylicious peers skipped: ");
+      return;
+    }
+    for (const target of ["kroxylicious-passthrough", "kroxylicious-multitenant"]) {
+      const [produceMb, produceRatio, produceCpu, consumeMb, consumeRatio, consumeCpu] = proxyRow(output, target);
+      expect(produceMb, target).toBeGreaterThan(0);
+      expect(consumeMb, target).toBeGreaterThan(0);
+      expect(produceRatio, target).toBeGreaterThan(0);
+      expect(consumeRatio, target).toBeGreaterThan(0);
+      expect(produceCpu, target).toBeGreaterThan(0);
+      expect(consumeCpu, target).toBeGreaterThan(0);
+    }
+    // Passthrough leaves names alone; the multi-tenant filter prefixes them with its virtual cluster's name.
+    expect(newTopics).toContainEqual(expect.stringMatching(/^bench-\w+-1-kroxylicious-passthrough$/));
+    expect(newTopics).toContainEqual(expect.stringMatching(/^bench-bench-\w+-1-kroxylicious-multitenant$/));
   });
-
-  test.skipIf(noJdk !== undefined)(
-    `reports Kroxylicious in passthrough and multi-tenant mode${noJdk === undefined ? "" : ` (skipped: ${noJdk})`}`,
-    () => {
-      for (const target of ["kroxylicious-passthrough", "kroxylicious-multitenant"]) {
-        const [produceMb, produceRatio, produceCpu, consumeMb, consumeRatio, consumeCpu] = proxyRow(output, target);
-        expect(produceMb, target).toBeGreaterThan(0);
-        expect(consumeMb, target).toBeGreaterThan(0);
-        expect(produceRatio, target).toBeGreaterThan(0);
-        expect(consumeRatio, target).toBeGreaterThan(0);
-        expect(produceCpu, target).toBeGreaterThan(0);
-        expect(consumeCpu, target).toBeGreaterThan(0);
-      }
-      // Passthrough leaves names alone; the multi-tenant filter prefixes them with its virtual cluster's name.
-      expect(newTopics).toContainEqual(expect.stringMatching(/^bench-\w+-1-kroxylicious-passthrough$/));
-      expect(newTopics).toContainEqual(expect.stringMatching(/^bench-bench-\w+-1-kroxylicious-multitenant$/));
-    },
-  );
 });

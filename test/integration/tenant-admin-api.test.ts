@@ -1,17 +1,12 @@
 // The admin API's topic, group and message routes (src/control/routes/{topics,groups,messages}.ts) over HTTP against
 // real Kafka: a gateway started from a config file, an unscoped token acting as the virtual cluster's super-user, a
 // token scoped to it acting as User:<token name> under its ACL rules, and the API's one error body shape.
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { stringify } from "yaml";
-import { YamlFileStore } from "../../src/config/yaml-file-store.js";
 import { createToken } from "../../src/control/auth.js";
-import { startGateway, type Gateway } from "../../src/gateway.js";
+import type { Gateway } from "../../src/gateway.js";
 import { kafkajsClient, subscribeWhenKnown, uniqueName } from "../harness/clients.js";
 import { controlApiCaller } from "../harness/control-api.js";
-import { freePort, freePortRange } from "../harness/gateway.js";
+import { portPerBrokerListener, startGatewayFromFile } from "../harness/gateway-from-file.js";
 import { waitUntil } from "../harness/wait.js";
 
 const ops = createToken();
@@ -28,13 +23,7 @@ describe("admin API: a tenant's topics, groups and messages", () => {
   const shop = "/api/v1/virtual-clusters/shop";
 
   beforeAll(async () => {
-    const nodeIdBase = Math.min(...kafka.brokers.map((b) => b.nodeId));
-    const listener = async () => {
-      const first = await freePortRange(brokerCount + 1);
-      return { name: "plain", bind: "127.0.0.1", bootstrapPort: first, brokerPorts: `${first + 1}-${first + brokerCount}`, nodeIdBase, advertisedHost: "127.0.0.1" };
-    };
-    const dir = await mkdtemp(join(tmpdir(), "bulkhead-tenant-admin-api-"));
-    const file = join(dir, "gateway.yaml");
+    const listener = () => portPerBrokerListener(kafka);
     const document = {
       clusters: [{ name: "shared", bootstrap: kafka.bootstrap }],
       virtualClusters: [
@@ -56,20 +45,14 @@ describe("admin API: a tenant's topics, groups and messages", () => {
         { name: "other", cluster: "shared", prefix: `${uniqueName("other")}.`, listeners: [await listener()] },
       ],
       control: {
-        listen: `127.0.0.1:${await freePort()}`,
         tokens: [
           { name: "ops", sha256: ops.sha256, role: "admin" },
           { name: "shop-team", sha256: team.sha256, role: "operator", virtualCluster: "shop" },
           { name: "shop-viewer", sha256: viewer.sha256, role: "viewer", virtualCluster: "shop" },
         ],
       },
-      shutdown: { drainTimeoutMs: 2000 },
-      log: { level: "warn" },
     };
-    await writeFile(file, stringify(document));
-    const store = new YamlFileStore(file);
-    const { config, text } = await store.read();
-    gateway = await startGateway(config, { store: { store, text } });
+    ({ gateway } = await startGatewayFromFile(document, "tenant-admin-api"));
     cleanups.push(() => gateway.close(0));
   });
 

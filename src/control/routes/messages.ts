@@ -1,6 +1,6 @@
 // Messages of a tenant's topic (src/admin/messages.ts): send a test message (operator), read the latest N of a
-// partition or those from a timestamp on, bounded in count and bytes (viewer). Keys, values and header values are
-// text in the request's `encoding`: utf8 (default) or base64 for binary data.
+// partition or those from a timestamp or an offset on, bounded in count and bytes (viewer). Keys, values and header
+// values are text in the request's `encoding`: utf8 (default) or base64 for binary data.
 import { z } from "zod";
 import { MAX_READ_BYTES, MAX_READ_COUNT, readMessages, sendMessage } from "../../admin/messages.js";
 import type { RouteGroup } from "../control-api.js";
@@ -21,6 +21,7 @@ const testMessage = z.strictObject({
 const readQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_READ_COUNT).default(20).describe("at most this many messages"),
   fromTimestamp: z.coerce.number().int().min(0).optional().describe("from the first message at or after this time (ms since the epoch); default: the latest `limit`"),
+  fromOffset: z.coerce.number().int().min(0).optional().describe("from this offset on (kept within the partition's log); wins over fromTimestamp"),
   maxBytes: z.coerce.number().int().min(1).max(MAX_READ_BYTES).default(1024 * 1024).describe("about this many record bytes at most (at least one batch)"),
   encoding,
 });
@@ -48,9 +49,9 @@ export const messageRoutes: RouteGroup = (app, api) => {
     config: { role: "viewer" },
     schema: { summary: "Read a partition's latest messages, or those from a timestamp on", params: topicParams.extend({ partition: z.coerce.number().int().min(0) }), querystring: readQuery, response: { 200: readResult } },
   }, async (request) => {
-    const { limit, fromTimestamp, maxBytes, encoding: enc } = request.query;
+    const { limit, fromTimestamp, fromOffset, maxBytes, encoding: enc } = request.query;
     const { topic, partition } = request.params;
-    const read = await asTenant(api, request.caller, request.params.name, (client) => readMessages(client, { topic, partition, limit, maxBytes, ...(fromTimestamp !== undefined && { fromTimestamp }) }));
+    const read = await asTenant(api, request.caller, request.params.name, (client) => readMessages(client, { topic, partition, limit, maxBytes, ...(fromTimestamp !== undefined && { fromTimestamp }), ...(fromOffset !== undefined && { fromOffset }) }));
     const text = (b: Buffer | null) => (b === null ? null : b.toString(enc));
     return { ...read, messages: read.messages.map((m) => ({ ...m, key: text(m.key), value: text(m.value), headers: m.headers.map((h) => ({ key: h.key, value: text(h.value) })) })) };
   });

@@ -19,16 +19,16 @@ const CODES: Readonly<Record<Exclude<AdminError["code"], "ERR_ADMIN_KAFKA">, str
 export async function asTenant<T>(api: ControlApi, caller: Caller, virtualCluster: string, operation: (client: TenantClient) => Promise<T>): Promise<T> {
   requireInScope(caller, virtualCluster);
   const principal = caller.virtualCluster === undefined ? undefined : { type: "User", name: caller.name };
-  const client = api.tenantClient?.(virtualCluster, principal);
-  if (client === undefined) throw notFound(`virtual cluster "${virtualCluster}"`);
+  const lease = api.tenantClient?.(virtualCluster, principal);
+  if (lease === undefined) throw notFound(`virtual cluster "${virtualCluster}"`);
   try {
-    return await operation(client);
+    return await operation(lease.client);
   } catch (err) {
     if (!(err instanceof AdminError)) throw err;
     // Kafka's own name for the error, lower-cased ("topic_authorization_failed"): stable, and what clients know.
     const code = err.code === "ERR_ADMIN_KAFKA" ? err.kafkaError!.name.toLowerCase() : CODES[err.code];
     throw new ApiError(err.status, code, err.message, err.kafkaError);
   } finally {
-    client.close();
+    lease.release();
   }
 }

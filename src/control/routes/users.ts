@@ -2,7 +2,7 @@
 // SCRAM-SHA-512 credentials (salted, as `bulkhead credentials hash` makes them); it is never stored, logged or echoed.
 import { z } from "zod";
 import { formatScramCredential } from "../../security/credential-format.js";
-import { MAX_ITERATIONS, MIN_ITERATIONS, scramCredential } from "../../security/scram.js";
+import { MAX_ITERATIONS, MIN_ITERATIONS, scramCredentialAsync } from "../../security/scram.js";
 import { ApiError, notFound } from "../api-error.js";
 import { requireInScope } from "../auth.js";
 import { plainVirtualCluster, userIndex, virtualClusterIndex } from "../config-document.js";
@@ -42,11 +42,9 @@ export const userRoutes: RouteGroup = (app, { configs }) => {
     const { name } = request.params;
     requireInScope(request.caller, name);
     const { name: userName, password, iterations } = request.body;
-    const entry = {
-      name: userName,
-      scramSha256: formatScramCredential(scramCredential("SCRAM-SHA-256", password, iterations)),
-      scramSha512: formatScramCredential(scramCredential("SCRAM-SHA-512", password, iterations)),
-    };
+    // Hashed off the event loop (libuv's thread pool), both at once: the data plane shares this thread.
+    const [sha256, sha512] = await Promise.all([scramCredentialAsync("SCRAM-SHA-256", password, iterations), scramCredentialAsync("SCRAM-SHA-512", password, iterations)]);
+    const entry = { name: userName, scramSha256: formatScramCredential(sha256), scramSha512: formatScramCredential(sha512) };
     const version = await configs.change({
       who: request.caller.name,
       action: `POST /api/v1/virtual-clusters/${name}/users (${userName})`,

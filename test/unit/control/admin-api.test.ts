@@ -5,6 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AdminError } from "../../../src/admin/admin-error.js";
+import type { TenantClient } from "../../../src/admin/tenant-client.js";
+import type { TenantClientLease } from "../../../src/admin/tenant-client-pool.js";
 import type { GatewayConfig } from "../../../src/config/types.js";
 import { YamlFileStore } from "../../../src/config/yaml-file-store.js";
 import { AuditLog } from "../../../src/control/audit-log.js";
@@ -14,6 +17,7 @@ import { EventLog } from "../../../src/control/event-log.js";
 import { ConfigHistory } from "../../../src/control/history.js";
 import { startControlServer, type ControlServer } from "../../../src/control/server.js";
 import { controlApiCaller } from "../../harness/control-api.js";
+import { waitUntil } from "../../harness/wait.js";
 
 const admin = createToken();
 const viewer = createToken();
@@ -49,6 +53,8 @@ let applied: GatewayConfig[];
 let events: EventLog;
 /** The data plane's answer to the next apply: a bind failure, say. */
 let applyFailure: Error | undefined;
+/** What the topic, group and message routes get as their tenant client (none: those routes answer 404). */
+let lendClient: ((virtualCluster: string) => TenantClientLease | undefined) | undefined;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "bulkhead-admin-api-"));
@@ -58,6 +64,7 @@ beforeEach(async () => {
   const initial = await store.read();
   applied = [];
   applyFailure = undefined;
+  lendClient = undefined;
   const log = pino({ level: "silent" });
   events = new EventLog(join(dir, "state", "events"), 100, () => [], log);
   const configs = new ConfigService(store, initial, async (config) => {
@@ -67,7 +74,7 @@ beforeEach(async () => {
     applied.push(config);
   }, new ConfigHistory(join(dir, "state"), 5), new AuditLog(join(dir, "state", "audit.jsonl")), events, log);
   await configs.recordStartup();
-  server = await startControlServer({ listen: { host: "127.0.0.1", port: 0 }, isReady: async () => true, api: { configs, events } });
+  server = await startControlServer({ listen: { host: "127.0.0.1", port: 0 }, isReady: async () => true, api: { configs, events, tenantClient: (vc) => lendClient?.(vc) } });
 });
 
 afterEach(async () => {
@@ -186,6 +193,33 @@ describe("admin API", () => {
     const rejected = await call("GET", "/api/v1/events?type=config_rejected", admin.token);
     expect(rejected.body.events).toEqual([expect.objectContaining({ type: "config_rejected", message: expect.stringContaining("virtualClusters[0].limits.maxTopics") })]);
     expect((await call("GET", "/api/v1/events", paymentsOperator.token)).body.events).toEqual([]);
+  });
+
+  it("answers 429 with Retry-After beyond control.maxInFlightPerToken requests in flight for one token, and only for it", async () => {
+    // Every upstream request of the tenant client hangs until `answer` is called, then times out.
+    let answer = () => {};
+    const upstream = new Promise<never>((_resolve, reject) => (answer = () => reject(new AdminError("ERR_ADMIN_TIMEOUT", "no answer"))));
+    upstream.catch(() => {});
+    let leased = 0;
+    let released = 0;
+    lendClient = () => {
+      leased++;
+      return { client: { send: () => upstream } as unknown as TenantClient, release: () => released++ };
+    };
+    const hanging = Array.from({ length: 4 }, () => call("GET", "/api/v1/virtual-clusters/payments/groups", admin.token));
+    await waitUntil(() => leased === 4, { what: "4 group listings in flight", timeoutMs: 5_000, intervalMs: 5 });
+
+    const refused = await fetch(`http://127.0.0.1:${server.address.port}/api/v1/virtual-clusters/payments/groups`, { headers: { authorization: `Bearer ${admin.token}` } });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("1");
+    expect(await refused.json()).toEqual({ error: { code: "too_many_requests", message: expect.stringContaining("4 admin API requests in flight") } });
+    expect(leased).toBe(4);
+    expect((await call("GET", "/api/v1/virtual-clusters", viewer.token)).status).toBe(200); // another token is not held back
+
+    answer();
+    expect((await Promise.all(hanging)).map((res) => res.body.error.code)).toEqual(Array(4).fill("upstream_timeout"));
+    expect(released).toBe(4);
+    expect((await call("GET", "/api/v1/virtual-clusters", admin.token)).status).toBe(200); // the places are free again
   });
 
   it("serves an OpenAPI document generated from the route schemas", async () => {

@@ -1,6 +1,6 @@
 // The byte-rate metrics: bytes and throttle time per topic with bounded labels (the most recently active topics of a
 // virtual cluster, the rest as "__other"), and each bucket's usage against its limit for alerting.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { TenantByteRates } from "../../../src/limits/tenant-byte-rates.js";
 import { metrics } from "../../../src/observe/metrics.js";
 import { MetricsObserver } from "../../../src/observe/metrics-observer.js";
@@ -19,6 +19,18 @@ describe("TopicLabels", () => {
     // a and b go idle; c gets a label once they have.
     await waitUntil(() => labels.of("c").label === "c", { what: "an idle topic's label freed", timeoutMs: 5_000, intervalMs: 10 });
     expect(forgotten.sort()).toEqual(["a", "b"]);
+  });
+
+  it("arms no timer to look a topic up (it is looked up on every Produce and Fetch)", () => {
+    const labels = new TopicLabels({ max: 2, idleMs: 60_000, forget: () => undefined }, (label) => ({ label }));
+    labels.of("a");
+    const setTimeout = vi.spyOn(globalThis, "setTimeout");
+    try {
+      for (let i = 0; i < 100; i++) expect(labels.of("a").label).toBe("a");
+      expect(setTimeout).not.toHaveBeenCalled();
+    } finally {
+      setTimeout.mockRestore();
+    }
   });
 });
 

@@ -57,4 +57,17 @@ describe("MetricsObserver", () => {
     expect(await value("bytesFromClients", { virtual_cluster: "observed-vc" })).toBe(100);
     expect(await value("bytesToClients", { virtual_cluster: "observed-vc" })).toBe(40);
   });
+
+  it("adds the bytes read and written since the last scrape at each scrape, once", async () => {
+    const observer = new MetricsObserver();
+    const session = testSession(testEndpoint("scraped-vc"));
+    observer.bytesFromClient(session, 10);
+    observer.bytesFromClient(session, 5);
+    observer.bytesToClient(session, 7);
+    expect(await value("bytesFromClients", { virtual_cluster: "scraped-vc" })).toBe(15);
+    expect(await value("bytesToClients", { virtual_cluster: "scraped-vc" })).toBe(7);
+    expect(await value("bytesFromClients", { virtual_cluster: "scraped-vc" })).toBe(15);
+    observer.bytesToClient(session, 3);
+    expect(await metrics.registry.metrics()).toMatch(/bulkhead_bytes_to_clients_total\{virtual_cluster="scraped-vc"\} 10\n/);
+  });
 });

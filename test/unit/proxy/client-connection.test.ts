@@ -174,6 +174,32 @@ describe("client connection", () => {
     expect(client.responses.map((f) => Buffer.concat(f.chunks).readInt32BE(0))).toEqual([7]);
   });
 
+  it("tells observers each forwarded request's peeked error code, the time the gateway added and the time upstream", async () => {
+    const broker = await startFakeBroker(50);
+    cleanups.push(() => broker.close());
+    const completed: { correlationId: number; errorCode: number; gatewaySeconds: number; upstreamSeconds: number }[] = [];
+    const observer = {
+      ...recordingObserver(),
+      requestCompleted: (_s: Session, r: { correlationId: number }, errorCode: number, gatewaySeconds: number, upstreamSeconds: number) =>
+        completed.push({ correlationId: r.correlationId, errorCode, gatewaySeconds, upstreamSeconds }),
+    };
+    const listener = await startListener(broker.port, 1024, [], observer);
+    cleanups.push(() => listener.stopAccepting());
+    cleanups.push(() => listener.closeAll("test"));
+    const client = await connect(listener);
+    // Heartbeat v0 answers with error_code first: the fake broker's int32 after the correlation id, whose high half is 17.
+    const correlationId = 17 << 15;
+    client.socket.write(request(ApiKey.Heartbeat, 0, correlationId));
+    client.socket.write(request(ApiKey.Metadata, 12, 2)); // no top-level error code
+    await until(() => completed.length === 2, "both requests completed");
+    expect(completed.map((c) => [c.correlationId, c.errorCode])).toEqual([[correlationId, 17], [2, 0]]);
+    for (const c of completed) {
+      expect(c.upstreamSeconds).toBeGreaterThanOrEqual(0.04); // the broker's 50 ms
+      expect(c.gatewaySeconds).toBeGreaterThanOrEqual(0);
+      expect(c.gatewaySeconds).toBeLessThan(c.upstreamSeconds);
+    }
+  });
+
   it("closes the client promptly when the upstream is unreachable", async () => {
     const deadPort = await freePort();
     const listener = await startListener(deadPort);

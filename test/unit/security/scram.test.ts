@@ -4,7 +4,7 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { formatScramCredential, parseScramCredential } from "../../../src/security/credential-format.js";
 import { SaslAuthenticator, type SaslStep } from "../../../src/security/sasl-authenticator.js";
-import { passwordMatches, scramCredential, ScramServerExchange, type ScramCredential, type ScramMechanism } from "../../../src/security/scram.js";
+import { passwordMatches, scramCredential, scramCredentialAsync, ScramServerExchange, type ScramCredential, type ScramMechanism } from "../../../src/security/scram.js";
 
 const RFC_SALT = Buffer.from("W22ZaJ0SNY7soEsUEjb6gQ==", "base64");
 
@@ -17,6 +17,13 @@ describe("ScramServerExchange", () => {
     const final = exchange.step(Buffer.from("c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="));
     expect(final).toMatchObject({ kind: "done", user: "user" });
     expect(final.kind === "done" && final.message.toString()).toBe("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");
+  });
+
+  it.each(["SCRAM-SHA-256", "SCRAM-SHA-512"] as const)("%s: the admin API's asynchronous hashing makes the same credential as the synchronous one", async (mechanism) => {
+    const pending = scramCredentialAsync(mechanism, "pencil", 8192, RFC_SALT);
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toEqual(scramCredential(mechanism, "pencil", 8192, RFC_SALT));
+    expect(passwordMatches(mechanism, await scramCredentialAsync(mechanism, "s3cret"), "s3cret")).toBe(true);
   });
 
   /** A client's side of the exchange, computed here from the password (independently of the server code). */

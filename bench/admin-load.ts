@@ -1,0 +1,160 @@
+// Isolation of the control plane: the data plane's request latency with and without the admin API serving group-lag
+// requests (GET /api/v1/virtual-clusters/:name/groups/:group, which asks the brokers for the group, its committed
+// offsets and the end offsets, and computes the lag) at a steady rate. The gateway runs in a child process
+// (bench/admin-load-child.ts); a raw Kafka connection through it sends one Produce (acks=1, one small record) after
+// another to the partition leader and times each; a worker thread generates the admin load, so neither client shares
+// an event loop with the other. Phases alternate ABBA (quiet, admin, admin, quiet, ...) to spread drift over both.
+//
+// Env: BULKHEAD_BENCH_BOOTSTRAP (use a running cluster instead of starting one broker), BULKHEAD_KAFKA_VERSION,
+//   BULKHEAD_ADMIN_LOAD_RATE (200 requests/s), BULKHEAD_ADMIN_LOAD_PHASE_S (10), BULKHEAD_ADMIN_LOAD_ROUNDS (2: each
+//   round is one ABBA quad), BULKHEAD_ADMIN_LOAD_GROUPS (20 groups, asked in turn), BULKHEAD_ADMIN_LOAD_MAX_IN_FLIGHT (the gateway's
+//   control.maxInFlightPerToken; answers 429 beyond it count as failed), BULKHEAD_BENCH_CPU_PROF=1 (the
+//   gateway child writes a V8 CPU profile to .cache/bench-profiles/ when it stops).
+import { fork } from "node:child_process";
+import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { Kafka, logLevel } from "kafkajs";
+import { kafkaVersionFromEnv } from "../scripts/kafka/fetch.js";
+import { startKafka } from "../scripts/kafka/launcher.js";
+import { ApiKey } from "../src/protocol/messages/index.js";
+import { completeRequest, RawKafkaConnection } from "../test/harness/raw-client.js";
+import { recordBatch } from "../test/harness/record-batch.js";
+import type { AdminLoadChildOptions, AdminLoadChildReady } from "./admin-load-child.js";
+
+const RATE = Number(process.env.BULKHEAD_ADMIN_LOAD_RATE ?? 200);
+const PHASE_MS = Number(process.env.BULKHEAD_ADMIN_LOAD_PHASE_S ?? 10) * 1000;
+const ROUNDS = Number(process.env.BULKHEAD_ADMIN_LOAD_ROUNDS ?? 2);
+const GROUPS = Number(process.env.BULKHEAD_ADMIN_LOAD_GROUPS ?? 20);
+const TOPIC = "latency";
+const PREFIX = "bench-admin-load.";
+
+/** The admin load: `rate` GETs per second, paced by the clock (not one after another), spread over the groups. */
+const LOAD_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { url, token, groups } = workerData;
+let rate = 0, started = 0, sent = 0, ok = 0, failed = 0, timer;
+const tick = () => {
+  const due = Math.floor(((performance.now() - started) * rate) / 1000);
+  for (; sent < due; sent++) {
+    fetch(url + groups[sent % groups.length], { headers: { authorization: "Bearer " + token } })
+      .then((res) => res.arrayBuffer().then(() => (res.ok ? ok++ : failed++)), () => failed++);
+  }
+};
+parentPort.on("message", (message) => {
+  if (message.rate > 0) { rate = message.rate; started = performance.now(); sent = ok = failed = 0; timer = setInterval(tick, 2); }
+  else { clearInterval(timer); parentPort.postMessage({ sent, ok, failed, seconds: (performance.now() - started) / 1000 }); }
+});
+`;
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const external = process.env.BULKHEAD_BENCH_BOOTSTRAP?.trim();
+  const kafka = external ? { bootstrap: external, version: kafkaVersionFromEnv(), stop: async () => {} } : await startKafka({ brokers: 1 });
+  const direct = new Kafka({ clientId: "admin-load", brokers: kafka.bootstrap.split(","), logLevel: logLevel.NOTHING }).admin();
+  await direct.connect();
+  const nodeIds = (await direct.describeCluster()).brokers.map((b) => b.nodeId);
+  await direct.disconnect();
+
+  const childOptions: AdminLoadChildOptions = { bootstrap: kafka.bootstrap, nodeIds, prefix: PREFIX };
+  const child = fork(fileURLToPath(new URL("./admin-load-child.ts", import.meta.url)), [JSON.stringify(childOptions)], {
+    execArgv: ["--import", "tsx", ...(process.env.BULKHEAD_BENCH_CPU_PROF === "1" ? ["--cpu-prof", "--cpu-prof-dir=.cache/bench-profiles"] : [])],
+    env: { ...process.env, BULKHEAD_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const ready = await new Promise<AdminLoadChildReady>((resolve, reject) => {
+    child.once("message", (m) => resolve(m as AdminLoadChildReady));
+    child.once("exit", (code) => reject(new Error(`the gateway child exited (${code})`)));
+  });
+  let worker: Worker | undefined;
+  try {
+    // A topic, and groups with committed offsets on it (empty groups: what the lag route sees for stopped consumers).
+    const tenant = new Kafka({ clientId: "admin-load-setup", brokers: [ready.bootstrap], logLevel: logLevel.NOTHING }).admin();
+    await tenant.connect();
+    await tenant.createTopics({ topics: [{ topic: TOPIC, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    const groups = Array.from({ length: GROUPS }, (_, i) => `lag-${i}`);
+    for (const groupId of groups) await tenant.setOffsets({ groupId, topic: TOPIC, partitions: [{ partition: 0, offset: "0" }] });
+    const leader = (await tenant.fetchTopicMetadata({ topics: [TOPIC] })).topics[0]!.partitions[0]!.leader;
+    await tenant.disconnect();
+
+    // The gateway's broker port of the leader: bootstrap port + 1 + (node id - lowest node id).
+    const [host, port] = ready.bootstrap.split(":") as [string, string];
+    const producer = await RawKafkaConnection.connect(`${host}:${Number(port) + 1 + leader - Math.min(...nodeIds)}`, "admin-load-latency");
+    const produce = completeRequest(ApiKey.Produce, 9, {
+      transactionalId: null,
+      acks: 1,
+      timeoutMs: 5_000,
+      topicData: [{ name: TOPIC, partitionData: [{ index: 0, records: [recordBatch(["x".repeat(100)])] }] }],
+    });
+    const timedPhase = async (): Promise<number[]> => {
+      const latencies: number[] = [];
+      const end = performance.now() + PHASE_MS;
+      while (performance.now() < end) {
+        const start = performance.now();
+        const response = await producer.send<{ responses: { partitionResponses: { errorCode: number }[] }[] }>(ApiKey.Produce, 9, produce);
+        latencies.push(performance.now() - start);
+        const errorCode = response.responses[0]!.partitionResponses[0]!.errorCode;
+        if (errorCode !== 0) throw new Error(`Produce failed with error code ${errorCode}`);
+      }
+      return latencies;
+    };
+
+    worker = new Worker(LOAD_WORKER, { eval: true, workerData: { url: `http://${ready.control}/api/v1/virtual-clusters/bench/groups/`, token: ready.token, groups } });
+    const loaded = worker;
+    const adminPhase = async () => {
+      loaded.postMessage({ rate: RATE });
+      const latencies = await timedPhase();
+      loaded.postMessage({ rate: 0 });
+      const load = await new Promise<{ sent: number; ok: number; failed: number; seconds: number }>((resolve) => loaded.once("message", resolve));
+      return { latencies, load };
+    };
+
+    await timedPhase(); // warm-up, not counted
+    const loadBefore = loadavg();
+    const quiet: number[] = [];
+    const busy: number[] = [];
+    const rows: string[] = [];
+    const row = (kind: string, latencies: number[], extra = "") => {
+      const sorted = [...latencies].sort((a, b) => a - b);
+      rows.push(`| ${kind} | ${latencies.length} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${extra} |`);
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const kind of ["quiet", "admin", "admin", "quiet"] as const) {
+        if (kind === "quiet") {
+          const latencies = await timedPhase();
+          quiet.push(...latencies);
+          row("quiet", latencies);
+        } else {
+          const { latencies, load } = await adminPhase();
+          busy.push(...latencies);
+          row("admin", latencies, `${(load.ok / load.seconds).toFixed(0)} ok/s, ${load.failed} failed`);
+        }
+      }
+    }
+    const loadAfter = loadavg();
+    const p99 = (values: number[]) => percentile([...values].sort((a, b) => a - b), 99);
+    const p50 = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+    const ratio = p99(busy) / p99(quiet);
+    console.log(`\nKafka ${kafka.version} (${nodeIds.length} broker(s)), admin load ${RATE}/s on the groups describe route (${GROUPS} groups), ${ROUNDS} ABBA rounds of ${PHASE_MS / 1000} s phases`);
+    console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}\n`);
+    console.log("| phase | requests | p50 ms | p99 ms | admin API |\n|---|---|---|---|---|");
+    for (const line of rows) console.log(line);
+    console.log(`| **all quiet** | ${quiet.length} | ${p50(quiet).toFixed(2)} | ${p99(quiet).toFixed(2)} | |`);
+    console.log(`| **all admin** | ${busy.length} | ${p50(busy).toFixed(2)} | ${p99(busy).toFixed(2)} | |`);
+    console.log(`\np99 with admin load / without: ${ratio.toFixed(3)} (${ratio <= 1.1 ? "within" : "NOT within"} 10 %)`);
+    await producer.close();
+  } finally {
+    await worker?.terminate();
+    child.send({ kind: "stop" });
+    await new Promise((resolve) => child.once("exit", resolve));
+    await kafka.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+// Live bandwidth per topic against its byte-rate limit, for the console's chart: record bytes per second through the
+// gateway (its own per-topic counters, between two asks at least a second apart), each topic's limit for this gateway
+// instance (byte-rate-plan.ts), and the throttle time the limits gave so far. Throttle time is a running total: the
+// caller takes the difference between two answers.
+import { z } from "zod";
+import { TopicThroughputMeter } from "../../admin/topic-throughput.js";
+import { ByteRatePlan, type DirectionRates } from "../../limits/byte-rate-plan.js";
+import { metrics } from "../../observe/metrics.js";
+import { notFound } from "../api-error.js";
+import { requireInScope } from "../auth.js";
+import type { RouteGroup } from "../control-api.js";
+import { virtualClusterParams } from "./schemas.js";
+
+const perDirection = z.object({ produce: z.number(), fetch: z.number() });
+const limits = z.object({ produce: z.number().nullable(), fetch: z.number().nullable() }).describe("bytes per second; null: unlimited");
+const topicBandwidth = z.object({
+  topic: z.string(),
+  bytesPerSecond: perDirection,
+  limit: limits,
+  throttleSecondsTotal: perDirection.describe("throttle time this topic's limit gave clients so far"),
+});
+
+export const bandwidthRoutes: RouteGroup = (app, api) => {
+  // Its own meter: the topic listing's readings and these don't shorten each other's intervals.
+  const meter = new TopicThroughputMeter(metrics.topicBytes);
+
+  app.get("/api/v1/virtual-clusters/:name/bandwidth", {
+    config: { role: "viewer" },
+    schema: {
+      summary: "Bytes per second per topic through this gateway, against each topic's byte-rate limit, with throttle time",
+      params: virtualClusterParams,
+      response: {
+        200: z.object({
+          at: z.string(),
+          tenant: z.object({ limit: limits, throttleSecondsTotal: perDirection.describe("throttle time every limit gave clients so far") }),
+          topics: z.array(topicBandwidth),
+        }),
+      },
+    },
+  }, async (request) => {
+    const name = request.params.name;
+    requireInScope(request.caller, name);
+    const config = api.configs.config;
+    const vc = config.virtualClusters.find((v) => v.name === name);
+    if (vc === undefined) throw notFound(`virtual cluster "${name}"`);
+    const plan = new ByteRatePlan(vc.limits, config.limits.instances ?? 1);
+    const rates = await meter.rates(name);
+    const throttled = await throttleTotals(name);
+    const topics = [...rates].map(([topic, rate]) => ({
+      topic,
+      bytesPerSecond: { produce: rate.produceBytesPerSecond, fetch: rate.fetchBytesPerSecond },
+      limit: nullable(plan.topic(topic)),
+      throttleSecondsTotal: throttled.topics.get(topic) ?? { produce: 0, fetch: 0 },
+    }));
+    return { at: new Date().toISOString(), tenant: { limit: nullable(plan.tenant), throttleSecondsTotal: throttled.all }, topics };
+  });
+};
+
+type Totals = { produce: number; fetch: number };
+
+async function throttleTotals(virtualCluster: string): Promise<{ all: Totals; topics: Map<string, Totals> }> {
+  const all = { produce: 0, fetch: 0 };
+  const topics = new Map<string, Totals>();
+  for (const { labels, value } of (await metrics.throttleSeconds.get()).values) {
+    if (labels.virtual_cluster !== virtualCluster) continue;
+    const direction = labels.direction === "fetch" ? "fetch" : "produce";
+    all[direction] += value;
+    if (labels.limit !== "topic" || typeof labels.topic !== "string") continue;
+    const totals = topics.get(labels.topic) ?? { produce: 0, fetch: 0 };
+    totals[direction] += value;
+    topics.set(labels.topic, totals);
+  }
+  return { all, topics };
+}
+
+function nullable(rates: DirectionRates): { produce: number | null; fetch: number | null } {
+  return { produce: rates.produce ?? null, fetch: rates.fetch ?? null };
+}

@@ -1,0 +1,46 @@
+// A tenant's open client connections, from the gateway's session table: who (client id, principal), from where,
+// on which listener, and the bytes each moved. A broker console can't show these; only the gateway sees them.
+import { z } from "zod";
+import { notFound } from "../api-error.js";
+import { requireInScope } from "../auth.js";
+import type { RouteGroup } from "../control-api.js";
+import { virtualClusterParams } from "./schemas.js";
+
+const connection = z.object({
+  id: z.int(),
+  openedAt: z.string(),
+  clientId: z.string().nullable(),
+  principal: z.string().nullable().describe("\"User:alice\"; null before authentication"),
+  address: z.string().describe("the client's host:port"),
+  listener: z.string(),
+  target: z.string().describe("\"bootstrap\" or \"broker <node id>\""),
+  requests: z.int(),
+  bytesFromClient: z.number(),
+  bytesToClient: z.number(),
+});
+
+export const connectionRoutes: RouteGroup = (app, api) => {
+  app.get("/api/v1/virtual-clusters/:name/connections", {
+    config: { role: "viewer" },
+    schema: { summary: "A virtual cluster's open client connections", params: virtualClusterParams, response: { 200: z.object({ connections: z.array(connection) }) } },
+  }, async (request) => {
+    const name = request.params.name;
+    requireInScope(request.caller, name);
+    if (!api.configs.config.virtualClusters.some((vc) => vc.name === name)) throw notFound(`virtual cluster "${name}"`);
+    const sessions = (api.sessions?.() ?? []).filter((s) => s.virtualCluster?.name === name);
+    return {
+      connections: sessions.map((s) => ({
+        id: s.id,
+        openedAt: new Date(s.openedAt).toISOString(),
+        clientId: s.clientId,
+        principal: s.principal === undefined ? null : `${s.principal.type}:${s.principal.name}`,
+        address: s.remote,
+        listener: s.endpoint.listener.name,
+        target: s.target.kind === "bootstrap" ? "bootstrap" : `broker ${s.target.nodeId}`,
+        requests: s.counters.requests,
+        bytesFromClient: s.counters.bytesFromClient,
+        bytesToClient: s.counters.bytesToClient,
+      })),
+    };
+  });
+};
