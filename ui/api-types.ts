@@ -1,4 +1,10 @@
-// What the admin API answers, as the console reads it (the routes' schemas: src/control/routes/*.ts).
+// What the admin API answers, as the console reads it. Types inferred from the routes' zod schemas where they live in
+// zod-only modules (src/control/api-schemas.ts, routes/schemas.ts), so an API change that breaks the console fails
+// the type check; the rest written after the routes' schemas (src/control/routes/*.ts).
+import type { z } from "zod";
+import type { auditEntry, EVENT_TYPES as API_EVENT_TYPES, gatewayEvent } from "../src/control/api-schemas.js";
+import type { versionInfo } from "../src/control/routes/schemas.js";
+
 export type Role = "viewer" | "operator" | "admin";
 export interface WhoAmI { name: string; role: Role; virtualCluster: string | null }
 
@@ -45,7 +51,13 @@ export interface Connection {
   bytesToClient: number;
 }
 
-export const EVENT_TYPES = ["authentication_failed", "throttled", "refused", "upstream_unreachable", "config_rejected"] as const;
-export interface GatewayEvent { at: string; lastAt: string; virtualCluster?: string; type: (typeof EVENT_TYPES)[number]; message: string; count: number }
+export type GatewayEvent = z.infer<typeof gatewayEvent>;
+/** A value (the bundle takes no code from src/), checked both ways against the API's list. */
+export const EVENT_TYPES = ["authentication_failed", "throttled", "refused", "upstream_unreachable", "config_rejected"] as const satisfies typeof API_EVENT_TYPES;
 
 export interface User { name: string; mechanisms: string[] }
+
+export type VersionInfo = z.infer<typeof versionInfo>;
+export type AuditEntry = z.infer<typeof auditEntry>;
+/** A physical cluster as the config file writes it (credentials redacted). */
+export interface PhysicalCluster { name: string; bootstrap: string | string[]; tls?: unknown; sasl?: { mechanism?: string } }

@@ -1,16 +1,21 @@
-// The console: sign in with a token, then one virtual cluster's pages. A platform token (unscoped) first picks a
-// virtual cluster; a tenant token goes straight to its own. Routes live in the URL's hash: #/vc/<name>/<page>/...
+// The console: sign in with a token, then one virtual cluster's pages. A platform token (unscoped) first sees the
+// platform pages (virtual clusters, config history, audit log, every event, physical clusters) and picks a virtual
+// cluster; a tenant token goes straight to its own. Routes live in the URL's hash: #/vc/<name>/<page>/... and
+// #/platform/<page>/...
 import { ApiError, get, token } from "./api.js";
 import type { WhoAmI } from "./api-types.js";
-import { errorView, type Page } from "./context.js";
+import { errorView, type Page, type PlatformPage } from "./context.js";
 import { h } from "./dom.js";
 import { accessPage } from "./pages/access.js";
+import { auditPage } from "./pages/audit.js";
 import { bandwidthPage } from "./pages/bandwidth.js";
 import { clustersPage } from "./pages/clusters.js";
+import { configHistoryPage } from "./pages/config-history.js";
 import { connectionsPage } from "./pages/connections.js";
-import { eventsPage } from "./pages/events.js";
+import { allEventsPage, eventsPage } from "./pages/events.js";
 import { groupsPage } from "./pages/groups.js";
 import { messagesPage } from "./pages/messages.js";
+import { physicalClustersPage } from "./pages/physical-clusters.js";
 import { topicsPage } from "./pages/topics.js";
 
 const PAGES: readonly (readonly [string, string, Page])[] = [
@@ -22,6 +27,16 @@ const PAGES: readonly (readonly [string, string, Page])[] = [
   ["events", "Events", eventsPage],
   ["connections", "Connections", connectionsPage],
 ];
+
+/** Gateway-wide pages, for an unscoped token only (the API refuses a scoped one); physical clusters for an admin. */
+const PLATFORM_PAGES: readonly (readonly [string, string, PlatformPage])[] = [
+  ["clusters", "Virtual clusters", clustersPage],
+  ["history", "Config history", configHistoryPage],
+  ["audit", "Audit log", auditPage],
+  ["events", "Event log", allEventsPage],
+  ["physical-clusters", "Physical clusters", physicalClustersPage],
+];
+const platformPages = (role: WhoAmI["role"] | undefined) => PLATFORM_PAGES.filter(([id]) => id !== "physical-clusters" || role === "admin");
 
 const root = document.getElementById("app")!;
 let me: WhoAmI | undefined;
@@ -51,7 +66,9 @@ function signIn(problem?: unknown): void {
 }
 
 function shell(vc: string | undefined, current: string, content: Node): HTMLElement {
-  const nav = vc === undefined ? null : h("nav", null, PAGES.map(([id, label]) => h("a", { href: `#/vc/${encodeURIComponent(vc)}/${id}`, class: id === current ? "current" : "" }, label)));
+  const links: readonly (readonly [string, string, string])[] =
+    vc !== undefined ? PAGES.map(([id, label]) => [id, label, `#/vc/${encodeURIComponent(vc)}/${id}`]) : me?.virtualCluster === null ? platformPages(me.role).map(([id, label]) => [id, label, `#/platform/${id}`]) : [];
+  const nav = links.length === 0 ? null : h("nav", null, links.map(([id, label, href]) => h("a", { href, class: id === current ? "current" : "" }, label)));
   return h(
     "div",
     { class: "shell" },
@@ -84,7 +101,10 @@ async function render(): Promise<void> {
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter((p) => p !== "").map(decodeURIComponent);
   if (parts[0] !== "vc") {
     if (me.virtualCluster !== null) return void (location.hash = `#/vc/${encodeURIComponent(me.virtualCluster)}/topics`);
-    return show(undefined, "", () => clustersPage(signal));
+    const [, pageId = "clusters", ...rest] = parts[0] === "platform" ? parts : [];
+    const [id, , page] = platformPages(me.role).find(([known]) => known === pageId) ?? PLATFORM_PAGES[0]!;
+    const ctx = { me, canEdit: me.role !== "viewer", rest, signal, refresh: () => void render() };
+    return show(undefined, id, () => page(ctx));
   }
   const [, vc = "", pageId = "topics", ...rest] = parts;
   const page = PAGES.find(([id]) => id === pageId)?.[2] ?? topicsPage;

@@ -4,19 +4,25 @@ import { ApiError } from "./api.js";
 import type { WhoAmI } from "./api-types.js";
 import { h } from "./dom.js";
 
-export interface PageContext {
-  readonly vc: string;
+/** What a platform page (gateway-wide, for an unscoped token) gets. */
+export interface PlatformContext {
   readonly me: WhoAmI;
   /** Operator or admin: edit controls are shown (the API still decides). */
   readonly canEdit: boolean;
-  /** The route after #/vc/<name>/<page>/, decoded. */
+  /** The route after #/vc/<name>/<page>/ (or #/platform/<page>/), decoded. */
   readonly rest: readonly string[];
   readonly signal: AbortSignal;
   /** Renders the current route again (after a change). */
   readonly refresh: () => void;
 }
 
+/** What a virtual cluster's page gets: the same, for one virtual cluster. */
+export interface PageContext extends PlatformContext {
+  readonly vc: string;
+}
+
 export type Page = (ctx: PageContext) => Promise<Node>;
+export type PlatformPage = (ctx: PlatformContext) => Promise<Node>;
 
 export function errorView(err: unknown): HTMLElement {
   if (err instanceof ApiError) {

@@ -1,6 +1,7 @@
 // The broker that coordinates a consumer group (FindCoordinator through the chain: the group id is namespaced and
 // checked like a tenant client's). A coordinator that is still loading, or a cluster whose offsets topic is still
-// being created, is asked again a few times before the operation gives up.
+// being created, is asked again a few times before the operation gives up. The answer is kept for a second on the
+// (pooled) client; an operation its coordinator refuses with NOT_COORDINATOR asks afresh and runs once more.
 import { ErrorCode } from "../protocol/error-codes.js";
 import { AdminError } from "./admin-error.js";
 import type { TenantClient } from "./tenant-client.js";
@@ -12,8 +13,20 @@ const ATTEMPTS = 5;
 const BACKOFF_MS = 200;
 const RETRIABLE: ReadonlySet<number> = new Set([ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS]);
 
-/** The node id of the group's coordinator. */
-export async function findCoordinator(client: TenantClient, groupId: string): Promise<number> {
+/** Runs `operation` with the node id of the group's coordinator. */
+export async function withCoordinator<T>(client: TenantClient, groupId: string, operation: (coordinator: number) => Promise<T>): Promise<T> {
+  const key = `coordinator\n${groupId}`;
+  try {
+    return await operation(await client.recently(key, () => findCoordinator(client, groupId)));
+  } catch (err) {
+    if (!(err instanceof AdminError) || err.kafkaError?.code !== ErrorCode.NOT_COORDINATOR) throw err;
+    client.forget(key);
+    return operation(await client.recently(key, () => findCoordinator(client, groupId)));
+  }
+}
+
+/** The node id of the group's coordinator, asked now. */
+async function findCoordinator(client: TenantClient, groupId: string): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const response = await client.send("FindCoordinator", FIND_COORDINATOR_VERSION, { keyType: GROUP_KEY_TYPE, coordinatorKeys: [groupId] });
     const coordinator = response.coordinators?.[0];

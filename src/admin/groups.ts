@@ -4,7 +4,7 @@
 import { ErrorCode } from "../protocol/error-codes.js";
 import { readAssignment, type TopicPartitions } from "../tenancy/consumer-protocol.js";
 import { AdminError, check } from "./admin-error.js";
-import { findCoordinator } from "./group-coordinator.js";
+import { withCoordinator } from "./group-coordinator.js";
 import { EARLIEST, LATEST, listOffsets, partitionKey, type TopicPartition } from "./log-offsets.js";
 import type { TenantClient } from "./tenant-client.js";
 import { fetchBrokerIds, fetchTopics, type TopicInfo } from "./topic-metadata.js";
@@ -15,6 +15,8 @@ const DESCRIBE_GROUPS_VERSION = 5;
 const OFFSET_FETCH_VERSION = 8;
 const OFFSET_COMMIT_VERSION = 8;
 const DELETE_GROUPS_VERSION = 2;
+/** The client's recently() key of the tenant's topics' metadata (partitions and leaders, for the lag). */
+const TOPICS_KEY = "topics";
 /** Kafka's states of a group with no members; only then may its offsets be reset. */
 const RESETTABLE_STATES: ReadonlySet<string> = new Set(["Empty", "Dead"]);
 
@@ -96,8 +98,7 @@ export async function listGroups(client: TenantClient): Promise<GroupListing[]> 
 
 /** State, members and lag; an AdminError (GROUP_ID_NOT_FOUND) for a group that has neither members nor offsets. */
 export async function describeGroup(client: TenantClient, groupId: string): Promise<GroupDescription> {
-  const coordinator = await findCoordinator(client, groupId);
-  const [group, committed] = await Promise.all([describe(client, groupId, coordinator), committedOffsets(client, groupId, coordinator)]);
+  const [group, committed] = await withCoordinator(client, groupId, (coordinator) => Promise.all([describe(client, groupId, coordinator), committedOffsets(client, groupId, coordinator)]));
   const members = group.members.map((m) => ({
     memberId: m.memberId,
     groupInstanceId: m.groupInstanceId ?? null,
@@ -110,9 +111,13 @@ export async function describeGroup(client: TenantClient, groupId: string): Prom
   const wanted = new Map<string, TopicPartition>();
   for (const [key, { topic, partition }] of committed) wanted.set(key, { topic, partition });
   for (const m of members) for (const { topic, partitions } of m.assignment) for (const p of partitions) wanted.set(partitionKey(topic, p), { topic, partition: p });
-  const topics = new Map((await fetchTopics(client)).map((t) => [t.name, t]));
+  const topics = await recentTopics(client, wanted.values());
   const known = [...wanted.values()].filter(({ topic, partition }) => topics.get(topic)?.partitions.some((p) => p.partition === partition) === true);
-  const ends = await listOffsets(client, topics, known, LATEST);
+  // A leader that moved within the second refuses: the next call asks for the metadata afresh.
+  const ends = await listOffsets(client, topics, known, LATEST).catch((err: unknown) => {
+    client.forget(TOPICS_KEY);
+    throw err;
+  });
   let totalLag = 0;
   const partitions = [...wanted].map(([key, { topic, partition }]): PartitionLag => {
     const committedOffset = committed.get(key)?.offset ?? null;
@@ -129,33 +134,48 @@ export async function describeGroup(client: TenantClient, groupId: string): Prom
 export async function resetOffsets(client: TenantClient, request: OffsetResetRequest): Promise<OffsetReset[]> {
   const { groupId } = request;
   const what = `reset offsets of group ${groupId}`;
-  const coordinator = await findCoordinator(client, groupId);
-  const group = await describe(client, groupId, coordinator);
-  if (!RESETTABLE_STATES.has(group.groupState)) {
-    throw AdminError.kafka(ErrorCode.NON_EMPTY_GROUP, what, `the group is ${group.groupState} with ${group.members.length} member(s); offsets can only be reset while it has none (stop its consumers first)`);
-  }
-  const committed = await committedOffsets(client, groupId, coordinator);
-  const topicNames = request.topics?.map((t) => t.topic) ?? [...new Set([...committed.values()].map((c) => c.topic))];
-  if (topicNames.length === 0) throw new AdminError("ERR_ADMIN_INVALID", `${what}: the group has no committed offsets; name the topics to reset`);
-  const topics = new Map((await fetchTopics(client, topicNames)).map((t) => [t.name, t]));
-  const partitions = request.topics === undefined ? [...committed.values()] : selectedPartitions(request.topics, topics);
+  return withCoordinator(client, groupId, async (coordinator) => {
+    const group = await describe(client, groupId, coordinator);
+    if (!RESETTABLE_STATES.has(group.groupState)) {
+      throw AdminError.kafka(ErrorCode.NON_EMPTY_GROUP, what, `the group is ${group.groupState} with ${group.members.length} member(s); offsets can only be reset while it has none (stop its consumers first)`);
+    }
+    const committed = await committedOffsets(client, groupId, coordinator);
+    const topicNames = request.topics?.map((t) => t.topic) ?? [...new Set([...committed.values()].map((c) => c.topic))];
+    if (topicNames.length === 0) throw new AdminError("ERR_ADMIN_INVALID", `${what}: the group has no committed offsets; name the topics to reset`);
+    const topics = new Map((await fetchTopics(client, topicNames)).map((t) => [t.name, t]));
+    const partitions = request.topics === undefined ? [...committed.values()] : selectedPartitions(request.topics, topics);
 
-  const newOffsets = await targetOffsets(client, topics, partitions, request.to);
-  const resets = partitions.map(({ topic, partition }) => ({
-    topic,
-    partition,
-    previousOffset: committed.get(partitionKey(topic, partition))?.offset ?? null,
-    newOffset: Number(newOffsets.get(partitionKey(topic, partition))!),
-  }));
-  if (request.dryRun !== true) await commit(client, groupId, coordinator, resets);
-  return resets.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    const newOffsets = await targetOffsets(client, topics, partitions, request.to);
+    const resets = partitions.map(({ topic, partition }) => ({
+      topic,
+      partition,
+      previousOffset: committed.get(partitionKey(topic, partition))?.offset ?? null,
+      newOffset: Number(newOffsets.get(partitionKey(topic, partition))!),
+    }));
+    if (request.dryRun !== true) await commit(client, groupId, coordinator, resets);
+    return resets.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  });
 }
 
 export async function deleteGroup(client: TenantClient, groupId: string): Promise<void> {
-  const coordinator = await findCoordinator(client, groupId);
-  const response = await client.send("DeleteGroups", DELETE_GROUPS_VERSION, { groupsNames: [groupId] }, coordinator);
-  const result = response.results[0];
-  check(result?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, `delete group ${groupId}`, result?.errorMessage);
+  await withCoordinator(client, groupId, async (coordinator) => {
+    const response = await client.send("DeleteGroups", DELETE_GROUPS_VERSION, { groupsNames: [groupId] }, coordinator);
+    const result = response.results[0];
+    check(result?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR, `delete group ${groupId}`, result?.errorMessage);
+  });
+}
+
+/** The tenant's topics, kept for a second on the client; asked afresh when one of `wanted` isn't there (it may be new). */
+async function recentTopics(client: TenantClient, wanted: Iterable<TopicPartition>): Promise<Map<string, TopicInfo>> {
+  const load = async () => new Map((await fetchTopics(client)).map((t) => [t.name, t]));
+  const topics = await client.recently(TOPICS_KEY, load);
+  for (const { topic } of wanted) {
+    if (!topics.has(topic)) {
+      client.forget(TOPICS_KEY);
+      return client.recently(TOPICS_KEY, load);
+    }
+  }
+  return topics;
 }
 
 async function describe(client: TenantClient, groupId: string, coordinator: number) {

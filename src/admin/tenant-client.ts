@@ -6,6 +6,7 @@
 // run back through the chain; a gateway answer (a denial) comes back the same way. So an operation a tenant's client
 // would be refused is refused here with the same Kafka error.
 import type net from "node:net";
+import { LRUCache } from "lru-cache";
 import type { ApiName, RequestOf, ResponseOf } from "../filters/filter.js";
 import type { ChainedRequest, FilterChain, RequestSink } from "../filters/chain.js";
 import { peekInt32 } from "../protocol/frame-peek.js";
@@ -23,6 +24,8 @@ import { AdminError } from "./admin-error.js";
 /** Names the control plane's requests in broker logs and in the chain's client id. */
 export const ADMIN_CLIENT_ID = "bulkhead-admin";
 export const DEFAULT_ADMIN_TIMEOUT_MS = 15_000;
+/** How long an answer kept by recently() stays good. */
+const RECENT_MS = 1_000;
 /** A response larger than this is refused (the read operations ask for far less). */
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
@@ -108,6 +111,8 @@ export class TenantClient {
   private correlationId = 0;
   private mutedUntil = 0;
   private closed = false;
+  /** Answers kept for a second (recently()); a pooled client serves many operations that ask the same. */
+  private readonly recent = new LRUCache<string, Promise<unknown>>({ max: 1_000, ttl: RECENT_MS });
 
   constructor(readonly options: TenantClientOptions) {
     const transport = {
@@ -187,6 +192,25 @@ export class TenantClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * `load()`'s answer, shared with every call for `key` in the next second, those still waiting for it included. For
+   * what changes rarely and is asked often (a group's coordinator, the topics' leaders); a failure is not kept.
+   */
+  recently<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let answer = this.recent.get(key) as Promise<T> | undefined;
+    if (answer === undefined) {
+      answer = load();
+      this.recent.set(key, answer);
+      answer.catch(() => this.forget(key, answer!));
+    }
+    return answer;
+  }
+
+  /** Drops what recently() keeps for `key` (it proved stale), unless a newer answer replaced `answer` already. */
+  forget(key: string, answer?: Promise<unknown>): void {
+    if (answer === undefined || this.recent.get(key) === answer) this.recent.delete(key);
   }
 
   /** Closes the upstream connections; later sends fail. */

@@ -3,7 +3,7 @@
 // new version, and audited. Changes run one at a time, so two API calls never interleave. A rejected config changes
 // nothing: the old one stays in force, and the rejection is logged, counted and put in the event log.
 import type { Logger } from "pino";
-import { parseDocument, type Document } from "yaml";
+import { isAlias, parseDocument, visit, type Document, type Node } from "yaml";
 import { ConfigError, formatIssue } from "../config/errors.js";
 import type { ConfigSnapshot, ConfigStore } from "../config/store.js";
 import type { GatewayConfig } from "../config/types.js";
@@ -71,7 +71,7 @@ export class ConfigService {
 
   change(change: ConfigChange): Promise<VersionInfo> {
     return this.serially(async () => {
-      const doc = parseDocument(this.current.text);
+      const doc = withoutAliases(parseDocument(this.current.text));
       const before = change.subject(doc.toJS());
       change.edit(doc);
       const text = doc.toString();
@@ -156,4 +156,22 @@ export class ConfigService {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/**
+ * A hand-written config may share a section between places with a YAML anchor and aliases (`&limits` / `*limits`).
+ * An API edit of one place must not change, or orphan, the others: each alias becomes a copy of what it names first.
+ */
+export function withoutAliases<D extends Document>(doc: D): D {
+  visit(doc, {
+    Alias(_key, alias) {
+      return alias.resolve(doc)?.clone() as Node | undefined;
+    },
+  });
+  visit(doc, {
+    Node(_key, node) {
+      if (!isAlias(node)) node.anchor = undefined;
+    },
+  });
+  return doc;
 }

@@ -8,9 +8,10 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import type { AuthenticationOutcome, ByteDirection, ByteLimitScope, GatewayObserver, ObservedRequest } from "../observe/observer.js";
 import { API_BY_KEY } from "../protocol/messages/index.js";
+import { EVENT_TYPES } from "./api-schemas.js";
 import type { Session } from "../session/session.js";
 
-export const EVENT_TYPES = ["authentication_failed", "throttled", "refused", "upstream_unreachable", "config_rejected"] as const;
+export { EVENT_TYPES };
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Events about the whole gateway (a rejected config) are kept under this name. */

@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import type { HostPort } from "../../src/config/types.js";
 import { waitUntil } from "./wait.js";
 
 export const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
@@ -31,6 +32,19 @@ export async function newPage(browser: Browser, colorScheme: "light" | "dark" = 
   const page = await context.newPage();
   // Every destructive action asks first; a test accepts, as a user who read it would.
   page.on("dialog", (dialog) => void dialog.accept());
+  return page;
+}
+
+/** The console on a gateway's control listener. */
+export const consoleUrl = (control: HostPort): string => `http://${control.host}:${control.port}/ui/`;
+
+/** A fresh page signed in to the console with `token`: it has shown who the token is. */
+export async function signIn(browser: Browser, url: string, token: string, colorScheme: "light" | "dark" = "light"): Promise<Page> {
+  const page = await newPage(browser, colorScheme);
+  await page.goto(url);
+  await page.getByPlaceholder("paste an admin API token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator("header .who").waitFor();
   return page;
 }
 

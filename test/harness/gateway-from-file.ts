@@ -23,6 +23,11 @@ export async function startGatewayFromFile(document: { control?: object }, name:
   return { gateway: await startGateway(config, { store: { store, text } }), dir };
 }
 
+/** Where a virtual cluster's clients bootstrap: its first listener. */
+export function bootstrapOf(gateway: Gateway, virtualCluster: string): string {
+  return `127.0.0.1:${gateway.runtime.config.virtualClusters.find((v) => v.name === virtualCluster)!.listeners[0]!.bootstrapPort}`;
+}
+
 /** A plaintext listener with one port per broker of `kafka`, on free ports of 127.0.0.1, as the config file writes it. */
 export async function portPerBrokerListener(kafka: ProvidedKafka): Promise<Record<string, unknown>> {
   const count = kafka.brokers.length;

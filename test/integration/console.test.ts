@@ -2,14 +2,14 @@
 // through a real gateway started from a config file with tokens: topics, messages (also read with kcat through the
 // gateway), a consumer group reset and re-read, live bandwidth, connections, and what a tenant and a viewer may see.
 // Screenshots of the main pages go to test-artifacts/.
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createToken } from "../../src/control/auth.js";
 import type { Gateway } from "../../src/gateway.js";
-import { countIs, launchChromium, newPage, screenshot, shows } from "../harness/browser.js";
+import { consoleUrl as consoleUrlOf, countIs, launchChromium, newPage, screenshot, shows, signIn as signInTo } from "../harness/browser.js";
 import { kafkajsClient, runProcess, subscribeWhenKnown, uniqueName } from "../harness/clients.js";
 import { controlApiCaller } from "../harness/control-api.js";
-import { portPerBrokerListener, startGatewayFromFile } from "../harness/gateway-from-file.js";
+import { bootstrapOf as bootstrapIn, portPerBrokerListener, startGatewayFromFile } from "../harness/gateway-from-file.js";
 import { runKcat } from "../harness/kcat.js";
 import { waitUntil } from "../harness/wait.js";
 
@@ -24,16 +24,9 @@ describe("console", () => {
   let gateway: Gateway;
   let browser: Browser;
   const call = controlApiCaller(() => gateway.controlAddress);
-  const consoleUrl = () => `http://${gateway.controlAddress.host}:${gateway.controlAddress.port}/ui/`;
-  const bootstrapOf = (vc: string) => `127.0.0.1:${gateway.runtime.config.virtualClusters.find((v) => v.name === vc)!.listeners[0]!.bootstrapPort}`;
-
-  async function signIn(token: string, colorScheme: "light" | "dark" = "light"): Promise<Page> {
-    const page = await newPage(browser, colorScheme);
-    await page.goto(consoleUrl());
-    await page.getByPlaceholder("paste an admin API token").fill(token);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    return page;
-  }
+  const consoleUrl = () => consoleUrlOf(gateway.controlAddress);
+  const bootstrapOf = (vc: string) => bootstrapIn(gateway, vc);
+  const signIn = (token: string, colorScheme: "light" | "dark" = "light") => signInTo(browser, consoleUrl(), token, colorScheme);
 
   beforeAll(async () => {
     // The control server reads the built console when it starts.

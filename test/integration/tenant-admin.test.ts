@@ -336,4 +336,35 @@ describe("tenant admin operations", () => {
     const small = await readMessages(admin, { topic: "zipped", partition: 0, fromTimestamp: 0, maxBytes: 1, limit: 10 });
     expect(small.messages.map((m) => m.offset)).toEqual([0, 1]);
   });
+
+  it("the control plane's pooled clients: one per principal, reused, replaced once their virtual cluster's config changes", async () => {
+    const pool = gateway.runtime.adminClients;
+    const lend = (vc: VirtualClusterConfig, principal?: string) => pool.lease(vc.name, principal === undefined ? undefined : { type: "User", name: principal })!;
+    const first = lend(shop);
+    expect((await listTopics(first.client)).map((t) => t.name)).toContain("orders");
+    first.release();
+    const again = lend(shop);
+    expect(again.client).toBe(first.client);
+    const carols = lend(shop, "carol");
+    expect(carols.client).not.toBe(first.client);
+    const others = lend(other);
+    for (const lease of [again, carols, others]) lease.release();
+
+    const withUser = (vc: VirtualClusterConfig, name: string) => ({ ...vc, users: [...(vc.users ?? []), { name, scramSha512: scramCredential("SCRAM-SHA-512", PASSWORD) }] });
+    const config = gateway.runtime.config;
+    await gateway.runtime.apply({ ...config, virtualClusters: config.virtualClusters.map((vc) => (vc.name === other.name ? withUser(vc, "dave") : vc)) });
+    expect(others.client.isClosed).toBe(true);
+    expect(first.client.isClosed).toBe(false); // another virtual cluster's change leaves shop's clients alone
+    const kept = lend(shop);
+    expect(kept.client).toBe(first.client);
+    kept.release();
+
+    const changed = gateway.runtime.config;
+    await gateway.runtime.apply({ ...changed, virtualClusters: changed.virtualClusters.map((vc) => (vc.name === shop.name ? withUser(vc, "erin") : vc)) });
+    expect([first.client.isClosed, carols.client.isClosed]).toEqual([true, true]);
+    const fresh = lend(shop);
+    expect(fresh.client).not.toBe(first.client);
+    expect((await listTopics(fresh.client)).map((t) => t.name)).toContain("orders");
+    fresh.release();
+  });
 });

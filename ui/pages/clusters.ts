@@ -1,9 +1,10 @@
 // For a platform token: every virtual cluster with its connections, throughput and limits; pick one to open it.
 import { enc, get } from "../api.js";
 import type { Bandwidth, Connection, VirtualCluster } from "../api-types.js";
+import type { PlatformContext } from "../context.js";
 import { h, rate, table } from "../dom.js";
 
-export async function clustersPage(signal: AbortSignal): Promise<Node> {
+export async function clustersPage({ signal }: PlatformContext): Promise<Node> {
   const { virtualClusters } = await get<{ virtualClusters: VirtualCluster[] }>("/virtual-clusters", signal);
   const rows = await Promise.all(
     virtualClusters.map(async (vc) => {

@@ -1,18 +1,9 @@
 // The audit log, read with filters. A scoped token reads only its virtual cluster's entries.
 import { z } from "zod";
+import { auditEntry } from "../api-schemas.js";
 import { requireInScope } from "../auth.js";
 import type { RouteGroup } from "../control-api.js";
 import { isoTime, limit } from "./schemas.js";
-
-const entry = z.object({
-  at: z.string(),
-  who: z.string(),
-  action: z.string(),
-  virtualCluster: z.string().optional(),
-  version: z.int().optional(),
-  before: z.unknown().optional(),
-  after: z.unknown().optional(),
-});
 
 export const auditRoutes: RouteGroup = (app, { configs }) => {
   app.get("/api/v1/audit", {
@@ -27,7 +18,7 @@ export const auditRoutes: RouteGroup = (app, { configs }) => {
         until: isoTime.optional(),
         limit,
       }),
-      response: { 200: z.object({ entries: z.array(entry) }) },
+      response: { 200: z.object({ entries: z.array(auditEntry) }) },
     },
   }, async (request) => {
     const scope = request.caller.virtualCluster;

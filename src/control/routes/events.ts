@@ -2,17 +2,8 @@
 import { z } from "zod";
 import { requireInScope } from "../auth.js";
 import type { RouteGroup } from "../control-api.js";
-import { EVENT_TYPES } from "../event-log.js";
+import { EVENT_TYPES, gatewayEvent } from "../api-schemas.js";
 import { isoTime, limit } from "./schemas.js";
-
-const event = z.object({
-  at: z.string(),
-  lastAt: z.string(),
-  virtualCluster: z.string().optional(),
-  type: z.enum(EVENT_TYPES),
-  message: z.string(),
-  count: z.int(),
-});
 
 export const eventRoutes: RouteGroup = (app, { events }) => {
   app.get("/api/v1/events", {
@@ -20,7 +11,7 @@ export const eventRoutes: RouteGroup = (app, { events }) => {
     schema: {
       summary: "Exceptional events per virtual cluster (authentication failures, throttling, refusals, upstream unreachable, rejected configs)",
       querystring: z.object({ virtualCluster: z.string().optional(), type: z.enum(EVENT_TYPES).optional(), since: isoTime.optional(), until: isoTime.optional(), limit }),
-      response: { 200: z.object({ events: z.array(event) }) },
+      response: { 200: z.object({ events: z.array(gatewayEvent) }) },
     },
   }, async (request) => {
     const { virtualCluster, ...filter } = request.query;
