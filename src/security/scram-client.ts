@@ -1,9 +1,28 @@
 // SCRAM on the client side (RFC 5802), for the gateway's own logins to brokers: client-first, then client-final with
 // the proof, then the server's signature checked so a broker that doesn't know the password can't pass for one.
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import type { ScramMechanism } from "./scram.js";
 
 const ALGORITHM = { "SCRAM-SHA-256": ["sha256", 32], "SCRAM-SHA-512": ["sha512", 64] } as const;
+
+/**
+ * SaltedPassword by (mechanism, password, salt, iterations). A broker's salt for a user stays the same, and PBKDF2 at
+ * thousands of iterations costs milliseconds of the data plane's thread: without this, every upstream connection
+ * (one per client connection) would pay it again. Keyed by a digest, so no password sits in a key.
+ */
+const saltedPasswords = new LRUCache<string, Buffer>({ max: 64 });
+
+export function saltedPassword(mechanism: ScramMechanism, password: string, salt: Buffer, iterations: number): Buffer {
+  const [hash, bytes] = ALGORITHM[mechanism];
+  const key = createHash("sha256").update(`${mechanism}\0${iterations}\0${salt.toString("base64")}\0`).update(password).digest("base64");
+  let salted = saltedPasswords.get(key);
+  if (salted === undefined) {
+    salted = pbkdf2Sync(Buffer.from(password.normalize("NFKC"), "utf8"), salt, iterations, bytes, hash);
+    saltedPasswords.set(key, salted);
+  }
+  return salted;
+}
 
 export class ScramClientExchange {
   private readonly clientNonce = randomBytes(24).toString("base64url");
@@ -33,7 +52,7 @@ export class ScramClientExchange {
       throw new Error("the broker's SCRAM server-first message is malformed");
     }
     const [hash, bytes] = ALGORITHM[this.mechanism];
-    const salted = pbkdf2Sync(Buffer.from(this.password.normalize("NFKC"), "utf8"), salt, iterations, bytes, hash);
+    const salted = saltedPassword(this.mechanism, this.password, salt, iterations);
     const clientKey = createHmac(hash, salted).update("Client Key").digest();
     const storedKey = createHash(hash).update(clientKey).digest();
     const withoutProof = `c=biws,r=${nonce}`;

@@ -138,3 +138,19 @@ describe("ScramClientExchange against the server side", () => {
     expect(challenge.kind === "challenge" && server2.step(wrong.final(challenge.message))).toMatchObject({ kind: "failed", reason: "bad-proof" });
   });
 });
+
+describe("the gateway's SaltedPassword for its own upstream logins", () => {
+  it("is computed once per (mechanism, password, salt, iterations) and reused by later logins", async () => {
+    const { saltedPassword } = await import("../../../src/security/scram-client.js");
+    const salt = randomBytes(32);
+    const first = saltedPassword("SCRAM-SHA-512", "s3cret", salt, 4096);
+    expect(saltedPassword("SCRAM-SHA-512", "s3cret", salt, 4096)).toBe(first); // the same buffer: not derived again
+    // Any other input derives anew, and the stored credential agrees with what was derived.
+    expect(saltedPassword("SCRAM-SHA-512", "other", salt, 4096).equals(first)).toBe(false);
+    expect(saltedPassword("SCRAM-SHA-512", "s3cret", randomBytes(32), 4096).equals(first)).toBe(false);
+    expect(saltedPassword("SCRAM-SHA-512", "s3cret", salt, 4097).equals(first)).toBe(false);
+    expect(saltedPassword("SCRAM-SHA-256", "s3cret", salt, 4096)).toHaveLength(32);
+    const clientKey = createHmac("sha512", first).update("Client Key").digest();
+    expect(createHash("sha512").update(clientKey).digest()).toEqual(scramCredential("SCRAM-SHA-512", "s3cret", 4096, salt).storedKey);
+  });
+});
