@@ -1,7 +1,7 @@
 // The tenant's topics as its clients see them (Metadata through the chain: the tenant's names only, and with ACLs
 // only the topics the principal may describe): partitions, their leaders and replicas, and the brokers.
 import { ErrorCode } from "../protocol/error-codes.js";
-import type { MetadataResponse } from "../protocol/messages/metadata.js";
+import type { MetadataResponse, MetadataResponseTopic } from "../protocol/messages/metadata.js";
 import { AdminError, check } from "./admin-error.js";
 import type { TenantClient } from "./tenant-client.js";
 
@@ -29,15 +29,29 @@ export async function fetchTopics(client: TenantClient, names?: readonly string[
     if (names !== undefined) check(topic.errorCode, `describe topic ${topic.name ?? "?"}`);
     else if (topic.errorCode !== 0 || topic.isInternal === true) continue;
     if (topic.name === null) continue;
-    topics.push({
-      name: topic.name,
-      topicId: topic.topicId,
-      partitions: topic.partitions
-        .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes }))
-        .sort((a, b) => a.partition - b.partition),
-    });
+    topics.push(topicInfo(topic.name, topic));
   }
   return topics.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * One topic as broker `broker` knows it right now: its error code (UNKNOWN_TOPIC_OR_PARTITION while the broker has
+ * not learnt of a new topic yet) and, without an error, the topic.
+ */
+export async function topicOnBroker(client: TenantClient, name: string, broker: number): Promise<{ errorCode: number; topic?: TopicInfo }> {
+  const [topic] = (await metadata(client, [{ name }], broker)).topics;
+  if (topic === undefined) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+  return topic.errorCode === 0 ? { errorCode: 0, topic: topicInfo(name, topic) } : { errorCode: topic.errorCode };
+}
+
+function topicInfo(name: string, topic: MetadataResponseTopic): TopicInfo {
+  return {
+    name,
+    topicId: topic.topicId,
+    partitions: topic.partitions
+      .map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes }))
+      .sort((a, b) => a.partition - b.partition),
+  };
 }
 
 /** One topic (it must exist and be describable). */
@@ -60,11 +74,16 @@ export function leaderOf(topic: TopicInfo, partition: number): number {
   return info.leader;
 }
 
-function metadata(client: TenantClient, topics: { name: string }[] | null): Promise<MetadataResponse> {
-  return client.send("Metadata", METADATA_VERSION, {
-    topics: topics?.map(({ name }) => ({ name })) ?? null,
-    allowAutoTopicCreation: false,
-    includeClusterAuthorizedOperations: false,
-    includeTopicAuthorizedOperations: false,
-  });
+function metadata(client: TenantClient, topics: { name: string }[] | null, broker?: number): Promise<MetadataResponse> {
+  return client.send(
+    "Metadata",
+    METADATA_VERSION,
+    {
+      topics: topics?.map(({ name }) => ({ name })) ?? null,
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    },
+    broker,
+  );
 }

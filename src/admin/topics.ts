@@ -5,7 +5,7 @@ import { ErrorCode } from "../protocol/error-codes.js";
 import { ZERO_UUID } from "../tenancy/topic-ids.js";
 import { AdminError, check } from "./admin-error.js";
 import type { TenantClient } from "./tenant-client.js";
-import { fetchTopics } from "./topic-metadata.js";
+import { fetchBrokerIds, fetchTopics, topicOnBroker, type TopicInfo } from "./topic-metadata.js";
 
 /** Versions: flexible ones that Kafka 3.x and 4.x both serve. */
 const CREATE_TOPICS_VERSION = 7;
@@ -19,6 +19,13 @@ const TOPIC_RESOURCE = 2;
 const SIZES_MAX_AGE_MS = 30_000;
 /** How long the brokers may take to create, grow or delete a topic (the request's own timeout). */
 const ADMIN_TIMEOUT_MS = 10_000;
+/**
+ * How long a create, grow or delete waits, after the controller said done, for every broker to show it. KRaft brokers
+ * learn a change from the metadata log one by one, so without this the next page (or the tenant's client) may ask a
+ * broker that still answers UNKNOWN_TOPIC_OR_PARTITION or the old partition count.
+ */
+const PROPAGATION_TIMEOUT_MS = 10_000;
+const PROPAGATION_POLL_MS = 50;
 
 export interface TopicSummary {
   readonly name: string;
@@ -106,6 +113,8 @@ export async function createTopic(client: TenantClient, spec: TopicSpec): Promis
   });
   const result = only(response.topics, `create topic ${spec.name}`);
   check(result.errorCode, `create topic ${spec.name}`, result.errorMessage);
+  const partitions = result.numPartitions ?? -1;
+  await untilEveryBrokerShows(client, spec.name, (errorCode, topic) => isReady(errorCode, topic, partitions));
   return { name: spec.name, topicId: result.topicId, partitions: result.numPartitions ?? -1, replicationFactor: result.replicationFactor ?? -1 };
 }
 
@@ -118,15 +127,21 @@ export async function addPartitions(client: TenantClient, topic: string, totalPa
   });
   const result = only(response.results, `add partitions to ${topic}`);
   check(result.errorCode, `add partitions to ${topic}`, result.errorMessage);
+  await untilEveryBrokerShows(client, topic, (errorCode, info) => isReady(errorCode, info, totalPartitions));
 }
 
-/** Every config of the topic with its value, its source and its default. */
-export async function describeTopicConfigs(client: TenantClient, topic: string): Promise<TopicConfig[]> {
-  const response = await client.send("DescribeConfigs", DESCRIBE_CONFIGS_VERSION, {
-    resources: [{ resourceType: TOPIC_RESOURCE, resourceName: topic, configurationKeys: null }],
-    includeSynonyms: true,
-    includeDocumentation: false,
-  });
+/** Every config of the topic with its value, its source and its default (as `broker`, else any broker, has them). */
+export async function describeTopicConfigs(client: TenantClient, topic: string, broker?: number): Promise<TopicConfig[]> {
+  const response = await client.send(
+    "DescribeConfigs",
+    DESCRIBE_CONFIGS_VERSION,
+    {
+      resources: [{ resourceType: TOPIC_RESOURCE, resourceName: topic, configurationKeys: null }],
+      includeSynonyms: true,
+      includeDocumentation: false,
+    },
+    broker,
+  );
   const result = only(response.results, `describe configs of ${topic}`);
   check(result.errorCode, `describe configs of ${topic}`, result.errorMessage);
   return result.configs
@@ -158,6 +173,11 @@ export async function alterTopicConfigs(client: TenantClient, topic: string, cha
   });
   const result = only(response.responses, `alter configs of ${topic}`);
   check(result.errorCode, `alter configs of ${topic}`, result.errorMessage);
+  await untilEveryBroker(client, async (broker) => {
+    const now = new Map((await describeTopicConfigs(client, topic, broker)).map((c) => [c.name, c]));
+    const setShows = Object.entries(changes.set ?? {}).every(([name, value]) => now.get(name)?.sensitive === true || now.get(name)?.value === value);
+    return setShows && (changes.delete ?? []).every((name) => now.get(name)?.source !== "DYNAMIC_TOPIC_CONFIG");
+  });
 }
 
 export async function deleteTopic(client: TenantClient, topic: string): Promise<void> {
@@ -167,6 +187,39 @@ export async function deleteTopic(client: TenantClient, topic: string): Promise<
   });
   const result = only(response.responses, `delete topic ${topic}`);
   check(result.errorCode, `delete topic ${topic}`, result.errorMessage);
+  await untilEveryBrokerShows(client, topic, (errorCode) => errorCode !== 0);
+}
+
+function untilEveryBrokerShows(client: TenantClient, topic: string, shows: (errorCode: number, info: TopicInfo | undefined) => boolean): Promise<void> {
+  return untilEveryBroker(client, async (broker) => {
+    const { errorCode, topic: info } = await topicOnBroker(client, topic, broker);
+    return shows(errorCode, info);
+  });
+}
+
+/**
+ * Waits until `shows(broker)` holds for each broker, for at most PROPAGATION_TIMEOUT_MS. The change itself is done
+ * by then, so a slow broker only ends the wait: the caller still succeeds, as Kafka's own tools do.
+ */
+async function untilEveryBroker(client: TenantClient, shows: (broker: number) => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + PROPAGATION_TIMEOUT_MS;
+  try {
+    for (const broker of await fetchBrokerIds(client)) {
+      while (!(await shows(broker)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, PROPAGATION_POLL_MS));
+    }
+  } catch {
+    // A broker that can't be asked right now: the change is done all the same.
+  }
+}
+
+/**
+ * The broker shows at least `partitions` partitions (any when -1), each with a leader. Another error than "not yet"
+ * (the principal may create but not describe) ends the wait too: there is nothing the caller could see.
+ */
+function isReady(errorCode: number, topic: TopicInfo | undefined, partitions: number): boolean {
+  if (errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || errorCode === ErrorCode.LEADER_NOT_AVAILABLE) return false;
+  if (errorCode !== 0 || topic === undefined) return true;
+  return topic.partitions.length >= Math.max(1, partitions) && topic.partitions.every((p) => p.leader >= 0);
 }
 
 function sourceName(source: number): string {
