@@ -6,7 +6,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# The console (ui/): bundled by esbuild into dist/console, which the runtime stage copies with the rest of dist/.
+# The console (ui/): built by Vite (a dev dependency) into dist/console, which the runtime stage copies with the rest
+# of dist/.
 COPY ui ./ui
 RUN npm run build
 

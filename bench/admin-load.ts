@@ -9,7 +9,8 @@
 //   BULKHEAD_ADMIN_LOAD_RATE (200 requests/s), BULKHEAD_ADMIN_LOAD_PHASE_S (10), BULKHEAD_ADMIN_LOAD_ROUNDS (2: each
 //   round is one ABBA quad), BULKHEAD_ADMIN_LOAD_GROUPS (20 groups, asked in turn), BULKHEAD_ADMIN_LOAD_MAX_IN_FLIGHT (the gateway's
 //   control.maxInFlightPerToken; answers 429 beyond it count as failed), BULKHEAD_BENCH_CPU_PROF=1 (the
-//   gateway child writes a V8 CPU profile to .cache/bench-profiles/ when it stops).
+//   gateway child writes a V8 CPU profile to .cache/bench-profiles/ when it stops), BULKHEAD_ADMIN_LOAD_ROUTE=config
+//   (GET /api/v1/virtual-clusters/bench instead: the same HTTP load, answered from the config on the main thread).
 import { fork } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -102,7 +103,9 @@ async function main(): Promise<void> {
       return latencies;
     };
 
-    worker = new Worker(LOAD_WORKER, { eval: true, workerData: { url: `http://${ready.control}/api/v1/virtual-clusters/bench/groups/`, token: ready.token, groups } });
+    const configRoute = process.env.BULKHEAD_ADMIN_LOAD_ROUTE === "config";
+    const url = `http://${ready.control}/api/v1/virtual-clusters/${configRoute ? "" : "bench/groups/"}`;
+    worker = new Worker(LOAD_WORKER, { eval: true, workerData: { url, token: ready.token, groups: configRoute ? ["bench"] : groups } });
     const loaded = worker;
     const adminPhase = async () => {
       loaded.postMessage({ rate: RATE });
@@ -138,7 +141,8 @@ async function main(): Promise<void> {
     const p99 = (values: number[]) => percentile([...values].sort((a, b) => a - b), 99);
     const p50 = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
     const ratio = p99(busy) / p99(quiet);
-    console.log(`\nKafka ${kafka.version} (${nodeIds.length} broker(s)), admin load ${RATE}/s on the groups describe route (${GROUPS} groups), ${ROUNDS} ABBA rounds of ${PHASE_MS / 1000} s phases`);
+    const route = configRoute ? "the virtual cluster route (config only)" : `the groups describe route (${GROUPS} groups)`;
+    console.log(`\nKafka ${kafka.version} (${nodeIds.length} broker(s)), admin load ${RATE}/s on ${route}, ${ROUNDS} ABBA rounds of ${PHASE_MS / 1000} s phases`);
     console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}\n`);
     console.log("| phase | requests | p50 ms | p99 ms | admin API |\n|---|---|---|---|---|");
     for (const line of rows) console.log(line);

@@ -1,63 +1,80 @@
-// What the admin API answers, as the console reads it. Types inferred from the routes' zod schemas where they live in
-// zod-only modules (src/control/api-schemas.ts, routes/schemas.ts), so an API change that breaks the console fails
-// the type check; the rest written after the routes' schemas (src/control/routes/*.ts).
+// What the admin API answers and takes, as the console reads and sends it: every type is inferred from the routes'
+// own zod schemas (src/control/schemas/, modules that import zod only, so this browser-typed project can read them),
+// so an API change that breaks the console fails `npm run typecheck`. Answers are z.infer (what the API sends, defaults
+// filled in); requests are z.input (what the console may send, defaults left out).
 import type { z } from "zod";
-import type { auditEntry, EVENT_TYPES as API_EVENT_TYPES, gatewayEvent } from "../src/control/api-schemas.js";
-import type { versionInfo } from "../src/control/routes/schemas.js";
+import type { aclRuleFields, aclsFields } from "../src/config/acl-fields.js";
+import type { virtualClusterLimits } from "../src/config/limits.js";
+import type { physicalCluster } from "../src/config/physical-cluster.js";
+import type { auditEntry, auditQuery } from "../src/control/schemas/audit.js";
+import type { bandwidth, directionLimits, perDirection } from "../src/control/schemas/bandwidth.js";
+import type { configDiff, keptVersion, reloadResult, rollbackRequest } from "../src/control/schemas/config.js";
+import type { connection } from "../src/control/schemas/connections.js";
+import type { EVENT_TYPES as API_EVENT_TYPES, eventQuery, gatewayEvent } from "../src/control/schemas/events.js";
+import type { groupDescription, groupSummary, offsetTarget, resetRequest, resetResult } from "../src/control/schemas/groups.js";
+import type { message, readQuery, readResult, searchQuery, searchResult, sentMessage, testMessage } from "../src/control/schemas/messages.js";
+import type { changed, versionInfo } from "../src/control/schemas/shared.js";
+import type { createdTopic, newTopic, partitionCount, topicConfig, topicConfigChange, topicSummary } from "../src/control/schemas/topics.js";
+import type { newUser, user } from "../src/control/schemas/users.js";
+import type { virtualClusterEntry, virtualClusterPatch } from "../src/control/schemas/virtual-clusters.js";
+import type { whoAmI } from "../src/control/schemas/whoami.js";
 
-export type Role = "viewer" | "operator" | "admin";
-export interface WhoAmI { name: string; role: Role; virtualCluster: string | null }
+export type WhoAmI = z.infer<typeof whoAmI>;
+export type Role = WhoAmI["role"];
 
-export interface VirtualCluster { name: string; cluster: string; prefix?: string; listeners: { name?: string; bootstrapPort?: number; advertisedHost?: string }[] }
+/** A virtualClusters[] entry as the config file writes it; listeners' keys are the config file's (config/README.md). */
+export type VirtualCluster = z.infer<typeof virtualClusterEntry>;
+export type VirtualClusterPatch = z.input<typeof virtualClusterPatch>;
+/** A `clusters[]` entry as the config file writes it (credentials redacted), which GET /physical-clusters lists. */
+export type PhysicalCluster = z.input<ReturnType<typeof physicalCluster>>;
 
-export interface TopicSummary { name: string; partitions: number; replicationFactor: number; sizeBytes: number | null; produceBytesPerSecond: number; fetchBytesPerSecond: number }
-export interface TopicConfig { name: string; value: string | null; source: string; default: { name: string; value: string | null; source: string } | null; readOnly: boolean; sensitive: boolean }
+export type TopicSummary = z.infer<typeof topicSummary>;
+export type NewTopic = z.input<typeof newTopic>;
+export type CreatedTopic = z.infer<typeof createdTopic>;
+export type PartitionCount = z.input<typeof partitionCount>;
+export type TopicConfig = z.infer<typeof topicConfig>;
+export type TopicConfigChange = z.input<typeof topicConfigChange>;
 
-export interface Header { key: string; value: string | null }
-export interface Message { offset: number; timestamp: number; key: string | null; value: string | null; headers: Header[] }
-export interface ReadResult { messages: Message[]; notShown: { fromOffset: number; toOffset: number; compression: string }[]; nextOffset: number }
+export type Message = z.infer<typeof message>;
+export type Header = Message["headers"][number];
+export type ReadQuery = z.input<typeof readQuery>;
+export type ReadResult = z.infer<typeof readResult>;
+export type TestMessage = z.input<typeof testMessage>;
+export type SentMessage = z.infer<typeof sentMessage>;
+export type SearchQuery = z.input<typeof searchQuery>;
+export type SearchStep = z.infer<typeof searchResult>;
 
-export interface GroupSummary { groupId: string; protocolType: string; state: string }
-export interface GroupDescription {
-  groupId: string;
-  state: string;
-  protocolType: string;
-  protocol: string;
-  members: { memberId: string; groupInstanceId: string | null; clientId: string; host: string; assignment: { topic: string; partitions: number[] }[] }[];
-  partitions: { topic: string; partition: number; committedOffset: number | null; endOffset: number | null; lag: number | null }[];
-  totalLag: number;
-}
-export type OffsetTarget = { kind: "earliest" } | { kind: "latest" } | { kind: "timestamp"; timestamp: number } | { kind: "offset"; offset: number };
-export interface ResetResult { dryRun: boolean; offsets: { topic: string; partition: number; previousOffset: number | null; newOffset: number }[] }
+export type GroupSummary = z.infer<typeof groupSummary>;
+export type GroupDescription = z.infer<typeof groupDescription>;
+export type OffsetTarget = z.input<typeof offsetTarget>;
+export type ResetRequest = z.input<typeof resetRequest>;
+export type ResetResult = z.infer<typeof resetResult>;
 
-export interface Directions { produce: number; fetch: number }
-export interface Limits { produce: number | null; fetch: number | null }
-export interface Bandwidth {
-  at: string;
-  tenant: { limit: Limits; throttleSecondsTotal: Directions };
-  topics: { topic: string; bytesPerSecond: Directions; limit: Limits; throttleSecondsTotal: Directions }[];
-}
+export type Directions = z.infer<typeof perDirection>;
+/** A byte-rate limit per direction, in bytes per second; null: unlimited. */
+export type Limits = z.infer<typeof directionLimits>;
+export type Bandwidth = z.infer<typeof bandwidth>;
 
-export interface Connection {
-  id: number;
-  openedAt: string;
-  clientId: string | null;
-  principal: string | null;
-  address: string;
-  listener: string;
-  target: string;
-  requests: number;
-  bytesFromClient: number;
-  bytesToClient: number;
-}
+export type Connection = z.infer<typeof connection>;
 
 export type GatewayEvent = z.infer<typeof gatewayEvent>;
+export type EventQuery = z.input<typeof eventQuery>;
 /** A value (the bundle takes no code from src/), checked both ways against the API's list. */
 export const EVENT_TYPES = ["authentication_failed", "throttled", "refused", "upstream_unreachable", "config_rejected"] as const satisfies typeof API_EVENT_TYPES;
 
-export interface User { name: string; mechanisms: string[] }
+export type User = z.infer<typeof user>;
+export type NewUser = z.input<typeof newUser>;
+/** A virtual cluster's `limits` section as the config file writes it, and PUT /virtual-clusters/{name}/limits takes it. */
+export type LimitsSection = z.input<typeof virtualClusterLimits>;
+/** A virtual cluster's `acls` section as the config file writes it, and PUT /virtual-clusters/{name}/acls takes it. */
+export type AclsSection = z.input<ReturnType<typeof aclsFields<typeof aclRuleFields>>>;
 
 export type VersionInfo = z.infer<typeof versionInfo>;
+/** What every change answers: the config version it made. */
+export type Changed = z.infer<typeof changed>;
+export type ReloadResult = z.infer<typeof reloadResult>;
+export type KeptVersion = z.infer<typeof keptVersion>;
+export type ConfigDiff = z.infer<typeof configDiff>;
+export type RollbackRequest = z.input<typeof rollbackRequest>;
 export type AuditEntry = z.infer<typeof auditEntry>;
-/** A physical cluster as the config file writes it (credentials redacted). */
-export interface PhysicalCluster { name: string; bootstrap: string | string[]; tls?: unknown; sasl?: { mechanism?: string } }
+export type AuditQuery = z.input<typeof auditQuery>;

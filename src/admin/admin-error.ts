@@ -14,7 +14,9 @@ export type AdminErrorCode =
   /** The physical cluster could not be reached, or closed the connection. */
   | "ERR_ADMIN_UNREACHABLE"
   /** The virtual cluster's filters closed the session instead of answering (e.g. a request they cannot answer). */
-  | "ERR_ADMIN_REFUSED";
+  | "ERR_ADMIN_REFUSED"
+  /** The admin worker thread (admin-thread.ts) stopped or hung before it answered. */
+  | "ERR_ADMIN_WORKER";
 
 export interface KafkaError {
   readonly code: number;
@@ -37,6 +39,7 @@ const STATUS_BY_CODE: Readonly<Record<Exclude<AdminErrorCode, "ERR_ADMIN_KAFKA">
   ERR_ADMIN_TIMEOUT: 504,
   ERR_ADMIN_UNREACHABLE: 503,
   ERR_ADMIN_REFUSED: 403,
+  ERR_ADMIN_WORKER: 503,
 };
 
 export class AdminError extends BulkheadError {

@@ -10,8 +10,6 @@ import { readMessages, type ReadMessage } from "./messages.js";
 import type { TenantClient } from "./tenant-client.js";
 import { fetchTopic } from "./topic-metadata.js";
 
-export const MAX_SCANNED = 10_000;
-export const MAX_MATCHES = 1_000;
 const PAGE = 500;
 /** Reads in a row that moved no further (each throttled, say) before the search gives up for this call. */
 const MAX_STALLED_READS = 20;

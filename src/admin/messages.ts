@@ -6,6 +6,7 @@ import { decodeRecords, type DecodedRecord, type UndecodedBatch } from "../proto
 import { writeRecordBatch, type RecordHeader } from "../protocol/record-batch-writer.js";
 import { AdminError, check } from "./admin-error.js";
 import { EARLIEST, LATEST, listOffsets, partitionKey } from "./log-offsets.js";
+import { MAX_READ_BYTES, MAX_READ_COUNT } from "./message-bounds.js";
 import type { TenantClient } from "./tenant-client.js";
 import { fetchTopic, leaderOf } from "./topic-metadata.js";
 
@@ -13,8 +14,6 @@ import { fetchTopic, leaderOf } from "./topic-metadata.js";
 const PRODUCE_VERSION = 9;
 const FETCH_VERSION = 12;
 const PRODUCE_TIMEOUT_MS = 10_000;
-export const MAX_READ_COUNT = 1_000;
-export const MAX_READ_BYTES = 8 * 1024 * 1024;
 const DEFAULT_READ_COUNT = 20;
 const DEFAULT_READ_BYTES = 1024 * 1024;
 /** Fetches per read: each returns at least one batch, so a read of N small batches takes several. */

@@ -1,6 +1,15 @@
 // Parsers for the address notations used in config: "host:port", "[ipv6]:port" and "first-last" port ranges.
 // Each returns the parsed value or a reason string, so the schema can report the reason at the right path.
-import type { HostPort, PortRange } from "./types.js";
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Inclusive port range, parsed from "first-last". */
+export interface PortRange {
+  readonly first: number;
+  readonly last: number;
+}
 
 export const MIN_PORT = 1;
 export const MAX_PORT = 65535;

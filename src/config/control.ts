@@ -1,11 +1,11 @@
 // The control plane's section (`control`): where it listens, who may use its admin API (bearer tokens, stored as
 // SHA-256 digests), and where it keeps config history, the audit log and the event log. See config/README.md#control-plane.
 import { z } from "zod";
+import { CONTROL_ROLES, type ControlRole } from "./control-roles.js";
 import type { SemanticIssue } from "./semantic.js";
 import type { GatewayConfig } from "./types.js";
 
-export const CONTROL_ROLES = ["viewer", "operator", "admin"] as const;
-export type ControlRole = (typeof CONTROL_ROLES)[number];
+export { CONTROL_ROLES, type ControlRole };
 
 export const DEFAULT_KEEP_VERSIONS = 100;
 export const DEFAULT_KEEP_EVENTS = 1000;

@@ -3,7 +3,9 @@
 // To add a section, add it here and to types.ts; the compiler checks
 // that the two agree where load.ts assigns the parse result to GatewayConfig.
 import { z } from "zod";
-import { MAX_PORT, MIN_PORT, parseHostPort, parsePortRange } from "./addresses.js";
+import { MAX_PORT, MIN_PORT, parsePortRange } from "./addresses.js";
+import { hostPort, name, parsed } from "./fields.js";
+import { physicalCluster } from "./physical-cluster.js";
 import { DEFAULT_TOPIC_CONFIG_ALLOWLIST } from "./topic-configs.js";
 import { LISTENER_SECURITY, LOG_LEVELS, SASL_MECHANISMS } from "./types.js";
 import { secret } from "./secrets.js";
@@ -25,28 +27,8 @@ const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 const DEFAULT_CONTROL_LISTEN = "127.0.0.1:9190";
 const DEFAULT_AUTHENTICATION_TIMEOUT_MS = 10_000;
 
-/** Turns a parser returning `value | reason` into a zod transform that reports the reason as an issue. */
-function parsed<T>(parse: (text: string) => T | string, expected: string) {
-  // A missing value falls through to the "required" message of load.ts.
-  const notAString = (issue: { input?: unknown }) => (issue.input === undefined ? undefined : `expected ${expected}`);
-  return z.string({ error: notAString }).transform((text, ctx) => {
-    const result = parse(text);
-    if (typeof result !== "string") return result;
-    ctx.issues.push({ code: "custom", message: result, input: text });
-    return z.NEVER;
-  });
-}
-
-const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be letters, digits, '.', '_' or '-'");
 const host = z.string().trim().min(1, "must not be empty");
 const port = z.int(`must be an integer ${MIN_PORT}-${MAX_PORT}`).min(MIN_PORT).max(MAX_PORT);
-const hostPort = parsed(parseHostPort, `a "host:port" string`);
-
-/** A list of "host:port", or one comma-separated string (the form Kafka tools and our harness print). */
-const bootstrap = z.preprocess(
-  (value) => (typeof value === "string" ? value.split(",").map((part) => part.trim()) : value),
-  z.array(hostPort).min(1, "needs at least one host:port"),
-);
 
 /** A stored SCRAM credential (Kafka's text form), inline or referenced like any secret. */
 function scramCredential(baseDir: string, keyBytes: number) {
@@ -183,26 +165,9 @@ const virtualCluster = (baseDir: string) => z
   })
   .transform(({ prefix, ...vc }) => ({ ...vc, prefix: prefix ?? `${vc.name}.` }));
 
-const physicalCluster = (baseDir: string) =>
-  z
-    .strictObject({
-      name,
-      bootstrap,
-      tls: z
-        .strictObject({
-          ca: secret(baseDir).optional(),
-          certificate: secret(baseDir).optional(),
-          privateKey: secret(baseDir).optional(),
-          verifyHostname: z.boolean().default(true),
-        })
-        .refine((t) => (t.certificate === undefined) === (t.privateKey === undefined), "certificate and privateKey go together")
-        .optional(),
-      sasl: z.strictObject({ mechanism: z.enum(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]), username: z.string().min(1), password: secret(baseDir) }).optional(),
-    });
-
 /** The schema for a file in `baseDir` (secret files are read relative to it). */
 export const configSchema = (baseDir: string) => z.strictObject({
-  clusters: z.array(physicalCluster(baseDir)).min(1, "needs at least one cluster"),
+  clusters: z.array(physicalCluster(secret(baseDir))).min(1, "needs at least one cluster"),
   virtualClusters: z.array(virtualCluster(baseDir)).min(1, "needs at least one virtual cluster"),
   sharedListeners: z.array(sharedListener(baseDir)).default(() => []),
   control: z.strictObject({ listen: hostPort.prefault(DEFAULT_CONTROL_LISTEN), ...controlStateFields }).prefault({}),

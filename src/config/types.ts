@@ -9,6 +9,7 @@ import type { SniConfig } from "../session/sni-hosts.js";
 import type { PrincipalRule } from "../security/principal-mapping.js";
 import type { ScramCredential } from "../security/scram.js";
 import type { ControlToken } from "./control.js";
+import type { HostPort, PortRange } from "./addresses.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 /** Kafka's PLAINTEXT, SASL_PLAINTEXT, SSL and SASL_SSL. */
@@ -18,16 +19,7 @@ export const SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUT
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
-
-/** Inclusive port range, parsed from "first-last". */
-export interface PortRange {
-  readonly first: number;
-  readonly last: number;
-}
+export type { HostPort, PortRange } from "./addresses.js";
 
 /** A real Kafka cluster the gateway forwards to. */
 export interface PhysicalClusterConfig {

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import type { TenantClientLease } from "../admin/tenant-client-pool.js";
+import type { AdminArgs, AdminOperation, AdminResult } from "../admin/operations.js";
 import type { ControlRole } from "../config/control.js";
 import type { Principal, Session } from "../session/session.js";
 import type { Caller } from "./auth.js";
@@ -13,10 +13,17 @@ import type { EventLog } from "./event-log.js";
 export interface ControlApi {
   readonly configs: ConfigService;
   readonly events: EventLog;
-  /** A pooled client of a virtual cluster for its topic, group and message routes (GatewayRuntime.adminClients). */
-  readonly tenantClient?: (virtualCluster: string, principal: Principal | undefined) => TenantClientLease | undefined;
+  /** The topic, group and message operations of the virtual clusters, run on the admin worker (GatewayRuntime.admin). */
+  readonly tenantOperations?: TenantOperations;
   /** Every open client session, read-only (GatewayRuntime.sessions), for the connections route. */
   readonly sessions?: () => readonly Session[];
+}
+
+export interface TenantOperations {
+  /** Whether the config in force has the virtual cluster. */
+  has(virtualCluster: string): boolean;
+  /** Runs `operation` as `principal` (undefined: a super-user of the virtual cluster); rejects with an AdminError. */
+  run<N extends AdminOperation>(virtualCluster: string, principal: Principal | undefined, operation: N, args: AdminArgs<N>, signal?: AbortSignal): Promise<AdminResult<N>>;
 }
 
 export type ControlApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import type { AuthenticationOutcome, ByteDirection, ByteLimitScope, GatewayObserver, ObservedRequest } from "../observe/observer.js";
 import { API_BY_KEY } from "../protocol/messages/index.js";
-import { EVENT_TYPES } from "./api-schemas.js";
+import { EVENT_TYPES } from "./schemas/events.js";
 import type { Session } from "../session/session.js";
 
 export { EVENT_TYPES };

@@ -4,7 +4,6 @@
 // connections use it, open ones keep theirs), listeners that are gone stop accepting (their connections carry on),
 // and new ones are bound. Nothing is dropped, except that the connections of a virtual cluster moved to another
 // physical cluster are drained (drainMoved), so that its clients reconnect to the new one.
-import { isDeepStrictEqual } from "node:util";
 import type { Logger } from "pino";
 import type { GatewayConfig, ListenerConfig, PhysicalClusterConfig, VirtualClusterConfig } from "../config/types.js";
 import type { Filter } from "../filters/filter.js";
@@ -20,7 +19,7 @@ import { resolveBudgets } from "../config/budgets.js";
 import { openFileLimit } from "../limits/fd-limit.js";
 import { LogThrottle } from "../proxy/log-throttle.js";
 import { ListenerEndpoint } from "../session/endpoint.js";
-import type { Principal, Session } from "../session/session.js";
+import type { Session } from "../session/session.js";
 import { TenantNamespace } from "../tenancy/namespace.js";
 import type { TenantContext } from "../tenancy/rewrite.js";
 import { TopicIdMap } from "../tenancy/topic-ids.js";
@@ -34,9 +33,8 @@ import { LogDirSizes } from "../limits/log-dir-sizes.js";
 import { fetchLogDirSizes, upstreamUsage } from "../limits/upstream-usage.js";
 import { SaslAuthenticator } from "../security/sasl-authenticator.js";
 import { fetchTopicIds } from "../upstream/metadata-fetch.js";
-import { openTenantClient } from "../admin/open-tenant-client.js";
-import type { TenantClient } from "../admin/tenant-client.js";
-import { TenantClientPool } from "../admin/tenant-client-pool.js";
+import { AdminThread } from "../admin/admin-thread.js";
+import { AdminWorkerHost } from "../admin/admin-worker-host.js";
 import { TopicThroughputMeter } from "../admin/topic-throughput.js";
 import { identityOptions } from "./identity-options.js";
 import { forwardableOf, sharedListenerContext } from "./shared-listener.js";
@@ -73,12 +71,15 @@ export class GatewayRuntime {
   private authorizers = new Map<string, Authorizer>();
   /** Per virtual cluster, kept across reloads: listeners and open sessions' filters hold these, so new caps apply at once. */
   private caps = new Map<string, TenantCaps>();
-  /** Per virtual cluster: what its control-plane tenant clients need (tenantClient()). */
-  private tenants = new Map<string, { vc: VirtualClusterConfig; tenant: TenantContext; cluster: PhysicalCluster }>();
-  /** The control plane's tenant clients, reused across operations; a virtual cluster's go when its config changes. */
-  readonly adminClients = new TenantClientPool({ open: (name, principal) => this.tenantClient(name, principal) });
+  /** Per virtual cluster: its physical cluster now (a move drains its connections). */
+  private tenants = new Map<string, PhysicalCluster>();
   /** Topic throughput for the control plane's topic listings, from the gateway's own byte counters. */
   private readonly throughput = new TopicThroughputMeter(metrics.topicBytes);
+  /**
+   * The control plane's tenant operations, run on the admin worker thread with its own tenant clients (built from each
+   * config this runtime applies); byte-rate charges, log-dir sizes and topic throughput are answered from here.
+   */
+  readonly admin: AdminThread;
   /** The process's memory and connection budgets, kept across reloads (every listener and connection holds them). */
   private budgets: GatewayBudgets | undefined;
   /** Listeners no longer in the config whose connections are still open: drained and closed with the rest. */
@@ -88,6 +89,13 @@ export class GatewayRuntime {
   private readonly log: Logger = childLogger({ component: "runtime" });
 
   constructor(private readonly options: RuntimeOptions) {
+    const host = new AdminWorkerHost({
+      byteRates: (vc) => this.byteRates.get(vc),
+      logDirs: (cluster) => this.clusters.get(cluster)?.logDirs,
+      throughput: this.throughput,
+      observer: options.observer,
+    });
+    this.admin = new AdminThread({ answer: (q) => host.answer(q), report: (e) => host.report(e), log: this.log, connectTimeoutMs: options.connectTimeoutMs });
     limitUsageSources.add(this.byteRateUsage);
     capUsageSources.add(this.capUsage);
     budgetUsageSources.add(this.budgetUsage);
@@ -120,20 +128,6 @@ export class GatewayRuntime {
   /** The physical clusters' connectors (readiness probes go through them). */
   connectors(): UpstreamConnector[] {
     return [...this.clusters.values()].map((c) => c.connector);
-  }
-
-  /**
-   * A client of virtual cluster `name` for the control plane's topic, group and message operations (src/admin/): its
-   * requests run through the virtual cluster's filters as `principal`'s would (undefined: a platform super-user, whom
-   * its ACLs don't bind). Undefined for a virtual cluster the config doesn't have. The caller closes it.
-   */
-  tenantClient(name: string, principal: Principal | undefined, remoteAddress = "127.0.0.1"): TenantClient | undefined {
-    const t = this.tenants.get(name);
-    if (t === undefined) return undefined;
-    const { vc, tenant, cluster } = t;
-    const live = { authorizer: this.authorizers.get(name)!, byteRates: this.byteRates.get(name)!, caps: this.caps.get(name)! };
-    const admin = { vc, tenant, physicalCluster: cluster.config.name, forwardable: forwardableOf(vc), connector: cluster.connector, logDirs: cluster.logDirs, ...live };
-    return openTenantClient({ ...admin, observer: this.options.observer, throughput: this.throughput }, principal, remoteAddress);
   }
 
   /** The listeners in the current config, in config order. */
@@ -248,12 +242,10 @@ export class GatewayRuntime {
       caps.start();
     }
     this.caps = new Map([...capsByName].map(([name, { caps }]) => [name, caps]));
-    for (const [name, known] of this.tenants) {
-      const now = byteRates.get(name);
-      if (now === undefined || known.cluster !== clusters.get(now.vc.cluster) || !isDeepStrictEqual(known.vc, now.vc)) this.adminClients.invalidate(name);
-    }
-    const moved = new Set(next.virtualClusters.filter((vc) => this.tenants.has(vc.name) && this.tenants.get(vc.name)!.cluster !== clusters.get(vc.cluster)).map((vc) => vc.name));
-    this.tenants = new Map([...byteRates].map(([name, { vc, tenant }]) => [name, { vc, tenant, cluster: clusters.get(vc.cluster)! }]));
+    // The admin worker drops the clients of the virtual clusters whose config changed.
+    this.admin.apply(next);
+    const moved = new Set(next.virtualClusters.filter((vc) => this.tenants.has(vc.name) && this.tenants.get(vc.name) !== clusters.get(vc.cluster)).map((vc) => vc.name));
+    this.tenants = new Map(next.virtualClusters.map((vc) => [vc.name, clusters.get(vc.cluster)!]));
     this.drainMoved(moved, next.shutdown.drainTimeoutMs);
     this.budgets.update(budgets, next.virtualClusters.length);
     const name = (l: Listener) => `${l.endpoint.virtualCluster}/${l.endpoint.listener.name}`;
@@ -343,7 +335,7 @@ export class GatewayRuntime {
   closeAll(reason: string): void {
     for (const listener of [...this.listeners.values(), ...this.retired]) listener.closeAll(reason);
     this.retired.clear();
-    this.adminClients.clear();
+    void this.admin.close();
     for (const caps of this.caps.values()) caps.close(); // their pollers
     this.budgets?.close();
     budgetUsageSources.delete(this.budgetUsage);

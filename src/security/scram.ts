@@ -3,13 +3,12 @@
 // comparison of secret-derived bytes is constant-time.
 import { createHash, createHmac, pbkdf2, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
+import { MIN_ITERATIONS } from "./scram-iterations.js";
+
+export { MAX_ITERATIONS, MIN_ITERATIONS } from "./scram-iterations.js";
 
 export const SCRAM_MECHANISMS = ["SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
 export type ScramMechanism = (typeof SCRAM_MECHANISMS)[number];
-
-/** Kafka's bounds (ScramMechanism.minIterations, and the 16384 cap of its credential command). */
-export const MIN_ITERATIONS = 4096;
-export const MAX_ITERATIONS = 16384;
 
 /** A stored SCRAM credential: what the config holds instead of a password. */
 export interface ScramCredential {

@@ -5,15 +5,18 @@
 import { CompressionTypes, Kafka, logLevel, type Consumer, type KafkaMessage, type SASLOptions } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AdminError } from "../../src/admin/admin-error.js";
-import { deleteGroup, describeGroup, listGroups, resetOffsets } from "../../src/admin/groups.js";
-import { readMessages, sendMessage } from "../../src/admin/messages.js";
-import type { TenantClient } from "../../src/admin/tenant-client.js";
-import { addPartitions, alterTopicConfigs, createTopic, deleteTopic, describeTopicConfigs, listTopics } from "../../src/admin/topics.js";
+import { AdminTenants } from "../../src/admin/admin-tenants.js";
+import type { OffsetResetRequest } from "../../src/admin/groups.js";
+import type { ReadRequest, TestMessage } from "../../src/admin/messages.js";
+import type { AdminArgs, AdminOperation } from "../../src/admin/operations.js";
+import { listTopics as listTopicsWith } from "../../src/admin/topics.js";
+import type { ConfigChanges, TopicSpec } from "../../src/admin/topics.js";
 import { Operation as Op, PatternType, Permission, ResourceType as R } from "../../src/acl/operations.js";
 import type { AclRule } from "../../src/acl/rule.js";
 import type { GatewayConfig, VirtualClusterConfig } from "../../src/config/types.js";
 import { startGateway, type Gateway } from "../../src/gateway.js";
 import { scramCredential } from "../../src/security/scram.js";
+import type { Principal } from "../../src/session/session.js";
 import { kafkajsErrorTypes, subscribeWhenKnown, uniqueName } from "../harness/clients.js";
 import { anotherListener, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../harness/gateway.js";
 import { createTopicsAndWait } from "../harness/topic-propagation.js";
@@ -54,7 +57,25 @@ describe("tenant admin operations", () => {
   let gateway: Gateway;
   let shop: VirtualClusterConfig;
   let other: VirtualClusterConfig;
-  let admin: TenantClient;
+  /** A virtual cluster and principal the operations below run as, on the gateway's admin worker. */
+  interface Tenant {
+    readonly vc: string;
+    readonly principal: Principal | undefined;
+  }
+  let admin: Tenant;
+  const run = <N extends AdminOperation>(t: Tenant, operation: N, args: AdminArgs<N>) => gateway.runtime.admin.run(t.vc, t.principal, operation, args);
+  const listTopics = (t: Tenant) => run(t, "listTopics", undefined);
+  const createTopic = (t: Tenant, spec: TopicSpec) => run(t, "createTopic", spec);
+  const addPartitions = (t: Tenant, topic: string, count: number) => run(t, "addPartitions", { topic, count });
+  const describeTopicConfigs = (t: Tenant, topic: string) => run(t, "describeTopicConfigs", { topic });
+  const alterTopicConfigs = (t: Tenant, topic: string, changes: ConfigChanges) => run(t, "alterTopicConfigs", { topic, changes });
+  const deleteTopic = (t: Tenant, topic: string) => run(t, "deleteTopic", { topic });
+  const listGroups = (t: Tenant) => run(t, "listGroups", undefined);
+  const describeGroup = (t: Tenant, groupId: string) => run(t, "describeGroup", { groupId });
+  const resetOffsets = (t: Tenant, request: OffsetResetRequest) => run(t, "resetOffsets", request);
+  const deleteGroup = (t: Tenant, groupId: string) => run(t, "deleteGroup", { groupId });
+  const sendMessage = (t: Tenant, message: TestMessage) => run(t, "sendMessage", message);
+  const readMessages = (t: Tenant, request: ReadRequest) => run(t, "readMessages", request);
   const closers: (() => Promise<unknown>)[] = [];
   const later = <T extends { disconnect(): Promise<void> }>(thing: T): T => {
     closers.push(() => thing.disconnect());
@@ -69,11 +90,7 @@ describe("tenant admin operations", () => {
       retry: { retries: 2, initialRetryTime: 100 },
       ...(sasl !== undefined && { sasl }),
     });
-  const client = (vc: VirtualClusterConfig, principal?: string): TenantClient => {
-    const c = gateway.runtime.tenantClient(vc.name, principal === undefined ? undefined : { type: "User", name: principal })!;
-    closers.push(async () => c.close());
-    return c;
-  };
+  const client = (vc: VirtualClusterConfig, principal?: string): Tenant => ({ vc: vc.name, principal: principal === undefined ? undefined : { type: "User", name: principal } });
   const topicAdmin = async (vc: VirtualClusterConfig) => {
     const a = later(kafkajs(vc).admin());
     await a.connect();
@@ -331,11 +348,14 @@ describe("tenant admin operations", () => {
     expect(small.messages.map((m) => m.offset)).toEqual([0, 1]);
   });
 
-  it("the control plane's pooled clients: one per principal, reused, replaced once their virtual cluster's config changes", async () => {
-    const pool = gateway.runtime.adminClients;
-    const lend = (vc: VirtualClusterConfig, principal?: string) => pool.lease(vc.name, principal === undefined ? undefined : { type: "User", name: principal })!;
+  it("the admin worker's pooled clients: one per principal, reused, replaced once their virtual cluster's config changes", async () => {
+    // The worker's AdminTenants, here on the test's thread: what the data plane shares is answered by a stand-in.
+    const tenants = new AdminTenants({ ask: async (q) => (q.kind === "charge" ? 0 : new Map()) as never, report: () => {} });
+    closers.push(async () => tenants.close());
+    tenants.apply(gateway.runtime.config);
+    const lend = (vc: VirtualClusterConfig, principal?: string) => tenants.lease(vc.name, principal === undefined ? undefined : { type: "User", name: principal })!;
     const first = lend(shop);
-    expect((await listTopics(first.client)).map((t) => t.name)).toContain("orders");
+    expect((await listTopicsWith(first.client)).map((t) => t.name)).toContain("orders");
     first.release();
     const again = lend(shop);
     expect(again.client).toBe(first.client);
@@ -346,19 +366,19 @@ describe("tenant admin operations", () => {
 
     const withUser = (vc: VirtualClusterConfig, name: string) => ({ ...vc, users: [...(vc.users ?? []), { name, scramSha512: scramCredential("SCRAM-SHA-512", PASSWORD) }] });
     const config = gateway.runtime.config;
-    await gateway.runtime.apply({ ...config, virtualClusters: config.virtualClusters.map((vc) => (vc.name === other.name ? withUser(vc, "dave") : vc)) });
+    const changed = { ...config, virtualClusters: config.virtualClusters.map((vc) => (vc.name === other.name ? withUser(vc, "dave") : vc)) };
+    tenants.apply(changed);
     expect(others.client.isClosed).toBe(true);
     expect(first.client.isClosed).toBe(false); // another virtual cluster's change leaves shop's clients alone
     const kept = lend(shop);
     expect(kept.client).toBe(first.client);
     kept.release();
 
-    const changed = gateway.runtime.config;
-    await gateway.runtime.apply({ ...changed, virtualClusters: changed.virtualClusters.map((vc) => (vc.name === shop.name ? withUser(vc, "erin") : vc)) });
+    tenants.apply({ ...changed, virtualClusters: changed.virtualClusters.map((vc) => (vc.name === shop.name ? withUser(vc, "erin") : vc)) });
     expect([first.client.isClosed, carols.client.isClosed]).toEqual([true, true]);
     const fresh = lend(shop);
     expect(fresh.client).not.toBe(first.client);
-    expect((await listTopics(fresh.client)).map((t) => t.name)).toContain("orders");
+    expect((await listTopicsWith(fresh.client)).map((t) => t.name)).toContain("orders");
     fresh.release();
   });
 });

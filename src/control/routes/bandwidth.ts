@@ -2,23 +2,14 @@
 // gateway (its own per-topic counters, between two asks at least a second apart), each topic's limit for this gateway
 // instance (byte-rate-plan.ts), and the throttle time the limits gave so far. Throttle time is a running total: the
 // caller takes the difference between two answers.
-import { z } from "zod";
 import { TopicThroughputMeter } from "../../admin/topic-throughput.js";
 import { ByteRatePlan, type DirectionRates } from "../../limits/byte-rate-plan.js";
 import { metrics } from "../../observe/metrics.js";
 import { notFound } from "../api-error.js";
 import { requireInScope } from "../auth.js";
 import type { RouteGroup } from "../control-api.js";
-import { virtualClusterParams } from "./schemas.js";
-
-const perDirection = z.object({ produce: z.number(), fetch: z.number() });
-const limits = z.object({ produce: z.number().nullable(), fetch: z.number().nullable() }).describe("bytes per second; null: unlimited");
-const topicBandwidth = z.object({
-  topic: z.string(),
-  bytesPerSecond: perDirection,
-  limit: limits,
-  throttleSecondsTotal: perDirection.describe("throttle time this topic's limit gave clients so far"),
-});
+import { bandwidth } from "../schemas/bandwidth.js";
+import { virtualClusterParams } from "../schemas/shared.js";
 
 export const bandwidthRoutes: RouteGroup = (app, api) => {
   // Its own meter: the topic listing's readings and these don't shorten each other's intervals.
@@ -29,13 +20,7 @@ export const bandwidthRoutes: RouteGroup = (app, api) => {
     schema: {
       summary: "Bytes per second per topic through this gateway, against each topic's byte-rate limit, with throttle time",
       params: virtualClusterParams,
-      response: {
-        200: z.object({
-          at: z.string(),
-          tenant: z.object({ limit: limits, throttleSecondsTotal: perDirection.describe("throttle time every limit gave clients so far") }),
-          topics: z.array(topicBandwidth),
-        }),
-      },
+      response: { 200: bandwidth },
     },
   }, async (request) => {
     const name = request.params.name;

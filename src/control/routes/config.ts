@@ -1,19 +1,17 @@
 // The config as a whole: reload it from the store, list and read kept versions, diff two, roll back to one.
 // Gateway-wide, so unscoped tokens only; documents are served redacted.
 import { createTwoFilesPatch } from "diff";
-import { z } from "zod";
 import { notFound } from "../api-error.js";
 import { requireUnscoped } from "../auth.js";
 import type { RouteGroup } from "../control-api.js";
 import { redactYaml } from "../redact.js";
-import { changed, versionInfo } from "./schemas.js";
-
-const versionParams = z.object({ version: z.coerce.number().int().min(1) });
+import { configDiff, diffQuery, keptVersion, reloadResult, rollbackRequest, versionList, versionParams } from "../schemas/config.js";
+import { changed } from "../schemas/shared.js";
 
 export const configRoutes: RouteGroup = (app, { configs }) => {
   app.post("/api/v1/config/reload", {
     config: { role: "admin" },
-    schema: { summary: "Read the config file again and apply it (a bad file is refused; the old config stays)", response: { 200: z.object({ changed: z.boolean(), version: versionInfo.optional() }) } },
+    schema: { summary: "Read the config file again and apply it (a bad file is refused; the old config stays)", response: { 200: reloadResult } },
   }, async (request) => {
     requireUnscoped(request.caller);
     return configs.reload("api", request.caller.name);
@@ -21,7 +19,7 @@ export const configRoutes: RouteGroup = (app, { configs }) => {
 
   app.get("/api/v1/config/versions", {
     config: { role: "viewer" },
-    schema: { summary: "The kept config versions, oldest first", response: { 200: z.object({ versions: z.array(versionInfo) }) } },
+    schema: { summary: "The kept config versions, oldest first", response: { 200: versionList } },
   }, async (request) => {
     requireUnscoped(request.caller);
     return { versions: await configs.history.list() };
@@ -29,7 +27,7 @@ export const configRoutes: RouteGroup = (app, { configs }) => {
 
   app.get("/api/v1/config/versions/:version", {
     config: { role: "viewer" },
-    schema: { summary: "One version: who made it, and the document (secrets redacted)", params: versionParams, response: { 200: z.object({ version: versionInfo, document: z.string() }) } },
+    schema: { summary: "One version: who made it, and the document (secrets redacted)", params: versionParams, response: { 200: keptVersion } },
   }, async (request) => {
     requireUnscoped(request.caller);
     const kept = await configs.history.get(request.params.version);
@@ -41,8 +39,8 @@ export const configRoutes: RouteGroup = (app, { configs }) => {
     config: { role: "viewer" },
     schema: {
       summary: "A unified diff between two versions (secrets redacted)",
-      querystring: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }),
-      response: { 200: z.object({ from: z.int(), to: z.int(), diff: z.string() }) },
+      querystring: diffQuery,
+      response: { 200: configDiff },
     },
   }, async (request) => {
     requireUnscoped(request.caller);
@@ -55,7 +53,7 @@ export const configRoutes: RouteGroup = (app, { configs }) => {
 
   app.post("/api/v1/config/rollback", {
     config: { role: "admin" },
-    schema: { summary: "Make an earlier version the config in force (as a new version)", body: z.strictObject({ version: z.int().min(1) }), response: { 200: changed } },
+    schema: { summary: "Make an earlier version the config in force (as a new version)", body: rollbackRequest, response: { 200: changed } },
   }, async (request) => {
     requireUnscoped(request.caller);
     return { version: await configs.rollback(request.body.version, request.caller.name) };

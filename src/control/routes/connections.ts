@@ -1,28 +1,15 @@
 // A tenant's open client connections, from the gateway's session table: who (client id, principal), from where,
 // on which listener, and the bytes each moved. A broker console can't show these; only the gateway sees them.
-import { z } from "zod";
 import { notFound } from "../api-error.js";
 import { requireInScope } from "../auth.js";
 import type { RouteGroup } from "../control-api.js";
-import { virtualClusterParams } from "./schemas.js";
-
-const connection = z.object({
-  id: z.int(),
-  openedAt: z.string(),
-  clientId: z.string().nullable(),
-  principal: z.string().nullable().describe("\"User:alice\"; null before authentication"),
-  address: z.string().describe("the client's host:port"),
-  listener: z.string(),
-  target: z.string().describe("\"bootstrap\" or \"broker <node id>\""),
-  requests: z.int(),
-  bytesFromClient: z.number(),
-  bytesToClient: z.number(),
-});
+import { connectionList } from "../schemas/connections.js";
+import { virtualClusterParams } from "../schemas/shared.js";
 
 export const connectionRoutes: RouteGroup = (app, api) => {
   app.get("/api/v1/virtual-clusters/:name/connections", {
     config: { role: "viewer" },
-    schema: { summary: "A virtual cluster's open client connections", params: virtualClusterParams, response: { 200: z.object({ connections: z.array(connection) }) } },
+    schema: { summary: "A virtual cluster's open client connections", params: virtualClusterParams, response: { 200: connectionList } },
   }, async (request) => {
     const name = request.params.name;
     requireInScope(request.caller, name);

@@ -6,7 +6,7 @@ import { requireInScope } from "../auth.js";
 import { plainVirtualCluster, virtualClusterIndex } from "../config-document.js";
 import type { ControlApi, ControlApp } from "../control-api.js";
 import { redact } from "../redact.js";
-import { changed, configSection, virtualClusterParams } from "./schemas.js";
+import { changed, configSection, virtualClusterParams } from "../schemas/shared.js";
 
 export function tenantSectionRoutes(app: ControlApp, { configs }: ControlApi, key: string, body: z.ZodType, what: string): void {
   const url = `/api/v1/virtual-clusters/:name/${key}`;

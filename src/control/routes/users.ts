@@ -1,27 +1,20 @@
 // SASL users of a virtual cluster (operator). A password arrives only to be hashed at once into SCRAM-SHA-256 and
 // SCRAM-SHA-512 credentials (salted, as `bulkhead credentials hash` makes them); it is never stored, logged or echoed.
-import { z } from "zod";
 import { formatScramCredential } from "../../security/credential-format.js";
-import { MAX_ITERATIONS, MIN_ITERATIONS, scramCredentialAsync } from "../../security/scram.js";
+import { scramCredentialAsync } from "../../security/scram.js";
 import { ApiError, notFound } from "../api-error.js";
 import { requireInScope } from "../auth.js";
 import { plainVirtualCluster, userIndex, virtualClusterIndex } from "../config-document.js";
 import type { RouteGroup } from "../control-api.js";
-import { changed, virtualClusterParams } from "./schemas.js";
-
-const user = z.object({ name: z.string(), mechanisms: z.array(z.enum(["SCRAM-SHA-256", "SCRAM-SHA-512"])) });
-const newUser = z.strictObject({
-  name: z.string().regex(/^[\x21-\x2b\x2d-\x7e]+$/, "must be printable ASCII without spaces or ','"),
-  password: z.string().min(1, "must not be empty").describe("hashed on arrival; never stored or echoed"),
-  iterations: z.int().min(MIN_ITERATIONS).max(MAX_ITERATIONS).optional(),
-});
+import { changed, virtualClusterParams } from "../schemas/shared.js";
+import { newUser, userList, userParams } from "../schemas/users.js";
 
 export const userRoutes: RouteGroup = (app, { configs }) => {
   const subject = (name: string) => (document: unknown) => plainVirtualCluster(document, name)?.users ?? [];
 
   app.get("/api/v1/virtual-clusters/:name/users", {
     config: { role: "viewer" },
-    schema: { summary: "A virtual cluster's users and the SCRAM mechanisms they have credentials for", params: virtualClusterParams, response: { 200: z.object({ users: z.array(user) }) } },
+    schema: { summary: "A virtual cluster's users and the SCRAM mechanisms they have credentials for", params: virtualClusterParams, response: { 200: userList } },
   }, async (request) => {
     requireInScope(request.caller, request.params.name);
     const vc = plainVirtualCluster(configs.document(), request.params.name);
@@ -63,7 +56,7 @@ export const userRoutes: RouteGroup = (app, { configs }) => {
 
   app.delete("/api/v1/virtual-clusters/:name/users/:user", {
     config: { role: "operator" },
-    schema: { summary: "Remove a user; its open sessions stay, new logins fail", params: virtualClusterParams.extend({ user: z.string().min(1) }), response: { 200: changed } },
+    schema: { summary: "Remove a user; its open sessions stay, new logins fail", params: userParams, response: { 200: changed } },
   }, async (request) => {
     const { name, user: userName } = request.params;
     requireInScope(request.caller, name);

@@ -1,32 +1,20 @@
 // Virtual clusters (admin): list, read, create, change and delete, with their listeners, prefix and physical
 // cluster. Bodies are the config file's own `virtualClusters[]` entries; the whole new config is validated before
 // anything changes. A scoped token sees and changes only its own virtual cluster.
-import { z } from "zod";
 import { ApiError, notFound } from "../api-error.js";
 import { inScope, requireInScope, requireUnscoped } from "../auth.js";
 import { plainVirtualCluster, plainVirtualClusters, virtualClusterIndex } from "../config-document.js";
 import type { RouteGroup } from "../control-api.js";
 import { redact } from "../redact.js";
-import { changed, configSection, virtualClusterParams } from "./schemas.js";
-
-const entry = z
-  .looseObject({
-    name: z.string().min(1),
-    cluster: z.string().min(1).describe("a physical cluster (clusters[].name)"),
-    prefix: z.string().optional(),
-    listeners: z.array(z.record(z.string(), z.unknown())).min(1),
-  })
-  .describe("a virtualClusters[] entry as config/README.md describes it");
-
-/** Keys to set; a null removes the key (back to its default). */
-const patch = z.record(z.string(), z.unknown()).describe("virtualClusters[] keys to set; null removes one");
+import { changed, configSection, virtualClusterParams } from "../schemas/shared.js";
+import { virtualClusterEntry, virtualClusterList, virtualClusterPatch } from "../schemas/virtual-clusters.js";
 
 export const virtualClusterRoutes: RouteGroup = (app, { configs }) => {
   const subject = (name: string) => (document: unknown) => plainVirtualCluster(document, name);
 
   app.get("/api/v1/virtual-clusters", {
     config: { role: "viewer" },
-    schema: { summary: "Virtual clusters (a scoped token: its own)", response: { 200: z.object({ virtualClusters: z.array(configSection) }) } },
+    schema: { summary: "Virtual clusters (a scoped token: its own)", response: { 200: virtualClusterList } },
   }, async (request) => ({
     virtualClusters: plainVirtualClusters(configs.document()).filter((vc) => inScope(request.caller, String(vc.name))).map(redact),
   }));
@@ -43,7 +31,7 @@ export const virtualClusterRoutes: RouteGroup = (app, { configs }) => {
 
   app.post("/api/v1/virtual-clusters", {
     config: { role: "admin" },
-    schema: { summary: "Create a virtual cluster: its listeners open at once", body: entry, response: { 201: changed } },
+    schema: { summary: "Create a virtual cluster: its listeners open at once", body: virtualClusterEntry, response: { 201: changed } },
   }, async (request, reply) => {
     requireUnscoped(request.caller);
     const body = request.body;
@@ -62,7 +50,7 @@ export const virtualClusterRoutes: RouteGroup = (app, { configs }) => {
 
   app.patch("/api/v1/virtual-clusters/:name", {
     config: { role: "admin" },
-    schema: { summary: "Change a virtual cluster's keys (listeners, prefix, physical cluster, ...)", params: virtualClusterParams, body: patch, response: { 200: changed } },
+    schema: { summary: "Change a virtual cluster's keys (listeners, prefix, physical cluster, ...)", params: virtualClusterParams, body: virtualClusterPatch, response: { 200: changed } },
   }, async (request) => {
     const { name } = request.params;
     requireInScope(request.caller, name);

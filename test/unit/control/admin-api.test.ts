@@ -6,8 +6,6 @@ import { join } from "node:path";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AdminError } from "../../../src/admin/admin-error.js";
-import type { TenantClient } from "../../../src/admin/tenant-client.js";
-import type { TenantClientLease } from "../../../src/admin/tenant-client-pool.js";
 import type { GatewayConfig } from "../../../src/config/types.js";
 import { YamlFileStore } from "../../../src/config/yaml-file-store.js";
 import { AuditLog } from "../../../src/control/audit-log.js";
@@ -16,6 +14,7 @@ import { ConfigService } from "../../../src/control/config-service.js";
 import { EventLog } from "../../../src/control/event-log.js";
 import { ConfigHistory } from "../../../src/control/history.js";
 import { startControlServer, type ControlServer } from "../../../src/control/server.js";
+import type { TenantOperations } from "../../../src/control/control-api.js";
 import { controlApiCaller } from "../../harness/control-api.js";
 import { waitUntil } from "../../harness/wait.js";
 
@@ -53,8 +52,13 @@ let applied: GatewayConfig[];
 let events: EventLog;
 /** The data plane's answer to the next apply: a bind failure, say. */
 let applyFailure: Error | undefined;
-/** What the topic, group and message routes get as their tenant client (none: those routes answer 404). */
-let lendClient: ((virtualCluster: string) => TenantClientLease | undefined) | undefined;
+/** How the tenant operations run (none: the topic, group and message routes answer 404). */
+let runOperation: ((virtualCluster: string) => Promise<unknown>) | undefined;
+
+const tenantOperations: TenantOperations = {
+  has: () => runOperation !== undefined,
+  run: (virtualCluster) => runOperation!(virtualCluster) as never,
+};
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "bulkhead-admin-api-"));
@@ -64,7 +68,7 @@ beforeEach(async () => {
   const initial = await store.read();
   applied = [];
   applyFailure = undefined;
-  lendClient = undefined;
+  runOperation = undefined;
   const log = pino({ level: "silent" });
   events = new EventLog(join(dir, "state", "events"), 100, () => [], log);
   const configs = new ConfigService(store, initial, async (config) => {
@@ -74,7 +78,7 @@ beforeEach(async () => {
     applied.push(config);
   }, new ConfigHistory(join(dir, "state"), 5), new AuditLog(join(dir, "state", "audit.jsonl")), events, log);
   await configs.recordStartup();
-  server = await startControlServer({ listen: { host: "127.0.0.1", port: 0 }, isReady: async () => true, api: { configs, events, tenantClient: (vc) => lendClient?.(vc) } });
+  server = await startControlServer({ listen: { host: "127.0.0.1", port: 0 }, isReady: async () => true, api: { configs, events, tenantOperations } });
 });
 
 afterEach(async () => {
@@ -200,25 +204,25 @@ describe("admin API", () => {
     let answer = () => {};
     const upstream = new Promise<never>((_resolve, reject) => (answer = () => reject(new AdminError("ERR_ADMIN_TIMEOUT", "no answer"))));
     upstream.catch(() => {});
-    let leased = 0;
-    let released = 0;
-    lendClient = () => {
-      leased++;
-      return { client: { send: () => upstream } as unknown as TenantClient, release: () => released++ };
+    let started = 0;
+    let ended = 0;
+    runOperation = async () => {
+      started++;
+      return upstream.finally(() => ended++);
     };
     const hanging = Array.from({ length: 4 }, () => call("GET", "/api/v1/virtual-clusters/payments/groups", admin.token));
-    await waitUntil(() => leased === 4, { what: "4 group listings in flight", timeoutMs: 5_000, intervalMs: 5 });
+    await waitUntil(() => started === 4, { what: "4 group listings in flight", timeoutMs: 5_000, intervalMs: 5 });
 
     const refused = await fetch(`http://127.0.0.1:${server.address.port}/api/v1/virtual-clusters/payments/groups`, { headers: { authorization: `Bearer ${admin.token}` } });
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBe("1");
     expect(await refused.json()).toEqual({ error: { code: "too_many_requests", message: expect.stringContaining("4 admin API requests in flight") } });
-    expect(leased).toBe(4);
+    expect(started).toBe(4);
     expect((await call("GET", "/api/v1/virtual-clusters", viewer.token)).status).toBe(200); // another token is not held back
 
     answer();
     expect((await Promise.all(hanging)).map((res) => res.body.error.code)).toEqual(Array(4).fill("upstream_timeout"));
-    expect(released).toBe(4);
+    expect(ended).toBe(4);
     expect((await call("GET", "/api/v1/virtual-clusters", admin.token)).status).toBe(200); // the places are free again
   });
 

@@ -1,0 +1,176 @@
+// The admin worker seen from the gateway's main thread: the control plane's tenant operations (operations.ts) run on
+// a worker thread (admin-worker.ts), so their Kafka requests, encoding and decoding don't compete with the data plane
+// for its event loop. run() posts an operation by name with its arguments and resolves with its answer; an AdminError
+// comes back as one. The worker gets the config at start and after every apply, and asks this thread for what the
+// data plane shares (answer: byte-rate charges, log-dir sizes, topic throughput); what its chains report goes to
+// `report`. An operation without an answer in `timeoutMs` fails with a 504; a worker that has said nothing for that
+// long while busy is taken for stuck and ended; a worker that ends fails what it had in flight with a 503, and the
+// next operation starts a new one.
+import { Worker } from "node:worker_threads";
+import type { Logger } from "pino";
+import type { GatewayConfig } from "../config/types.js";
+import type { Principal } from "../session/session.js";
+import { AdminError } from "./admin-error.js";
+import type { AdminArgs, AdminOperation, AdminResult } from "./operations.js";
+import { receivedError, withBuffers, type FromWorker, type Question, type ToWorker, type WorkerEvent } from "./worker-protocol.js";
+
+export const DEFAULT_OPERATION_TIMEOUT_MS = 60_000;
+
+export interface AdminThreadOptions {
+  /** Answers a question of the worker from the main thread's state. */
+  readonly answer: (question: Question) => unknown;
+  readonly report: (event: WorkerEvent) => void;
+  readonly log: Logger;
+  readonly timeoutMs?: number;
+  readonly connectTimeoutMs?: number | undefined;
+  /** The worker's module (tests); default admin-worker.ts beside this file (.js once compiled). */
+  readonly workerUrl?: URL;
+}
+
+interface Running {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+export class AdminThread {
+  private worker: Worker | undefined;
+  private readonly running = new Map<number, Running>();
+  private lastId = 0;
+  /** When the worker last posted anything: a busy worker silent for timeoutMs is stuck. */
+  private lastHeardMs = 0;
+  private closed = false;
+  /** The config in force; none before the runtime's first apply. */
+  private config: GatewayConfig | undefined;
+
+  constructor(private readonly options: AdminThreadOptions) {}
+
+  /** The worker's thread id (for tests and logs); undefined while none runs. */
+  get threadId(): number | undefined {
+    return this.worker?.threadId;
+  }
+
+  /** The worker's event loop utilization since it started (how busy the admin work keeps it). */
+  eventLoopUtilization(): { idle: number; active: number; utilization: number } | undefined {
+    return this.worker?.performance.eventLoopUtilization();
+  }
+
+  /** A new config is in force: the worker drops the clients of virtual clusters whose config changed. */
+  apply(config: GatewayConfig): void {
+    this.config = config;
+    this.post({ kind: "config", config });
+  }
+
+  /** Starts the worker now rather than on the first operation (a gateway with the admin API on: no cold first request). */
+  start(): void {
+    if (!this.closed && this.config !== undefined) this.started(this.config);
+  }
+
+  has(virtualCluster: string): boolean {
+    return this.config?.virtualClusters.some((vc) => vc.name === virtualCluster) === true;
+  }
+
+  run<N extends AdminOperation>(virtualCluster: string, principal: Principal | undefined, operation: N, args: AdminArgs<N>, signal?: AbortSignal): Promise<AdminResult<N>> {
+    if (this.closed || this.config === undefined) return Promise.reject(new AdminError("ERR_ADMIN_WORKER", "the gateway is not running"));
+    const worker = this.started(this.config);
+    const id = ++this.lastId;
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+    if (this.running.size === 0) this.lastHeardMs = performance.now();
+    return new Promise<AdminResult<N>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.settle(id)?.reject(new AdminError("ERR_ADMIN_TIMEOUT", `${operation} got no answer from the admin worker within ${timeoutMs} ms`));
+        this.post({ kind: "cancel", id });
+        if (performance.now() - this.lastHeardMs >= timeoutMs) this.restart(worker, `said nothing for ${timeoutMs} ms while running operations`);
+      }, timeoutMs);
+      this.running.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
+      signal?.addEventListener("abort", () => this.post({ kind: "cancel", id }), { once: true });
+      worker.postMessage({ kind: "run", id, virtualCluster, principal, operation, args } satisfies ToWorker);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    this.failAll("the gateway is shutting down");
+    await worker?.terminate();
+  }
+
+  private started(config: GatewayConfig): Worker {
+    if (this.worker !== undefined) return this.worker;
+    const url = this.options.workerUrl ?? new URL(`./admin-worker.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url);
+    const worker = new Worker(url.pathname.endsWith(".ts") ? throughTsx(url) : url, { workerData: { config, connectTimeoutMs: this.options.connectTimeoutMs } });
+    worker.unref(); // the gateway's sockets keep the process alive, not the worker
+    worker.on("message", (message: FromWorker) => this.onMessage(worker, message));
+    worker.on("error", (err) => this.options.log.error({ err }, "the admin worker failed"));
+    worker.on("exit", (code) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      if (!this.closed) this.options.log.error({ code }, "the admin worker stopped: the next tenant operation starts a new one");
+      this.failAll(`the admin worker stopped (exit code ${code}); try again`);
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private onMessage(worker: Worker, message: FromWorker): void {
+    this.lastHeardMs = performance.now();
+    switch (message.kind) {
+      case "done":
+        this.settle(message.id)?.resolve(withBuffers(message.value));
+        return;
+      case "failed":
+        this.settle(message.id)?.reject(receivedError(message.error));
+        return;
+      case "event":
+        this.options.report(message.event);
+        return;
+      case "ask": {
+        const { id } = message;
+        const reply = (answer: ToWorker) => {
+          if (this.worker === worker) worker.postMessage(answer);
+        };
+        Promise.resolve()
+          .then(() => this.options.answer(message.question))
+          .then(
+            (value) => reply({ kind: "answer", id, value }),
+            (err: unknown) => reply({ kind: "answer", id, error: err instanceof Error ? err.message : String(err) }),
+          );
+      }
+    }
+  }
+
+  /** Takes operation `id` out of the running ones (undefined if it already ended). */
+  private settle(id: number): Running | undefined {
+    const running = this.running.get(id);
+    if (running === undefined) return undefined;
+    this.running.delete(id);
+    clearTimeout(running.timer);
+    return running;
+  }
+
+  private restart(worker: Worker, why: string): void {
+    if (this.worker !== worker) return;
+    this.options.log.error(`the admin worker ${why}: ending it; the next tenant operation starts a new one`);
+    this.worker = undefined;
+    this.failAll(`the admin worker ${why}`);
+    void worker.terminate();
+  }
+
+  private failAll(why: string): void {
+    for (const id of [...this.running.keys()]) this.settle(id)!.reject(new AdminError("ERR_ADMIN_WORKER", why));
+  }
+
+  private post(message: ToWorker): void {
+    this.worker?.postMessage(message);
+  }
+}
+
+/**
+ * Run from source (tsx: npm start, the tests), the worker's TypeScript loads through tsx too: a module that registers
+ * tsx's loader, then imports the worker. (Node 20 ignores `--import tsx` in a worker's execArgv: nodejs/node#47747.)
+ */
+function throughTsx(url: URL): URL {
+  const code = `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))}; register(); await import(${JSON.stringify(url.href)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+}

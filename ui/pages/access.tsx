@@ -1,0 +1,101 @@
+// ACLs, users and limits of a virtual cluster: shown as the config file writes them; an operator edits the ACLs and
+// limits as JSON (the API validates the whole config and answers every problem's path) and adds or removes users.
+import { useState } from "preact/hooks";
+import { call, enc } from "../api.js";
+import type { User } from "../api-types.js";
+import { Action, confirmed } from "../action.js";
+import type { PageContext } from "../context.js";
+import { Field, onValue, Table } from "../layout.js";
+import { settled, useApi } from "../queries.js";
+
+const NO_ACLS = "No ACLs: every principal that reaches this virtual cluster may do what the API policy allows. With an acls section (even {}), Kafka's rules apply and no matching rule means deny.";
+
+export function AccessPage({ ctx }: { ctx: PageContext }) {
+  const base = `/virtual-clusters/${enc(ctx.vc)}`;
+  const ready = settled(useApi<{ acls: unknown }>(`${base}/acls`), useApi<{ limits: unknown }>(`${base}/limits`), useApi<{ users: User[] }>(`${base}/users`));
+  if (!ready.ok) return ready.view;
+  const [{ acls }, { limits }, { users }] = ready.data;
+  return (
+    <section>
+      <h2>ACLs, users and limits</h2>
+      <JsonSection canEdit={ctx.canEdit} base={base} section="acls" title="ACLs" value={acls} none={NO_ACLS} />
+      <Users canEdit={ctx.canEdit} url={`${base}/users`} users={users} />
+      <JsonSection canEdit={ctx.canEdit} base={base} section="limits" title="Limits" value={limits} none="No limits." />
+    </section>
+  );
+}
+
+interface JsonSectionProps {
+  readonly canEdit: boolean;
+  /** The virtual cluster's API path: a saved section changes what its other pages show too. */
+  readonly base: string;
+  readonly section: "acls" | "limits";
+  readonly title: string;
+  readonly value: unknown;
+  readonly none: string;
+}
+
+/** A config section as JSON; an operator edits and saves it whole. */
+function JsonSection({ canEdit, base, section, title, value, none }: JsonSectionProps) {
+  const [text, setText] = useState(value === null ? "" : JSON.stringify(value, null, 2));
+  const hint = value === null ? <p class="empty">{none}</p> : null;
+  if (!canEdit) {
+    return (
+      <div>
+        <h3>{title}</h3>
+        {hint ?? <pre>{JSON.stringify(value, null, 2)}</pre>}
+      </div>
+    );
+  }
+  const save = async () => {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      throw new Error(`not JSON: ${(err as Error).message}`, { cause: err });
+    }
+    const { version } = await call<{ version: { version: number } }>("PUT", `${base}/${section}`, body);
+    return `saved as config version ${version.version}`;
+  };
+  return (
+    <div>
+      <h3>{title}</h3>
+      {hint}
+      <textarea name={section} rows={Math.min(20, text.split("\n").length + 2)} cols={80} spellcheck={false} value={text} onInput={onValue(setText)} />
+      <div>
+        <Action label={`Save ${title}`} run={save} invalidates={base} />
+      </div>
+    </div>
+  );
+}
+
+function Users({ canEdit, url, users }: { canEdit: boolean; url: string; users: readonly User[] }) {
+  const [name, setName] = useState("");
+  const [password, setPassword] = useState("");
+  const remove = (user: string) => async () => {
+    if (!confirmed(`Remove user ${user}? Its clients can no longer log in.`)) return "kept";
+    await call("DELETE", `${url}/${enc(user)}`);
+  };
+  const rows = users.map((u) => [u.name, u.mechanisms.join(", "), canEdit ? <Action label="Remove" run={remove(u.name)} invalidates={url} /> : null]);
+  const added = () => {
+    setName("");
+    setPassword("");
+  };
+  return (
+    <div>
+      <h3>Users</h3>
+      <Table headers={["Name", "SCRAM mechanisms", ""]} rows={rows} keys={users.map((u) => u.name)} empty="no SASL users" />
+      {canEdit && (
+        <div class="row">
+          <Field label="Name">
+            <input name="user-name" value={name} onInput={onValue(setName)} />
+          </Field>
+          <Field label="Password">
+            <input name="user-password" type="password" autocomplete="new-password" value={password} onInput={onValue(setPassword)} />
+          </Field>
+          <Action label="Add user" run={() => call("POST", url, { name: name.trim(), password })} invalidates={url} done={added} />
+        </div>
+      )}
+    </div>
+  );
+}
