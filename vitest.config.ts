@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 // Two projects: fast unit tests, and integration tests that share one real Kafka cluster
-// started once by the global setup (see test/global-setup.ts).
+// started once by the global setup (see test/global-setup.ts). The console's browser specs (test/browser/*.spec.ts)
+// are Playwright's: see playwright.config.ts.
 // BULKHEAD_TEST_REPORT=FILE also writes vitest's JSON report there (CI adds up the counts of its test legs).
 const report = process.env.BULKHEAD_TEST_REPORT;
 

@@ -9,8 +9,9 @@
 //   BULKHEAD_ADMIN_LOAD_RATE (200 requests/s), BULKHEAD_ADMIN_LOAD_PHASE_S (10), BULKHEAD_ADMIN_LOAD_ROUNDS (2: each
 //   round is one ABBA quad), BULKHEAD_ADMIN_LOAD_GROUPS (20 groups, asked in turn), BULKHEAD_ADMIN_LOAD_MAX_IN_FLIGHT (the gateway's
 //   control.maxInFlightPerToken; answers 429 beyond it count as failed), BULKHEAD_BENCH_CPU_PROF=1 (the
-//   gateway child writes a V8 CPU profile to .cache/bench-profiles/ when it stops), BULKHEAD_ADMIN_LOAD_ROUTE=config
-//   (GET /api/v1/virtual-clusters/bench instead: the same HTTP load, answered from the config on the main thread).
+//   gateway child writes a V8 CPU profile to .cache/bench-profiles/ when it stops), BULKHEAD_ADMIN_LOAD_ROUTE: lag
+//   (default), config (GET /api/v1/virtual-clusters/bench: answered from the config, no Kafka request) or health
+//   (GET /healthz, no token): the same rate of HTTP requests without the tenant operations' work.
 import { fork } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -47,6 +48,13 @@ parentPort.on("message", (message) => {
   else { clearInterval(timer); parentPort.postMessage({ sent, ok, failed, seconds: (performance.now() - started) / 1000 }); }
 });
 `;
+
+/** The admin load's URL prefix and the paths it cycles through, by BULKHEAD_ADMIN_LOAD_ROUTE. */
+const ROUTES: Record<string, (control: string, groups: string[]) => [string, string[]]> = {
+  lag: (control, groups) => [`http://${control}/api/v1/virtual-clusters/bench/groups/`, groups],
+  config: (control) => [`http://${control}/api/v1/virtual-clusters/`, ["bench"]],
+  health: (control) => [`http://${control}/`, ["healthz"]],
+};
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -103,9 +111,11 @@ async function main(): Promise<void> {
       return latencies;
     };
 
-    const configRoute = process.env.BULKHEAD_ADMIN_LOAD_ROUTE === "config";
-    const url = `http://${ready.control}/api/v1/virtual-clusters/${configRoute ? "" : "bench/groups/"}`;
-    worker = new Worker(LOAD_WORKER, { eval: true, workerData: { url, token: ready.token, groups: configRoute ? ["bench"] : groups } });
+    const routeKind = process.env.BULKHEAD_ADMIN_LOAD_ROUTE ?? "lag";
+    const target = ROUTES[routeKind];
+    if (target === undefined) throw new Error(`BULKHEAD_ADMIN_LOAD_ROUTE is lag, config or health, not ${routeKind}`);
+    const [url, paths] = target(ready.control, groups);
+    worker = new Worker(LOAD_WORKER, { eval: true, workerData: { url, token: ready.token, groups: paths } });
     const loaded = worker;
     const adminPhase = async () => {
       loaded.postMessage({ rate: RATE });
@@ -141,7 +151,7 @@ async function main(): Promise<void> {
     const p99 = (values: number[]) => percentile([...values].sort((a, b) => a - b), 99);
     const p50 = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
     const ratio = p99(busy) / p99(quiet);
-    const route = configRoute ? "the virtual cluster route (config only)" : `the groups describe route (${GROUPS} groups)`;
+    const route = routeKind === "lag" ? `the groups describe route (${GROUPS} groups)` : `the ${routeKind} route`;
     console.log(`\nKafka ${kafka.version} (${nodeIds.length} broker(s)), admin load ${RATE}/s on ${route}, ${ROUNDS} ABBA rounds of ${PHASE_MS / 1000} s phases`);
     console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}\n`);
     console.log("| phase | requests | p50 ms | p99 ms | admin API |\n|---|---|---|---|---|");

@@ -1,32 +1,36 @@
 // What the admin API answers and takes, as the console reads and sends it: every type is inferred from the routes'
 // own zod schemas (src/control/schemas/, modules that import zod only, so this browser-typed project can read them),
 // so an API change that breaks the console fails `npm run typecheck`. Answers are z.infer (what the API sends, defaults
-// filled in); requests are z.input (what the console may send, defaults left out).
+// filled in, but a config section as the file writes it); requests are z.input (what the console may send, defaults
+// left out).
 import type { z } from "zod";
-import type { aclRuleFields, aclsFields } from "../src/config/acl-fields.js";
-import type { virtualClusterLimits } from "../src/config/limits.js";
-import type { physicalCluster } from "../src/config/physical-cluster.js";
+import type { aclsAnswer, aclsSection } from "../src/control/schemas/acls.js";
 import type { auditEntry, auditQuery } from "../src/control/schemas/audit.js";
 import type { bandwidth, directionLimits, perDirection } from "../src/control/schemas/bandwidth.js";
 import type { configDiff, keptVersion, reloadResult, rollbackRequest } from "../src/control/schemas/config.js";
 import type { connection } from "../src/control/schemas/connections.js";
 import type { EVENT_TYPES as API_EVENT_TYPES, eventQuery, gatewayEvent } from "../src/control/schemas/events.js";
 import type { groupDescription, groupSummary, offsetTarget, resetRequest, resetResult } from "../src/control/schemas/groups.js";
+import type { limitsAnswer, limitsSection } from "../src/control/schemas/limits.js";
 import type { message, readQuery, readResult, searchQuery, searchResult, sentMessage, testMessage } from "../src/control/schemas/messages.js";
+import type { configuredPhysicalCluster, physicalClusterList } from "../src/control/schemas/physical-clusters.js";
 import type { changed, versionInfo } from "../src/control/schemas/shared.js";
 import type { createdTopic, newTopic, partitionCount, topicConfig, topicConfigChange, topicSummary } from "../src/control/schemas/topics.js";
-import type { newUser, user } from "../src/control/schemas/users.js";
-import type { virtualClusterEntry, virtualClusterPatch } from "../src/control/schemas/virtual-clusters.js";
+import type { newUser, user, userList } from "../src/control/schemas/users.js";
+import type { configuredVirtualCluster, virtualClusterList, virtualClusterPatch } from "../src/control/schemas/virtual-clusters.js";
 import type { whoAmI } from "../src/control/schemas/whoami.js";
 
 export type WhoAmI = z.infer<typeof whoAmI>;
 export type Role = WhoAmI["role"];
 
-/** A virtualClusters[] entry as the config file writes it; listeners' keys are the config file's (config/README.md). */
-export type VirtualCluster = z.infer<typeof virtualClusterEntry>;
+/** A virtualClusters[] entry as the config file writes it (config/README.md), secrets redacted. */
+export type VirtualCluster = z.infer<typeof configuredVirtualCluster>;
+export type Listener = VirtualCluster["listeners"][number];
+export type VirtualClusterList = z.infer<typeof virtualClusterList>;
 export type VirtualClusterPatch = z.input<typeof virtualClusterPatch>;
 /** A `clusters[]` entry as the config file writes it (credentials redacted), which GET /physical-clusters lists. */
-export type PhysicalCluster = z.input<ReturnType<typeof physicalCluster>>;
+export type PhysicalCluster = z.infer<typeof configuredPhysicalCluster>;
+export type PhysicalClusterList = z.infer<typeof physicalClusterList>;
 
 export type TopicSummary = z.infer<typeof topicSummary>;
 export type NewTopic = z.input<typeof newTopic>;
@@ -63,11 +67,14 @@ export type EventQuery = z.input<typeof eventQuery>;
 export const EVENT_TYPES = ["authentication_failed", "throttled", "refused", "upstream_unreachable", "config_rejected"] as const satisfies typeof API_EVENT_TYPES;
 
 export type User = z.infer<typeof user>;
+export type UserList = z.infer<typeof userList>;
 export type NewUser = z.input<typeof newUser>;
-/** A virtual cluster's `limits` section as the config file writes it, and PUT /virtual-clusters/{name}/limits takes it. */
-export type LimitsSection = z.input<typeof virtualClusterLimits>;
-/** A virtual cluster's `acls` section as the config file writes it, and PUT /virtual-clusters/{name}/acls takes it. */
-export type AclsSection = z.input<ReturnType<typeof aclsFields<typeof aclRuleFields>>>;
+/** A virtual cluster's `limits` section as the config file writes it: GET /virtual-clusters/{name}/limits answers it, PUT takes it. */
+export type LimitsSection = z.infer<typeof limitsSection>;
+export type LimitsAnswer = z.infer<typeof limitsAnswer>;
+/** A virtual cluster's `acls` section as the config file writes it: GET /virtual-clusters/{name}/acls answers it, PUT takes it. */
+export type AclsSection = z.infer<typeof aclsSection>;
+export type AclsAnswer = z.infer<typeof aclsAnswer>;
 
 export type VersionInfo = z.infer<typeof versionInfo>;
 /** What every change answers: the config version it made. */

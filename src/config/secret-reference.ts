@@ -10,3 +10,6 @@ export const secretReference = z.union([
 
 /** A secret field: written as a reference, read as the secret's text (secrets.ts). */
 export type SecretField = z.ZodType<string, z.input<typeof secretReference>>;
+
+/** A secret field that reads nothing, for schemas that only describe a section as written (written-form.ts). */
+export const unreadSecret: SecretField = secretReference.pipe(z.never());

@@ -10,12 +10,13 @@ import type { PrincipalRule } from "../security/principal-mapping.js";
 import type { ScramCredential } from "../security/scram.js";
 import type { ControlToken } from "./control.js";
 import type { HostPort, PortRange } from "./addresses.js";
+import type { LISTENER_SECURITY, SASL_MECHANISMS } from "./listener.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+// A listener's schema is apart (listener.ts imports zod only, for the console).
+export { LISTENER_SECURITY, SASL_MECHANISMS } from "./listener.js";
 /** Kafka's PLAINTEXT, SASL_PLAINTEXT, SSL and SASL_SSL. */
-export const LISTENER_SECURITY = ["plaintext", "sasl_plaintext", "tls", "sasl_tls"] as const;
 export type ListenerSecurity = (typeof LISTENER_SECURITY)[number];
-export const SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 

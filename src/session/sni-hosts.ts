@@ -2,9 +2,8 @@
 // asked for (SNI) says which: `bootstrapHost` for the bootstrap, `brokerHostPattern` with the broker's node id in
 // place of "{nodeId}" for a broker (e.g. "broker-{nodeId}.payments.kafka.example.com"). Metadata and FindCoordinator
 // advertise those names, all on the one port.
+import { NODE_ID_PLACEHOLDER } from "../config/listener.js";
 import type { SessionTarget } from "./session.js";
-
-export const NODE_ID_PLACEHOLDER = "{nodeId}";
 
 export interface SniConfig {
   readonly bootstrapHost: string;

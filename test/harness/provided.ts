@@ -1,4 +1,5 @@
-// What test/global-setup.ts provides to integration tests: `inject("kafka")`.
+// The run's Kafka cluster (test/harness/shared-kafka.ts), as integration tests get it with `inject("kafka")` and the
+// browser specs as the `kafka` fixture (test/browser/fixtures.ts).
 import type { KafkaBroker } from "../../scripts/kafka/launcher.js";
 
 export interface ProvidedKafka {

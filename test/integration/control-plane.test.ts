@@ -127,6 +127,10 @@ describe("control plane", () => {
     for (const session of before) expect(after.has(session)).toBe(true);
     const config = gateway.runtime.config;
     expect(config.virtualClusters[0]!.limits?.requestsPerSecond).toBe(10_018);
+    // Answered as written: a byte rate as its text, no default filled in.
+    expect((await call("GET", "/api/v1/virtual-clusters/payments/limits", paymentsTeam.token)).body).toEqual({ limits: { requestsPerSecond: 10_018, tenantByteRate: { produce: "64MiB/s" } } });
+    const rule = { principal: "User:*", resourceType: "topic", name: "off-limits-19", operations: ["ALL"], permission: "deny" };
+    expect((await call("GET", "/api/v1/virtual-clusters/payments/acls", paymentsTeam.token)).body).toEqual({ acls: { allowIfNoAclFound: true, rules: [rule] } });
     expect(config.virtualClusters[1]!.deniedApis).toEqual([]);
     expect(await readFile(file, "utf8")).toContain("# written by the control-plane test");
   });
@@ -187,7 +191,9 @@ describe("control plane", () => {
 
     const user = await call("POST", "/api/v1/virtual-clusters/fresh/users", admin.token, { name: "alice", password: PASSWORD });
     expect(user.status, JSON.stringify(user.body)).toBe(201);
-    const plainListener = (await call("GET", "/api/v1/virtual-clusters/fresh", admin.token)).body.listeners[0];
+    const fresh = (await call("GET", "/api/v1/virtual-clusters/fresh", admin.token)).body;
+    expect(fresh.users).toEqual([{ name: "alice", scramSha256: "[REDACTED]", scramSha512: "[REDACTED]" }]);
+    const plainListener = fresh.listeners[0];
     const patched = await call("PATCH", "/api/v1/virtual-clusters/fresh", admin.token, { listeners: [plainListener, await listener("sasl", { security: "sasl_plaintext", saslMechanisms: ["SCRAM-SHA-512"] })] });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     const sasl = (password: string) =>

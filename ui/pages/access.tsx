@@ -2,7 +2,7 @@
 // limits as JSON (the API validates the whole config and answers every problem's path) and adds or removes users.
 import { useState } from "preact/hooks";
 import { call, enc } from "../api.js";
-import type { User } from "../api-types.js";
+import type { AclsAnswer, AclsSection, Changed, LimitsAnswer, LimitsSection, User, UserList } from "../api-types.js";
 import { Action, confirmed } from "../action.js";
 import type { PageContext } from "../context.js";
 import { Field, onValue, Table } from "../layout.js";
@@ -12,7 +12,7 @@ const NO_ACLS = "No ACLs: every principal that reaches this virtual cluster may 
 
 export function AccessPage({ ctx }: { ctx: PageContext }) {
   const base = `/virtual-clusters/${enc(ctx.vc)}`;
-  const ready = settled(useApi<{ acls: unknown }>(`${base}/acls`), useApi<{ limits: unknown }>(`${base}/limits`), useApi<{ users: User[] }>(`${base}/users`));
+  const ready = settled(useApi<AclsAnswer>(`${base}/acls`), useApi<LimitsAnswer>(`${base}/limits`), useApi<UserList>(`${base}/users`));
   if (!ready.ok) return ready.view;
   const [{ acls }, { limits }, { users }] = ready.data;
   return (
@@ -31,7 +31,8 @@ interface JsonSectionProps {
   readonly base: string;
   readonly section: "acls" | "limits";
   readonly title: string;
-  readonly value: unknown;
+  /** null: the section is absent. */
+  readonly value: AclsSection | LimitsSection | null;
   readonly none: string;
 }
 
@@ -54,7 +55,7 @@ function JsonSection({ canEdit, base, section, title, value, none }: JsonSection
     } catch (err) {
       throw new Error(`not JSON: ${(err as Error).message}`, { cause: err });
     }
-    const { version } = await call<{ version: { version: number } }>("PUT", `${base}/${section}`, body);
+    const { version } = await call<Changed>("PUT", `${base}/${section}`, body);
     return `saved as config version ${version.version}`;
   };
   return (

@@ -1,13 +1,13 @@
 // For a platform token: every virtual cluster with its connections, throughput and limits; pick one to open it.
 import { enc } from "../api.js";
-import type { Bandwidth, Connection, VirtualCluster } from "../api-types.js";
+import type { Bandwidth, Connection, Listener, VirtualCluster, VirtualClusterList } from "../api-types.js";
 import { rate } from "../format.js";
 import { settled, useApi } from "../queries.js";
 
 const HEADERS = ["Name", "Physical cluster", "Bootstrap", "Connections", "Produce", "Fetch"];
 
 export function ClustersPage() {
-  const ready = settled(useApi<{ virtualClusters: VirtualCluster[] }>("/virtual-clusters"));
+  const ready = settled(useApi<VirtualClusterList>("/virtual-clusters"));
   if (!ready.ok) return ready.view;
   const [{ virtualClusters }] = ready.data;
   return (
@@ -36,11 +36,14 @@ export function ClustersPage() {
   );
 }
 
+/** Where a listener's clients bootstrap: its advertised host, or its SNI bootstrap name, on its bootstrap port. */
+const bootstrapOf = (l: Listener) => `${l.sni?.bootstrapHost ?? l.advertisedHost ?? "?"}:${l.bootstrapPort}`;
+
 /** One virtual cluster's row: its own two requests, so a slow or failing one holds up no other row. */
 function ClusterRow({ vc }: { vc: VirtualCluster }) {
   const base = `/virtual-clusters/${enc(vc.name)}`;
   const usage = settled(useApi<{ connections: Connection[] }>(`${base}/connections`), useApi<Bandwidth>(`${base}/bandwidth`));
-  const bootstrap = vc.listeners.map((l) => `${l.advertisedHost ?? "?"}:${l.bootstrapPort ?? "?"}`).join(", ");
+  const bootstrap = vc.listeners.map(bootstrapOf).join(", ");
   const cells = [<a href={`#/vc/${enc(vc.name)}/topics`}>{vc.name}</a>, vc.cluster, bootstrap];
   if (!usage.ok) {
     return (

@@ -1,7 +1,7 @@
 // The event log, filtered by type and time and fetched again every few seconds while shown: one virtual cluster's for
 // its page, and every virtual cluster's, gateway-wide events included, for a platform token.
 import { enc } from "../api.js";
-import { EVENT_TYPES, type GatewayEvent, type VirtualCluster } from "../api-types.js";
+import { EVENT_TYPES, type GatewayEvent, type VirtualClusterList } from "../api-types.js";
 import type { PageContext, PlatformContext } from "../context.js";
 import { chosenFilter, FilterForm, filterQuery, timeFields, type FilterField } from "../filter.js";
 import { time } from "../format.js";
@@ -15,7 +15,7 @@ export function EventsPage({ ctx }: { ctx: PageContext }) {
 }
 
 export function AllEventsPage({ ctx }: { ctx: PlatformContext }) {
-  const ready = settled(useApi<{ virtualClusters: VirtualCluster[] }>("/virtual-clusters"));
+  const ready = settled(useApi<VirtualClusterList>("/virtual-clusters"));
   if (!ready.ok) return ready.view;
   const [{ virtualClusters }] = ready.data;
   return <EventLog ctx={ctx} route="#/platform/events" choices={virtualClusters.map((vc) => vc.name)} />;

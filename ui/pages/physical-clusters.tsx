@@ -2,12 +2,12 @@
 // each one carries.
 import { Fragment } from "preact";
 import { enc } from "../api.js";
-import type { PhysicalCluster, VirtualCluster } from "../api-types.js";
+import type { PhysicalClusterList, VirtualClusterList } from "../api-types.js";
 import { Table } from "../layout.js";
 import { settled, useApi } from "../queries.js";
 
 export function PhysicalClustersPage() {
-  const ready = settled(useApi<{ clusters: PhysicalCluster[] }>("/physical-clusters"), useApi<{ virtualClusters: VirtualCluster[] }>("/virtual-clusters"));
+  const ready = settled(useApi<PhysicalClusterList>("/physical-clusters"), useApi<VirtualClusterList>("/virtual-clusters"));
   if (!ready.ok) return ready.view;
   const [{ clusters }, { virtualClusters }] = ready.data;
   const rows = clusters.map((c) => {

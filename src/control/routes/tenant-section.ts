@@ -1,14 +1,14 @@
 // A section of one virtual cluster (limits, acls) read and replaced as a whole: GET (viewer), PUT (operator), DELETE
-// (operator, back to none). The body is the section as the config file writes it.
-import { z } from "zod";
+// (operator, back to none). The body, and the answer (secrets redacted), is the section as the config file writes it.
+import type { z } from "zod";
 import { notFound } from "../api-error.js";
 import { requireInScope } from "../auth.js";
 import { plainVirtualCluster, virtualClusterIndex } from "../config-document.js";
 import type { ControlApi, ControlApp } from "../control-api.js";
 import { redact } from "../redact.js";
-import { changed, configSection, virtualClusterParams } from "../schemas/shared.js";
+import { changed, virtualClusterParams } from "../schemas/shared.js";
 
-export function tenantSectionRoutes(app: ControlApp, { configs }: ControlApi, key: string, body: z.ZodType, what: string): void {
+export function tenantSectionRoutes(app: ControlApp, { configs }: ControlApi, key: string, body: z.ZodType, answer: z.ZodType, what: string): void {
   const url = `/api/v1/virtual-clusters/:name/${key}`;
   const section = (name: string) => (document: unknown) => plainVirtualCluster(document, name)?.[key];
   const change = (name: string, who: string, method: string, value: unknown) =>
@@ -26,7 +26,7 @@ export function tenantSectionRoutes(app: ControlApp, { configs }: ControlApi, ke
 
   app.get(url, {
     config: { role: "viewer" },
-    schema: { summary: `A virtual cluster's ${what}`, params: virtualClusterParams, response: { 200: z.object({ [key]: configSection }) } },
+    schema: { summary: `A virtual cluster's ${what}`, params: virtualClusterParams, response: { 200: answer } },
   }, async (request) => {
     requireInScope(request.caller, request.params.name);
     const vc = plainVirtualCluster(configs.document(), request.params.name);

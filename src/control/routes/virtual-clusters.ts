@@ -1,13 +1,17 @@
 // Virtual clusters (admin): list, read, create, change and delete, with their listeners, prefix and physical
 // cluster. Bodies are the config file's own `virtualClusters[]` entries; the whole new config is validated before
 // anything changes. A scoped token sees and changes only its own virtual cluster.
+import type { z } from "zod";
 import { ApiError, notFound } from "../api-error.js";
 import { inScope, requireInScope, requireUnscoped } from "../auth.js";
 import { plainVirtualCluster, plainVirtualClusters, virtualClusterIndex } from "../config-document.js";
 import type { RouteGroup } from "../control-api.js";
 import { redact } from "../redact.js";
-import { changed, configSection, virtualClusterParams } from "../schemas/shared.js";
-import { virtualClusterEntry, virtualClusterList, virtualClusterPatch } from "../schemas/virtual-clusters.js";
+import { changed, virtualClusterParams } from "../schemas/shared.js";
+import { configuredVirtualCluster, virtualClusterEntry, virtualClusterList, virtualClusterPatch } from "../schemas/virtual-clusters.js";
+
+/** The document in force is a valid config, so each entry is written as the schema says (the serializer checks it). */
+const configured = (vc: Record<string, unknown>) => redact(vc) as z.infer<typeof configuredVirtualCluster>;
 
 export const virtualClusterRoutes: RouteGroup = (app, { configs }) => {
   const subject = (name: string) => (document: unknown) => plainVirtualCluster(document, name);
@@ -16,17 +20,17 @@ export const virtualClusterRoutes: RouteGroup = (app, { configs }) => {
     config: { role: "viewer" },
     schema: { summary: "Virtual clusters (a scoped token: its own)", response: { 200: virtualClusterList } },
   }, async (request) => ({
-    virtualClusters: plainVirtualClusters(configs.document()).filter((vc) => inScope(request.caller, String(vc.name))).map(redact),
+    virtualClusters: plainVirtualClusters(configs.document()).filter((vc) => inScope(request.caller, String(vc.name))).map(configured),
   }));
 
   app.get("/api/v1/virtual-clusters/:name", {
     config: { role: "viewer" },
-    schema: { summary: "One virtual cluster as configured", params: virtualClusterParams, response: { 200: configSection } },
+    schema: { summary: "One virtual cluster as configured", params: virtualClusterParams, response: { 200: configuredVirtualCluster } },
   }, async (request) => {
     requireInScope(request.caller, request.params.name);
     const vc = plainVirtualCluster(configs.document(), request.params.name);
     if (vc === undefined) throw notFound(`virtual cluster "${request.params.name}"`);
-    return redact(vc);
+    return configured(vc);
   });
 
   app.post("/api/v1/virtual-clusters", {

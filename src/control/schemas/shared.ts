@@ -1,5 +1,4 @@
-// Schemas every route group shares: path parameters, query filters, a config section as written, and the version a
-// change produced.
+// Schemas every route group shares: path parameters, query filters, and the version a change produced.
 import { z } from "zod";
 
 export const virtualClusterParams = z.object({ name: z.string().min(1).describe("the virtual cluster's name") });
@@ -16,6 +15,3 @@ export const changed = z.object({ version: versionInfo });
 
 export const limit = z.coerce.number().int().min(1).max(10_000).default(100).describe("at most this many, the newest");
 export const isoTime = z.iso.datetime({ offset: true }).describe("an ISO 8601 time");
-
-/** A config section as written in the YAML file (secrets redacted). */
-export const configSection = z.unknown().describe("the section as written in the config file, secrets redacted");

@@ -2,15 +2,12 @@
 // started from a config file: config history with a diff and a rollback made in the UI, the audit log filtered, the
 // event log of every tenant, the physical clusters; and who sees none of it (a tenant's token) or no rollback (a
 // platform viewer or operator). Screenshots go to test-artifacts/.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createToken } from "../../src/control/auth.js";
 import type { Gateway } from "../../src/gateway.js";
-import { consoleUrl as consoleUrlOf, countIs, launchChromium, screenshot, shows, signIn as signInTo } from "../harness/browser.js";
-import { kafkajsClient, runProcess, uniqueName } from "../harness/clients.js";
+import { kafkajsClient, uniqueName } from "../harness/clients.js";
 import { controlApiCaller } from "../harness/control-api.js";
 import { bootstrapOf, portPerBrokerListener, startGatewayFromFile } from "../harness/gateway-from-file.js";
-import { waitUntil } from "../harness/wait.js";
+import { asShown, consoleUrl as consoleUrlOf, expect, screenshot, test } from "./fixtures.js";
 
 const ops = createToken();
 const platformViewer = createToken();
@@ -26,20 +23,16 @@ function localInput(ms: number): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
-describe("console: platform pages", () => {
-  const kafka = inject("kafka");
+test.describe("console: platform pages", () => {
+  // One gateway for the file, whose config versions the tests count on in order: after a failure the rest are skipped.
+  test.describe.configure({ mode: "serial" });
   const cleanups: (() => Promise<unknown>)[] = [];
   let gateway: Gateway;
-  let browser: Browser;
   const call = controlApiCaller(() => gateway.controlAddress);
   const consoleUrl = () => consoleUrlOf(gateway.controlAddress);
-  const signIn = (token: string) => signInTo(browser, consoleUrl(), token);
   const topics = { shop: uniqueName("load"), other: uniqueName("load") };
 
-  beforeAll(async () => {
-    // The control server reads the built console when it starts.
-    const built = await runProcess("npm", ["run", "--silent", "build:console"], { timeoutMs: 60_000 });
-    expect(built.code, built.stderr).toBe(0);
+  test.beforeAll(async ({ kafka }) => {
     const document = {
       clusters: [
         { name: "shared", bootstrap: kafka.bootstrap },
@@ -60,98 +53,92 @@ describe("console: platform pages", () => {
     };
     ({ gateway } = await startGatewayFromFile(document, "console-platform"));
     cleanups.push(() => gateway.close(0));
-    browser = await launchChromium();
-    cleanups.push(() => browser.close());
   });
 
-  afterAll(async () => {
+  test.afterAll(async () => {
     for (const [vc, topic] of Object.entries(topics)) await call("DELETE", `/api/v1/virtual-clusters/${vc}/topics/${topic}`, ops.token).catch(() => undefined);
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   });
 
-  it("the event log across tenants: both tenants' throttling, filtered by virtual cluster and type", async () => {
+  test("the event log across tenants: both tenants' throttling, filtered by virtual cluster and type", async ({ signIn }) => {
     for (const vc of ["shop", "other"] as const) {
       const producer = kafkajsClient(bootstrapOf(gateway, vc), `${vc}-load`).producer({ allowAutoTopicCreation: true });
       await producer.connect();
       cleanups.push(() => producer.disconnect());
       // Over the 16 KiB/s limit until the gateway throttles (and logs it).
-      await waitUntil(async () => {
+      const throttledEvents = async () => {
         await producer.send({ topic: topics[vc], messages: [{ value: "x".repeat(40_000) }] });
-        const { body } = await call("GET", `/api/v1/events?virtualCluster=${vc}&type=throttled`, ops.token);
-        return body.events.length > 0;
-      }, { what: `a throttled event for ${vc}`, timeoutMs: 60_000 });
+        return (await call("GET", `/api/v1/events?virtualCluster=${vc}&type=throttled`, ops.token)).body.events.length;
+      };
+      await expect.poll(throttledEvents, { message: `a throttled event for ${vc}`, timeout: 60_000 }).toBeGreaterThan(0);
     }
 
-    const page = await signIn(ops.token);
+    const page = await signIn(consoleUrl(), ops.token);
     await page.getByRole("link", { name: "Event log" }).click();
-    await page.getByRole("heading", { name: "Event log, all virtual clusters" }).waitFor();
+    await expect(page.getByRole("heading", { name: "Event log, all virtual clusters" })).toBeVisible();
     const clusterColumn = page.locator("main table tbody td:nth-child(3)");
-    await shows(page.locator("main table tbody"), /shop\s+throttled/);
-    await shows(page.locator("main table tbody"), /other\s+throttled/);
+    await expect(page.locator("main table tbody")).toContainText(/shop\s+throttled/, asShown);
+    await expect(page.locator("main table tbody")).toContainText(/other\s+throttled/, asShown);
     await screenshot(page, "platform-events");
 
     await page.locator("select[name=virtual-cluster]").selectOption("other");
     await page.getByRole("button", { name: "Filter" }).click();
-    await waitUntil(async () => {
-      const shown = await clusterColumn.allInnerTexts();
-      return shown.length > 0 && shown.every((vc) => vc === "other");
-    }, { what: "only other's events" });
+    // Some events, and every one of them other's.
+    await expect.poll(async () => [...new Set(await clusterColumn.allInnerTexts())], { message: "only other's events" }).toEqual(["other"]);
     await page.locator("select[name=type]").selectOption("config_rejected");
     await page.getByRole("button", { name: "Filter" }).click();
-    await shows(page.locator("main"), "no events match");
+    await expect(page.locator("main")).toContainText("no events match", asShown);
   });
 
-  it("a change made in the console is in the history and the audit log, diffed, and rolled back in the console", async () => {
+  test("a change made in the console is in the history and the audit log, diffed, and rolled back in the console", async ({ signIn }) => {
     // The tenant's operator raises its limits in the console (version 2); ops changes the other tenant's (version 3).
-    const tenantPage = await signIn(team.token);
+    const tenantPage = await signIn(consoleUrl(), team.token);
     await tenantPage.getByRole("link", { name: "ACLs, users, limits" }).click();
     await tenantPage.locator("textarea[name=limits]").fill(JSON.stringify(FAST));
     await tenantPage.getByRole("button", { name: "Save Limits" }).click();
-    await shows(tenantPage.locator("main"), "saved as config version 2");
+    await expect(tenantPage.locator("main")).toContainText("saved as config version 2", asShown);
     expect(await call("PUT", "/api/v1/virtual-clusters/other/limits", ops.token, FAST)).toMatchObject({ status: 200, body: { version: { version: 3, by: "ops" } } });
 
-    const page = await signIn(ops.token);
+    const page = await signIn(consoleUrl(), ops.token);
     await page.getByRole("link", { name: "Config history" }).click();
     const history = page.locator("main table tbody");
-    await shows(history, /#3\s.*\sops\s+PUT \/api\/v1\/virtual-clusters\/other\/limits\s+in force/);
-    await shows(history, /#2\s.*\sshop-team\s+PUT \/api\/v1\/virtual-clusters\/shop\/limits/);
-    await countIs(history.locator("tr"), 3);
+    await expect(history).toContainText(/#3\s.*\sops\s+PUT \/api\/v1\/virtual-clusters\/other\/limits\s+in force/, asShown);
+    await expect(history).toContainText(/#2\s.*\sshop-team\s+PUT \/api\/v1\/virtual-clusters\/shop\/limits/, asShown);
+    await expect(history.locator("tr")).toHaveCount(3);
 
     // The diff between version 1 and 2: the tenant's limit, and nothing of the other tenant's.
     await page.locator("select[name=diff-from]").selectOption("1");
     await page.locator("select[name=diff-to]").selectOption("2");
     await page.getByRole("button", { name: "Show diff" }).click();
     const diff = page.getByTestId("diff");
-    await shows(diff.locator(".removed"), "produce: 16KiB/s");
-    expect(await diff.locator(".added").innerText()).toContain("produce: 2MiB/s");
-    expect(await diff.locator(".removed, .added").count()).toBe(2);
+    await expect(diff.locator(".removed")).toContainText("produce: 16KiB/s", asShown);
+    await expect(diff.locator(".added")).toContainText("produce: 2MiB/s", asShown);
+    await expect(diff.locator(".removed, .added")).toHaveCount(2);
     await screenshot(page, "platform-history-diff");
 
-    // The audit log, by who, what and time.
+    // The audit log, by who, what and time (one matching row each time).
     await page.getByRole("link", { name: "Audit log" }).click();
     const audit = page.locator("main table tbody tr");
-    await countIs(audit, 2);
+    await expect(audit).toHaveCount(2);
     await page.locator("input[name=who]").fill("shop-team");
     await page.locator("input[name=since]").fill(localInput(Date.now() - 3_600_000));
     await page.getByRole("button", { name: "Filter" }).click();
-    await countIs(audit, 1);
-    await shows(audit, /shop-team\s+PUT \/api\/v1\/virtual-clusters\/shop\/limits\s+shop\s+#2/);
+    await expect(audit).toHaveText([/shop-team\s+PUT \/api\/v1\/virtual-clusters\/shop\/limits\s+shop\s+#2/], asShown);
     await audit.getByText("before → after").click();
-    await shows(audit.locator(".change"), "2MiB/s");
+    await expect(audit.locator(".change")).toContainText("2MiB/s", asShown);
     await screenshot(page, "platform-audit");
     await page.locator("input[name=who]").fill("");
     await page.locator("input[name=action]").fill("other");
     await page.getByRole("button", { name: "Filter" }).click();
-    await shows(audit, /ops\s+PUT \/api\/v1\/virtual-clusters\/other\/limits/);
-    await countIs(audit, 1);
+    await expect(audit).toHaveText([/ops\s+PUT \/api\/v1\/virtual-clusters\/other\/limits/], asShown);
     await page.locator("input[name=since]").fill(localInput(Date.now() + 3_600_000));
     await page.getByRole("button", { name: "Filter" }).click();
-    await shows(page.locator("main"), "no changes match");
+    await expect(page.locator("main")).toContainText("no changes match", asShown);
 
     // Roll back to version 1: both tenants' limits are back, as version 4, and the rollback is audited.
     await page.getByRole("link", { name: "Config history" }).click();
     await history.getByRole("button", { name: "Roll back to #1" }).click();
-    await shows(history, /#4\s.*\sops\s+rollback to 1\s+in force/);
+    await expect(history).toContainText(/#4\s.*\sops\s+rollback to 1\s+in force/, asShown);
     await screenshot(page, "platform-history");
     for (const vc of ["shop", "other"]) expect(await call("GET", `/api/v1/virtual-clusters/${vc}/limits`, ops.token)).toMatchObject({ status: 200, body: { limits: SLOW } });
     expect(gateway.runtime.config.virtualClusters.find((vc) => vc.name === "shop")!.limits?.topicByteRates?.default?.produce).toBe(16 * 1024);
@@ -160,42 +147,45 @@ describe("console: platform pages", () => {
 
     // One version's document, linked from the history.
     await history.getByRole("link", { name: "#1", exact: true }).click();
-    await shows(page.getByTestId("version-info"), "by ");
-    await shows(page.getByTestId("version-document"), "16KiB/s");
+    await expect(page.getByTestId("version-info")).toContainText(/by /, asShown);
+    await expect(page.getByTestId("version-document")).toContainText("16KiB/s", asShown);
   });
 
-  it("physical clusters: as configured, credentials redacted, with the virtual clusters on each", async () => {
-    const page = await signIn(ops.token);
+  test("physical clusters: as configured, credentials redacted, with the virtual clusters on each", async ({ signIn }) => {
+    const page = await signIn(consoleUrl(), ops.token);
     await page.getByRole("link", { name: "Physical clusters" }).click();
     const rows = page.locator("main table tbody tr");
-    await countIs(rows, 2);
-    await shows(rows.filter({ hasText: "shared" }), /plaintext\s+none\s+shop, other/);
-    await shows(rows.filter({ hasText: "standby" }), /127\.0\.0\.1:1\s+plaintext\s+SCRAM-SHA-512\s+none/);
-    await rows.filter({ hasText: "standby" }).getByText("as configured").click();
-    expect(await page.locator("main").innerText()).not.toContain("standby-secret");
+    await expect(rows).toHaveCount(2);
+    const standby = rows.filter({ hasText: "standby" });
+    await expect(rows.filter({ hasText: "shared" })).toContainText(/plaintext\s+none\s+shop, other/, asShown);
+    await expect(standby).toContainText(/127\.0\.0\.1:1\s+plaintext\s+SCRAM-SHA-512\s+none/, asShown);
+    await standby.getByText("as configured").click();
+    await expect(standby.locator("pre")).toContainText('"mechanism": "SCRAM-SHA-512"', asShown);
+    // textContent, hidden elements included: the password is nowhere in the page, shown or not.
+    await expect(page.locator("main")).not.toContainText("standby-secret");
     await screenshot(page, "platform-physical-clusters");
   });
 
-  it("a platform viewer or operator sees the history but no rollback, and a forced one is refused", async () => {
+  test("a platform viewer or operator sees the history but no rollback, and a forced one is refused", async ({ signIn }) => {
     for (const token of [platformViewer, platformOperator]) {
-      const page = await signIn(token.token);
-      await countIs(page.getByRole("link", { name: "Physical clusters" }), 0);
+      const page = await signIn(consoleUrl(), token.token);
+      await expect(page.getByRole("link", { name: "Physical clusters" })).toHaveCount(0);
       await page.getByRole("link", { name: "Config history" }).click();
-      await shows(page.locator("main table tbody"), "rollback to 1");
-      await countIs(page.getByRole("button", { name: /^Roll back/ }), 0);
+      await expect(page.locator("main table tbody")).toContainText("rollback to 1", asShown);
+      await expect(page.getByRole("button", { name: /^Roll back/ })).toHaveCount(0);
       expect(await call("POST", "/api/v1/config/rollback", token.token, { version: 2 })).toMatchObject({ status: 403, body: { error: { code: "forbidden" } } });
       await page.close();
     }
   });
 
-  it("a tenant's token sees none of the platform pages, and the API refuses them", async () => {
-    const page = await signIn(team.token);
-    await shows(page.getByTestId("current-vc"), /^shop$/);
-    for (const label of ["Config history", "Audit log", "Event log", "Physical clusters", "Virtual clusters"]) await countIs(page.getByRole("link", { name: label }), 0);
+  test("a tenant's token sees none of the platform pages, and the API refuses them", async ({ signIn }) => {
+    const page = await signIn(consoleUrl(), team.token);
+    await expect(page.getByTestId("current-vc")).toHaveText("shop", asShown);
+    for (const label of ["Config history", "Audit log", "Event log", "Physical clusters", "Virtual clusters"]) await expect(page.getByRole("link", { name: label })).toHaveCount(0);
     for (const platformPage of ["history", "audit", "events", "physical-clusters"]) {
       await page.goto(`${consoleUrl()}#/platform/${platformPage}`);
-      await waitUntil(() => page.url().endsWith("#/vc/shop/topics"), { what: `#/platform/${platformPage} to lead to the tenant's own topics` });
-      await page.getByRole("heading", { name: /^Topics/ }).waitFor();
+      await expect(page, `#/platform/${platformPage} leads to the tenant's own topics`).toHaveURL(/#\/vc\/shop\/topics$/);
+      await expect(page.getByRole("heading", { name: /^Topics/ })).toBeVisible();
     }
     for (const path of ["/api/v1/config/versions", "/api/v1/config/diff?from=1&to=2", "/api/v1/physical-clusters"]) expect((await call("GET", path, team.token)).status).toBe(403);
     const { body } = await call("GET", "/api/v1/audit", team.token);
