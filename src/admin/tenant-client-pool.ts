@@ -1,5 +1,5 @@
-// The control plane's tenant clients, kept for reuse: opening one builds a filter chain and dials upstream connections
-// (each with its own ApiVersions), which under a steady admin load cost the event loop more than the operations
+// The admin worker's tenant clients (admin-tenants.ts), kept for reuse: opening one builds a filter chain and dials
+// upstream connections (each with its own ApiVersions), which under a steady admin load cost more than the operations
 // themselves. One client per (virtual cluster, principal), shared by concurrent operations (a TenantClient pairs
 // responses by correlation id per connection, several in flight, as a tenant's client would); closed once idle for
 // `idleMs`, when the pool is over `max` (least recently used first), or when its virtual cluster's config changes,
