@@ -84,7 +84,12 @@ export class AdminThread {
       }, timeoutMs);
       this.running.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       signal?.addEventListener("abort", () => this.post({ kind: "cancel", id }), { once: true });
-      worker.postMessage({ kind: "run", id, virtualCluster, principal, operation, args } satisfies ToWorker);
+      try {
+        worker.postMessage({ kind: "run", id, virtualCluster, principal, operation, args } satisfies ToWorker);
+      } catch (err) {
+        this.settle(id); // arguments that can't cross to the worker (a DataCloneError): nothing was sent
+        reject(err as Error);
+      }
     });
   }
 

@@ -52,6 +52,12 @@ describe("AdminThread", () => {
     expect(answer.args.key).toEqual(key);
   });
 
+  it("rejects arguments that can't cross to the worker, and keeps serving", async () => {
+    start();
+    await expect(thread.run("shop", undefined, "describeGroup", { groupId: "g", callback: () => {} } as never)).rejects.toThrow(/could not be cloned/);
+    await expect(thread.run("shop", undefined, "describeGroup", { groupId: "g" })).rejects.toMatchObject({ code: "ERR_ADMIN_KAFKA" });
+  });
+
   it("rejects with the worker's AdminError: code, HTTP status and Kafka error", async () => {
     const err = await start().run("shop", undefined, "describeGroup", { groupId: "g" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AdminError);
