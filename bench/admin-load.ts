@@ -11,7 +11,9 @@
 //   control.maxInFlightPerToken; answers 429 beyond it count as failed), BULKHEAD_BENCH_CPU_PROF=1 (the
 //   gateway child writes a V8 CPU profile to .cache/bench-profiles/ when it stops), BULKHEAD_ADMIN_LOAD_ROUTE: lag
 //   (default), config (GET /api/v1/virtual-clusters/bench: answered from the config, no Kafka request) or health
-//   (GET /healthz, no token): the same rate of HTTP requests without the tenant operations' work.
+//   (GET /healthz, no token): the same rate of HTTP requests without the tenant operations' work. BULKHEAD_BENCH_PIN=1:
+//   the gateway's main thread (the data plane's event loop) alone on cpu 0; its other threads (the admin worker, libuv's
+//   pool, V8's helpers), this process (the latency probe and the admin load) and the broker it starts on cpu 1.
 import { fork } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -23,6 +25,7 @@ import { ApiKey } from "../src/protocol/messages/index.js";
 import { completeRequest, RawKafkaConnection } from "../test/harness/raw-client.js";
 import { recordBatch } from "../test/harness/record-batch.js";
 import type { AdminLoadChildOptions, AdminLoadChildReady } from "./admin-load-child.js";
+import { LOAD_CPU, pinningFromEnv, pinProcess, pinThread, PROXY_CPU } from "./lib/cpu-pinning.js";
 
 const RATE = Number(process.env.BULKHEAD_ADMIN_LOAD_RATE ?? 200);
 const PHASE_MS = Number(process.env.BULKHEAD_ADMIN_LOAD_PHASE_S ?? 10) * 1000;
@@ -61,6 +64,8 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function main(): Promise<void> {
+  const pinned = pinningFromEnv();
+  if (pinned) pinProcess(process.pid, LOAD_CPU); // the broker, the gateway child and their threads inherit it
   const external = process.env.BULKHEAD_BENCH_BOOTSTRAP?.trim();
   const kafka = external ? { bootstrap: external, version: kafkaVersionFromEnv(), stop: async () => {} } : await startKafka({ brokers: 1 });
   const direct = new Kafka({ clientId: "admin-load", brokers: kafka.bootstrap.split(","), logLevel: logLevel.NOTHING }).admin();
@@ -78,6 +83,7 @@ async function main(): Promise<void> {
     child.once("message", (m) => resolve(m as AdminLoadChildReady));
     child.once("exit", (code) => reject(new Error(`the gateway child exited (${code})`)));
   });
+  if (pinned) pinThread(child.pid!, PROXY_CPU); // the child's main thread: its id is the process id
   let worker: Worker | undefined;
   try {
     // A topic, and groups with committed offsets on it (empty groups: what the lag route sees for stopped consumers).
@@ -125,7 +131,9 @@ async function main(): Promise<void> {
       return { latencies, load };
     };
 
-    await timedPhase(); // warm-up, not counted
+    // Warm-up, not counted: the data path, then the admin path (the admin worker's code is cold until it has served).
+    await timedPhase();
+    await adminPhase();
     const loadBefore = loadavg();
     const quiet: number[] = [];
     const busy: number[] = [];
@@ -153,6 +161,7 @@ async function main(): Promise<void> {
     const ratio = p99(busy) / p99(quiet);
     const route = routeKind === "lag" ? `the groups describe route (${GROUPS} groups)` : `the ${routeKind} route`;
     console.log(`\nKafka ${kafka.version} (${nodeIds.length} broker(s)), admin load ${RATE}/s on ${route}, ${ROUNDS} ABBA rounds of ${PHASE_MS / 1000} s phases`);
+    if (pinned) console.log(`pinned: the gateway's main thread on cpu ${PROXY_CPU}, everything else of this run on cpu ${LOAD_CPU}`);
     console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}\n`);
     console.log("| phase | requests | p50 ms | p99 ms | admin API |\n|---|---|---|---|---|");
     for (const line of rows) console.log(line);

@@ -83,7 +83,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const audit = new AuditLog(join(stateDir, "audit.jsonl"));
     const configs = new ConfigService(options.store.store, { text: options.store.text, config }, apply, history, audit, events, childLogger({ component: "config" }));
     await configs.recordStartup();
-    controlApi = { configs, events, tenantOperations: runtime.admin, sessions: () => runtime.sessions() };
+    controlApi = { configs, events, tenantOperations: runtime.admin, sessions: () => runtime.sessions(), limitUsage: (vc) => runtime.limitUsage(vc) };
     runtime.admin.start();
     stopWatching = watchConfigFile(options.store.store.name, (trigger) => configs.reload(trigger, trigger), log);
   }

@@ -16,6 +16,7 @@ import type { message, readQuery, readResult, searchQuery, searchResult, sentMes
 import type { configuredPhysicalCluster, physicalClusterList } from "../src/control/schemas/physical-clusters.js";
 import type { changed, versionInfo } from "../src/control/schemas/shared.js";
 import type { createdTopic, newTopic, partitionCount, topicConfig, topicConfigChange, topicSummary } from "../src/control/schemas/topics.js";
+import type { limitUsage, usageAnswer } from "../src/control/schemas/usage.js";
 import type { newUser, user, userList } from "../src/control/schemas/users.js";
 import type { configuredVirtualCluster, virtualClusterList, virtualClusterPatch } from "../src/control/schemas/virtual-clusters.js";
 import type { whoAmI } from "../src/control/schemas/whoami.js";
@@ -75,6 +76,11 @@ export type LimitsAnswer = z.infer<typeof limitsAnswer>;
 /** A virtual cluster's `acls` section as the config file writes it: GET /virtual-clusters/{name}/acls answers it, PUT takes it. */
 export type AclsSection = z.infer<typeof aclsSection>;
 export type AclsAnswer = z.infer<typeof aclsAnswer>;
+export type AclRule = NonNullable<AclsSection["rules"]>[number];
+
+/** One configured limit (a byte rate or a cap) and its use on this gateway instance: GET /virtual-clusters/{name}/usage. */
+export type LimitUsage = z.infer<typeof limitUsage>;
+export type UsageAnswer = z.infer<typeof usageAnswer>;
 
 export type VersionInfo = z.infer<typeof versionInfo>;
 /** What every change answers: the config version it made. */

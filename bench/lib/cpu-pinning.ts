@@ -14,6 +14,11 @@ export function pinningFromEnv(): boolean {
   return true;
 }
 
+/** Moves one thread (a process's main thread: its id is the process id) to `cpu`, leaving its other threads where they are. */
+export function pinThread(tid: number, cpu: string): void {
+  execFileSync("taskset", ["--cpu-list", "--pid", cpu, String(tid)], { stdio: "ignore" });
+}
+
 /** Moves every thread of a running process to `cpu`; threads it starts later inherit it. */
 export function pinProcess(pid: number, cpu: string): void {
   execFileSync("taskset", ["--all-tasks", "--cpu-list", "--pid", cpu, String(pid)], { stdio: "ignore" });

@@ -5,6 +5,8 @@ import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from "fasti
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { AdminArgs, AdminOperation, AdminResult } from "../admin/operations.js";
 import type { ControlRole } from "../config/control.js";
+import type { ByteRateReading } from "../limits/tenant-byte-rates.js";
+import type { CapReading } from "../limits/tenant-caps.js";
 import type { Principal, Session } from "../session/session.js";
 import type { Caller } from "./auth.js";
 import type { ConfigService } from "./config-service.js";
@@ -17,6 +19,8 @@ export interface ControlApi {
   readonly tenantOperations?: TenantOperations;
   /** Every open client session, read-only (GatewayRuntime.sessions), for the connections route. */
   readonly sessions?: () => readonly Session[];
+  /** A virtual cluster's use of each configured limit (GatewayRuntime.limitUsage); undefined: no such virtual cluster. */
+  readonly limitUsage?: (virtualCluster: string) => Promise<readonly (ByteRateReading | CapReading)[] | undefined>;
 }
 
 export interface TenantOperations {

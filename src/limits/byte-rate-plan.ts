@@ -18,22 +18,27 @@ export class ByteRatePlan {
   /** False when no topic has a rate: the filter then skips topic lookups. */
   readonly hasTopicRates: boolean;
   readonly hasPrincipalRates: boolean;
+  /** The tenant's rates the brokers enforce (tenantByteRate.pushDown), undivided; unlimited when not pushed down. */
+  readonly pushedDown: DirectionRates;
+  /** Every principal's rates, unless the config names it. */
+  readonly principalDefault: DirectionRates;
   private readonly topicDefault: DirectionRates;
   private readonly topics: ReadonlyMap<string, DirectionRates>;
   /** Longest first, so the first match is the most specific. */
   private readonly prefixes: readonly (readonly [string, DirectionRates])[];
-  private readonly principalDefault: DirectionRates;
   private readonly principals: ReadonlyMap<string, DirectionRates>;
 
   constructor(limits: VirtualClusterLimits | undefined, instances = 1) {
-    const share = (rate: number | null | undefined) => (rate === null || rate === undefined ? undefined : rate / instances);
+    const share = (rate: number | null | undefined, divisor: number) => (rate === null || rate === undefined ? undefined : rate / divisor);
     // An override's missing direction falls back to `base`; null ("unlimited") lifts it.
-    const rates = (configured: ConfiguredRates, base: DirectionRates = UNLIMITED): DirectionRates => ({
-      produce: configured?.produce === undefined ? base.produce : share(configured.produce),
-      fetch: configured?.fetch === undefined ? base.fetch : share(configured.fetch),
+    const rates = (configured: ConfiguredRates, base: DirectionRates = UNLIMITED, divisor = instances): DirectionRates => ({
+      produce: configured?.produce === undefined ? base.produce : share(configured.produce, divisor),
+      fetch: configured?.fetch === undefined ? base.fetch : share(configured.fetch, divisor),
     });
     // Pushed down, the tenant's rate is the brokers' to enforce (quota-push-down.ts), undivided.
-    this.tenant = limits?.tenantByteRate?.pushDown === true ? UNLIMITED : rates(limits?.tenantByteRate);
+    const pushedDown = limits?.tenantByteRate?.pushDown === true;
+    this.tenant = pushedDown ? UNLIMITED : rates(limits?.tenantByteRate);
+    this.pushedDown = pushedDown ? rates(limits?.tenantByteRate, UNLIMITED, 1) : UNLIMITED;
     const topics = limits?.topicByteRates;
     this.topicDefault = rates(topics?.default);
     this.topics = new Map(Object.entries(topics?.topics ?? {}).map(([name, r]) => [name, rates(r, this.topicDefault)]));
@@ -57,6 +62,20 @@ export class ByteRatePlan {
   /** Whether the config names this topic (not only a prefix or the default): a bounded set, fit for metric labels. */
   names(topic: string): boolean {
     return this.topics.has(topic);
+  }
+
+  /** The topics and principals the config names, each with its own rates (for the admin API's usage). */
+  namedTopics(): Iterable<string> {
+    return this.topics.keys();
+  }
+
+  namedPrincipals(): Iterable<string> {
+    return this.principals.keys();
+  }
+
+  /** The rates of topics the config doesn't name: the default, then each prefix's. */
+  otherTopicRates(): DirectionRates[] {
+    return [this.topicDefault, ...this.prefixes.map(([, r]) => r)];
   }
 
   principal(name: string): DirectionRates {

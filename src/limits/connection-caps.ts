@@ -50,6 +50,11 @@ export class ConnectionCaps {
     return this.open;
   }
 
+  /** The connection-rate bucket's use (TokenBucket.usage); undefined without a rate. */
+  rateUsage(nowMs: number): number | undefined {
+    return this.bucket?.usage(nowMs);
+  }
+
   /** A reload: the new caps apply to the next accept; open connections are never closed for a lowered cap. */
   update(settings: ConnectionCapSettings, nowMs: number): void {
     this.maxConnections = settings.maxConnections;

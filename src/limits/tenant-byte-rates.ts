@@ -112,35 +112,91 @@ export class TenantByteRates {
   }
 
   /**
-   * Every bucket's usage (1 = at the limit, above 1 = in debt), for the "near the limit" gauge. Topics the config
-   * names are reported by name; for all others, only the highest usage, as "__max" (topic names are unbounded).
+   * Every bucket's usage (1 = at the limit, above 1 = in debt), for the "near the limit" gauge, with its rate. Topics the
+   * config names are reported by name; for all others, only the highest usage, as "__max" (topic names are unbounded).
    */
   forEachUsage(nowMs: number, report: UsageReport): void {
     pairUsage("tenant", this.tenant, nowMs, report);
     for (const pair of this.principals.values()) pairUsage("principal", pair, nowMs, report);
-    let produceMax: number | undefined;
-    let fetchMax: number | undefined;
+    const busiest = { produce: undefined as TokenBucket | undefined, fetch: undefined as TokenBucket | undefined };
+    const usage = { produce: 0, fetch: 0 };
     for (const pair of this.topics.values()) {
       if (pair.generation !== this.generation) continue;
       if (this.plan.names(pair.name)) pairUsage("topic", pair, nowMs, report);
       else {
-        if (pair.produce !== undefined) produceMax = Math.max(produceMax ?? 0, pair.produce.usage(nowMs));
-        if (pair.fetch !== undefined) fetchMax = Math.max(fetchMax ?? 0, pair.fetch.usage(nowMs));
+        for (const direction of DIRECTIONS) {
+          const bucket = pair[direction];
+          if (bucket === undefined) continue;
+          const used = bucket.usage(nowMs);
+          if (busiest[direction] === undefined || used > usage[direction]) [busiest[direction], usage[direction]] = [bucket, used];
+        }
       }
     }
-    if (produceMax !== undefined) report("topic", MAX_TOPIC, "produce", produceMax);
-    if (fetchMax !== undefined) report("topic", MAX_TOPIC, "fetch", fetchMax);
+    for (const direction of DIRECTIONS) {
+      const bucket = busiest[direction];
+      if (bucket !== undefined) report("topic", MAX_TOPIC, direction, usage[direction], bucket.ratePerSecond);
+    }
+  }
+
+  /**
+   * Every configured byte rate with its usage, for the admin API: what forEachUsage reports, then 0 for the rates no
+   * client has used yet, and the tenant rates the brokers enforce (pushed down), which have no usage here.
+   */
+  readings(nowMs: number): ByteRateReading[] {
+    const out: ByteRateReading[] = [];
+    const seen = new Set<string>();
+    const shown = (name: string) => (name === "" || name === MAX_TOPIC ? null : name);
+    this.forEachUsage(nowMs, (scope, name, direction, ratio, max) => {
+      seen.add(`${scope}/${name}/${direction}`);
+      out.push({ kind: "byteRate", scope, name: shown(name), direction, ratio, max, pushedDown: false });
+    });
+    const idle = (scope: ByteLimitScope, name: string, rates: DirectionRates) => {
+      for (const direction of DIRECTIONS) {
+        const max = rates[direction];
+        const key = `${scope}/${name}/${direction}`;
+        if (max === undefined || seen.has(key)) continue;
+        seen.add(key);
+        out.push({ kind: "byteRate", scope, name: shown(name), direction, ratio: 0, max, pushedDown: false });
+      }
+    };
+    for (const name of this.plan.namedPrincipals()) idle("principal", name, this.plan.principal(name));
+    if (this.principals.size === 0) idle("principal", "", this.plan.principalDefault);
+    for (const name of this.plan.namedTopics()) idle("topic", name, this.plan.topic(name));
+    for (const rates of this.plan.otherTopicRates()) idle("topic", MAX_TOPIC, rates);
+    for (const direction of DIRECTIONS) {
+      const max = this.plan.pushedDown[direction];
+      if (max !== undefined) out.push({ kind: "byteRate", scope: "tenant", name: null, direction, ratio: null, max, pushedDown: true });
+    }
+    return out;
   }
 }
+
+/** A configured byte rate and its use, as GET …/usage answers it (src/control/schemas/usage.ts). */
+export interface ByteRateReading {
+  readonly kind: "byteRate";
+  readonly scope: ByteLimitScope;
+  /** The principal or topic; null: the tenant, the busiest topic the config doesn't name, or every principal. */
+  readonly name: string | null;
+  readonly direction: ByteDirection;
+  /** As the gauge has it; null: pushed down to the brokers. */
+  readonly ratio: number | null;
+  /** Bytes per second this instance enforces (or, pushed down, the brokers). */
+  readonly max: number;
+  readonly pushedDown: boolean;
+}
+
+const DIRECTIONS = ["produce", "fetch"] as const;
 
 /** The name under which the busiest topic not named in config reports its usage. */
 export const MAX_TOPIC = "__max";
 
-export type UsageReport = (scope: ByteLimitScope, name: string, direction: ByteDirection, usage: number) => void;
+export type UsageReport = (scope: ByteLimitScope, name: string, direction: ByteDirection, usage: number, ratePerSecond: number) => void;
 
 function pairUsage(scope: ByteLimitScope, pair: BucketPair, nowMs: number, report: UsageReport): void {
-  if (pair.produce !== undefined) report(scope, pair.name, "produce", pair.produce.usage(nowMs));
-  if (pair.fetch !== undefined) report(scope, pair.name, "fetch", pair.fetch.usage(nowMs));
+  for (const direction of DIRECTIONS) {
+    const bucket = pair[direction];
+    if (bucket !== undefined) report(scope, pair.name, direction, bucket.usage(nowMs), bucket.ratePerSecond);
+  }
 }
 
 function rebucket(bucket: TokenBucket | undefined, rate: number | undefined, nowMs: number): TokenBucket | undefined {

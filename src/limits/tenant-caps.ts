@@ -101,13 +101,32 @@ export class TenantCaps implements ConnectionAdmission {
     return this.requests === undefined ? 0 : this.requests.take(1, performance.now()); // no clock read without a cap
   }
 
-  /** Each cap's use now, as a fraction of it (1: at the cap), for the caps that are set and measured. */
-  usage(nowMs = performance.now()): [cap: "connections" | "request_rate" | "retained_bytes", ratio: number][] {
-    const out: [cap: "connections" | "request_rate" | "retained_bytes", ratio: number][] = [];
+  /**
+   * Each cap that is set, with its use now as a fraction of it (1: at the cap): for the gauge, and with the topic
+   * readings for the admin API. The retained bytes have a null ratio until the first measurement answers.
+   */
+  usage(nowMs = performance.now()): CapReading[] {
+    const out: CapReading[] = [];
     const { maxConnections, maxRetainedBytes } = this.limits;
-    if (maxConnections !== undefined) out.push(["connections", this.connections.openConnections / maxConnections]);
-    if (this.requests !== undefined) out.push(["request_rate", this.requests.usage(nowMs)]);
-    if (maxRetainedBytes && this.retained !== undefined) out.push(["retained_bytes", this.retained / maxRetainedBytes]);
+    const { connectionsPerSecond } = this.connectionSettings();
+    if (maxConnections !== undefined) out.push(reading("connections", this.connections.openConnections, maxConnections));
+    const connectionRate = this.connections.rateUsage(nowMs);
+    if (connectionRate !== undefined && connectionsPerSecond !== undefined) out.push({ kind: "cap", cap: "connection_rate", used: null, max: connectionsPerSecond, ratio: connectionRate });
+    if (this.requests !== undefined) out.push({ kind: "cap", cap: "request_rate", used: null, max: this.requests.ratePerSecond, ratio: this.requests.usage(nowMs) });
+    if (maxRetainedBytes !== undefined) out.push(reading("retained_bytes", this.retained ?? null, maxRetainedBytes));
+    return out;
+  }
+
+  /** The topic and partition caps that are set, counted upstream now (Metadata); used null when the cluster doesn't answer. */
+  async topicReadings(): Promise<CapReading[]> {
+    const { maxTopics, maxPartitions } = this.limits;
+    if (maxTopics === undefined && maxPartitions === undefined) return [];
+    const usage = await this.topicUsage().catch(() => undefined);
+    let partitions = 0;
+    for (const count of usage?.values() ?? []) partitions += count;
+    const out: CapReading[] = [];
+    if (maxTopics !== undefined) out.push(reading("topics", usage?.size ?? null, maxTopics));
+    if (maxPartitions !== undefined) out.push(reading("partitions", usage === undefined ? null : partitions, maxPartitions));
     return out;
   }
 
@@ -166,6 +185,22 @@ export class TenantCaps implements ConnectionAdmission {
       this.ctx.log.warn({ err }, "could not measure the retained bytes (DescribeLogDirs)");
     }
   }
+}
+
+/** A cap and its use, as GET …/usage answers it (src/control/schemas/usage.ts). */
+export interface CapReading {
+  readonly kind: "cap";
+  readonly cap: CapName | "request_rate";
+  /** A count or bytes; null for a rate (its ratio is its bucket's), or not measured yet. */
+  readonly used: number | null;
+  /** The cap; a rate is this instance's share. */
+  readonly max: number;
+  readonly ratio: number | null;
+}
+
+/** A counted cap's reading; a cap of 0 is reached from the start. */
+function reading(cap: CapName, used: number | null, max: number): CapReading {
+  return { kind: "cap", cap, used, max, ratio: used === null ? null : max === 0 ? 1 : used / max };
 }
 
 function rebucket(bucket: TokenBucket | undefined, rate: number | undefined, nowMs: number): TokenBucket | undefined {

@@ -123,7 +123,7 @@ export const metrics = {
   }),
   capUsage: new Gauge({
     name: "bulkhead_cap_usage_ratio",
-    help: "Each cap's use at scrape time (cap: connections = open / maxConnections; request_rate = the bucket, above 1 when clients are throttled; retained_bytes = last measured / maxRetainedBytes). Alert at 0.9",
+    help: "Each cap's use at scrape time (cap: connections = open / maxConnections; connection_rate and request_rate = the bucket, above 1 when connections wait or clients are throttled; retained_bytes = last measured / maxRetainedBytes). Alert at 0.9",
     labelNames: ["virtual_cluster", "cap"] as const,
     registers: [registry],
     collect() {

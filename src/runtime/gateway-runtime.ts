@@ -25,10 +25,10 @@ import type { TenantContext } from "../tenancy/rewrite.js";
 import { TopicIdMap } from "../tenancy/topic-ids.js";
 import { UpstreamConnector } from "../upstream/connector.js";
 import { Authorizer } from "../acl/authorizer.js";
-import { TenantByteRates } from "../limits/tenant-byte-rates.js";
+import { TenantByteRates, type ByteRateReading } from "../limits/tenant-byte-rates.js";
 import { ClientQuotaSync } from "../limits/client-quota-sync.js";
 import { pushDownClientId } from "../limits/quota-push-down.js";
-import { TenantCaps, type TenantCapsContext } from "../limits/tenant-caps.js";
+import { TenantCaps, type CapReading, type TenantCapsContext } from "../limits/tenant-caps.js";
 import { LogDirSizes } from "../limits/log-dir-sizes.js";
 import { fetchLogDirSizes, upstreamUsage } from "../limits/upstream-usage.js";
 import { SaslAuthenticator } from "../security/sasl-authenticator.js";
@@ -117,8 +117,17 @@ export class GatewayRuntime {
 
   /** The cap usage gauge asks this at scrape time. */
   private readonly capUsage: CapUsageSource = (set) => {
-    for (const [vc, caps] of this.caps) for (const [cap, ratio] of caps.usage()) set({ virtual_cluster: vc, cap }, ratio);
+    for (const [vc, caps] of this.caps) for (const { cap, ratio } of caps.usage()) if (ratio !== null) set({ virtual_cluster: vc, cap }, ratio);
   };
+
+  /** A virtual cluster's use of each configured limit, the gauges' numbers (the admin API's usage route); undefined: no such virtual cluster. */
+  async limitUsage(virtualCluster: string): Promise<(ByteRateReading | CapReading)[] | undefined> {
+    const rates = this.byteRates.get(virtualCluster);
+    const caps = this.caps.get(virtualCluster);
+    if (rates === undefined || caps === undefined) return undefined;
+    const nowMs = performance.now();
+    return [...rates.readings(nowMs), ...caps.usage(nowMs), ...(await caps.topicReadings())];
+  }
 
   get config(): GatewayConfig {
     if (this.configNow === undefined) throw new Error("the runtime has no config yet");

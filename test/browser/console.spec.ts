@@ -67,7 +67,8 @@ test.describe("console", () => {
 
   test("a platform token picks a virtual cluster from the list", async ({ signIn }) => {
     const page = await signIn(consoleUrl(), ops.token);
-    await expect(page.locator("main table tbody tr")).toHaveText([/^shop\tshared\t127\.0\.0\.1:\d+\t0\t/, /^other\tshared/], asShown);
+    // Highest usage: shop's only limit (every topic's produce rate) idle; other has none.
+    await expect(page.locator("main table tbody tr")).toHaveText([/^shop\tshared\t127\.0\.0\.1:\d+\t0\t.*\t0 % produce, busiest other topic$/, /^other\tshared.*\tno limits$/], asShown);
     await screenshot(page, "virtual-clusters");
     await page.getByRole("link", { name: "shop" }).click();
     await expect(page.getByTestId("current-vc")).toHaveText("shop", asShown);
@@ -213,6 +214,48 @@ test.describe("console", () => {
     await page.getByRole("link", { name: "ACLs, users, limits" }).click();
     await expect(page.locator("textarea[name=limits]")).toHaveValue(/topicByteRates/);
     await screenshot(page, "access");
+  });
+
+  test("ACLs, users, limits: usage against the configured limit; an operator adds and deletes an ACL rule in the table, a viewer only sees it", async ({ signIn }) => {
+    const shopAcls = "/api/v1/virtual-clusters/shop/acls";
+    const page = await signIn(consoleUrl(), team.token);
+    const asked: string[] = [];
+    page.on("dialog", (dialog) => asked.push(dialog.message()));
+    await page.getByRole("link", { name: "ACLs, users, limits" }).click();
+    // The configured limit (every topic's produce rate, 1 MiB/s), in the table the page refreshes.
+    await expect(page.locator(".usage table tbody tr")).toHaveText([/^produce, busiest other topic\t–\t1\.0 MiB\/s\s+\d+ %$/], asShown);
+
+    const form = page.locator("fieldset", { hasText: "Add a rule" });
+    await form.locator("input[name=acl-principal]").fill("User:analyst");
+    await form.locator("select[name=acl-resource-type]").selectOption("topic");
+    await form.locator("select[name=acl-pattern-type]").selectOption("prefixed");
+    await form.locator("input[name=acl-name]").fill("orders");
+    await form.locator("select[name=acl-operation]").selectOption("READ");
+    await form.getByRole("button", { name: "Add rule" }).click();
+    const rule = page.locator("main table tbody tr", { hasText: "User:analyst" });
+    await expect(rule).toHaveText(/^User:analyst\t\*\ttopic\tprefixed\torders\tREAD\tallow\s+Delete/, asShown);
+    expect(asked).toEqual([expect.stringContaining("has no ACLs yet")]); // turning ACLs on is asked first
+    expect(await call("GET", shopAcls, ops.token)).toMatchObject({
+      status: 200,
+      body: { acls: { rules: [{ principal: "User:analyst", host: "*", resourceType: "topic", patternType: "prefixed", name: "orders", operations: ["READ"], permission: "allow" }] } },
+    });
+    await screenshot(page, "access-acls");
+
+    // A viewer sees the rule, in dark mode, and no control to change it.
+    const viewerPage = await signIn(consoleUrl(), viewer.token, "dark");
+    await viewerPage.getByRole("link", { name: "ACLs, users, limits" }).click();
+    await expect(viewerPage.locator("main table tbody tr", { hasText: "User:analyst" })).toHaveText(/^User:analyst\t\*\ttopic\tprefixed\torders\tREAD\tallow$/, asShown);
+    await expect(viewerPage.locator(".usage table")).toContainText("1.0 MiB/s", asShown);
+    await expect(viewerPage.getByRole("button", { name: /^(Delete|Add rule)$/ })).toHaveCount(0);
+    await expect(viewerPage.locator("input[name=acl-principal]")).toHaveCount(0);
+    await screenshot(viewerPage, "access-viewer-dark");
+
+    await rule.getByRole("button", { name: "Delete" }).click();
+    await expect(rule).toHaveCount(0);
+    expect(asked[1]).toBe('Delete the ACL rule "allow User:analyst READ on topic orders (prefixed) from host *"? Requests it matched are decided by the remaining rules (no match: denied).');
+    expect(await call("GET", shopAcls, ops.token)).toMatchObject({ status: 200, body: { acls: { rules: [] } } });
+    // Back to no acls section at all, which the tests after this one count on (an empty one denies everything).
+    expect(await call("DELETE", shopAcls, ops.token)).toMatchObject({ status: 200 });
   });
 
   test("a tenant token cannot see the other tenant", async ({ signIn }) => {

@@ -1,12 +1,16 @@
-// ACLs, users and limits of a virtual cluster: shown as the config file writes them; an operator edits the ACLs and
-// limits as JSON (the API validates the whole config and answers every problem's path) and adds or removes users.
-import { useState } from "preact/hooks";
+// ACLs, users and limits of a virtual cluster, with its use of each limit. ACL rules are a table an operator adds to and
+// deletes from (acl-rules.tsx); the rest of the acls section and the limits are edited as JSON (the API validates the
+// whole config and answers every problem's path: a form for every limit key would be a second copy of the schema);
+// an operator adds and removes users.
+import { useEffect, useState } from "preact/hooks";
 import { call, enc } from "../api.js";
 import type { AclsAnswer, AclsSection, Changed, LimitsAnswer, LimitsSection, User, UserList } from "../api-types.js";
+import { AclRules } from "../acl-rules.js";
 import { Action, confirmed } from "../action.js";
 import type { PageContext } from "../context.js";
 import { Field, onValue, Table } from "../layout.js";
 import { settled, useApi } from "../queries.js";
+import { UsageTable } from "../usage-table.js";
 
 const NO_ACLS = "No ACLs: every principal that reaches this virtual cluster may do what the API policy allows. With an acls section (even {}), Kafka's rules apply and no matching rule means deny.";
 
@@ -18,11 +22,27 @@ export function AccessPage({ ctx }: { ctx: PageContext }) {
   return (
     <section>
       <h2>ACLs, users and limits</h2>
-      <JsonSection canEdit={ctx.canEdit} base={base} section="acls" title="ACLs" value={acls} none={NO_ACLS} />
+      <h3>ACL rules</h3>
+      {acls === null ? <p class="empty">{NO_ACLS}</p> : <p class="hint">{aclSettings(acls)}</p>}
+      <AclRules canEdit={ctx.canEdit} url={`${base}/acls`} base={base} acls={acls} />
+      <details>
+        <summary>The acls section as JSON{ctx.canEdit ? " (super users, allowIfNoAclFound, every rule)" : ""}</summary>
+        <JsonSection canEdit={ctx.canEdit} base={base} section="acls" title="ACLs" value={acls} none={NO_ACLS} />
+      </details>
       <Users canEdit={ctx.canEdit} url={`${base}/users`} users={users} />
+      <h3>Usage against limits</h3>
+      <p class="hint">On this gateway instance, refreshed every 5 s. A byte rate's use is its bucket: 100 % when a second's worth was just used, over 100 % while clients are throttled.</p>
+      <UsageTable vc={ctx.vc} />
       <JsonSection canEdit={ctx.canEdit} base={base} section="limits" title="Limits" value={limits} none="No limits." />
     </section>
   );
+}
+
+/** The acls section's keys besides its rules, in words. */
+function aclSettings(acls: AclsSection): string {
+  const supers = acls.superUsers ?? [];
+  const superUsers = supers.length === 0 ? "no super users" : `super users: ${supers.join(", ")}`;
+  return `${superUsers}; a request no rule matches is ${acls.allowIfNoAclFound === true ? "allowed (allowIfNoAclFound)" : "denied"}.`;
 }
 
 interface JsonSectionProps {
@@ -38,13 +58,16 @@ interface JsonSectionProps {
 
 /** A config section as JSON; an operator edits and saves it whole. */
 function JsonSection({ canEdit, base, section, title, value, none }: JsonSectionProps) {
-  const [text, setText] = useState(value === null ? "" : JSON.stringify(value, null, 2));
+  const written = value === null ? "" : JSON.stringify(value, null, 2);
+  const [text, setText] = useState(written);
+  // A change saved elsewhere (a rule added in the ACL table) shows here too.
+  useEffect(() => setText(written), [written]);
   const hint = value === null ? <p class="empty">{none}</p> : null;
   if (!canEdit) {
     return (
       <div>
         <h3>{title}</h3>
-        {hint ?? <pre>{JSON.stringify(value, null, 2)}</pre>}
+        {hint ?? <pre>{written}</pre>}
       </div>
     );
   }

@@ -13,6 +13,7 @@ import { messageSearchRoutes } from "./message-search.js";
 import { messageRoutes } from "./messages.js";
 import { physicalClusterRoutes } from "./physical-clusters.js";
 import { topicRoutes } from "./topics.js";
+import { usageRoutes } from "./usage.js";
 import { userRoutes } from "./users.js";
 import { virtualClusterRoutes } from "./virtual-clusters.js";
 import { whoamiRoutes } from "./whoami.js";
@@ -32,6 +33,7 @@ export const API_ROUTES: readonly RouteGroup[] = [
   messageSearchRoutes,
   connectionRoutes,
   bandwidthRoutes,
+  usageRoutes,
   consoleRoutes,
   whoamiRoutes,
 ];

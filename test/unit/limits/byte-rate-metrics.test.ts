@@ -86,4 +86,30 @@ describe("TenantByteRates: usage against each limit", () => {
     rates.forEachUsage(0, (scope, name, direction, usage) => seen.push(`${scope}/${name}/${direction}=${usage.toFixed(2)}`));
     expect(seen.sort()).toEqual(["principal/ANONYMOUS/produce=1.50", "tenant//produce=0.90", "topic/__max/produce=0.70", "topic/orders/fetch=0.50", "topic/orders/produce=0.00"]);
   });
+
+  it("lists every configured rate for the admin API: the gauge's usage, 0 for rates not used yet, none for pushed-down ones", () => {
+    const rates = new TenantByteRates(
+      {
+        tenantByteRate: { produce: 1000 },
+        topicByteRates: { default: { produce: 400 }, prefixes: {}, topics: { orders: { fetch: 100 } } },
+        principalByteRates: { principals: { alice: { fetch: 200 } } },
+      },
+      2,
+      undefined,
+      0,
+    );
+    rates.tenant.produce!.take(250, 0);
+    const shown = (r: ReturnType<typeof rates.readings>) => r.map((u) => `${u.scope}/${u.name}/${u.direction}=${u.ratio}@${u.max}`).sort();
+    expect(shown(rates.readings(0))).toEqual([
+      "principal/alice/fetch=0@100",
+      "tenant/null/produce=0.5@500",
+      "topic/null/produce=0@200",
+      "topic/orders/fetch=0@50",
+      "topic/orders/produce=0@200",
+    ]);
+    rates.topic("a", 0).produce!.take(100, 0);
+    expect(shown(rates.readings(0))).toContain("topic/null/produce=0.5@200");
+    const pushed = new TenantByteRates({ tenantByteRate: { produce: 1000, pushDown: true } }, 2, undefined, 0);
+    expect(pushed.readings(0)).toEqual([{ kind: "byteRate", scope: "tenant", name: null, direction: "produce", ratio: null, max: 1000, pushedDown: true }]);
+  });
 });
