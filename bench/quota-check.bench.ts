@@ -11,6 +11,7 @@ import { MetricsObserver } from "../src/observe/metrics-observer.js";
 import { ObserverSet } from "../src/observe/observer.js";
 import { ApiKey } from "../src/protocol/messages/index.js";
 import type { ProduceRequest } from "../src/protocol/messages/produce.js";
+import { recordBatch } from "../test/harness/record-batch.js";
 import { testEndpoint, testSession } from "../test/harness/session.js";
 import { runCases } from "./lib/report.js";
 
@@ -26,7 +27,8 @@ const rates = new TenantByteRates(
   },
   1,
 );
-const records = [Buffer.alloc(16 * 1024)];
+// A real batch (16 records of 1 KiB): the message counters read its header.
+const records = [recordBatch(Array.from({ length: 16 }, () => "x".repeat(1000)))];
 const message: ProduceRequest = {
   transactionalId: null,
   acks: -1,
@@ -51,7 +53,7 @@ const cases = [
   { name: "TokenBucket.take (one bucket)", check: () => void bucket.take(16 * 1024, ++clock) },
   { name: "clock read (performance.now)", check: () => void performance.now() },
   { name: "Produce check: 2 topics + principal + tenant", check: () => void bare.onRequest(request) },
-  { name: "Produce check + bytes-per-topic metrics", check: () => void withMetrics.onRequest(request) },
+  { name: "Produce check + bytes and records per topic metrics", check: () => void withMetrics.onRequest(request) },
 ];
 
 /** Heap bytes per call, measured over many calls between two full GCs (needs --expose-gc). */

@@ -13,6 +13,9 @@ export const count = (n: number, noun: string): string => `${n} ${noun}${n === 1
 
 export const rate = (n: number | null): string => (n === null ? "unlimited" : `${bytes(n)}/s`);
 
+/** Messages per second: whole numbers, with a decimal below 10 so a trickle doesn't show as 0. */
+export const perSecond = (n: number): string => `${n >= 10 ? Math.round(n) : Number(n.toFixed(1))}/s`;
+
 export function time(ms: number | string): string {
   return new Date(ms).toLocaleString(undefined, { dateStyle: "short", timeStyle: "medium" });
 }

@@ -64,8 +64,8 @@ export class AdminTenants {
     this.observer = {
       authorizationDenied: (session, api, resourceType) =>
         main.report({ kind: "authorizationDenied", virtualCluster: session.endpoint.virtualCluster, principal: session.principal?.name, api, resourceType }),
-      topicBytes: (session, topic, direction, bytes) => {
-        const charge = { kind: "charge", virtualCluster: session.endpoint.virtualCluster, principal: session.principal?.name, topic, direction, bytes } as const;
+      topicBytes: (session, topic, direction, bytes, records) => {
+        const charge = { kind: "charge", virtualCluster: session.endpoint.virtualCluster, principal: session.principal?.name, topic, direction, bytes, records } as const;
         main.ask(charge).then((ms) => session.mute(ms), () => undefined);
       },
     };

@@ -52,11 +52,11 @@ export class AdminWorkerHost {
   }
 
   /** Takes the bytes from the buckets the worker's session would take them from: the longest wait is the throttle. */
-  private charge({ virtualCluster, principal, topic, direction, bytes }: Extract<Question, { kind: "charge" }>): number {
+  private charge({ virtualCluster, principal, topic, direction, bytes, records }: Extract<Question, { kind: "charge" }>): number {
     const rates = this.state.byteRates(virtualCluster);
     if (rates === undefined) return 0;
     const session = this.session(virtualCluster, principal);
-    this.state.observer.topicBytes?.(session, topic, direction, bytes);
+    this.state.observer.topicBytes?.(session, topic, direction, bytes, records);
     const nowMs = performance.now();
     const buckets: [ByteLimitScope, TokenBucket | undefined][] = [
       ["topic", rates.topic(topic, nowMs)[direction]],

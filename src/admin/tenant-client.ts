@@ -42,7 +42,7 @@ export interface TenantClientOptions {
   readonly remoteAddress: string;
   /** Bytes per topic (the tenant's names) on the brokers' disks, each replica counted, measured at most `maxAgeMs` ago. */
   readonly topicSizes: (maxAgeMs: number) => Promise<ReadonlyMap<string, number>>;
-  /** Produced and fetched bytes per second per topic (the tenant's names), as the gateway measures them. */
+  /** Produced and fetched bytes and messages per second per topic (the tenant's names), as the gateway measures them. */
   readonly topicThroughput: () => Promise<ReadonlyMap<string, TopicThroughput>>;
   readonly timeoutMs?: number;
 }
@@ -50,6 +50,8 @@ export interface TenantClientOptions {
 export interface TopicThroughput {
   readonly produceBytesPerSecond: number;
   readonly fetchBytesPerSecond: number;
+  readonly produceMessagesPerSecond: number;
+  readonly fetchMessagesPerSecond: number;
 }
 
 /** A request waiting for its response on one upstream connection, in send order. */

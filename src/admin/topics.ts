@@ -4,7 +4,7 @@
 import { ErrorCode } from "../protocol/error-codes.js";
 import { ZERO_UUID } from "../tenancy/topic-ids.js";
 import { AdminError, check } from "./admin-error.js";
-import type { TenantClient } from "./tenant-client.js";
+import type { TenantClient, TopicThroughput } from "./tenant-client.js";
 import { fetchBrokerIds, fetchTopics, topicOnBroker, type TopicInfo } from "./topic-metadata.js";
 
 /** Versions: flexible ones that Kafka 3.x and 4.x both serve. */
@@ -27,16 +27,17 @@ const ADMIN_TIMEOUT_MS = 10_000;
 const PROPAGATION_TIMEOUT_MS = 10_000;
 const PROPAGATION_POLL_MS = 50;
 
-export interface TopicSummary {
+/** Record bytes and messages per second through the gateway come from the gateway's own counters. */
+export interface TopicSummary extends TopicThroughput {
   readonly name: string;
   readonly partitions: number;
   readonly replicationFactor: number;
   /** Bytes on the brokers' disks, every replica counted; null when the sizes could not be read. */
   readonly sizeBytes: number | null;
-  /** Record bytes per second through the gateway, from the gateway's own counters (0 when idle or not yet measured). */
-  readonly produceBytesPerSecond: number;
-  readonly fetchBytesPerSecond: number;
 }
+
+/** A topic's throughput when idle or not yet measured. */
+const IDLE: TopicThroughput = { produceBytesPerSecond: 0, fetchBytesPerSecond: 0, produceMessagesPerSecond: 0, fetchMessagesPerSecond: 0 };
 
 export interface TopicSpec {
   readonly name: string;
@@ -92,8 +93,7 @@ export async function listTopics(client: TenantClient): Promise<TopicSummary[]> 
     partitions: topic.partitions.length,
     replicationFactor: Math.max(0, ...topic.partitions.map((p) => p.replicas.length)),
     sizeBytes: sizes === undefined ? null : (sizes.get(topic.name) ?? 0),
-    produceBytesPerSecond: throughput.get(topic.name)?.produceBytesPerSecond ?? 0,
-    fetchBytesPerSecond: throughput.get(topic.name)?.fetchBytesPerSecond ?? 0,
+    ...(throughput.get(topic.name) ?? IDLE),
   }));
 }
 

@@ -27,13 +27,13 @@ export type FromWorker =
 export type Question =
   /** Bytes per topic (physical names) on the cluster's disks, at most `maxAgeMs` old (the runtime's LogDirSizes). */
   | { readonly kind: "topicSizes"; readonly cluster: string; readonly maxAgeMs: number }
-  /** Produced and fetched bytes per second per topic of the virtual cluster (the TopicThroughputMeter). */
+  /** Produced and fetched bytes and messages per second per topic of the virtual cluster (the TopicThroughputMeter). */
   | { readonly kind: "throughput"; readonly virtualCluster: string }
   /**
    * Record bytes an admin Produce sent or an admin Fetch brought: taken from the virtual cluster's byte-rate buckets
-   * (topic, principal, tenant) like a client's; the answer is the throttle in ms (0: none).
+   * (topic, principal, tenant) like a client's; the answer is the throttle in ms (0: none). `records` are counted too.
    */
-  | { readonly kind: "charge"; readonly virtualCluster: string; readonly principal: string | undefined; readonly topic: string; readonly direction: ByteDirection; readonly bytes: number };
+  | { readonly kind: "charge"; readonly virtualCluster: string; readonly principal: string | undefined; readonly topic: string; readonly direction: ByteDirection; readonly bytes: number; readonly records: number };
 
 export type Answer<Q extends Question> = Q extends { kind: "topicSizes" }
   ? ReadonlyMap<string, number>

@@ -16,7 +16,7 @@ import type { ByteDirection, ByteLimitScope, GatewayObserver } from "../observe/
 import type { FetchRequest, FetchResponse } from "../protocol/messages/fetch.js";
 import { ApiKey } from "../protocol/messages/index.js";
 import type { ProduceRequest, ProduceResponse } from "../protocol/messages/produce.js";
-import { recordsByteLength } from "../protocol/record-batch.js";
+import { recordCount, recordsByteLength } from "../protocol/record-batch.js";
 import type { Session } from "../session/session.js";
 import type { BucketPair, TenantByteRates } from "../limits/tenant-byte-rates.js";
 import type { TokenBucket } from "../limits/token-bucket.js";
@@ -100,7 +100,7 @@ export class ByteRateFilter implements Filter {
       total += bytes;
       const pair = this.topicOf(topic.name, topic.topicId, nowMs);
       if (pair === undefined) continue;
-      this.observer.topicBytes?.(session, pair.name, "produce", bytes);
+      this.observer.topicBytes?.(session, pair.name, "produce", bytes, recordsOf(topic.partitionData));
       throttle.take(pair.produce, bytes, nowMs, "topic", pair.name);
     }
     throttle.take(this.rates.principal(session.principal?.name, nowMs).produce, total, nowMs, "principal", undefined);
@@ -150,7 +150,7 @@ export class ByteRateFilter implements Filter {
       total += bytes;
       const pair = this.topicOf(topic.topic, topic.topicId, nowMs);
       if (pair === undefined) continue;
-      if (bytes > 0) this.observer.topicBytes?.(session, pair.name, "fetch", bytes);
+      if (bytes > 0) this.observer.topicBytes?.(session, pair.name, "fetch", bytes, recordsOf(topic.partitions));
       throttle.take(pair.fetch, bytes, nowMs, "topic", pair.name);
     }
     throttle.take(this.rates.principal(session.principal?.name, nowMs).fetch, total, nowMs, "principal", undefined);
@@ -171,6 +171,13 @@ export class ByteRateFilter implements Filter {
     session.mute(throttle.ms);
     this.observer.throttled?.(session, direction, throttle.scope, throttle.topic, throttle.ms);
   }
+}
+
+/** Records in a topic's partitions, from their batch headers; empty partitions (most of a Fetch's) cost nothing. */
+function recordsOf(partitions: readonly { records: Buffer | readonly Buffer[] | null }[]): number {
+  let records = 0;
+  for (const partition of partitions) if (recordsByteLength(partition.records) > 0) records += recordCount(partition.records);
+  return records;
 }
 
 /** The larger of the broker's throttle time and what is left of ours (`state`: when our wait ends). */

@@ -101,9 +101,14 @@ export const metrics = {
     help: "Record bytes per topic (record-batch sizes, never decompressed): produced by clients, or fetched to them",
     labelNames: ["virtual_cluster", "topic", "direction"] as const,
     registers: [registry],
-    collect() {
-      for (const flush of topicBytesSources) flush();
-    },
+    collect: flushTopicCounts,
+  }),
+  topicRecords: new Counter({
+    name: "bulkhead_topic_records_total",
+    help: "Records (messages) per topic, from the record-batch headers' counts (never decompressed): produced by clients, or fetched to them",
+    labelNames: ["virtual_cluster", "topic", "direction"] as const,
+    registers: [registry],
+    collect: flushTopicCounts,
   }),
   throttleSeconds: new Counter({
     name: "bulkhead_throttle_seconds_total",
@@ -162,8 +167,12 @@ export const metrics = {
   }),
 };
 
-/** Who adds the bytes per topic counted since the last scrape (the metrics observer: counting is a number add). */
+/** Who adds the bytes and records per topic counted since the last scrape (the metrics observer: counting is a number add). */
 export const topicBytesSources = new Set<() => void>();
+
+function flushTopicCounts(): void {
+  for (const flush of topicBytesSources) flush();
+}
 /** Who adds the requests and client bytes counted since the last scrape (the same: a number add per event). */
 export const pendingCountSources = new Set<() => void>();
 

@@ -60,8 +60,11 @@ export interface GatewayObserver {
    * "unfinished_request", or "evicted" to make room for another virtual cluster. sessionClosed follows.
    */
   connectionReaped?(session: Session, reason: string): void;
-  /** Record bytes of one topic in a Produce request or a Fetch response (`topic` as the tenant names it). */
-  topicBytes?(session: Session, topic: string, direction: ByteDirection, bytes: number): void;
+  /**
+   * Record bytes of one topic in a Produce request or a Fetch response (`topic` as the tenant names it), and the records
+   * in them (the batch headers' counts, never decompressed).
+   */
+  topicBytes?(session: Session, topic: string, direction: ByteDirection, bytes: number, records: number): void;
   /**
    * A byte-rate limit throttled a request for `ms` (KIP-219); `limit` says whose bucket set the time, and `topic` is
    * the topic when it was a topic's.
@@ -148,8 +151,8 @@ export class ObserverSet implements GatewayObserver {
   authorizationDenied(session: Session, api: string, resourceType: string): void {
     for (const o of this.by.authorizationDenied) o.authorizationDenied!(session, api, resourceType);
   }
-  topicBytes(session: Session, topic: string, direction: ByteDirection, bytes: number): void {
-    for (const o of this.by.topicBytes) o.topicBytes!(session, topic, direction, bytes);
+  topicBytes(session: Session, topic: string, direction: ByteDirection, bytes: number, records: number): void {
+    for (const o of this.by.topicBytes) o.topicBytes!(session, topic, direction, bytes, records);
   }
   throttled(session: Session, direction: ByteDirection, limit: ByteLimitScope, topic: string | undefined, ms: number): void {
     for (const o of this.by.throttled) o.throttled!(session, direction, limit, topic, ms);

@@ -4,6 +4,7 @@ import type { TaggedField } from "./tagged-field.js";
 export type { TaggedField } from "./tagged-field.js";
 
 const EMPTY = Buffer.alloc(0);
+const NO_CHUNKS: readonly Buffer[] = [];
 
 /**
  * Reads Kafka's wire types from one frame held as a list of chunks (as the socket delivered them;
@@ -14,11 +15,10 @@ const EMPTY = Buffer.alloc(0);
  * never copied, so record data passes through the gateway untouched.
  */
 export class Reader {
-  /** Total bytes of the frame. */
-  readonly length: number;
-  private readonly chunks: readonly Buffer[];
+  private total = 0;
+  private chunks: readonly Buffer[] = NO_CHUNKS;
   private index = 0;
-  private chunk: Buffer;
+  private chunk: Buffer = EMPTY;
   /** Read position inside `chunk`. */
   private off = 0;
   /** Absolute offset of `chunk`'s first byte. */
@@ -27,11 +27,21 @@ export class Reader {
   private readonly scratch = Buffer.allocUnsafe(16);
 
   constructor(input: Buffer | readonly Buffer[]) {
+    this.reset(input);
+  }
+
+  /** Starts over on `input`: one reader for many short reads (the per-topic record counts) allocates nothing. */
+  reset(input: Buffer | readonly Buffer[]): void {
     this.chunks = Buffer.isBuffer(input) ? [input] : input;
     let total = 0;
     for (const c of this.chunks) total += c.length;
-    this.length = total;
-    this.chunk = this.chunks.length > 0 ? this.chunks[0]! : EMPTY;
+    this.total = total;
+    this.seek(0);
+  }
+
+  /** Total bytes of the frame. */
+  get length(): number {
+    return this.total;
   }
 
   /** Bytes consumed so far. */
@@ -40,7 +50,7 @@ export class Reader {
   }
 
   get remaining(): number {
-    return this.length - this.chunkStart - this.off;
+    return this.total - this.chunkStart - this.off;
   }
 
   /** Moves to absolute `offset` (from the frame's start). */

@@ -19,6 +19,8 @@ import { Reader } from "./reader.js";
 /** Bytes before `batchLength` starts counting (baseOffset + batchLength). */
 export const LOG_OVERHEAD = 12;
 export const RECORD_BATCH_V2_HEADER_SIZE = 61;
+/** Where a v2 batch's recordCount is: its header's last field. */
+const RECORD_COUNT_OFFSET = RECORD_BATCH_V2_HEADER_SIZE - 4;
 /** Smallest legacy message on the wire (offset, size, crc, magic, attributes, [timestamp], key and value lengths). */
 const LEGACY_MESSAGE_MIN_SIZE = [LOG_OVERHEAD + 14, LOG_OVERHEAD + 22] as const;
 
@@ -63,8 +65,22 @@ export class RecordBatchCursor {
   trailingBytes = 0;
   readonly current = {} as RecordBatchHeader;
 
-  constructor(slices: Buffer | readonly Buffer[]) {
+  constructor(
+    slices: Buffer | readonly Buffer[],
+    /**
+     * Read only what counting needs (batchLength, sizeInBytes, magic, recordCount; the rest of `current` is left
+     * unset): the int64 fields are BigInts, and reading them is most of a batch's cost.
+     */
+    private readonly countsOnly = false,
+  ) {
     this.r = new Reader(slices);
+  }
+
+  /** Starts over on other slices (a cursor reused allocates nothing). */
+  reset(slices: Buffer | readonly Buffer[]): this {
+    this.r.reset(slices);
+    this.trailingBytes = 0;
+    return this;
   }
 
   /** Moves to the next complete batch; false at the end or at a partial trailing batch. */
@@ -75,7 +91,8 @@ export class RecordBatchCursor {
     if (left < LOG_OVERHEAD + 5) return this.partial(left);
     const start = r.offset;
     const h = this.current;
-    h.baseOffset = r.readInt64();
+    if (this.countsOnly) r.skip(8);
+    else h.baseOffset = r.readInt64();
     h.batchLength = r.readInt32();
     if (h.batchLength < 5) {
       throw new ProtocolError("ERR_PROTOCOL_INVALID_LENGTH", `record batch at byte ${start}: length ${h.batchLength}`);
@@ -87,6 +104,12 @@ export class RecordBatchCursor {
     if (h.magic === 2) {
       if (h.sizeInBytes < RECORD_BATCH_V2_HEADER_SIZE) {
         throw new ProtocolError("ERR_PROTOCOL_INVALID_LENGTH", `record batch at byte ${start}: ${h.sizeInBytes} bytes, shorter than its header`);
+      }
+      if (this.countsOnly) {
+        r.skip(RECORD_COUNT_OFFSET - (LOG_OVERHEAD + 5));
+        h.recordCount = r.readInt32();
+        r.skip(h.sizeInBytes - RECORD_BATCH_V2_HEADER_SIZE);
+        return true;
       }
       h.partitionLeaderEpoch = leaderEpochOrCrc;
       h.crc = r.readUint32();
@@ -166,6 +189,29 @@ export function summarizeRecords(slices: Buffer | readonly Buffer[] | null): Rec
     records += cursor.current.recordCount;
   }
   return { batches, records, bytes: recordsByteLength(slices), trailingBytes: cursor.trailingBytes };
+}
+
+const NO_SLICES: readonly Buffer[] = [];
+const COUNTING = new RecordBatchCursor(NO_SLICES, true);
+
+/**
+ * Records in a RECORDS field, from its batch headers (the per-topic message counters: every Produce and Fetch). Never
+ * throws: a malformed batch ends the count there, and the broker answers for it as it would without the gateway.
+ */
+export function recordCount(slices: Buffer | readonly Buffer[] | null): number {
+  if (slices === null) return 0;
+  // One cursor for every count: the walk is synchronous, and nothing is allocated per RECORDS field.
+  const cursor = COUNTING.reset(slices);
+  let records = 0;
+  try {
+    // A negative count is a malformed header, not fewer records: counters only go up.
+    while (cursor.next()) if (cursor.current.recordCount > 0) records += cursor.current.recordCount;
+  } catch (err) {
+    if (!(err instanceof ProtocolError)) throw err;
+  } finally {
+    cursor.reset(NO_SLICES); // holds on to no request's or response's buffers
+  }
+  return records;
 }
 
 /** Total bytes of a RECORDS field's slices (null counts as 0). */

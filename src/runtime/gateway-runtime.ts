@@ -73,8 +73,8 @@ export class GatewayRuntime {
   private caps = new Map<string, TenantCaps>();
   /** Per virtual cluster: its physical cluster now (a move drains its connections). */
   private tenants = new Map<string, PhysicalCluster>();
-  /** Topic throughput for the control plane's topic listings, from the gateway's own byte counters. */
-  private readonly throughput = new TopicThroughputMeter(metrics.topicBytes);
+  /** Topic throughput for the control plane's topic listings, from the gateway's own byte and record counters. */
+  private readonly throughput = new TopicThroughputMeter(metrics.topicBytes, metrics.topicRecords);
   /**
    * The control plane's tenant operations, run on the admin worker thread with its own tenant clients (built from each
    * config this runtime applies); byte-rate charges, log-dir sizes and topic throughput are answered from here.

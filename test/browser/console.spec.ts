@@ -101,6 +101,11 @@ test.describe("console", () => {
     await page.getByRole("link", { name: "← topics" }).click();
     await page.getByRole("searchbox", { name: "search topics" }).fill("ord");
     await expect(page.locator("main table tbody tr")).toHaveCount(1);
+    // Messages per second in and out, sortable like the other columns (a first click sorts largest first).
+    await page.getByRole("button", { name: "Messages in/s" }).click();
+    await expect(page.getByRole("button", { name: "Messages in/s ▼" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Messages out/s" })).toBeVisible();
+    await expect(page.locator("main table tbody tr")).toContainText("0/s\t0/s", asShown);
     await screenshot(page, "topics");
   });
 

@@ -72,7 +72,7 @@ describe("admin API: a tenant's topics, groups and messages", () => {
     await waitUntil(async () => (await call("GET", `${shop}/topics`, ops.token)).body.topics.length === 2, { what: "both topics listed" });
     const listed = await call("GET", `${shop}/topics`, ops.token);
     expect(listed.body.topics.map((t: { name: string }) => t.name)).toEqual(["orders", "team-a"]);
-    expect(listed.body.topics[0]).toMatchObject({ partitions: 2, replicationFactor, produceBytesPerSecond: 0 });
+    expect(listed.body.topics[0]).toMatchObject({ partitions: 2, replicationFactor, produceBytesPerSecond: 0, produceMessagesPerSecond: 0 });
     expect(await call("GET", `${shop}/topics`, viewer.token)).toMatchObject({ status: 200, body: { topics: [] } }); // no rule lets it describe any
     expect((await call("GET", `${shop}/topics`, team.token)).body.topics.map((t: { name: string }) => t.name)).toEqual(["team-a"]);
     expect((await call("GET", "/api/v1/virtual-clusters/other/topics", team.token)).status).toBe(404);

@@ -154,9 +154,19 @@ describe("tenant admin operations", () => {
     const orders = listed.find((t) => t.name === "orders")!;
     expect(orders).toMatchObject({ partitions: 3, replicationFactor });
     expect(orders.sizeBytes).toBeGreaterThan(0);
-    // Throughput is a rate between two listings: bytes produced through the gateway in between show up.
+    // Throughput is a rate between two listings: bytes and messages produced through the gateway in between show up.
     await producer.send({ topic: "orders", messages: [{ value: "x".repeat(10_000) }] });
-    await waitUntil(async () => (await listTopics(admin)).find((t) => t.name === "orders")!.produceBytesPerSecond > 0, { what: "produce throughput on orders", timeoutMs: 20_000 });
+    const produced = await waitUntil(async () => (await listTopics(admin)).find((t) => t.name === "orders" && t.produceBytesPerSecond > 0), { what: "produce throughput on orders", timeoutMs: 20_000 });
+    // One record over a window of at least a second (listings closer than that reuse the last rates).
+    expect(produced.produceMessagesPerSecond).toBeGreaterThan(0);
+    expect(produced.produceMessagesPerSecond).toBeLessThanOrEqual(1);
+    // The admin worker's reads count as fetched, bytes and messages alike.
+    const read = async () => {
+      for (const partition of [0, 1, 2]) await readMessages(admin, { topic: "orders", partition });
+      return (await listTopics(admin)).find((t) => t.name === "orders" && t.fetchMessagesPerSecond > 0);
+    };
+    const fetched = await waitUntil(read, { what: "fetch throughput on orders", timeoutMs: 20_000 });
+    expect(fetched.fetchBytesPerSecond).toBeGreaterThan(0);
 
     const created = await createTopic(admin, { name: "payments", partitions: 2, replicationFactor, configs: { "retention.ms": "3600000" } });
     expect(created).toMatchObject({ name: "payments", partitions: 2, replicationFactor });

@@ -5,7 +5,7 @@ import { call, enc } from "../api.js";
 import type { TopicConfig, TopicSummary } from "../api-types.js";
 import { Action, confirmed } from "../action.js";
 import type { PageContext } from "../context.js";
-import { bytes, rate } from "../format.js";
+import { bytes, perSecond, rate } from "../format.js";
 import { Field, onValue, Table } from "../layout.js";
 import { settled, useApi } from "../queries.js";
 import { go } from "../route.js";
@@ -18,6 +18,8 @@ const COLUMNS: readonly Column[] = [
   ["Size", "sizeBytes"],
   ["Produce", "produceBytesPerSecond"],
   ["Fetch", "fetchBytesPerSecond"],
+  ["Messages in/s", "produceMessagesPerSecond"],
+  ["Messages out/s", "fetchMessagesPerSecond"],
 ];
 
 export function TopicsPage({ ctx }: { ctx: PageContext }) {
@@ -49,7 +51,7 @@ function TopicList({ ctx }: { ctx: PageContext }) {
       {order.by === key ? (order.descending ? " ▼" : " ▲") : ""}
     </button>
   ));
-  const rows = shown.map((t) => [<a href={`#/vc/${enc(ctx.vc)}/topics/${enc(t.name)}`}>{t.name}</a>, t.partitions, t.replicationFactor, bytes(t.sizeBytes), rate(t.produceBytesPerSecond), rate(t.fetchBytesPerSecond)]);
+  const rows = shown.map((t) => [<a href={`#/vc/${enc(ctx.vc)}/topics/${enc(t.name)}`}>{t.name}</a>, t.partitions, t.replicationFactor, bytes(t.sizeBytes), rate(t.produceBytesPerSecond), rate(t.fetchBytesPerSecond), perSecond(t.produceMessagesPerSecond), perSecond(t.fetchMessagesPerSecond)]);
   return (
     <section>
       <h2>

@@ -13,7 +13,7 @@ import { virtualClusterParams } from "../schemas/shared.js";
 
 export const bandwidthRoutes: RouteGroup = (app, api) => {
   // Its own meter: the topic listing's readings and these don't shorten each other's intervals.
-  const meter = new TopicThroughputMeter(metrics.topicBytes);
+  const meter = new TopicThroughputMeter(metrics.topicBytes, metrics.topicRecords);
 
   app.get("/api/v1/virtual-clusters/:name/bandwidth", {
     config: { role: "viewer" },

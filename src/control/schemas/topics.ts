@@ -11,6 +11,8 @@ export const topicSummary = z.object({
   sizeBytes: z.number().nullable().describe("bytes on the brokers' disks, every replica counted; null when not readable"),
   produceBytesPerSecond: z.number(),
   fetchBytesPerSecond: z.number(),
+  produceMessagesPerSecond: z.number().describe("records produced per second through the gateway, from the batch headers' counts"),
+  fetchMessagesPerSecond: z.number().describe("records fetched per second through the gateway"),
 });
 export const topicList = z.object({ topics: z.array(topicSummary) });
 export const newTopic = z.strictObject({

@@ -11,18 +11,19 @@ function host(limits: object) {
   const rates = new TenantByteRates(limits as VirtualClusterLimits, 1);
   const seen: string[] = [];
   const observer: GatewayObserver = {
-    topicBytes: (s, topic, direction, bytes) => seen.push(`bytes ${s.endpoint.virtualCluster} ${s.principal?.name} ${topic} ${direction} ${bytes}`),
+    topicBytes: (s, topic, direction, bytes, records) => seen.push(`bytes ${s.endpoint.virtualCluster} ${s.principal?.name} ${topic} ${direction} ${bytes} ${records}`),
     throttled: (s, direction, limit, topic, ms) => seen.push(`throttled ${s.endpoint.virtualCluster} ${direction} ${limit} ${topic} ${ms > 0}`),
     authorizationDenied: (s, api, type) => seen.push(`denied ${s.endpoint.virtualCluster} ${s.principal?.name} ${api} ${type}`),
     capRefused: (vc, cap) => seen.push(`refused ${vc} ${cap}`),
   };
-  const counter = new Counter({ name: "topic_bytes_total", help: "test", labelNames: ["virtual_cluster", "topic", "direction"] as const, registers: [new Registry()] });
+  const counter = (name: string) => new Counter({ name, help: "test", labelNames: ["virtual_cluster", "topic", "direction"] as const, registers: [new Registry()] });
   const logDirs = new LogDirSizes(async () => new Map([["shop.orders", 42]]));
-  const h = new AdminWorkerHost({ byteRates: (vc) => (vc === "shop" ? rates : undefined), logDirs: (c) => (c === "shared" ? logDirs : undefined), throughput: new TopicThroughputMeter(counter), observer });
+  const h = new AdminWorkerHost({ byteRates: (vc) => (vc === "shop" ? rates : undefined), logDirs: (c) => (c === "shared" ? logDirs : undefined), throughput: new TopicThroughputMeter(counter("topic_bytes_total"), counter("topic_records_total")), observer });
   return { h, rates, seen };
 }
 
-const charge = (bytes: number, topic = "orders") => ({ kind: "charge", virtualCluster: "shop", principal: "alice", topic, direction: "fetch", bytes }) as const;
+/** An admin read of `bytes` in bytes/100 records. */
+const charge = (bytes: number, topic = "orders") => ({ kind: "charge", virtualCluster: "shop", principal: "alice", topic, direction: "fetch", bytes, records: bytes / 100 }) as const;
 
 describe("AdminWorkerHost", () => {
   it("takes an admin read from the virtual cluster's buckets like a client's, and answers the throttle", () => {
@@ -32,7 +33,7 @@ describe("AdminWorkerHost", () => {
     expect(ms).toBeGreaterThan(900);
     expect(ms).toBeLessThanOrEqual(1000);
     expect(rates.tenant.fetch!.usage(performance.now())).toBeGreaterThan(1); // the data plane's clients see the debt
-    expect(seen).toEqual(["bytes shop alice orders fetch 500", "bytes shop alice orders fetch 1500", "throttled shop fetch tenant undefined true"]);
+    expect(seen).toEqual(["bytes shop alice orders fetch 500 5", "bytes shop alice orders fetch 1500 15", "throttled shop fetch tenant undefined true"]);
   });
 
   it("names the topic whose bucket set the throttle", () => {

@@ -45,10 +45,10 @@ function setup(limits: object) {
   const t = tenant();
   const rates = new TenantByteRates(limitsOf(limits), 1, t);
   const throttled: Throttled[] = [];
-  const topicBytes: [string, ByteDirection, number][] = [];
+  const topicBytes: [string, ByteDirection, number, number][] = [];
   const observer: GatewayObserver = {
     throttled: (_s, direction, limit, topic, ms) => throttled.push({ direction, limit, topic, ms }),
-    topicBytes: (_s, topic, direction, bytes) => topicBytes.push([topic, direction, bytes]),
+    topicBytes: (_s, topic, direction, bytes, records) => topicBytes.push([topic, direction, bytes, records]),
   };
   const chain = createFilterChain({ endpoint: testSession().endpoint, addressMap: new BrokerAddressMap(async () => []), tenant: t, forwardable: TENANT_VERSION_RANGES, log: logger, byteRates: { rates, observer } });
   return { chain, rates, throttled, topicBytes };
@@ -143,7 +143,27 @@ describe("byte rates: Produce", () => {
     expect(throttleTimeMs).toBe(0);
     expect(muted).toBe(0);
     expect(throttled).toEqual([]);
-    expect(topicBytes).toEqual([["orders", "produce", 2000]]);
+    expect(topicBytes).toEqual([["orders", "produce", 2000, 1]]);
+  });
+
+  it("counts records per topic from the batch headers: several batches and partitions; a malformed batch counts none and still goes to the broker", async () => {
+    const { chain, topicBytes } = setup({ topicByteRates: { default: { produce: 1_000_000 } } });
+    const three = recordBatch(["a", "b", "c"]);
+    const garbage = Buffer.alloc(100, 0xff); // no batch: the broker answers CORRUPT_MESSAGE, as without the gateway
+    const request = frame(ApiKey.Produce, 9, {
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 30_000,
+      topicData: [
+        { name: "orders", partitionData: [{ index: 0, records: [Buffer.concat([three, recordBatch(["d"])])] }, { index: 1, records: [three] }] },
+        { name: "audit", partitionData: [{ index: 0, records: [garbage] }] },
+      ],
+    });
+    expect((await decide(chain, request)).kind).toBe("forward");
+    expect(topicBytes).toEqual([
+      ["orders", "produce", 2 * three.length + recordBatch(["d"]).length, 7],
+      ["audit", "produce", 100, 0],
+    ]);
   });
 
   it("throttles a request that pushes the topic's bucket into debt: throttle time = time to repay, and a mute as long", async () => {
@@ -193,7 +213,7 @@ describe("byte rates: Produce", () => {
     const session = testSession();
     const decision = await decide(chain, produce([[OUR_ID, 3000]], 13), session);
     expect(decision.kind).toBe("forward");
-    expect(topicBytes).toEqual([["orders", "produce", 3000]]);
+    expect(topicBytes).toEqual([["orders", "produce", 3000, 1]]);
     expect(session.mutedUntil.at(-1)! - Date.now()).toBeGreaterThan(1900);
   });
 
@@ -220,7 +240,7 @@ describe("byte rates: Fetch", () => {
     const response = decodedResponse<FetchResponse>(ApiKey.Fetch, 12, out!);
     expect(response.throttleTimeMs).toBeGreaterThan(1900);
     expect(response.responses[0]!.partitions[0]!.records).not.toBeNull(); // delayed, never dropped
-    expect(topicBytes).toEqual([["orders", "fetch", 3000]]);
+    expect(topicBytes).toEqual([["orders", "fetch", 3000, 1]]);
     expect(session.mutedUntil.at(-1)! - Date.now()).toBeGreaterThan(1900);
   });
 
@@ -270,7 +290,7 @@ describe("byte rates: Fetch", () => {
     const { request } = forwardedRequest(await decide(chain, frame(ApiKey.Fetch, 13, fetchRequest([OUR_ID], { sessionId: 0, sessionEpoch: -1 }, 13)), session));
     const out = chain.onResponse(session, request, fetchResponse([[OUR_ID, 3000]], 13));
     expect(decodedResponse<FetchResponse>(ApiKey.Fetch, 13, out!).throttleTimeMs).toBeGreaterThan(1900);
-    expect(topicBytes).toEqual([["orders", "fetch", 3000]]);
+    expect(topicBytes).toEqual([["orders", "fetch", 3000, 1]]);
   });
 
   it("leaves a tenant without limits alone: nothing changed, nothing muted", async () => {

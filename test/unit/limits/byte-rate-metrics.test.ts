@@ -1,4 +1,4 @@
-// The byte-rate metrics: bytes and throttle time per topic with bounded labels (the most recently active topics of a
+// The byte-rate metrics: bytes, records and throttle time per topic with bounded labels (the most recently active topics of a
 // virtual cluster, the rest as "__other"), and each bucket's usage against its limit for alerting.
 import { describe, expect, it, vi } from "vitest";
 import { TenantByteRates } from "../../../src/limits/tenant-byte-rates.js";
@@ -35,33 +35,39 @@ describe("TopicLabels", () => {
 });
 
 describe("MetricsObserver: byte-rate metrics", () => {
-  async function value(metric: "topicBytes" | "throttleSeconds", labels: Record<string, string>): Promise<number | undefined> {
+  async function value(metric: "topicBytes" | "topicRecords" | "throttleSeconds", labels: Record<string, string>): Promise<number | undefined> {
     const { values } = await metrics[metric].get();
     return values.find((v) => Object.entries(labels).every(([k, l]) => (v.labels as Record<string, unknown>)[k] === l))?.value;
   }
 
-  it("counts bytes per topic and throttle seconds per limit, direction and topic", async () => {
+  it("counts bytes and records per topic and throttle seconds per limit, direction and topic", async () => {
     const observer = new MetricsObserver();
     const session = testSession(testEndpoint("metrics-vc"));
-    observer.topicBytes(session, "orders", "produce", 1000);
-    observer.topicBytes(session, "orders", "produce", 500);
-    observer.topicBytes(session, "orders", "fetch", 7);
+    observer.topicBytes(session, "orders", "produce", 1000, 10);
+    observer.topicBytes(session, "orders", "produce", 500, 5);
+    observer.topicBytes(session, "orders", "fetch", 7, 1);
     observer.throttled(session, "produce", "topic", "orders", 1500);
     observer.throttled(session, "fetch", "tenant", undefined, 250);
     expect(await value("topicBytes", { virtual_cluster: "metrics-vc", topic: "orders", direction: "produce" })).toBe(1500);
     expect(await value("topicBytes", { virtual_cluster: "metrics-vc", topic: "orders", direction: "fetch" })).toBe(7);
+    expect(await value("topicRecords", { virtual_cluster: "metrics-vc", topic: "orders", direction: "produce" })).toBe(15);
+    expect(await value("topicRecords", { virtual_cluster: "metrics-vc", topic: "orders", direction: "fetch" })).toBe(1);
+    // Counted once: a second scrape adds nothing new.
+    expect(await value("topicRecords", { virtual_cluster: "metrics-vc", topic: "orders", direction: "produce" })).toBe(15);
     expect(await value("throttleSeconds", { virtual_cluster: "metrics-vc", direction: "produce", limit: "topic", topic: "orders" })).toBe(1.5);
     expect(await value("throttleSeconds", { virtual_cluster: "metrics-vc", direction: "fetch", limit: "tenant", topic: "" })).toBe(0.25);
   });
 
-  it("keeps topic labels bounded: past 50 topics of a virtual cluster, bytes go to __other", async () => {
+  it("keeps topic labels bounded: past 50 topics of a virtual cluster, bytes and records go to __other", async () => {
     const observer = new MetricsObserver();
     const session = testSession(testEndpoint("many-topics-vc"));
-    for (let i = 0; i < 60; i++) observer.topicBytes(session, `t${i}`, "produce", 1);
-    const { values } = await metrics.topicBytes.get();
-    const ours = values.filter((v) => v.labels.virtual_cluster === "many-topics-vc" && v.labels.direction === "produce");
-    expect(ours.filter((v) => v.labels.topic !== OTHER_TOPICS)).toHaveLength(50);
-    expect(ours.find((v) => v.labels.topic === OTHER_TOPICS)?.value).toBe(10);
+    for (let i = 0; i < 60; i++) observer.topicBytes(session, `t${i}`, "produce", 1, 2);
+    for (const [counter, other] of [[metrics.topicBytes, 10], [metrics.topicRecords, 20]] as const) {
+      const { values } = await counter.get();
+      const ours = values.filter((v) => v.labels.virtual_cluster === "many-topics-vc" && v.labels.direction === "produce");
+      expect(ours.filter((v) => v.labels.topic !== OTHER_TOPICS)).toHaveLength(50);
+      expect(ours.find((v) => v.labels.topic === OTHER_TOPICS)?.value).toBe(other);
+    }
   });
 });
 

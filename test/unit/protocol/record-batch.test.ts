@@ -3,6 +3,7 @@ import { ProtocolError } from "../../../src/protocol/errors.js";
 import {
   readRecordBatchHeaders,
   RecordBatchCursor,
+  recordCount,
   recordsByteLength,
   summarizeRecords,
 } from "../../../src/protocol/record-batch.js";
@@ -153,6 +154,29 @@ describe("record batch peek", () => {
     expect(() => readRecordBatchHeaders(bad)).toThrow(ProtocolError);
     bad.writeInt32BE(-3, 8);
     expect(() => readRecordBatchHeaders(bad)).toThrow(ProtocolError);
+  });
+
+  it("counts records across batches from the headers, wherever the slices are cut (mid-header too)", () => {
+    const three = Buffer.concat([gzipTxn, zstdControl, batchV2({ baseOffset: 104n, attributes: 0, recordCount: 500, bodyBytes: 7 })]);
+    expect(recordCount(three)).toBe(504);
+    for (let cut = 0; cut <= three.length; cut++) expect(recordCount(chunkEvery(three, cut))).toBe(504);
+    // Three slices, each boundary inside a header: the count field itself (bytes 57-60 of a batch) split too.
+    const second = gzipTxn.length;
+    expect(recordCount([three.subarray(0, 59), three.subarray(59, second + 58), three.subarray(second + 58)])).toBe(504);
+    expect(recordCount(null)).toBe(0);
+    expect(recordCount([])).toBe(0);
+    // Legacy message sets: one record per message (a compressed wrapper counts as one).
+    expect(recordCount(Buffer.from(legacyMessageSet(["a", "b", "c"])))).toBe(3);
+  });
+
+  it("counts what precedes a partial or malformed batch, and never throws or goes negative", () => {
+    expect(recordCount(Buffer.concat([gzipTxn, zstdControl.subarray(0, 60)]))).toBe(3);
+    const bad = Buffer.from(twoBatches);
+    bad.writeInt32BE(20, gzipTxn.length + 8); // the second batch shorter than its header
+    expect(recordCount(bad)).toBe(3);
+    const negative = Buffer.from(twoBatches);
+    negative.writeInt32BE(-9, 57);
+    expect(recordCount(negative)).toBe(1);
   });
 
   it("walks batches one at a time with the cursor", () => {
