@@ -5,8 +5,8 @@
 import { LRUCache } from "lru-cache";
 import type { LogDirSizes } from "../limits/log-dir-sizes.js";
 import type { TenantByteRates } from "../limits/tenant-byte-rates.js";
-import type { TokenBucket } from "../limits/token-bucket.js";
-import type { ByteLimitScope, GatewayObserver } from "../observe/observer.js";
+import { Throttle } from "../limits/throttle.js";
+import type { GatewayObserver } from "../observe/observer.js";
 import { ListenerEndpoint } from "../session/endpoint.js";
 import { Session } from "../session/session.js";
 import { ADMIN_CLIENT_ID } from "./tenant-client.js";
@@ -58,18 +58,12 @@ export class AdminWorkerHost {
     const session = this.session(virtualCluster, principal);
     this.state.observer.topicBytes?.(session, topic, direction, bytes, records);
     const nowMs = performance.now();
-    const buckets: [ByteLimitScope, TokenBucket | undefined][] = [
-      ["topic", rates.topic(topic, nowMs)[direction]],
-      ["principal", rates.principal(principal, nowMs)[direction]],
-      ["tenant", rates.tenant[direction]],
-    ];
-    let longest: { ms: number; scope: ByteLimitScope } = { ms: 0, scope: "tenant" };
-    for (const [scope, bucket] of buckets) {
-      const ms = bucket?.take(bytes, nowMs) ?? 0;
-      if (ms > longest.ms) longest = { ms, scope };
-    }
-    if (longest.ms > 0) this.state.observer.throttled?.(session, direction, longest.scope, longest.scope === "topic" ? topic : undefined, longest.ms);
-    return longest.ms;
+    const throttle = new Throttle();
+    throttle.take(rates.topic(topic, nowMs)[direction], bytes, nowMs, "topic", topic);
+    throttle.take(rates.principal(principal, nowMs)[direction], bytes, nowMs, "principal", undefined);
+    throttle.take(rates.tenant[direction], bytes, nowMs, "tenant", undefined);
+    if (throttle.ms > 0) this.state.observer.throttled?.(session, direction, throttle.scope, throttle.topic, throttle.ms);
+    return throttle.ms;
   }
 
   private session(virtualCluster: string, principal: string | undefined): Session {

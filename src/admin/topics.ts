@@ -115,7 +115,7 @@ export async function createTopic(client: TenantClient, spec: TopicSpec): Promis
   check(result.errorCode, `create topic ${spec.name}`, result.errorMessage);
   const partitions = result.numPartitions ?? -1;
   await untilEveryBrokerShows(client, spec.name, (errorCode, topic) => isReady(errorCode, topic, partitions));
-  return { name: spec.name, topicId: result.topicId, partitions: result.numPartitions ?? -1, replicationFactor: result.replicationFactor ?? -1 };
+  return { name: spec.name, topicId: result.topicId, partitions, replicationFactor: result.replicationFactor ?? -1 };
 }
 
 /** Grows the topic to `totalPartitions` partitions (Kafka never shrinks one). */

@@ -12,54 +12,18 @@
 //    request-wide maxBytes and minBytes are lowered, so the broker sends one batch at most (KIP-74 still lets a
 //    large first batch through) and the response then throttles.
 // Without debt, a Fetch's maxBytes is still lowered to what its buckets hold, so one response can't overshoot far.
-import type { ByteDirection, ByteLimitScope, GatewayObserver } from "../observe/observer.js";
+import type { ByteDirection, GatewayObserver } from "../observe/observer.js";
 import type { FetchRequest, FetchResponse } from "../protocol/messages/fetch.js";
 import { ApiKey } from "../protocol/messages/index.js";
 import type { ProduceRequest, ProduceResponse } from "../protocol/messages/produce.js";
 import { recordCount, recordsByteLength } from "../protocol/record-batch.js";
 import type { Session } from "../session/session.js";
 import type { BucketPair, TenantByteRates } from "../limits/tenant-byte-rates.js";
-import type { TokenBucket } from "../limits/token-bucket.js";
+import { Throttle } from "../limits/throttle.js";
 import { CONTINUE, Interest, type Filter, type FilterRequest, type FilterResponse, type RequestVerdict } from "./filter.js";
 
 /** Fetch v7 (KIP-227) brought sessions. */
 const FIRST_SESSION_VERSION = 7;
-
-/** The throttle a request ends up with, and whose bucket set it (reused: the filter is synchronous). */
-class Throttle {
-  ms = 0;
-  scope: ByteLimitScope = "tenant";
-  topic: string | undefined = undefined;
-
-  /** The fewest tokens of the buckets looked at (Fetch requests): what a response may bring. */
-  available = Number.POSITIVE_INFINITY;
-
-  reset(): this {
-    this.ms = 0;
-    this.topic = undefined;
-    this.available = Number.POSITIVE_INFINITY;
-    return this;
-  }
-
-  /** Looks at a bucket without taking from it: its debt, if any, and what it holds. */
-  look(bucket: TokenBucket | undefined, nowMs: number, scope: ByteLimitScope, topic: string | undefined): void {
-    if (bucket === undefined) return;
-    this.take(bucket, 0, nowMs, scope, topic);
-    const available = bucket.available(nowMs);
-    if (available < this.available) this.available = available;
-  }
-
-  /** Takes `bytes` from `bucket` (if the direction is limited) and keeps the longest wait. */
-  take(bucket: TokenBucket | undefined, bytes: number, nowMs: number, scope: ByteLimitScope, topic: string | undefined): void {
-    if (bucket === undefined) return;
-    const ms = bucket.take(bytes, nowMs);
-    if (ms > this.ms) {
-      this.ms = ms;
-      this.scope = scope;
-      this.topic = topic;
-    }
-  }
-}
 
 export class ByteRateFilter implements Filter {
   readonly name = "byte-rates";
