@@ -5,7 +5,7 @@
 // Env: BULKHEAD_BENCH_BOOTSTRAP (use a running cluster instead of starting 3 brokers), BULKHEAD_KAFKA_VERSION,
 //   BULKHEAD_BENCH_RECORDS (300000), BULKHEAD_BENCH_RECORD_SIZE (1024), BULKHEAD_BENCH_ROUNDS (2),
 //   BULKHEAD_BENCH_PARTITIONS (6), BULKHEAD_BENCH_WARMUP_RECORDS (200000: fewer left the brokers warming up into round 2),
-//   BULKHEAD_BENCH_PRODUCER_PROPS ("k=v k=v", added to acks=all), BULKHEAD_BENCH_CPU_PROF=1 (the gateway writes a
+//   BULKHEAD_BENCH_PRODUCER_PROPS ("k=v k=v", over acks=all; "acks=1" sets acks), BULKHEAD_BENCH_CPU_PROF=1 (the gateway writes a
 //   V8 CPU profile to .cache/bench-profiles/), BULKHEAD_BENCH_GATEWAY_NODE_FLAGS (more node flags for the gateway
 //   child, e.g. "--perf-basic-prof" to read its threads with `perf`), BULKHEAD_BENCH_GATEWAY_NICE (diagnostic: run
 //   the gateway at another scheduling priority, e.g. -10), BULKHEAD_BENCH_ACLS=1 (the gateway enforces ACLs: 1,000
@@ -55,6 +55,10 @@ function producerPropsFromEnv(): Record<string, string> {
     props[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return props;
+}
+/** The producer's acks: all, unless BULKHEAD_BENCH_PRODUCER_PROPS sets it. */
+function producerAcks(): string {
+  return settings.producerProps.acks ?? "all";
 }
 /** Which code was measured: the commit, and "-dirty" when the working tree differs from it. */
 function sourceRevision(): string {
@@ -225,7 +229,7 @@ function summarize(results: readonly RunResult[], gatewayPid: number, idleCpuMsP
   };
   const direct = row("direct");
   const gateway = row("gateway");
-  console.log(`\n## Summary (mean of ${settings.rounds} round(s); ${settings.records} records of ${settings.recordSize} B, acks=all; MB = MiB as the tools print it)`);
+  console.log(`\n## Summary (mean of ${settings.rounds} round(s); ${settings.records} records of ${settings.recordSize} B, acks=${producerAcks()}; MB = MiB as the tools print it)`);
   console.log("| target | produce rec/s | produce MB/s | produce p50 / p99 ms | consume rec/s (fetch) | consume MB/s (fetch) | consume rec/s (incl. group join) |");
   console.log("|---|---:|---:|---:|---:|---:|---:|");
   for (const [name, r] of [["direct", direct], ["gateway", gateway]] as const) {
@@ -279,7 +283,7 @@ function summarizeProxies(results: readonly RunResult[], targets: readonly Targe
   const directProduce = mean(direct.map((r) => r.produce.mbPerSec));
   const directConsume = mean(direct.map((r) => r.consume.fetchMbPerSec));
   const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-  console.log(`\n## Proxies side by side (same run; produce acks=all; consume MB/s of the fetch phase; CPU = the proxy process's user + system)`);
+  console.log(`\n## Proxies side by side (same run; produce acks=${producerAcks()}; consume MB/s of the fetch phase; CPU = the proxy process's user + system)`);
   console.log("| target | produce MB/s | produce / direct | produce CPU ms/MiB | consume MB/s | consume / direct | consume CPU ms/MiB |");
   console.log("|---|---:|---:|---:|---:|---:|---:|");
   for (const target of targets) {
