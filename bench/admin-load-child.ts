@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import { YamlFileStore } from "../src/config/yaml-file-store.js";
 import { createToken } from "../src/control/auth.js";
 import { startGateway } from "../src/gateway.js";
+import { tuneHeapGrowth } from "../src/runtime/heap-tuning.js";
 import { freePort, freePortRange } from "../test/harness/gateway.js";
 
 export interface AdminLoadChildOptions {
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   );
   const store = new YamlFileStore(file);
   const { config, text } = await store.read();
+  tuneHeapGrowth(); // as the CLI does
   const gateway = await startGateway(config, { store: { store, text } });
   process.on("message", (message: { kind: string }) => {
     if (message.kind === "stop") void gateway.close(0).then(() => process.exit(0));

@@ -3,6 +3,7 @@
 // It calls the production startGateway() with a config built for the bench (no test taps).
 import { metrics } from "../src/observe/metrics.js";
 import { startGateway } from "../src/gateway.js";
+import { tuneHeapGrowth } from "../src/runtime/heap-tuning.js";
 import type { ChildMessage, GatewayChildOptions, ParentMessage } from "./lib/gateway-ipc.js";
 import { freePortRange, parseHostPorts, testGatewayConfig, testVirtualCluster } from "../test/harness/gateway.js";
 import type { VirtualClusterConfig } from "../src/config/types.js";
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
   // bench reaches: the cost of the checks alone (bench/RESULTS.md, byte-rate limits).
   const limits = process.env.BULKHEAD_BENCH_LIMITS === "1" ? NEVER_REACHED : undefined;
   const config = testGatewayConfig([{ name: "bench", bootstrap: parseHostPorts(options.kafkaBootstrap) }], [{ ...virtualCluster, acls, limits }]);
+  tuneHeapGrowth(); // as the CLI does
   const gateway = await startGateway(config);
 
   process.on("message", (message: ParentMessage) => {

@@ -99,6 +99,8 @@ async function start(file: string): Promise<number | undefined> {
   exitOnUncaught();
 
   // Loaded here, not at the top, so check-config/--help/--version never load the data plane.
+  const { tuneHeapGrowth } = await import("./runtime/heap-tuning.js");
+  tuneHeapGrowth();
   const { startGateway } = await import("./gateway.js");
   // Also starts the control server on control.listen, with the admin API and reloads when the file changes.
   const gateway = await startGateway(config, { store: { store, text } });
