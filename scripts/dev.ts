@@ -14,6 +14,7 @@ import { makeTestCertificates } from "./tls/certificates.js";
 import { YamlFileStore } from "../src/config/yaml-file-store.js";
 import { createToken } from "../src/control/auth.js";
 import { startGateway } from "../src/gateway.js";
+import { tuneHeapGrowth } from "../src/runtime/heap-tuning.js";
 import { applyLogLevel } from "../src/log.js";
 import { startKafka } from "./kafka/launcher.js";
 
@@ -81,6 +82,7 @@ const stopKafkaOnError = async (err: unknown): Promise<never> => {
 };
 const { config, text } = await store.read().catch(stopKafkaOnError);
 applyLogLevel(config.log.level);
+tuneHeapGrowth(); // as the CLI does
 const gateway = await startGateway(config, { store: { store, text } }).catch(stopKafkaOnError);
 
 const control = `${gateway.controlAddress.host}:${gateway.controlAddress.port}`;
