@@ -4,6 +4,10 @@
 // (bench/admin-load-child.ts); a raw Kafka connection through it sends one Produce (acks=1, one small record) after
 // another to the partition leader and times each; a worker thread generates the admin load, so neither client shares
 // an event loop with the other. Phases alternate ABBA (quiet, admin, admin, quiet, ...) to spread drift over both.
+// Each Produce through the gateway alternates with the same Produce sent to the leader directly, on a connection of
+// its own: the lag requests make the broker (and, on 2 cores, the probe's core) busier too, and the direct probe shows
+// how much of the rise is theirs. The verdict compares the two rises: the gateway's p99 must not rise by more than 10 %
+// beyond the direct path's.
 //
 // Env: BULKHEAD_BENCH_BOOTSTRAP (use a running cluster instead of starting one broker), BULKHEAD_KAFKA_VERSION,
 //   BULKHEAD_ADMIN_LOAD_RATE (200 requests/s), BULKHEAD_ADMIN_LOAD_PHASE_S (10), BULKHEAD_ADMIN_LOAD_ROUNDS (2: each
@@ -59,6 +63,10 @@ const ROUTES: Record<string, (control: string, groups: string[]) => [string, str
   health: (control) => [`http://${control}/`, ["healthz"]],
 };
 
+/** The two ways the probe's Produce goes: through the gateway, and to the leader directly. */
+type ProbePath = "gateway" | "direct";
+type ProbeLatencies = Record<ProbePath, number[]>;
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -68,10 +76,9 @@ async function main(): Promise<void> {
   if (pinned) pinProcess(process.pid, LOAD_CPU); // the broker, the gateway child and their threads inherit it
   const external = process.env.BULKHEAD_BENCH_BOOTSTRAP?.trim();
   const kafka = external ? { bootstrap: external, version: kafkaVersionFromEnv(), stop: async () => {} } : await startKafka({ brokers: 1 });
-  const direct = new Kafka({ clientId: "admin-load", brokers: kafka.bootstrap.split(","), logLevel: logLevel.NOTHING }).admin();
-  await direct.connect();
-  const nodeIds = (await direct.describeCluster()).brokers.map((b) => b.nodeId);
-  await direct.disconnect();
+  const directAdmin = new Kafka({ clientId: "admin-load", brokers: kafka.bootstrap.split(","), logLevel: logLevel.NOTHING }).admin();
+  await directAdmin.connect();
+  const nodeIds = (await directAdmin.describeCluster()).brokers.map((b) => b.nodeId);
 
   const childOptions: AdminLoadChildOptions = { bootstrap: kafka.bootstrap, nodeIds, prefix: PREFIX };
   const child = fork(fileURLToPath(new URL("./admin-load-child.ts", import.meta.url)), [JSON.stringify(childOptions)], {
@@ -94,25 +101,37 @@ async function main(): Promise<void> {
     for (const groupId of groups) await tenant.setOffsets({ groupId, topic: TOPIC, partitions: [{ partition: 0, offset: "0" }] });
     const leader = (await tenant.fetchTopicMetadata({ topics: [TOPIC] })).topics[0]!.partitions[0]!.leader;
     await tenant.disconnect();
+    const leaderBroker = (await directAdmin.describeCluster()).brokers.find((b) => b.nodeId === leader)!;
 
     // The gateway's broker port of the leader: bootstrap port + 1 + (node id - lowest node id).
     const [host, port] = ready.bootstrap.split(":") as [string, string];
-    const producer = await RawKafkaConnection.connect(`${host}:${Number(port) + 1 + leader - Math.min(...nodeIds)}`, "admin-load-latency");
-    const produce = completeRequest(ApiKey.Produce, 9, {
-      transactionalId: null,
-      acks: 1,
-      timeoutMs: 5_000,
-      topicData: [{ name: TOPIC, partitionData: [{ index: 0, records: [recordBatch(["x".repeat(100)])] }] }],
-    });
-    const timedPhase = async (): Promise<number[]> => {
-      const latencies: number[] = [];
+    const probes = {
+      gateway: await RawKafkaConnection.connect(`${host}:${Number(port) + 1 + leader - Math.min(...nodeIds)}`, "admin-load-latency"),
+      direct: await RawKafkaConnection.connect(`${leaderBroker.host}:${leaderBroker.port}`, "admin-load-latency-direct"),
+    };
+    const produceTo = (topic: string) =>
+      completeRequest(ApiKey.Produce, 9, {
+        transactionalId: null,
+        acks: 1,
+        timeoutMs: 5_000,
+        topicData: [{ name: topic, partitionData: [{ index: 0, records: [recordBatch(["x".repeat(100)])] }] }],
+      });
+    const produces = { gateway: produceTo(TOPIC), direct: produceTo(PREFIX + TOPIC) };
+    const timeOne = async (path: ProbePath): Promise<number> => {
+      const start = performance.now();
+      const response = await probes[path].send<{ responses: { partitionResponses: { errorCode: number }[] }[] }>(ApiKey.Produce, 9, produces[path]);
+      const ms = performance.now() - start;
+      const errorCode = response.responses[0]!.partitionResponses[0]!.errorCode;
+      if (errorCode !== 0) throw new Error(`Produce ${path} failed with error code ${errorCode}`);
+      return ms;
+    };
+    /** One Produce through the gateway, then one direct, and again, for a phase: both paths see the same moments. */
+    const timedPhase = async (): Promise<ProbeLatencies> => {
+      const latencies: ProbeLatencies = { gateway: [], direct: [] };
       const end = performance.now() + PHASE_MS;
       while (performance.now() < end) {
-        const start = performance.now();
-        const response = await producer.send<{ responses: { partitionResponses: { errorCode: number }[] }[] }>(ApiKey.Produce, 9, produce);
-        latencies.push(performance.now() - start);
-        const errorCode = response.responses[0]!.partitionResponses[0]!.errorCode;
-        if (errorCode !== 0) throw new Error(`Produce failed with error code ${errorCode}`);
+        latencies.gateway.push(await timeOne("gateway"));
+        latencies.direct.push(await timeOne("direct"));
       }
       return latencies;
     };
@@ -135,41 +154,51 @@ async function main(): Promise<void> {
     await timedPhase();
     await adminPhase();
     const loadBefore = loadavg();
-    const quiet: number[] = [];
-    const busy: number[] = [];
+    const quiet: ProbeLatencies = { gateway: [], direct: [] };
+    const busy: ProbeLatencies = { gateway: [], direct: [] };
     const rows: string[] = [];
-    const row = (kind: string, latencies: number[], extra = "") => {
+    const cells = (latencies: number[]) => {
       const sorted = [...latencies].sort((a, b) => a - b);
-      rows.push(`| ${kind} | ${latencies.length} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${extra} |`);
+      return `${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)}`;
+    };
+    const row = (kind: string, latencies: ProbeLatencies, extra = "") =>
+      rows.push(`| ${kind} | ${latencies.gateway.length} | ${cells(latencies.gateway)} | ${cells(latencies.direct)} | ${extra} |`);
+    const add = (into: ProbeLatencies, from: ProbeLatencies) => {
+      into.gateway.push(...from.gateway);
+      into.direct.push(...from.direct);
     };
     for (let round = 0; round < ROUNDS; round++) {
       for (const kind of ["quiet", "admin", "admin", "quiet"] as const) {
         if (kind === "quiet") {
           const latencies = await timedPhase();
-          quiet.push(...latencies);
+          add(quiet, latencies);
           row("quiet", latencies);
         } else {
           const { latencies, load } = await adminPhase();
-          busy.push(...latencies);
+          add(busy, latencies);
           row("admin", latencies, `${(load.ok / load.seconds).toFixed(0)} ok/s, ${load.failed} failed`);
         }
       }
     }
     const loadAfter = loadavg();
     const p99 = (values: number[]) => percentile([...values].sort((a, b) => a - b), 99);
-    const p50 = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
-    const ratio = p99(busy) / p99(quiet);
+    const gatewayRise = p99(busy.gateway) / p99(quiet.gateway);
+    const directRise = p99(busy.direct) / p99(quiet.direct);
+    const beyondDirect = gatewayRise / directRise;
     const route = routeKind === "lag" ? `the groups describe route (${GROUPS} groups)` : `the ${routeKind} route`;
     console.log(`\nKafka ${kafka.version} (${nodeIds.length} broker(s)), admin load ${RATE}/s on ${route}, ${ROUNDS} ABBA rounds of ${PHASE_MS / 1000} s phases`);
     if (pinned) console.log(`pinned: the gateway's main thread on cpu ${PROXY_CPU}, everything else of this run on cpu ${LOAD_CPU}`);
     console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}\n`);
-    console.log("| phase | requests | p50 ms | p99 ms | admin API |\n|---|---|---|---|---|");
+    console.log("| phase | requests (each path) | gateway p50 ms | gateway p99 ms | direct p50 ms | direct p99 ms | admin API |\n|---|---|---|---|---|---|---|");
     for (const line of rows) console.log(line);
-    console.log(`| **all quiet** | ${quiet.length} | ${p50(quiet).toFixed(2)} | ${p99(quiet).toFixed(2)} | |`);
-    console.log(`| **all admin** | ${busy.length} | ${p50(busy).toFixed(2)} | ${p99(busy).toFixed(2)} | |`);
-    console.log(`\np99 with admin load / without: ${ratio.toFixed(3)} (${ratio <= 1.1 ? "within" : "NOT within"} 10 %)`);
-    await producer.close();
+    console.log(`| **all quiet** | ${quiet.gateway.length} | ${cells(quiet.gateway)} | ${cells(quiet.direct)} | |`);
+    console.log(`| **all admin** | ${busy.gateway.length} | ${cells(busy.gateway)} | ${cells(busy.direct)} | |`);
+    console.log(`\np99 with admin load / without: through the gateway ${gatewayRise.toFixed(3)}, direct ${directRise.toFixed(3)}`);
+    console.log(`the gateway's rise beyond the direct path's: ${beyondDirect.toFixed(3)} (${beyondDirect <= 1.1 ? "within" : "NOT within"} 10 %)`);
+    await probes.gateway.close();
+    await probes.direct.close();
   } finally {
+    await directAdmin.disconnect();
     await worker?.terminate();
     child.send({ kind: "stop" });
     await new Promise((resolve) => child.once("exit", resolve));

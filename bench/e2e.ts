@@ -13,11 +13,14 @@
 //   topic, the principal and the tenant, never reached: what the checks cost), BULKHEAD_BENCH_KROXYLICIOUS=off (no
 //   Kroxylicious peers; without a Java 21+ JDK they are skipped, saying so), BULKHEAD_BENCH_JAVA_HOME (the JDK for
 //   Kroxylicious; else JAVA_HOME, the java on PATH, /usr/lib/jvm/*), BULKHEAD_BENCH_PIN=1 (taskset: the proxies on
-//   cpu 0, the brokers and clients on cpu 1).
+//   cpu 0, the brokers and clients on cpu 1), BULKHEAD_BENCH_SMALL_RATE (5000) and BULKHEAD_BENCH_SMALL_SECONDS (10): the
+//   small-requests phase after each consume (Produce requests of one record, acks=1, at that rate; bench/lib/small-requests.ts),
+//   BULKHEAD_BENCH_SMALL=off skips it.
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg, setPriority, totalmem } from "node:os";
 import { randomBytes } from "node:crypto";
 import { startKafka } from "../scripts/kafka/launcher.js";
+import { runSmallRequests, type SmallRequestsResult } from "./lib/small-requests.js";
 import { kafkaVersionFromEnv } from "../scripts/kafka/fetch.js";
 import { kafkajsClient } from "../test/harness/clients.js";
 import { freePortRange } from "../test/harness/gateway.js";
@@ -44,6 +47,8 @@ const settings = {
   partitions: intFromEnv("BULKHEAD_BENCH_PARTITIONS", 6),
   warmupRecords: intFromEnv("BULKHEAD_BENCH_WARMUP_RECORDS", 200_000),
   producerProps: producerPropsFromEnv(),
+  /** The small-requests phase (bench/lib/small-requests.ts): Produce requests of one record per second, for seconds. */
+  small: process.env.BULKHEAD_BENCH_SMALL === "off" ? undefined : { rate: intFromEnv("BULKHEAD_BENCH_SMALL_RATE", 5_000), seconds: intFromEnv("BULKHEAD_BENCH_SMALL_SECONDS", 10) },
 };
 
 /** BULKHEAD_BENCH_PRODUCER_PROPS="batch.size=131072 linger.ms=10": extra producer properties for every run. */
@@ -90,6 +95,8 @@ interface RunResult {
   /** Gateway CPU and bytes during each phase (also sampled for direct runs: should stay near zero). */
   produceGateway: PhaseUsage;
   consumeGateway: PhaseUsage;
+  /** The small-requests phase, unless BULKHEAD_BENCH_SMALL=off: latencies, and the proxy's CPU during it. */
+  small?: { result: SmallRequestsResult; proxyCpuMs: number; gateway: PhaseUsage };
 }
 
 interface PhaseUsage {
@@ -161,16 +168,25 @@ async function runOne(
   const [s1, c1] = [await timedSample(gateway), await proxyCpuMs()];
   const consume = await runConsumerPerf(version, { bootstrap, topic, records: settings.records, group: `${topic}-group` });
   const [s2, c2] = [await timedSample(gateway), await proxyCpuMs()];
-  const result = {
+  const result: RunResult = {
     round, target, produce, consume, produceGateway: usageBetween(s0, s1), consumeGateway: usageBetween(s1, s2),
     proxyCpuMs: { produce: c1 - c0, consume: c2 - c1 },
   };
+  if (settings.small !== undefined) {
+    const small = await runSmallRequests(bootstrap, topic, settings.small.rate, settings.small.seconds, settings.recordSize);
+    const [s3, c3] = [await timedSample(gateway), await proxyCpuMs()];
+    result.small = { result: small, proxyCpuMs: c3 - c2, gateway: usageBetween(s2, s3) };
+  }
   console.log(
     `round ${round} ${target.padEnd(7)}: produce ${fmt(produce.recordsPerSec, 0)} rec/s ${fmt(produce.mbPerSec, 1)} MB/s p99 ${produce.p99Ms} ms; ` +
       `consume ${fmt(consume.fetchRecordsPerSec, 0)} rec/s ${fmt(consume.fetchMbPerSec, 1)} MB/s (fetch phase), ` +
       `${fmt(consume.recordsPerSec, 0)} rec/s with group join; gateway cpu ${fmt(result.produceGateway.cpuMs, 0)} + ${fmt(result.consumeGateway.cpuMs, 0)} ms; ` +
       `producer request latency ${fmt(metric(produce, "request-latency-avg"), 1)} ms, request ${fmt(metric(produce, "request-size-avg") / 1024, 1)} KiB (avg)` +
-      (target.startsWith("kroxylicious") ? `; its cpu ${fmt(result.proxyCpuMs.produce, 0)} + ${fmt(result.proxyCpuMs.consume, 0)} ms` : ""),
+      (target.startsWith("kroxylicious") ? `; its cpu ${fmt(result.proxyCpuMs.produce, 0)} + ${fmt(result.proxyCpuMs.consume, 0)} ms` : "") +
+      (result.small === undefined
+        ? ""
+        : `; small requests ${fmt(result.small.result.answered / result.small.result.seconds, 0)}/s, p50 ${fmt(result.small.result.p50Ms, 2)} / p99 ${fmt(result.small.result.p99Ms, 2)} ms, ` +
+          `proxy cpu ${fmt(result.small.proxyCpuMs, 0)} ms`),
   );
   return result;
 }
@@ -305,6 +321,40 @@ function summarizeProxies(results: readonly RunResult[], targets: readonly Targe
       .map((r) => `${fmt(r.proxyCpuMs.produce / payloadMiB(r.produce.records), 2)}/${fmt(r.proxyCpuMs.consume / r.consume.mb, 2)}`);
     console.log(`${target} CPU ms/MiB per round (produce/consume): ${perRound.join(", ")}`);
   }
+  summarizeSmallRequests(results, targets);
+}
+
+/**
+ * The small-requests phase side by side: answers per second, the proxy's CPU per second of it and relative to
+ * Kroxylicious passthrough's, the latency percentiles (medians over the rounds) and what each proxy adds to direct's.
+ */
+function summarizeSmallRequests(results: readonly RunResult[], targets: readonly Target[]): void {
+  if (settings.small === undefined) return;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const of = (target: Target) => {
+    const rs = results.filter((r) => r.target === target && r.small !== undefined).map((r) => r.small!);
+    return {
+      perSec: mean(rs.map((s) => s.result.answered / s.result.seconds)),
+      cpuMsPerSec: rs.reduce((n, s) => n + s.proxyCpuMs, 0) / rs.reduce((n, s) => n + s.result.seconds, 0),
+      p50: median(rs.map((s) => s.result.p50Ms)),
+      p99: median(rs.map((s) => s.result.p99Ms)),
+      requests: rs.reduce((n, s) => n + s.gateway.requests, 0) / rs.reduce((n, s) => n + s.result.seconds, 0),
+    };
+  };
+  const direct = of("direct");
+  const peer = targets.includes("kroxylicious-passthrough") ? of("kroxylicious-passthrough") : undefined;
+  console.log(`\n## Small requests (${settings.small.rate}/s Produce requests of one ${settings.recordSize} B record, acks=1, ${settings.small.seconds} s per round; p50/p99 = medians over the rounds)`);
+  console.log("| target | answered/s | proxy CPU ms per s | CPU / kroxylicious-passthrough | p50 ms | p99 ms | added p50 / p99 ms |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  for (const target of targets) {
+    const r = of(target);
+    const proxied = target !== "direct";
+    console.log(
+      `| ${target} | ${fmt(r.perSec, 0)} | ${proxied ? fmt(r.cpuMsPerSec, 1) : "-"} | ${proxied && peer ? fmt(r.cpuMsPerSec / peer.cpuMsPerSec, 2) : "-"} | ` +
+        `${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${proxied ? `${fmt(r.p50 - direct.p50, 2)} / ${fmt(r.p99 - direct.p99, 2)}` : "-"} |`,
+    );
+  }
+  console.log(`gateway requests per second in that phase (its own counter): ${fmt(of("gateway").requests, 0)}`);
 }
 
 /**
