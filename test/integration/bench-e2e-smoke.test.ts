@@ -27,6 +27,13 @@ function proxyRow(output: string, target: string): number[] {
   return m.slice(1).map((v) => (v === "-" ? Number.NaN : Number(v.replaceAll(",", ""))));
 }
 
+/** One row of the small-requests table: answers/s, proxy CPU ms per s, CPU relative to Kroxylicious, p50, p99 (NaN for "-"). */
+function smallRequestsRow(output: string, target: string): number[] {
+  const m = new RegExp(String.raw`^\| ${target} \| ${Array(5).fill(NUMBER).join(String.raw` \| `)} \| [^|]+ \|$`, "m").exec(output.slice(output.indexOf("## Small requests")));
+  if (!m) throw new Error(`no "${target}" row in the bench's small-requests table:\n${output.slice(-3000)}`);
+  return m.slice(1).map((v) => (v === "-" ? Number.NaN : Number(v.replaceAll(",", ""))));
+}
+
 async function listTopics(bootstrap: string): Promise<string[]> {
   const admin = kafkajsClient(bootstrap, "bench-smoke").admin();
   await admin.connect();
@@ -57,6 +64,9 @@ describe("npm run bench:e2e, smoke run", () => {
         BULKHEAD_BENCH_ROUNDS: "1",
         BULKHEAD_BENCH_PARTITIONS: "3",
         BULKHEAD_BENCH_KROXYLICIOUS: "", // never "off" here, whatever the caller's environment says
+        BULKHEAD_BENCH_SMALL: "",
+        BULKHEAD_BENCH_SMALL_RATE: "500",
+        BULKHEAD_BENCH_SMALL_SECONDS: "2",
       },
     }).catch((err: unknown) => {
       const e = err as { stdout?: string; stderr?: string; message: string };
@@ -86,6 +96,18 @@ describe("npm run bench:e2e, smoke run", () => {
     expect(newTopics).toContainEqual(expect.stringMatching(/^bench\.bench-\w+-1-gateway$/));
   });
 
+  test("reports the small-requests phase: every request answered, the gateway's CPU and the latency it adds", () => {
+    const [directAnswered, , , directP50] = smallRequestsRow(output, "direct");
+    const [answered, cpuMsPerSecond, , p50, p99] = smallRequestsRow(output, "gateway");
+    expect(directAnswered).toBe(500);
+    expect(answered).toBe(500);
+    expect(directP50).toBeGreaterThan(0);
+    expect(p50).toBeGreaterThan(0);
+    expect(p99).toBeGreaterThanOrEqual(p50!);
+    expect(cpuMsPerSecond).toBeGreaterThan(0);
+    expect(output).toMatch(/^gateway requests per second in that phase \(its own counter\): [\d,]+$/m);
+  });
+
   // One test either way (nothing is reported skipped): the peers' rows where a Java 21+ JDK is found, else the
   // bench's line saying why it left them out.
   test(`reports Kroxylicious in passthrough and multi-tenant mode, or says why it can't${noJdk === undefined ? "" : ` (here: ${noJdk})`}`, () => {
@@ -101,6 +123,9 @@ describe("npm run bench:e2e, smoke run", () => {
       expect(consumeRatio, target).toBeGreaterThan(0);
       expect(produceCpu, target).toBeGreaterThan(0);
       expect(consumeCpu, target).toBeGreaterThan(0);
+      const [answered, smallCpu] = smallRequestsRow(output, target);
+      expect(answered, target).toBe(500);
+      expect(smallCpu, target).toBeGreaterThan(0);
     }
     // Passthrough leaves names alone; the multi-tenant filter prefixes them with its virtual cluster's name.
     expect(newTopics).toContainEqual(expect.stringMatching(/^bench-\w+-1-kroxylicious-passthrough$/));
