@@ -134,7 +134,8 @@ function walkStruct<L extends string>(
         if (walkStruct(node.children, item, visit, result)) result.changes++;
         else items[kept++] = item;
       }
-      items.length = kept;
+      // Setting length is a runtime call even when nothing changes (2 % of a small Produce's CPU): only on a drop.
+      if (kept !== items.length) items.length = kept;
     } else if (node.array) {
       const items = value as EntityValue[];
       let kept = 0;
@@ -150,7 +151,7 @@ function walkStruct<L extends string>(
         }
         items[kept++] = items[i]!;
       }
-      items.length = kept;
+      if (kept !== items.length) items.length = kept;
     } else {
       const answer = visit(value as EntityValue, node.label!, obj);
       if (answer === DROP_ELEMENT) drop = true;
