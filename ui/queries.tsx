@@ -6,7 +6,8 @@ import { get } from "./api.js";
 import { ErrorView } from "./error-view.js";
 
 export const queryClient = new QueryClient({
-  // An API error is an answer (403, 404, a bad filter), not a hiccup worth retrying: it is shown at once.
+  // An API error is an answer (403, 404, a bad filter), not a hiccup worth retrying: it is shown at once (a 429 is
+  // sent again in api.ts, after its Retry-After).
   defaultOptions: { queries: { retry: false } },
 });
 
