@@ -9,8 +9,9 @@ import type { ControlApi } from "./control/control-api.js";
 import { EventLog } from "./control/event-log.js";
 import { ConfigHistory } from "./control/history.js";
 import { watchConfigFile } from "./control/reload-triggers.js";
-import { startControlServer, type ControlServer } from "./control/server.js";
+import { ControlHost, type MainControlState } from "./control/control-host.js";
 import { childLogger } from "./log.js";
+import { metrics } from "./observe/metrics.js";
 import { MetricsObserver } from "./observe/metrics-observer.js";
 import { ObserverSet, type GatewayObserver } from "./observe/observer.js";
 import { GatewayRuntime, type ApplyResult } from "./runtime/gateway-runtime.js";
@@ -77,6 +78,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     return result;
   };
   let controlApi: ControlApi | undefined;
+  let controlState: MainControlState | undefined;
   let stopWatching = () => {};
   if (options.store && stateDir !== undefined && events !== undefined) {
     const history = new ConfigHistory(stateDir, config.control.keepVersions ?? 100);
@@ -84,7 +86,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const configs = new ConfigService(options.store.store, { text: options.store.text, config }, apply, history, audit, events, childLogger({ component: "config" }));
     await configs.recordStartup();
     controlApi = { configs, events, tenantOperations: runtime.admin, sessions: () => runtime.sessions(), limitUsage: (vc) => runtime.limitUsage(vc) };
-    runtime.admin.start();
+    controlState = { configs, events, sessions: () => runtime.sessions(), limitUsage: (vc) => runtime.limitUsage(vc) };
+    configs.onInstalled = (snapshot) => runtime.admin.controlInstalled(snapshot);
     stopWatching = watchConfigFile(options.store.store.name, (trigger) => configs.reload(trigger, trigger), log);
   }
   const endpoints = (): GatewayEndpoint[] =>
@@ -101,9 +104,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     const probes = runtime.connectors().map((connector) => connector.probe());
     return (await Promise.all(probes)).some(Boolean);
   };
-  let control: ControlServer;
+  // The control server runs on the admin worker thread; what its routes read of this thread's state, this answers.
+  const controlHost = new ControlHost({ isReady, registry: metrics.registry, state: controlState });
+  let controlAddress: HostPort;
   try {
-    control = await startControlServer({ listen: config.control.listen, isReady, api: controlApi });
+    const snapshot = controlState && { text: controlState.configs.text, config: controlState.configs.config };
+    controlAddress = await runtime.admin.serveControl({ listen: config.control.listen, metricsContentType: metrics.registry.contentType, snapshot }, controlHost);
   } catch (err) {
     stopWatching();
     await events?.close();
@@ -116,7 +122,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       return endpoints();
     },
     runtime,
-    controlAddress: control.address,
+    controlAddress,
     connectionCount: () => runtime.connections().length,
     isReady,
     apply,
@@ -134,7 +140,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         await Promise.race([runtime.drain(), timedOut]);
         clearTimeout(timer);
         runtime.closeAll("gateway shutdown");
-        await control.close();
+        await runtime.admin.stopServing();
         await events?.close();
         log.info("gateway closed");
       })();

@@ -5,16 +5,23 @@
 // data plane shares (answer: byte-rate charges, log-dir sizes, topic throughput); what its chains report goes to
 // `report`. An operation without an answer in `timeoutMs` fails with a 504; a worker that has said nothing for that
 // long while busy is taken for stuck and ended; a worker that ends fails what it had in flight with a 503, and the
-// next operation starts a new one.
+// next operation starts a new one. Once serveControl() has put the control server on the worker, a worker that ends
+// is started again at once, and its control server binds the same port (the data plane's thread never notices).
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
-import type { GatewayConfig } from "../config/types.js";
+import type { ConfigSnapshot } from "../config/store.js";
+import type { GatewayConfig, HostPort } from "../config/types.js";
+import type { ControlHost } from "../control/control-host.js";
+import { receivedFailure, sendableFailure } from "../control/failure-transfer.js";
+import type { ControlServing } from "./admin-worker.js";
 import type { Principal } from "../session/session.js";
 import { AdminError } from "./admin-error.js";
 import type { AdminArgs, AdminOperation, AdminResult } from "./operations.js";
 import { receivedError, withBuffers, type FromWorker, type Question, type ToWorker, type WorkerEvent } from "./worker-protocol.js";
 
 export const DEFAULT_OPERATION_TIMEOUT_MS = 60_000;
+/** A worker serving the control port that ended is started again after this (not in a tight loop if it keeps failing). */
+const RESTART_DELAY_MS = 100;
 
 export interface AdminThreadOptions {
   /** Answers a question of the worker from the main thread's state. */
@@ -42,6 +49,11 @@ export class AdminThread {
   private closed = false;
   /** The config in force; none before the runtime's first apply. */
   private config: GatewayConfig | undefined;
+  /** Set by serveControl: the control server the worker runs, and the main thread's side of it. */
+  private control: { serving: ControlServing; host: ControlHost } | undefined;
+  /** Waiting for the worker's control server to listen (serveControl), or to stop (stopServing). */
+  private onListening: ((address: HostPort | Error) => void) | undefined;
+  private onStopped: (() => void) | undefined;
 
   constructor(private readonly options: AdminThreadOptions) {}
 
@@ -64,6 +76,52 @@ export class AdminThread {
   /** Starts the worker now rather than on the first operation (a gateway with the admin API on: no cold first request). */
   start(): void {
     if (!this.closed && this.config !== undefined) this.started(this.config);
+  }
+
+  /**
+   * Starts the worker with the control server on it, answering its routes' questions with `host`; resolves with the
+   * bound address. From then on, a worker that ends is started again with the server on the same port.
+   */
+  serveControl(serving: ControlServing, host: ControlHost): Promise<HostPort> {
+    if (this.closed || this.config === undefined) return Promise.reject(new Error("the gateway is not running"));
+    if (this.control !== undefined) return Promise.reject(new Error("the control server is already served"));
+    this.control = { serving, host };
+    const worker = this.worker;
+    this.worker = undefined;
+    void worker?.terminate(); // started without the server: the next one has it
+    return new Promise<HostPort>((resolve, reject) => {
+      this.onListening = (address) => {
+        if (address instanceof Error) {
+          this.control = undefined;
+          reject(address);
+          return;
+        }
+        // A restarted worker binds the port this one got (listen.port 0 picks one only once).
+        this.control = { serving: { ...serving, listen: address }, host };
+        resolve(address);
+      };
+      this.started(this.config!);
+    });
+  }
+
+  /** The config document in force changed: the control server's copy follows. */
+  controlInstalled(snapshot: ConfigSnapshot): void {
+    if (this.control === undefined) return;
+    this.control = { ...this.control, serving: { ...this.control.serving, snapshot } };
+    this.post({ kind: "controlSnapshot", snapshot });
+  }
+
+  /** Stops the control server (its open connections closed); the worker keeps running the tenant operations. */
+  async stopServing(): Promise<void> {
+    const worker = this.worker;
+    this.control = undefined;
+    if (worker === undefined) return;
+    await new Promise<void>((resolve) => {
+      this.onStopped = resolve;
+      worker.once("exit", () => resolve());
+      worker.postMessage({ kind: "stopServing" } satisfies ToWorker);
+    });
+    this.onStopped = undefined;
   }
 
   has(virtualCluster: string): boolean {
@@ -104,15 +162,18 @@ export class AdminThread {
   private started(config: GatewayConfig): Worker {
     if (this.worker !== undefined) return this.worker;
     const url = this.options.workerUrl ?? new URL(`./admin-worker.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url);
-    const worker = new Worker(url.pathname.endsWith(".ts") ? throughTsx(url) : url, { workerData: { config, connectTimeoutMs: this.options.connectTimeoutMs } });
+    const workerData = { config, connectTimeoutMs: this.options.connectTimeoutMs, control: this.control?.serving };
+    const worker = new Worker(url.pathname.endsWith(".ts") ? throughTsx(url) : url, { workerData });
     worker.unref(); // the gateway's sockets keep the process alive, not the worker
     worker.on("message", (message: FromWorker) => this.onMessage(worker, message));
     worker.on("error", (err) => this.options.log.error({ err }, "the admin worker failed"));
     worker.on("exit", (code) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
-      if (!this.closed) this.options.log.error({ code }, "the admin worker stopped: the next tenant operation starts a new one");
       this.failAll(`the admin worker stopped (exit code ${code}); try again`);
+      if (this.closed) return;
+      this.options.log.error({ code }, `the admin worker stopped: ${this.control ? "starting a new one with the control server" : "the next tenant operation starts a new one"}`);
+      this.restartServing();
     });
     this.worker = worker;
     return worker;
@@ -130,16 +191,30 @@ export class AdminThread {
       case "event":
         this.options.report(message.event);
         return;
+      case "listening":
+        this.options.log.info({ ...message.address }, "control plane listening (admin worker)");
+        this.onListening?.(message.address);
+        this.onListening = undefined;
+        return;
+      case "serveFailed":
+        this.onListening?.(receivedFailure(message.error));
+        if (this.onListening === undefined) this.options.log.error({ reason: message.error }, "the admin worker's control server could not listen");
+        this.onListening = undefined;
+        return;
+      case "stopped":
+        this.onStopped?.();
+        return;
       case "ask": {
         const { id } = message;
         const reply = (answer: ToWorker) => {
           if (this.worker === worker) worker.postMessage(answer);
         };
+        const { question } = message;
         Promise.resolve()
-          .then(() => this.options.answer(message.question))
+          .then(() => (question.kind === "control" ? this.controlHost().answer(question.method, question.args) : this.options.answer(question)))
           .then(
             (value) => reply({ kind: "answer", id, value }),
-            (err: unknown) => reply({ kind: "answer", id, error: err instanceof Error ? err.message : String(err) }),
+            (err: unknown) => reply({ kind: "answer", id, error: sendableFailure(err) }),
           );
       }
     }
@@ -154,12 +229,26 @@ export class AdminThread {
     return running;
   }
 
+  private controlHost(): ControlHost {
+    if (this.control === undefined) throw new Error("the control server is not served");
+    return this.control.host;
+  }
+
   private restart(worker: Worker, why: string): void {
     if (this.worker !== worker) return;
-    this.options.log.error(`the admin worker ${why}: ending it; the next tenant operation starts a new one`);
+    this.options.log.error(`the admin worker ${why}: ending it; ${this.control ? "starting a new one" : "the next tenant operation starts a new one"}`);
     this.worker = undefined;
     this.failAll(`the admin worker ${why}`);
     void worker.terminate();
+    this.restartServing();
+  }
+
+  /** With the control server on the worker, a new worker brings the control port back. */
+  private restartServing(): void {
+    if (this.control === undefined) return;
+    setTimeout(() => {
+      if (!this.closed && this.control !== undefined && this.worker === undefined && this.config !== undefined) this.started(this.config);
+    }, RESTART_DELAY_MS);
   }
 
   private failAll(why: string): void {

@@ -1,7 +1,9 @@
 // The messages between the gateway's main thread (admin-thread.ts) and the admin worker (admin-worker.ts). All are
 // structured-clonable: the config as data, an operation by name with its arguments, errors as their fields. A Buffer
 // crosses as a plain Uint8Array, so each side turns those back into Buffers (withBuffers) before use.
-import type { GatewayConfig } from "../config/types.js";
+import type { GatewayConfig, HostPort } from "../config/types.js";
+import type { ControlMethod, ControlSnapshot } from "../control/control-host.js";
+import type { SentFailure } from "../control/failure-transfer.js";
 import type { ByteDirection } from "../observe/observer.js";
 import type { Principal } from "../session/session.js";
 import { AdminError, type AdminErrorCode, type KafkaError } from "./admin-error.js";
@@ -14,14 +16,22 @@ export type ToWorker =
   | { readonly kind: "run"; readonly id: number; readonly virtualCluster: string; readonly principal: Principal | undefined; readonly operation: AdminOperation; readonly args: unknown }
   /** The caller went away: abort run `id`. */
   | { readonly kind: "cancel"; readonly id: number }
-  /** The answer to the worker's question `id`. */
-  | { readonly kind: "answer"; readonly id: number; readonly value?: unknown; readonly error?: string };
+  /** The answer to the worker's question `id`; `error` as sendableFailure (control/failure-transfer.ts) made it. */
+  | { readonly kind: "answer"; readonly id: number; readonly value?: unknown; readonly error?: SentFailure }
+  /** The config document in force changed (the control server's token checks and reads use it). */
+  | { readonly kind: "controlSnapshot"; readonly snapshot: ControlSnapshot }
+  /** The gateway is closing: stop the control server and say "stopped". */
+  | { readonly kind: "stopServing" };
 
 export type FromWorker =
   | { readonly kind: "done"; readonly id: number; readonly value: unknown }
   | { readonly kind: "failed"; readonly id: number; readonly error: SentError }
   | { readonly kind: "ask"; readonly id: number; readonly question: Question }
-  | { readonly kind: "event"; readonly event: WorkerEvent };
+  | { readonly kind: "event"; readonly event: WorkerEvent }
+  /** The control server is up (at start and after every restart of the worker), or could not bind. */
+  | { readonly kind: "listening"; readonly address: HostPort }
+  | { readonly kind: "serveFailed"; readonly error: SentFailure }
+  | { readonly kind: "stopped" };
 
 /** What the worker asks of the main thread, which holds the state the data plane shares. */
 export type Question =
@@ -33,13 +43,17 @@ export type Question =
    * Record bytes an admin Produce sent or an admin Fetch brought: taken from the virtual cluster's byte-rate buckets
    * (topic, principal, tenant) like a client's; the answer is the throttle in ms (0: none). `records` are counted too.
    */
-  | { readonly kind: "charge"; readonly virtualCluster: string; readonly principal: string | undefined; readonly topic: string; readonly direction: ByteDirection; readonly bytes: number; readonly records: number };
+  | { readonly kind: "charge"; readonly virtualCluster: string; readonly principal: string | undefined; readonly topic: string; readonly direction: ByteDirection; readonly bytes: number; readonly records: number }
+  /** A control server route reads or changes main-thread state (control/control-host.ts answers). */
+  | { readonly kind: "control"; readonly method: ControlMethod; readonly args: readonly unknown[] };
 
 export type Answer<Q extends Question> = Q extends { kind: "topicSizes" }
   ? ReadonlyMap<string, number>
   : Q extends { kind: "throughput" }
     ? ReadonlyMap<string, TopicThroughput>
-    : number;
+    : Q extends { kind: "charge" }
+      ? number
+      : unknown;
 
 /** What the admin chain reports that the main thread's metrics and event log count. */
 export type WorkerEvent =

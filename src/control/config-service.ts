@@ -29,14 +29,35 @@ export interface ConfigChange {
   readonly subject: (document: unknown) => unknown;
 }
 
+/** A change already made to document `base`: what an edit in another thread (the control server's) sends. */
+export interface EditedChange {
+  readonly base: string;
+  readonly text: string;
+  readonly who: string;
+  readonly action: string;
+  readonly virtualCluster?: string | undefined;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** Edits `change` into document `base` (a copy: aliases expanded, so an edit of one place changes only that place). */
+export function edited(base: string, change: ConfigChange): EditedChange {
+  const doc = withoutAliases(parseDocument(base));
+  const before = change.subject(doc.toJS());
+  change.edit(doc);
+  return { base, text: doc.toString(), who: change.who, action: change.action, virtualCluster: change.virtualCluster, before, after: change.subject(doc.toJS()) };
+}
+
 /** The data plane refused a valid config (e.g. a port it could not bind); nothing changed. */
 export class ConfigApplyError extends BulkheadError {
   override name = "ConfigApplyError";
 }
 
 export class ConfigService {
-  private current: ConfigSnapshot;
+  private currentNow: ConfigSnapshot;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Told every document that goes into force (the control server on the admin worker keeps a copy). */
+  onInstalled: ((snapshot: ConfigSnapshot) => void) | undefined;
 
   constructor(
     private readonly store: ConfigStore,
@@ -47,7 +68,16 @@ export class ConfigService {
     private readonly events: EventLog,
     private readonly log: Logger,
   ) {
-    this.current = initial;
+    this.currentNow = initial;
+  }
+
+  private get current(): ConfigSnapshot {
+    return this.currentNow;
+  }
+
+  private set current(snapshot: ConfigSnapshot) {
+    this.currentNow = snapshot;
+    this.onInstalled?.(snapshot);
   }
 
   get config(): GatewayConfig {
@@ -70,15 +100,22 @@ export class ConfigService {
   }
 
   change(change: ConfigChange): Promise<VersionInfo> {
-    return this.serially(async () => {
-      const doc = withoutAliases(parseDocument(this.current.text));
-      const before = change.subject(doc.toJS());
-      change.edit(doc);
-      const text = doc.toString();
-      const version = await this.install(text, change.who, change.action);
-      await this.audit.append({ who: change.who, action: change.action, virtualCluster: change.virtualCluster, version: version.version, before, after: change.subject(doc.toJS()) });
-      return version;
-    });
+    return this.serially(() => this.commit(edited(this.current.text, change)));
+  }
+
+  /**
+   * Puts in force a change edited elsewhere (the control server's thread) into document `base`; when another change
+   * went first, nothing changes and the answer is the document now in force, to edit again.
+   */
+  changeEdited(change: EditedChange): Promise<VersionInfo | { readonly stale: string }> {
+    return this.serially(async () => (change.base === this.current.text ? this.commit(change) : { stale: this.current.text }));
+  }
+
+  private async commit(change: EditedChange): Promise<VersionInfo> {
+    const version = await this.install(change.text, change.who, change.action);
+    const { who, action, virtualCluster, before, after } = change;
+    await this.audit.append({ who, action, virtualCluster, version: version.version, before, after });
+    return version;
   }
 
   /** Reads the store again and applies what changed; a bad document is rejected and the old config stays. */

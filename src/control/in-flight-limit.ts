@@ -1,6 +1,7 @@
-// How many admin API requests one token may have in flight: the admin API shares the data plane's event loop, so a
-// caller (a dashboard polling lag, a runaway script) gets a bounded share of it and is told to come back (429 with
-// Retry-After) beyond that, instead of queueing work without bound in front of the tenants' Kafka requests.
+// How many admin API requests one token may have in flight: the admin API shares the admin worker's event loop and
+// asks the data plane's thread for some of its answers, so a caller (a dashboard polling lag, a runaway script) gets
+// a bounded share of them and is told to come back (429 with Retry-After) beyond that, instead of queueing work
+// without bound in front of the tenants' Kafka requests.
 export class InFlightLimit {
   private readonly inFlight = new Map<string, number>();
 

@@ -1,6 +1,7 @@
 // Control-plane HTTP server (Fastify): liveness, readiness and Prometheus metrics, and, when the gateway runs from a
 // config file, the admin API under /api/v1 with its OpenAPI document at /api/openapi.json. It never shares a port
-// with the data plane (config validation forbids it). Every error, a 404 included, has one body shape (api-error.ts).
+// with the data plane (config validation forbids it), nor its thread: the gateway runs it on the admin worker
+// (admin-worker.ts), with a ControlApi that asks the main thread for what lives there (remote-control-api.ts). Every error, a 404 included, has one body shape (api-error.ts).
 import type { AddressInfo } from "node:net";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyError } from "fastify";
@@ -24,8 +25,8 @@ export interface ControlServerOptions {
   listen: HostPort;
   /** Whether the gateway can serve traffic (e.g. listeners bound, upstream reachable). */
   isReady: () => Promise<boolean>;
-  /** Defaults to the gateway's metrics registry. */
-  registry?: Registry;
+  /** Defaults to the gateway's metrics registry (on the admin worker: asks the main thread's). */
+  registry?: Pick<Registry, "contentType" | "metrics">;
   /** A readiness check slower than this counts as not ready, so probes get an answer in time. */
   readyTimeoutMs?: number;
   /** The admin API's state; absent (a gateway started from a config object, not a file): no admin API. */

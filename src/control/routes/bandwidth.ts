@@ -7,13 +7,12 @@ import { ByteRatePlan, type DirectionRates } from "../../limits/byte-rate-plan.j
 import { metrics } from "../../observe/metrics.js";
 import { notFound } from "../api-error.js";
 import { requireInScope } from "../auth.js";
-import type { RouteGroup } from "../control-api.js";
+import type { BandwidthReadings, RouteGroup, ThrottleTotals } from "../control-api.js";
 import { bandwidth } from "../schemas/bandwidth.js";
 import { virtualClusterParams } from "../schemas/shared.js";
 
 export const bandwidthRoutes: RouteGroup = (app, api) => {
-  // Its own meter: the topic listing's readings and these don't shorten each other's intervals.
-  const meter = new TopicThroughputMeter(metrics.topicBytes, metrics.topicRecords);
+  const read = api.bandwidth ?? bandwidthReader();
 
   app.get("/api/v1/virtual-clusters/:name/bandwidth", {
     config: { role: "viewer" },
@@ -29,8 +28,7 @@ export const bandwidthRoutes: RouteGroup = (app, api) => {
     const vc = config.virtualClusters.find((v) => v.name === name);
     if (vc === undefined) throw notFound(`virtual cluster "${name}"`);
     const plan = new ByteRatePlan(vc.limits, config.limits.instances ?? 1);
-    const rates = await meter.rates(name);
-    const throttled = await throttleTotals(name);
+    const { rates, throttled } = await read(name);
     const topics = [...rates].map(([topic, rate]) => ({
       topic,
       bytesPerSecond: { produce: rate.produceBytesPerSecond, fetch: rate.fetchBytesPerSecond },
@@ -41,7 +39,16 @@ export const bandwidthRoutes: RouteGroup = (app, api) => {
   });
 };
 
-type Totals = { produce: number; fetch: number };
+/**
+ * The readings from this thread's metrics (the main thread's, where the data plane counts), with a meter of its own:
+ * the topic listing's readings and these don't shorten each other's intervals.
+ */
+export function bandwidthReader(): (virtualCluster: string) => Promise<BandwidthReadings> {
+  const meter = new TopicThroughputMeter(metrics.topicBytes, metrics.topicRecords);
+  return async (virtualCluster) => ({ rates: await meter.rates(virtualCluster), throttled: await throttleTotals(virtualCluster) });
+}
+
+type Totals = ThrottleTotals;
 
 async function throttleTotals(virtualCluster: string): Promise<{ all: Totals; topics: Map<string, Totals> }> {
   const all = { produce: 0, fetch: 0 };

@@ -14,7 +14,7 @@ export const connectionRoutes: RouteGroup = (app, api) => {
     const name = request.params.name;
     requireInScope(request.caller, name);
     if (!api.configs.config.virtualClusters.some((vc) => vc.name === name)) throw notFound(`virtual cluster "${name}"`);
-    const sessions = (api.sessions?.() ?? []).filter((s) => s.virtualCluster?.name === name);
+    const sessions = ((await api.sessions?.()) ?? []).filter((s) => s.virtualCluster?.name === name);
     return {
       connections: sessions.map((s) => ({
         id: s.id,

@@ -15,6 +15,6 @@ export const eventRoutes: RouteGroup = (app, { events }) => {
     const { virtualCluster, ...filter } = request.query;
     if (virtualCluster !== undefined) requireInScope(request.caller, virtualCluster);
     const only = virtualCluster ?? request.caller.virtualCluster;
-    return { events: events.read({ ...filter, virtualClusters: only === undefined ? undefined : [only] }) };
+    return { events: await events.read({ ...filter, virtualClusters: only === undefined ? undefined : [only] }) };
   });
 };

@@ -9,7 +9,8 @@ const log = childLogger({ component: "control" });
 
 export interface HealthOptions {
   readonly isReady: () => Promise<boolean>;
-  readonly registry: Registry;
+  /** The metrics in Prometheus text; on the admin worker, asked of the main thread where they are counted. */
+  readonly registry: Pick<Registry, "contentType" | "metrics">;
   readonly readyTimeoutMs: number;
 }
 
