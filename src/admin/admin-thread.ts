@@ -22,6 +22,8 @@ import { receivedError, withBuffers, type FromWorker, type Question, type ToWork
 export const DEFAULT_OPERATION_TIMEOUT_MS = 60_000;
 /** A worker serving the control port that ended is started again after this (not in a tight loop if it keeps failing). */
 const RESTART_DELAY_MS = 100;
+/** How often a worker serving the control port is asked whether it is alive (stuck: silent for timeoutMs). */
+const PING_INTERVAL_MS = 5_000;
 
 export interface AdminThreadOptions {
   /** Answers a question of the worker from the main thread's state. */
@@ -54,6 +56,7 @@ export class AdminThread {
   /** Waiting for the worker's control server to listen (serveControl), or to stop (stopServing). */
   private onListening: ((address: HostPort | Error) => void) | undefined;
   private onStopped: (() => void) | undefined;
+  private pinger: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AdminThreadOptions) {}
 
@@ -98,6 +101,7 @@ export class AdminThread {
         }
         // A restarted worker binds the port this one got (listen.port 0 picks one only once).
         this.control = { serving: { ...serving, listen: address }, host };
+        this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS).unref();
         resolve(address);
       };
       this.started(this.config!);
@@ -115,6 +119,7 @@ export class AdminThread {
   async stopServing(): Promise<void> {
     const worker = this.worker;
     this.control = undefined;
+    clearInterval(this.pinger);
     if (worker === undefined) return;
     await new Promise<void>((resolve) => {
       this.onStopped = resolve;
@@ -153,6 +158,7 @@ export class AdminThread {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.pinger);
     const worker = this.worker;
     this.worker = undefined;
     this.failAll("the gateway is shutting down");
@@ -165,6 +171,7 @@ export class AdminThread {
     const workerData = { config, connectTimeoutMs: this.options.connectTimeoutMs, control: this.control?.serving };
     const worker = new Worker(url.pathname.endsWith(".ts") ? throughTsx(url) : url, { workerData });
     worker.unref(); // the gateway's sockets keep the process alive, not the worker
+    this.lastHeardMs = performance.now();
     worker.on("message", (message: FromWorker) => this.onMessage(worker, message));
     worker.on("error", (err) => this.options.log.error({ err }, "the admin worker failed"));
     worker.on("exit", (code) => {
@@ -227,6 +234,15 @@ export class AdminThread {
     this.running.delete(id);
     clearTimeout(running.timer);
     return running;
+  }
+
+  /** The control port must not stay dead behind a stuck worker: one silent for timeoutMs is replaced. */
+  private ping(): void {
+    const worker = this.worker;
+    if (worker === undefined) return;
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+    if (performance.now() - this.lastHeardMs >= timeoutMs) this.restart(worker, `did not answer a ping for ${timeoutMs} ms`);
+    else this.post({ kind: "ping" });
   }
 
   private controlHost(): ControlHost {

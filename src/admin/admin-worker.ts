@@ -14,6 +14,7 @@ import { receivedFailure, sendableFailure } from "../control/failure-transfer.js
 import { RemoteConfigs, remoteControlApi, type AskMain } from "../control/remote-control-api.js";
 import { startControlServer, type ControlServer } from "../control/server.js";
 import { AdminError } from "./admin-error.js";
+import { DEFAULT_OPERATION_TIMEOUT_MS } from "./admin-thread.js";
 import { AdminTenants, type MainThread } from "./admin-tenants.js";
 import { runOperation, type AdminOperation } from "./operations.js";
 import type { Principal } from "../session/session.js";
@@ -64,6 +65,9 @@ port.on("message", (message: ToWorker) => {
     case "controlSnapshot":
       remoteConfigs?.installed(message.snapshot);
       return;
+    case "ping":
+      post({ kind: "pong" });
+      return;
     case "stopServing":
       void server?.then((s) => s?.close()).finally(() => post({ kind: "stopped" }));
       return;
@@ -105,9 +109,25 @@ async function runHere(virtualCluster: string, principal: Principal | undefined,
   }
 }
 
+/** The routes' operations: like the main thread's run, one without an answer in time fails with a 504 (and is aborted). */
 const localOperations: TenantOperations = {
   has: (virtualCluster) => configNow.virtualClusters.some((vc) => vc.name === virtualCluster),
-  run: (virtualCluster, principal, operation, args, signal) => runHere(virtualCluster, principal, operation, args, signal) as never,
+  run: async (virtualCluster, principal, operation, args, signal) => {
+    const abort = new AbortController();
+    signal?.addEventListener("abort", () => abort.abort(), { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        reject(new AdminError("ERR_ADMIN_TIMEOUT", `${operation} got no answer within ${DEFAULT_OPERATION_TIMEOUT_MS} ms`));
+      }, DEFAULT_OPERATION_TIMEOUT_MS);
+    });
+    try {
+      return (await Promise.race([runHere(virtualCluster, principal, operation, args, abort.signal), timeout])) as never;
+    } finally {
+      clearTimeout(timer);
+    }
+  },
 };
 
 /** Binds the control server and tells the main thread where it listens (or why it could not). */

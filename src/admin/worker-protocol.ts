@@ -20,6 +20,8 @@ export type ToWorker =
   | { readonly kind: "answer"; readonly id: number; readonly value?: unknown; readonly error?: SentFailure }
   /** The config document in force changed (the control server's token checks and reads use it). */
   | { readonly kind: "controlSnapshot"; readonly snapshot: ControlSnapshot }
+  /** Are you alive? (a worker serving the control port that says nothing is taken for stuck, and replaced) */
+  | { readonly kind: "ping" }
   /** The gateway is closing: stop the control server and say "stopped". */
   | { readonly kind: "stopServing" };
 
@@ -31,7 +33,8 @@ export type FromWorker =
   /** The control server is up (at start and after every restart of the worker), or could not bind. */
   | { readonly kind: "listening"; readonly address: HostPort }
   | { readonly kind: "serveFailed"; readonly error: SentFailure }
-  | { readonly kind: "stopped" };
+  | { readonly kind: "stopped" }
+  | { readonly kind: "pong" };
 
 /** What the worker asks of the main thread, which holds the state the data plane shares. */
 export type Question =
