@@ -99,8 +99,8 @@ export class AdminThread {
           reject(address);
           return;
         }
-        // A restarted worker binds the port this one got (listen.port 0 picks one only once).
-        this.control = { serving: { ...serving, listen: address }, host };
+        // A restarted worker binds the port this one got (listen.port 0 picks one only once), with the newest snapshot.
+        this.control = { serving: { ...(this.control?.serving ?? serving), listen: address }, host };
         this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS).unref();
         resolve(address);
       };
@@ -255,8 +255,8 @@ export class AdminThread {
     this.options.log.error(`the admin worker ${why}: ending it; ${this.control ? "starting a new one" : "the next tenant operation starts a new one"}`);
     this.worker = undefined;
     this.failAll(`the admin worker ${why}`);
-    void worker.terminate();
-    this.restartServing();
+    // Once it has ended: until then it may still hold the control port the next one binds.
+    void worker.terminate().finally(() => this.restartServing());
   }
 
   /** With the control server on the worker, a new worker brings the control port back. */

@@ -1,7 +1,8 @@
 // Control-plane HTTP server (Fastify): liveness, readiness and Prometheus metrics, and, when the gateway runs from a
 // config file, the admin API under /api/v1 with its OpenAPI document at /api/openapi.json. It never shares a port
 // with the data plane (config validation forbids it), nor its thread: the gateway runs it on the admin worker
-// (admin-worker.ts), with a ControlApi that asks the main thread for what lives there (remote-control-api.ts). Every error, a 404 included, has one body shape (api-error.ts).
+// (admin-worker.ts), with a ControlApi that asks the main thread for what lives there (remote-control-api.ts). Every
+// error, a 404 included, has one body shape (api-error.ts).
 import type { AddressInfo } from "node:net";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyError } from "fastify";
