@@ -83,7 +83,7 @@ describe("parseConfig: valid configs", () => {
         },
       ],
       sharedListeners: [],
-      control: { listen: { host: "127.0.0.1", port: 9190 }, tokens: [], keepVersions: 100, keepEvents: 1000, maxInFlightPerToken: 4 },
+      control: { listen: { host: "127.0.0.1", port: 9190 }, tokens: [], keepVersions: 100, keepEvents: 1000, maxInFlightPerToken: 16 },
       limits: { maxFrameBytes: 104857600, instances: 1 },
       shutdown: { drainTimeoutMs: 10000 },
       budgets: { requestBytes: 512 * 1024 * 1024, requestBytesPerVirtualCluster: 256 * 1024 * 1024, unfinishedRequestTimeoutMs: 30_000, firstRequestTimeoutMs: 10_000, idleTimeoutMs: 600_000 },

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AdminError } from "../../../src/admin/admin-error.js";
+import { DEFAULT_MAX_IN_FLIGHT_PER_TOKEN } from "../../../src/config/control.js";
 import type { GatewayConfig } from "../../../src/config/types.js";
 import { YamlFileStore } from "../../../src/config/yaml-file-store.js";
 import { AuditLog } from "../../../src/control/audit-log.js";
@@ -210,19 +211,20 @@ describe("admin API", () => {
       started++;
       return upstream.finally(() => ended++);
     };
-    const hanging = Array.from({ length: 4 }, () => call("GET", "/api/v1/virtual-clusters/payments/groups", admin.token));
-    await waitUntil(() => started === 4, { what: "4 group listings in flight", timeoutMs: 5_000, intervalMs: 5 });
+    const limit = DEFAULT_MAX_IN_FLIGHT_PER_TOKEN; // the test config leaves the default
+    const hanging = Array.from({ length: limit }, () => call("GET", "/api/v1/virtual-clusters/payments/groups", admin.token));
+    await waitUntil(() => started === limit, { what: `${limit} group listings in flight`, timeoutMs: 5_000, intervalMs: 5 });
 
     const refused = await fetch(`http://127.0.0.1:${server.address.port}/api/v1/virtual-clusters/payments/groups`, { headers: { authorization: `Bearer ${admin.token}` } });
     expect(refused.status).toBe(429);
     expect(refused.headers.get("retry-after")).toBe("1");
-    expect(await refused.json()).toEqual({ error: { code: "too_many_requests", message: expect.stringContaining("4 admin API requests in flight") } });
-    expect(started).toBe(4);
+    expect(await refused.json()).toEqual({ error: { code: "too_many_requests", message: expect.stringContaining(`${limit} admin API requests in flight`) } });
+    expect(started).toBe(limit);
     expect((await call("GET", "/api/v1/virtual-clusters", viewer.token)).status).toBe(200); // another token is not held back
 
     answer();
-    expect((await Promise.all(hanging)).map((res) => res.body.error.code)).toEqual(Array(4).fill("upstream_timeout"));
-    expect(ended).toBe(4);
+    expect((await Promise.all(hanging)).map((res) => res.body.error.code)).toEqual(Array(limit).fill("upstream_timeout"));
+    expect(ended).toBe(limit);
     expect((await call("GET", "/api/v1/virtual-clusters", admin.token)).status).toBe(200); // the places are free again
   });
 
