@@ -2,7 +2,7 @@
 // Buffers outside the heap, but V8 counts their memory toward the limit at which it starts one. A read buffer still
 // queued for a slow client, or part of a response not yet whole, when two scavenges pass is promoted; with the
 // gateway's small heap (about 30 MB live) V8's default limit leaves about 9 MB of slack, so a consumer at 190 MiB/s
-// caused a full collection every 100-300 ms, and full collections were most of the gateway's CPU per MiB consumed
+// caused a full collection every 100-500 ms, and full collections were most of the gateway's CPU per MiB consumed
 // (bench/RESULTS.md, issue 14, session 7). Growing to 4x the live heap between them spends memory the gateway has
 // to spare (a JVM proxy is given a gigabyte) on CPU it doesn't.
 import { setFlagsFromString } from "node:v8";
