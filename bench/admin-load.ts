@@ -193,7 +193,7 @@ async function main(): Promise<void> {
     for (const line of rows) console.log(line);
     console.log(`| **all quiet** | ${quiet.gateway.length} | ${cells(quiet.gateway)} | ${cells(quiet.direct)} | |`);
     console.log(`| **all admin** | ${busy.gateway.length} | ${cells(busy.gateway)} | ${cells(busy.direct)} | |`);
-    console.log(`\np99 with admin load / without: through the gateway ${gatewayRise.toFixed(3)}, direct ${directRise.toFixed(3)}`);
+    console.log(`\np99 with admin load / without: through the gateway ${gatewayRise.toFixed(3)} (${gatewayRise <= 1.1 ? "within" : "NOT within"} 10 % of the quiet p99), direct ${directRise.toFixed(3)}`);
     console.log(`the gateway's rise beyond the direct path's: ${beyondDirect.toFixed(3)} (${beyondDirect <= 1.1 ? "within" : "NOT within"} 10 %)`);
     await probes.gateway.close();
     await probes.direct.close();
