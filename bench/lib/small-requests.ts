@@ -28,9 +28,9 @@ function produceErrorCode(frame: Frame): number {
   return APIS.Produce.decodeResponse(reader, PRODUCE_VERSION).responses[0]!.partitionResponses[0]!.errorCode;
 }
 
-/** The target's address of the leader of `topic`'s partition 0, as the target advertises it. */
+/** The target's address of the leader of `topic`'s partition 0, as the target advertises it ("host:port,..." bootstrap). */
 async function leaderAddress(bootstrap: string, topic: string): Promise<string> {
-  const admin = new Kafka({ clientId: "bulkhead-bench-small", brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({ clientId: "bulkhead-bench-small", brokers: bootstrap.split(","), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const leader = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.find((p) => p.partitionId === 0)!.leader;
