@@ -16,7 +16,7 @@ import { API_BY_KEY, ApiKey } from "../protocol/messages/index.js";
 import type { Principal, Session } from "../session/session.js";
 import { buildErrorResponse } from "../tenancy/error-response.js";
 import type { TenantContext } from "../tenancy/rewrite.js";
-import { CONTINUE, Interest, isRequest, type Filter, type FilterRequest, type FilterResponse, type RequestVerdict, type VersionRange } from "./filter.js";
+import { CONTINUE, Interest, isRequest, type Filter, type FilterRequest, type FilterResponse, type ProduceResponseView, type RequestVerdict, type VersionRange } from "./filter.js";
 
 export interface AclFilterOptions {
   /** The virtual cluster's, shared by its listeners; its rules change in place on reload. */
@@ -89,6 +89,11 @@ export class AclFilter implements Filter {
     if (!this.options.authorizer.enabled && state === undefined) return false;
     const row = aclRow(response.apiKey)!;
     return authorizeResponse(this.query(response.session), row, response.apiVersion, response.message as Obj, state);
+  }
+
+  /** A Produce's response is changed only to merge in the partitions denied here: none, nothing to do. */
+  onProduceResponseView(view: ProduceResponseView): boolean {
+    return view.state === undefined;
   }
 
   /** A topic id's tenant name, if the id is known and the tenant's. */

@@ -93,6 +93,11 @@ export class BrokerAddressFilter implements Filter {
     }
   }
 
+  /** Produce's node endpoints (v10+) are the one thing re-pointed here, and the splice decodes any response that has them. */
+  onProduceResponseView(): boolean {
+    return true;
+  }
+
   private pointAll(nodes: readonly NodeEndpoint[], learn: boolean): boolean {
     let changed = false;
     for (const node of nodes) changed = this.point(node.nodeId, node, learn) || changed;

@@ -16,7 +16,7 @@ import { inVersionRange } from "../protocol/schema.js";
 import { checkTopicCaps, requestedPartitions, type TopicCapRefusal, type TopicGrowth } from "../limits/topic-caps.js";
 import type { TenantCaps } from "../limits/tenant-caps.js";
 import { buildErrorResponse } from "../tenancy/error-response.js";
-import { CONTINUE, Interest, isRequest, isResponse, type Filter, type FilterRequest, type FilterResponse, type RequestVerdict } from "./filter.js";
+import { CONTINUE, Interest, isRequest, isResponse, type Filter, type FilterRequest, type FilterResponse, type ProduceResponseView, type RequestVerdict } from "./filter.js";
 
 /** What a request leaves for its response: the throttle time, the refused topics to add, the creations to confirm. */
 class CapsState {
@@ -136,6 +136,12 @@ export class CapsFilter implements Filter {
       changed = true;
     }
     return changed;
+  }
+
+  /** Produce's only change here: the throttle time of a request the rate cap throttled. */
+  onProduceResponseView(view: ProduceResponseView): boolean {
+    if (view.state instanceof CapsState && view.state.throttleMs > view.throttleAtLeastMs) view.throttleAtLeastMs = view.state.throttleMs;
+    return true;
   }
 
   /** Whether the API's response has a throttle_time_ms at this version (asked once per version: the chain memoises). */

@@ -3,6 +3,7 @@
 // A filter sees the Session and typed, decoded messages; never a socket, never bytes it did not ask for.
 import type { RequestHeader } from "../protocol/headers.js";
 import type { ApiDescriptor } from "../protocol/api-descriptor.js";
+import type { ProduceResponseEdit } from "../protocol/produce-response-splice.js";
 import { APIS } from "../protocol/messages/index.js";
 import type { Session } from "../session/session.js";
 
@@ -37,6 +38,18 @@ export interface FilterResponse<M extends object = object> {
   readonly apiVersion: number;
   readonly correlationId: number;
   readonly message: M;
+  /** What this filter kept from the request (a `continue` verdict's state); undefined if nothing. */
+  readonly state: unknown;
+}
+
+/**
+ * A Produce response on the splice path (src/protocol/produce-response-splice.ts): what filters may read and change
+ * without the response being decoded. The chain splices the edit into the original bytes.
+ */
+export interface ProduceResponseView extends ProduceResponseEdit {
+  readonly session: Session;
+  readonly apiVersion: number;
+  readonly correlationId: number;
   /** What this filter kept from the request (a `continue` verdict's state); undefined if nothing. */
   readonly state: unknown;
 }
@@ -96,6 +109,12 @@ export interface Filter {
   wantsResponse?(apiKey: number, apiVersion: number): boolean;
   /** Changes the decoded response in place; returns true when it changed anything (the chain encodes only then). */
   onResponse?(response: FilterResponse): boolean;
+  /**
+   * Produce responses: what onResponse would do, said on the narrow view, so the chain can splice it into the bytes
+   * instead of decoding. False when this response needs onResponse. Free of side effects: the chain may still fall
+   * back to decoding and call onResponse after it.
+   */
+  onProduceResponseView?(view: ProduceResponseView): boolean;
   /** APIs the filter answers itself whatever the broker offers (e.g. SASL): ApiVersions advertises them. */
   readonly answers?: ReadonlyMap<number, VersionRange>;
   /**

@@ -20,7 +20,7 @@ import { recordCount, recordsByteLength } from "../protocol/record-batch.js";
 import type { Session } from "../session/session.js";
 import type { BucketPair, TenantByteRates } from "../limits/tenant-byte-rates.js";
 import { Throttle } from "../limits/throttle.js";
-import { CONTINUE, Interest, type Filter, type FilterRequest, type FilterResponse, type RequestVerdict } from "./filter.js";
+import { CONTINUE, Interest, type Filter, type FilterRequest, type FilterResponse, type ProduceResponseView, type RequestVerdict } from "./filter.js";
 
 /** Fetch v7 (KIP-227) brought sessions. */
 const FIRST_SESSION_VERSION = 7;
@@ -50,6 +50,12 @@ export class ByteRateFilter implements Filter {
   onResponse(response: FilterResponse): boolean {
     if (response.apiKey === ApiKey.Produce) return produced(response as FilterResponse<ProduceResponse>);
     return this.fetched(response as FilterResponse<FetchResponse>);
+  }
+
+  onProduceResponseView(view: ProduceResponseView): boolean {
+    const left = throttleLeft(view.state);
+    if (left !== undefined && left > view.throttleAtLeastMs) view.throttleAtLeastMs = left;
+    return true;
   }
 
   /** Produce: the request's bytes are counted; the wait starts now (an acks=0 Produce has no response to carry it). */
@@ -146,12 +152,15 @@ function recordsOf(partitions: readonly { records: Buffer | readonly Buffer[] | 
 
 /** The larger of the broker's throttle time and what is left of ours (`state`: when our wait ends). */
 function produced(response: FilterResponse<ProduceResponse>): boolean {
-  const endsAt = response.state as number | undefined;
-  if (endsAt === undefined) return false;
-  const left = Math.ceil(endsAt - performance.now());
-  if (left <= (response.message.throttleTimeMs ?? 0)) return false;
+  const left = throttleLeft(response.state);
+  if (left === undefined || left <= (response.message.throttleTimeMs ?? 0)) return false;
   response.message.throttleTimeMs = left;
   return true;
+}
+
+/** What is left of a Produce's wait (`state`: when it ends), in whole ms; undefined when it wasn't throttled. */
+function throttleLeft(state: unknown): number | undefined {
+  return state === undefined ? undefined : Math.ceil((state as number) - performance.now());
 }
 
 /** Whether a KIP-227 fetch session is running, or being replaced: then only the broker may answer. */

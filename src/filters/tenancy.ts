@@ -4,8 +4,8 @@
 // prefix, whatever is not the tenant's dropped (listings, foreign topic ids), substituted topic ids restored, error
 // messages scrubbed, and topic ids learned. The rewriting itself is src/tenancy/, free of sockets.
 import type { Session } from "../session/session.js";
-import { FORWARD_UNCHANGED, rewriteRequest, rewriteResponse, wantsTenancy, type RequestOutcome, type TenantContext } from "../tenancy/rewrite.js";
-import { CONTINUE, Interest, type Filter, type FilterRequest, type FilterResponse, type RequestVerdict } from "./filter.js";
+import { FORWARD_UNCHANGED, rewriteRequest, rewriteResponse, RewriteState, wantsTenancy, type RequestOutcome, type TenantContext } from "../tenancy/rewrite.js";
+import { CONTINUE, Interest, type Filter, type FilterRequest, type FilterResponse, type ProduceResponseView, type RequestVerdict } from "./filter.js";
 
 /** The client id a session last sent, and what it became upstream: clients send the same one on every request. */
 interface ClientIdMemo {
@@ -53,6 +53,25 @@ export class TenancyFilter implements Filter {
     const changed: unknown = rewriteResponse(this.tenant, response.apiKey, response.apiVersion, response.message, response.state);
     return changed !== false;
   }
+
+  /** rewriteResponse's Produce part, on the splice view: names stripped (v0-12), topic ids kept as they came (v13). */
+  onProduceResponseView(view: ProduceResponseView): boolean {
+    // Stand-in ids are restored, never spliced.
+    if (view.state instanceof RewriteState && view.state.standIns !== undefined) return false;
+    view.renameTopic = this.stripTopic;
+    view.keepTopicId = this.keepsTopicId;
+    return true;
+  }
+
+  private readonly stripTopic = (name: string): string | undefined => this.tenant.ns.strip(name);
+
+  /** An id rewriteResponse would leave alone: not a substitute to restore, and not another tenant's. */
+  private readonly keepsTopicId = (id: string): boolean => {
+    const { ns, topicIds } = this.tenant;
+    if (topicIds.originalOf(id) !== undefined) return false;
+    const name = topicIds.nameOf(id);
+    return name === undefined || ns.owns(name);
+  };
 }
 
 function verdictOf(request: FilterRequest, outcome: RequestOutcome): RequestVerdict {
