@@ -7,7 +7,7 @@
 //   BULKHEAD_LOOP_BROKER_DELAY_MS (0: the fake broker answers at once; e.g. 15 for acks=all's pace, as in e2e.ts),
 //   BULKHEAD_LOOP_TLS=1 (also through a sasl_tls listener: TLS terminated by the gateway, SASL PLAIN once per
 //   connection; the difference to the plaintext phase is what TLS costs per MiB),
-//   BULKHEAD_BENCH_CPU_PROF=1 / BULKHEAD_BENCH_GATEWAY_NODE_FLAGS as in e2e.ts.
+//   BULKHEAD_BENCH_CPU_PROF=1 / BULKHEAD_BENCH_GATEWAY_NODE_FLAGS / BULKHEAD_BENCH_PIN=1 as in e2e.ts.
 // Shapes as the Java 4.4 tools send them in e2e.ts: Produce v13 (topic ids), 30 KiB requests of 2 partitions,
 // 5 in flight; Fetch v17 (topic ids), one 2 MiB response of 6 partitions at a time.
 import net from "node:net";
@@ -19,6 +19,7 @@ import { decodeRequestHeader, encodeRequestHeader, encodeResponseHeader, respons
 import { APIS, ApiKey } from "../src/protocol/messages/index.js";
 import { Reader } from "../src/protocol/reader.js";
 import { Writer } from "../src/protocol/writer.js";
+import { LOAD_CPU, pinningFromEnv, pinProcess, PROXY_CPU } from "./lib/cpu-pinning.js";
 import { startGatewayProcess } from "./lib/gateway-process.js";
 import type { GatewaySample } from "./lib/gateway-ipc.js";
 
@@ -222,7 +223,13 @@ const gateway = await startGatewayProcess({
     ...(process.env.BULKHEAD_BENCH_GATEWAY_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
   ],
 });
-console.log(`gateway-loop: ${produceMiB} MiB produced and ${fetchMiB} MiB fetched per round, ${rounds} round(s), broker delay ${brokerDelayMs} ms; load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+const pinned = pinningFromEnv();
+if (pinned) {
+  // The gateway on a core of its own; this process (the fake broker and the clients) on the other.
+  pinProcess(gateway.pid, PROXY_CPU);
+  pinProcess(process.pid, LOAD_CPU);
+}
+console.log(`gateway-loop: ${produceMiB} MiB produced and ${fetchMiB} MiB fetched per round, ${rounds} round(s), broker delay ${brokerDelayMs} ms${pinned ? ", pinned" : ""}; load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 
 interface PhaseResult { cpuMs: number; systemMs: number; wallMs: number; latencies: number[] }
 async function phase(target: string | SecureTarget, run: (c: LoopClient) => Promise<void>): Promise<PhaseResult> {

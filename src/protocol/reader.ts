@@ -1,10 +1,16 @@
 import { invalidLength, nullNotAllowed, ProtocolError, truncated } from "./errors.js";
 import type { TaggedField } from "./tagged-field.js";
+import { uuidString } from "./uuid-strings.js";
 
 export type { TaggedField } from "./tagged-field.js";
 
 const EMPTY = Buffer.alloc(0);
 const NO_CHUNKS: readonly Buffer[] = [];
+/**
+ * Holds a primitive that straddles chunks (at most 16 bytes: a UUID). One for every reader: each read consumes it
+ * before it returns, and a reader per frame would otherwise cost an allocation per frame.
+ */
+const SCRATCH = Buffer.allocUnsafe(16);
 
 /**
  * Reads Kafka's wire types from one frame held as a list of chunks (as the socket delivered them;
@@ -23,8 +29,6 @@ export class Reader {
   private off = 0;
   /** Absolute offset of `chunk`'s first byte. */
   private chunkStart = 0;
-  /** Holds a primitive that straddles chunks (at most 16 bytes: a UUID). */
-  private readonly scratch = Buffer.allocUnsafe(16);
 
   constructor(input: Buffer | readonly Buffer[]) {
     this.reset(input);
@@ -162,9 +166,9 @@ export class Reader {
     const c = this.chunk, o = this.off;
     if (o + 16 <= c.length) {
       this.off = o + 16;
-      return c.toString("base64url", o, o + 16);
+      return uuidString(c, o);
     }
-    return this.gather(16, "uuid").toString("base64url", 0, 16);
+    return uuidString(this.gather(16, "uuid"), 0);
   }
 
   // ---- variable-length integers ----------------------------------------------------------
@@ -366,8 +370,8 @@ export class Reader {
   /** Assembles a straddling primitive into the scratch buffer. */
   private gather(n: number, what: string): Buffer {
     if (n > this.remaining) throw truncated(what, n, this.remaining);
-    this.copyInto(this.scratch, n);
-    return this.scratch;
+    this.copyInto(SCRATCH, n);
+    return SCRATCH;
   }
 
   private copyInto(target: Buffer, n: number): void {
