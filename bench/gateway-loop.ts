@@ -5,6 +5,8 @@
 //   npx tsx bench/gateway-loop.ts
 // Env: BULKHEAD_LOOP_PRODUCE_MIB (512), BULKHEAD_LOOP_FETCH_MIB (2048), BULKHEAD_LOOP_ROUNDS (3),
 //   BULKHEAD_LOOP_BROKER_DELAY_MS (0: the fake broker answers at once; e.g. 15 for acks=all's pace, as in e2e.ts),
+//   BULKHEAD_LOOP_PRODUCE_PARTITIONS (2), BULKHEAD_LOOP_PRODUCE_BATCH_BYTES (15,560 per partition),
+//   BULKHEAD_LOOP_PRODUCE_IN_FLIGHT (5) (e.g. 1, 1100 and 1: one small request at a time, the per-request cost),
 //   BULKHEAD_LOOP_TLS=1 (also through a sasl_tls listener: TLS terminated by the gateway, SASL PLAIN once per
 //   connection; the difference to the plaintext phase is what TLS costs per MiB),
 //   BULKHEAD_BENCH_CPU_PROF=1 / BULKHEAD_BENCH_GATEWAY_NODE_FLAGS / BULKHEAD_BENCH_PIN=1 as in e2e.ts.
@@ -32,9 +34,10 @@ const brokerDelayMs = Number(process.env.BULKHEAD_LOOP_BROKER_DELAY_MS ?? 0);
 const PRODUCE_VERSION = 13;
 const FETCH_VERSION = 17;
 const METADATA_VERSION = 12;
-const PRODUCE_PARTITIONS = 2;
-const PRODUCE_BATCH = 15 * 1024 + 200; // ~30 KiB per request, as ProducerPerformance's 1 KiB records make them
-const PRODUCE_IN_FLIGHT = 5;
+const PRODUCE_PARTITIONS = Number(process.env.BULKHEAD_LOOP_PRODUCE_PARTITIONS ?? 2);
+// ~30 KiB per request, as ProducerPerformance's 1 KiB records make them.
+const PRODUCE_BATCH = Number(process.env.BULKHEAD_LOOP_PRODUCE_BATCH_BYTES ?? 15 * 1024 + 200);
+const PRODUCE_IN_FLIGHT = Number(process.env.BULKHEAD_LOOP_PRODUCE_IN_FLIGHT ?? 5);
 const FETCH_PARTITIONS = 6;
 const FETCH_PARTITION_BYTES = Math.floor((2 * MiB) / FETCH_PARTITIONS);
 const TOPIC = "bench-loop"; // inside the prefix the bench's ACLs (BULKHEAD_BENCH_ACLS=1) allow

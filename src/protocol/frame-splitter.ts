@@ -135,6 +135,12 @@ export class FrameSplitter {
         continue;
       }
       const take = Math.min(this.remaining, end - offset);
+      if (this.state !== State.Stream && this.extendLastPiece(chunk, offset, take)) {
+        offset += take;
+        this.remaining -= take;
+        if (this.remaining === 0 && this.state === State.Whole) this.emitWhole();
+        continue;
+      }
       // A whole-chunk piece needs no new view.
       const piece = offset === 0 && take === end ? chunk : chunk.subarray(offset, offset + take);
       offset += take;
@@ -147,6 +153,19 @@ export class FrameSplitter {
         if (this.remaining === 0 && this.state === State.Whole) this.emitWhole();
       }
     }
+  }
+
+  /**
+   * When the frame's last piece ends in memory where the next `take` bytes of `chunk` begin (a head taken from this
+   * same chunk, or the previous read of a slab that hands out consecutive tails), the piece grows to cover them: one
+   * view instead of two, so readers don't gather values across the seam and writes carry fewer buffers.
+   */
+  private extendLastPiece(chunk: Buffer, offset: number, take: number): boolean {
+    const pieces = this.bodyChunks;
+    const last = pieces.length > 0 ? pieces[pieces.length - 1]! : undefined;
+    if (last === undefined || last.buffer !== chunk.buffer || last.byteOffset + last.length !== chunk.byteOffset + offset) return false;
+    pieces[pieces.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + take);
+    return true;
   }
 
   /** The head is in: the sink says whether to stream the rest of the frame. */

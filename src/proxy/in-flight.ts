@@ -18,35 +18,43 @@ export interface InFlightRequest extends ChainedRequest {
   requestSideMs?: number;
 }
 
-/** FIFO without Array.shift's O(n) moves: a head index that resets whenever the queue empties. */
+/**
+ * FIFO without Array.shift's O(n) moves: head and tail indexes that go back to 0 whenever the queue empties. The
+ * array keeps its length then (its slots are reused): setting an array's length is a runtime call, and with one
+ * request in flight the queue empties on every response.
+ */
 export class InFlightQueue {
   private items: (InFlightRequest | undefined)[] = [];
   private head = 0;
+  private tail = 0;
 
   get size(): number {
-    return this.items.length - this.head;
+    return this.tail - this.head;
   }
 
   push(request: InFlightRequest): void {
-    this.items.push(request);
+    if (this.tail < this.items.length) this.items[this.tail] = request;
+    else this.items.push(request);
+    this.tail++;
   }
 
   /** The oldest request, left in the queue. */
   peek(): InFlightRequest | undefined {
-    return this.items[this.head];
+    return this.head < this.tail ? this.items[this.head] : undefined;
   }
 
   /** The request the next response answers, removed from the queue; undefined when nothing is in flight. */
   shift(): InFlightRequest | undefined {
-    if (this.head === this.items.length) return undefined;
+    if (this.head === this.tail) return undefined;
     const request = this.items[this.head];
     this.items[this.head++] = undefined; // let it be collected
-    if (this.head === this.items.length) {
-      this.items.length = 0;
+    if (this.head === this.tail) {
       this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.tail = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.tail) {
       // A pipeline that never drains: drop the consumed prefix once it dominates.
-      this.items = this.items.slice(this.head);
+      this.items = this.items.slice(this.head, this.tail);
+      this.tail -= this.head;
       this.head = 0;
     }
     return request;

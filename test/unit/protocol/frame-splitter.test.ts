@@ -80,13 +80,39 @@ describe("FrameSplitter", () => {
     const splitter = new FrameSplitter();
     const frames = collect(splitter);
     const input = encode([Buffer.from("abcdefgh")]);
+    const other = Buffer.from(input.subarray(7)); // a separate allocation: the body spans two memories
     splitter.push(input.subarray(0, 7));
-    splitter.push(input.subarray(7));
+    splitter.push(other);
     const [first, second] = frames[0]!.chunks;
     expect(first!.buffer).toBe(input.buffer);
-    expect(second!.buffer).toBe(input.buffer);
+    expect(second!.buffer).toBe(other.buffer);
     first![0] = 0x41; // writing through the view changes the input: it is a view
     expect(input[4]).toBe(0x41);
+  });
+
+  it("hands out one view for pieces that lie next to each other in memory (consecutive reads of one slab)", () => {
+    const splitter = new FrameSplitter();
+    const frames = collect(splitter);
+    const input = encode([Buffer.from("abcdefgh"), Buffer.from("ij")]);
+    splitter.push(input.subarray(0, 7));
+    splitter.push(input.subarray(7, 10));
+    splitter.push(input.subarray(10));
+    expect(frames.map((f) => f.chunks.length)).toEqual([1, 1]);
+    const [whole] = frames[0]!.chunks;
+    expect(whole!.toString()).toBe("abcdefgh");
+    whole![7] = 0x48; // still a view of the input
+    expect(input[11]).toBe(0x48);
+  });
+
+  it("gives a frame the sink declined as one view when its head and the rest came in one chunk", () => {
+    const splitter = new FrameSplitter();
+    const frames = collect(splitter);
+    splitter.streamFramesTo({ start: () => false, body: () => {}, end: () => {} }, 6);
+    const input = encode([Buffer.from("0123456789abcdef")]);
+    splitter.push(input);
+    expect(frames[0]!.chunks).toHaveLength(1);
+    expect(frames[0]!.chunks[0]!.toString()).toBe("0123456789abcdef");
+    expect(frames[0]!.chunks[0]!.buffer).toBe(input.buffer);
   });
 
   it("emits zero-length frames", () => {

@@ -31,4 +31,19 @@ describe("InFlightQueue", () => {
     while (queue.size > 0) expect(queue.shift()?.correlationId).toBe(expected++);
     expect(expected).toBe(next);
   });
+
+  it("starts over in the same slots once empty, with nothing of the old requests left to see", () => {
+    const queue = new InFlightQueue();
+    for (let id = 1; id <= 3; id++) queue.push(request(id));
+    while (queue.size > 0) queue.shift();
+    expect(queue.peek()).toBeUndefined();
+    queue.push(request(10));
+    queue.push(request(11));
+    expect(queue.size).toBe(2);
+    expect(queue.peek()?.correlationId).toBe(10);
+    expect(queue.shift()?.correlationId).toBe(10);
+    expect(queue.shift()?.correlationId).toBe(11);
+    expect(queue.peek()).toBeUndefined();
+    expect(queue.shift()).toBeUndefined();
+  });
 });
