@@ -550,6 +550,7 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
   }
 
   private sendLocal(request: InFlightRequest): void {
+    this.lastActivityMs = performance.now();
     const body = request.localResponse!;
     const size = byteLength(body);
     this.sent(request, 4 + size, body);
@@ -567,6 +568,8 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
   private collected: Buffer[] | undefined;
 
   private readonly onUpstreamData = (chunk: Buffer): void => {
+    // Once per read: the responses it completes count as received now (and the connection as active).
+    this.lastActivityMs = performance.now();
     this.client.cork();
     try {
       this.fromUpstream.push(chunk);
@@ -620,7 +623,7 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
   /** A whole response some filter wants (sink.start returned false). */
   private readonly onResponse = (frame: Frame): void => {
     const request = this.answering!;
-    const receivedAtMs = performance.now();
+    const receivedAtMs = this.lastActivityMs; // the read that completed it
     const errorCode = peekResponseErrorCode(request.apiKey, request.apiVersion, frame);
     const rewritten = this.ctx.chain.onResponse(this.session, request, frame);
     if (rewritten === undefined) {
@@ -648,7 +651,6 @@ export class ClientConnection implements RequestSink, SessionTransport, Reapable
   }
 
   private countToClient(bytes: number): void {
-    this.lastActivityMs = performance.now();
     this.session.counters.bytesToClient += bytes;
     this.ctx.observer.bytesToClient?.(this.session, bytes);
   }

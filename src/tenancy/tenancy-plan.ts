@@ -25,10 +25,18 @@ function classify(field: FieldSchema): TenancyLabel | undefined {
   return undefined;
 }
 
+/** Plans by (api key, version, direction) as one number: asked for on every request, so no string key is built. */
+const plans = new Map<number, TenancyPlan>();
+
 /** The tenancy plan of one API version and direction (memoised); empty for unknown keys or versions. */
 export function tenancyPlan(apiKey: number, version: number, direction: "request" | "response"): TenancyPlan {
   const api = API_BY_KEY.get(apiKey);
   if (api === undefined || version < api.minVersion || version > api.maxVersion) return EMPTY;
-  const schema = direction === "request" ? api.requestSchema : api.responseSchema;
-  return fieldPlan(schema, version, "tenancy", classify);
+  const key = (apiKey * 0x10000 + version) * 2 + (direction === "request" ? 0 : 1);
+  let plan = plans.get(key);
+  if (plan === undefined) {
+    plan = fieldPlan(direction === "request" ? api.requestSchema : api.responseSchema, version, "tenancy", classify);
+    plans.set(key, plan);
+  }
+  return plan;
 }
