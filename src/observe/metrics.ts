@@ -1,11 +1,15 @@
 // Gateway metrics on a dedicated registry, so tests and embedders never collide with prom-client's global one.
 // Every label value must come from a bounded set (config names, API names, fixed reasons): unbounded label
 // values (client ids, topics, addresses) would grow the registry without limit.
+import { isMainThread } from "node:worker_threads";
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import { LatencyHistogram } from "./latency-histogram.js";
 
 const registry = new Registry();
-collectDefaultMetrics({ register: registry });
+// The process's metrics (CPU, memory, event-loop lag) come from the data plane's thread, whose registry is the one
+// scraped. The admin worker imports this module too; its copy would only sample an event loop nobody reads, 100 times
+// a second.
+if (isMainThread) collectDefaultMetrics({ register: registry });
 
 export const metrics = {
   registry,

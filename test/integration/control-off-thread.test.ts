@@ -86,7 +86,11 @@ describe("control server on the admin worker thread", () => {
     expect((await call("POST", "/api/v1/config/reload", admin.token)).body).toEqual({ changed: false });
     const scrape = await fetch(`${base()}/metrics`);
     expect(scrape.status).toBe(200);
-    expect(await scrape.text()).toMatch(/^bulkhead_config_reloads_total\{result="unchanged"\} [1-9]/m);
+    const text = await scrape.text();
+    expect(text).toMatch(/^bulkhead_config_reloads_total\{result="unchanged"\} [1-9]/m);
+    // The process's own metrics come once, from the main thread (the worker collects none of its own).
+    expect(text.match(/^# TYPE nodejs_eventloop_lag_p99_seconds /gm)).toHaveLength(1);
+    expect(text).toMatch(/^process_cpu_user_seconds_total [0-9.e+-]+$/m);
   });
 
   it("brings the control port back on a new worker when the worker dies, and the data plane never notices", async () => {
