@@ -120,11 +120,25 @@ function skipTaggedFields(r: Reader, refused: number | undefined): boolean {
   return true;
 }
 
+/**
+ * Names as they go on the wire, classic and compact: the same few topics come back in every response, so each is
+ * encoded once. The buffers are only ever read (written to sockets). Bounded: cleared when full.
+ */
+const ENCODED_NAMES = [new Map<string, Buffer[]>(), new Map<string, Buffer[]>()] as const;
+const MAX_ENCODED_NAMES = 1024;
+
 function encodeName(name: string, flexible: boolean): Buffer[] {
-  const w = new Writer(Buffer.byteLength(name) + 5);
-  if (flexible) w.writeCompactString(name);
-  else w.writeString(name);
-  return w.toChunks();
+  const cache = ENCODED_NAMES[flexible ? 1 : 0];
+  let bytes = cache.get(name);
+  if (bytes === undefined) {
+    const w = new Writer(Buffer.byteLength(name) + 5);
+    if (flexible) w.writeCompactString(name);
+    else w.writeString(name);
+    bytes = w.toChunks();
+    if (cache.size >= MAX_ENCODED_NAMES) cache.clear();
+    cache.set(name, bytes);
+  }
+  return bytes;
 }
 
 function int32(value: number): Buffer[] {
