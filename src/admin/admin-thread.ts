@@ -48,6 +48,8 @@ export class AdminThread {
   private lastId = 0;
   /** When the worker last posted anything: a busy worker silent for timeoutMs is stuck. */
   private lastHeardMs = 0;
+  /** Messages the worker has posted: an operation's timer asks whether any came since the operation was sent. */
+  private heard = 0;
   private closed = false;
   /** The config in force; none before the runtime's first apply. */
   private config: GatewayConfig | undefined;
@@ -139,11 +141,14 @@ export class AdminThread {
     const id = ++this.lastId;
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
     if (this.running.size === 0) this.lastHeardMs = performance.now();
+    const heardBefore = this.heard;
     return new Promise<AdminResult<N>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.settle(id)?.reject(new AdminError("ERR_ADMIN_TIMEOUT", `${operation} got no answer from the admin worker within ${timeoutMs} ms`));
         this.post({ kind: "cancel", id });
-        if (performance.now() - this.lastHeardMs >= timeoutMs) this.restart(worker, `said nothing for ${timeoutMs} ms while running operations`);
+        // Counted, not timed: the timer runs on the event loop's clock, in whole milliseconds, and performance.now()
+        // has fractions, so "silent for timeoutMs" measured with the latter can come out just under it.
+        if (this.heard === heardBefore) this.restart(worker, `said nothing for ${timeoutMs} ms while running operations`);
       }, timeoutMs);
       this.running.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       signal?.addEventListener("abort", () => this.post({ kind: "cancel", id }), { once: true });
@@ -188,6 +193,7 @@ export class AdminThread {
 
   private onMessage(worker: Worker, message: FromWorker): void {
     this.lastHeardMs = performance.now();
+    this.heard++;
     switch (message.kind) {
       case "done":
         this.settle(message.id)?.resolve(withBuffers(message.value));
