@@ -135,37 +135,33 @@ export class FrameSplitter {
         continue;
       }
       const take = Math.min(this.remaining, end - offset);
-      if (this.state !== State.Stream && this.extendLastPiece(chunk, offset, take)) {
-        offset += take;
-        this.remaining -= take;
-        if (this.remaining === 0 && this.state === State.Whole) this.emitWhole();
-        continue;
-      }
-      // A whole-chunk piece needs no new view.
-      const piece = offset === 0 && take === end ? chunk : chunk.subarray(offset, offset + take);
+      const start = offset;
       offset += take;
       this.remaining -= take;
       if (this.state === State.Stream) {
-        this.sink!.body(piece);
+        this.sink!.body(viewOf(chunk, start, take));
         if (this.remaining === 0) this.endStream();
       } else {
-        this.bodyChunks.push(piece);
+        this.addBodyPiece(chunk, start, take);
         if (this.remaining === 0 && this.state === State.Whole) this.emitWhole();
       }
     }
   }
 
   /**
-   * When the frame's last piece ends in memory where the next `take` bytes of `chunk` begin (a head taken from this
-   * same chunk, or the previous read of a slab that hands out consecutive tails), the piece grows to cover them: one
-   * view instead of two, so readers don't gather values across the seam and writes carry fewer buffers.
+   * Adds `take` bytes of `chunk` from `start` to the frame's pieces. When the last piece ends in memory where they
+   * begin (a head taken from this same chunk, or the previous read of a slab that hands out consecutive tails), that
+   * piece grows to cover them: one view instead of two, so readers don't gather values across the seam and writes
+   * carry fewer buffers.
    */
-  private extendLastPiece(chunk: Buffer, offset: number, take: number): boolean {
+  private addBodyPiece(chunk: Buffer, start: number, take: number): void {
     const pieces = this.bodyChunks;
     const last = pieces.length > 0 ? pieces[pieces.length - 1]! : undefined;
-    if (last === undefined || last.buffer !== chunk.buffer || last.byteOffset + last.length !== chunk.byteOffset + offset) return false;
-    pieces[pieces.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + take);
-    return true;
+    if (last !== undefined && last.buffer === chunk.buffer && last.byteOffset + last.length === chunk.byteOffset + start) {
+      pieces[pieces.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + take);
+    } else {
+      pieces.push(viewOf(chunk, start, take));
+    }
   }
 
   /** The head is in: the sink says whether to stream the rest of the frame. */
@@ -198,4 +194,9 @@ export class FrameSplitter {
     this.state = State.Size;
     this.sink!.end();
   }
+}
+
+/** `take` bytes of `chunk` from `start`: the chunk itself when that is all of it (no new view). */
+function viewOf(chunk: Buffer, start: number, take: number): Buffer {
+  return start === 0 && take === chunk.length ? chunk : chunk.subarray(start, start + take);
 }
